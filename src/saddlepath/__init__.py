@@ -1,0 +1,24 @@
+"""saddlepath: saddle-to-saddle dynamics of neural-network training from small init.
+
+Public names are re-exported here; see the README for a tour.
+"""
+
+from saddlepath.diagonal import PathStatus, SaddlePath, saddle_path
+from saddlepath.loss import squared_loss, squared_loss_gradient
+from saddlepath.warnings import (
+    NonUniqueSaddleWarning,
+    PathStagnationWarning,
+    SaddlepathWarning,
+)
+
+__all__ = [
+    "NonUniqueSaddleWarning",
+    "PathStagnationWarning",
+    "PathStatus",
+    "SaddlePath",
+    "SaddlepathWarning",
+    "saddle_path",
+    "squared_loss",
+    "squared_loss_gradient",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,114 @@
+"""Column screening for the exact path: zero columns and parallel columns.
+
+Two columns with ``x_j = ±x_i`` have duals ``s_j = ±s_i`` for all time, so they reach
+the boundary ``|s| = 1`` together, and the gradient flow (symmetric in them) shares the
+weight equally. A column parallel to a longer one, ``x_j = c·x_i`` with ``|c| < 1``,
+never reaches the boundary. The path algorithm therefore runs on one *leader* per
+direction and expands the result afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ColumnGroups", "group_columns"]
+
+
+@dataclass(frozen=True)
+class ColumnGroups:
+    """Result of :func:`group_columns`.
+
+    Attributes
+    ----------
+    norms : ndarray of shape (n_features,)
+        Euclidean norms of the columns of ``X``.
+    eligible : ndarray of bool, shape (n_features,)
+        Leaders: the only columns that may enter the path.
+    leader : ndarray of int, shape (n_features,)
+        For each column sharing a leader's weight, that leader; ``-1`` for columns that
+        never enter (zero columns, shorter parallel columns).
+    orient : ndarray of shape (n_features,)
+        ``±1`` with ``x_j = orient_j · x_{leader_j}``.
+    share : ndarray of int, shape (n_features,)
+        Size of the sharing group of each leader (1 when the column is alone).
+    """
+
+    norms: np.ndarray
+    eligible: np.ndarray
+    leader: np.ndarray
+    orient: np.ndarray
+    share: np.ndarray
+
+    @property
+    def has_duplicates(self) -> bool:
+        """Whether some leader shares its weight with other columns."""
+        return bool(np.any(self.share > 1))
+
+    def members(self, j: int) -> np.ndarray:
+        """Columns that share leader ``j``'s weight (``j`` included)."""
+        return np.flatnonzero(self.leader == j)
+
+
+def _fingerprints(X: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """``|zᵀx_i|/‖x_i‖`` for a fixed random ``z``: equal for columns equal up to sign."""
+    probe = np.random.default_rng(20230401).standard_normal(X.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.abs(probe @ X) / norms
+
+
+def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np.ndarray]:
+    """Runs of (sorted) fingerprints that agree to ``tol``: candidate parallel groups."""
+    idx = np.flatnonzero(alive)
+    order = idx[np.argsort(keys[idx], kind="stable")]
+    close = np.abs(np.diff(keys[order])) <= tol * np.maximum(keys[order][1:], 1.0)
+    if not np.any(close):
+        return []
+    pairs = np.flatnonzero(close)
+    breaks = np.flatnonzero(np.diff(pairs) > 1)
+    starts = np.concatenate(([pairs[0]], pairs[breaks + 1]))
+    ends = np.concatenate((pairs[breaks], [pairs[-1]]))
+    blocks = [order[a : b + 2] for a, b in zip(starts, ends, strict=True)]
+    return blocks
+
+
+def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups:
+    """Find zero columns and groups of parallel columns of ``X``.
+
+    Columns ``i`` and ``j`` are parallel when ``‖x_i/‖x_i‖ ∓ x_j/‖x_j‖‖ ≤ parallel_tol``;
+    a column is zero when its norm is at most ``parallel_tol`` times the largest norm.
+    Costs two passes over ``X`` (norms, one random projection) plus a sort.
+    """
+    d = X.shape[1]
+    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+    alive = norms > parallel_tol * max(float(norms.max()), np.finfo(float).tiny)
+    leader = np.where(alive, np.arange(d), -1)
+    orient = np.ones(d)
+    if np.count_nonzero(alive) > 1:
+        keys = _fingerprints(X, norms)
+        for block in _parallel_blocks(keys, alive, 10 * parallel_tol):
+            _resolve_block(X, norms, block, leader, orient, parallel_tol)
+    share = np.zeros(d, dtype=int)
+    np.add.at(share, leader[leader >= 0], 1)
+    eligible = (leader == np.arange(d)) & alive
+    return ColumnGroups(norms, eligible, leader, orient, share)
+
+
+def _resolve_block(X, norms, cols, leader, orient, tol) -> None:
+    """Verify a block of fingerprint-equal columns and assign leaders within it."""
+    remaining = list(cols[np.argsort(-norms[cols], kind="stable")])
+    while remaining:
+        head = remaining.pop(0)
+        unit = X[:, head] / norms[head]
+        rest = []
+        for j in remaining:
+            other = X[:, j] / norms[j]
+            sign = 1.0 if float(unit @ other) >= 0 else -1.0
+            if np.linalg.norm(unit - sign * other) > tol:
+                rest.append(j)
+                continue
+            same_norm = abs(norms[j] - norms[head]) <= tol * norms[head]
+            leader[j] = head if same_norm else -1
+            orient[j] = sign
+        remaining = rest

@@ -1,0 +1,115 @@
+r"""Warm-started sign-constrained least squares, the inner problem of Algorithm 1.
+
+.. math::
+
+    \min_\beta L(\beta) \quad\text{s.t.}\quad \sigma_i\beta_i \ge 0 \ (i \in E),
+    \qquad \beta_i = 0 \ (i \notin E)
+
+solved by the Lawson–Hanson active-set method on the signed columns, started from the
+previous saddle (always feasible for the next problem) and using the up/down-dated
+Cholesky factor of :class:`GramCholesky`. Successive problems differ by one or a few
+columns, so each call typically does one factor update and one back-substitution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from saddlepath.diagonal._cholesky import GramCholesky
+
+__all__ = ["SignConstrainedSolution", "solve_sign_constrained"]
+
+
+@dataclass(frozen=True)
+class SignConstrainedSolution:
+    """Support, values and diagnostics of one sign-constrained least-squares solve."""
+
+    support: np.ndarray
+    values: np.ndarray
+    dependent: tuple[int, ...]
+    converged: bool
+
+
+def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
+    """Lawson–Hanson step: move from ``x`` towards ``z`` until a sign reaches zero."""
+    P = np.asarray(chol.active)
+    sx, sz = sigma[P] * x, sigma[P] * z
+    blocked = sz <= 0
+    ratios = sx[blocked] / (sx[blocked] - sz[blocked])
+    t = float(np.clip(ratios.min(), 0.0, 1.0))
+    x_new = x + t * (z - x)
+    zero = sigma[P] * x_new <= 1e-14 * np.abs(x_new).max(initial=0.0)
+    zero[np.flatnonzero(blocked)[int(np.argmin(ratios))]] = True
+    for j in P[zero]:
+        chol.remove(int(j))
+    return x_new[~zero]
+
+
+def _most_violating(chol: GramCholesky, z, boundary, sigma, grad_tol, skip) -> int | None:
+    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most."""
+    X = chol.X
+    keep = ~chol.in_active[boundary]
+    if skip:
+        keep &= ~np.isin(boundary, list(skip))
+    cand = boundary[keep]
+    if cand.size == 0:
+        return None
+    grad = (chol.fitted(z) @ X[:, cand] - chol.Xty[cand]) / X.shape[0]
+    score = sigma[cand] * grad / grad_tol[cand]
+    worst = int(np.argmin(score))
+    return int(cand[worst]) if score[worst] < -1.0 else None
+
+
+def solve_sign_constrained(
+    chol: GramCholesky,
+    x: np.ndarray,
+    boundary: np.ndarray,
+    sigma: np.ndarray,
+    y: np.ndarray,
+    grad_tol: np.ndarray,
+) -> SignConstrainedSolution:
+    """Solve the sign-constrained problem on ``boundary``, warm-started at ``x``.
+
+    Parameters
+    ----------
+    chol : GramCholesky
+        Factor whose active set is the current support; updated in place.
+    x : ndarray
+        Current values on ``chol.active``: the previous saddle, feasible
+        (``σ_j x_j > 0``) and optimal on its own support.
+    boundary : ndarray of int
+        The set ``E = {i : |s_i| = 1}``.
+    sigma : ndarray of shape (n_features,)
+        Signs ``s_i`` on ``E`` (zero elsewhere).
+    y : ndarray of shape (n_samples,)
+    grad_tol : ndarray of shape (n_features,)
+        A gradient entry below ``grad_tol`` in magnitude counts as zero.
+    """
+    dependent: set[int] = set()
+    x = np.asarray(x, dtype=float)
+    optimal, newest = True, None  # is x optimal on its support? the column just added
+    for _ in range(4 * len(boundary) + 20):
+        if optimal:
+            j = _most_violating(chol, x, boundary, sigma, grad_tol, dependent)
+            if j is None:
+                x = chol.least_squares(y, refine=True) if chol.active else x
+                P = np.asarray(chol.active, dtype=int)
+                return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True)
+            if not chol.add(j):
+                dependent.add(j)
+                continue
+            x, optimal, newest = np.append(x, 0.0), False, j
+        z = chol.least_squares(y, refine=False)
+        P = np.asarray(chol.active, dtype=int)
+        if np.all(sigma[P] * z > 0):
+            x, optimal, newest = z, True, None
+        elif newest is not None and sigma[newest] * z[-1] <= 0:
+            chol.remove(newest)  # a numerically useless column: refuse it
+            dependent.add(newest)
+            x, optimal, newest = x[:-1], True, None
+        else:
+            x, newest = _step_to_boundary(chol, x, z, sigma), None
+    P = np.asarray(chol.active, dtype=int)
+    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False)

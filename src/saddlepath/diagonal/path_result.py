@@ -1,0 +1,175 @@
+r"""The result of the exact saddle-to-saddle path: :class:`SaddlePath`.
+
+Saddle ``k`` is held from accelerated time ``times[k]`` until ``times[k+1]``; the limit
+process is the piecewise-constant ``β°(τ) = coefs[k]`` there, and the dual moves
+linearly, ``s(τ) = duals[k] − (τ − times[k])·∇L(coefs[k])`` (Pesme & Flammarion 2023,
+Algorithm 1 and Theorem 2).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+__all__ = ["PathStatus", "SaddlePath"]
+
+
+class PathStatus(enum.Enum):
+    """How the exact path ended. The value of each member is its meaning in words."""
+
+    MIN_L1_INTERPOLATOR = "reached the minimum-ℓ1 interpolator"
+    LEAST_SQUARES = "reached the least-squares solution (y is not in the range of X)"
+    JUMP_LIMIT = "stopped at the jump limit (max_jumps) before the gradient vanished"
+    NON_UNIQUE = (
+        "non-unique saddle met (data not in general position); the path shows the "
+        "minimiser the small-α gradient flow selects where known"
+    )
+    STAGNATED = "stopped early: floating point cannot resolve the next jump"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _as_tau(tau) -> np.ndarray:
+    tau = np.asarray(tau, dtype=float)
+    if not np.all(np.isfinite(tau)) or np.any(tau < 0):
+        raise ValueError(
+            "`tau` must hold finite accelerated times ≥ 0; got values outside that range."
+        )
+    return tau
+
+
+@dataclass(frozen=True, eq=False)
+class SaddlePath:
+    """The exact α → 0 limit of gradient flow on a diagonal linear network.
+
+    Attributes
+    ----------
+    times : ndarray of shape (n_saddles,)
+        Jump times ``τ_k`` in accelerated time ``τ = t/ln(1/α)``; ``times[0] = 0``.
+    losses : ndarray of shape (n_saddles,)
+        ``L(β_k) = ‖Xβ_k − y‖²/(2n)``, strictly decreasing.
+    entered, left : tuple of tuple of int
+        Coordinates whose ``β_i`` becomes non-zero / becomes zero at jump ``k``
+        (entry 0 is empty).
+    status : PathStatus
+        How the path ended.
+    n_passes : int
+        Passes over ``X`` made by the solver (a cost measure).
+    supports, values : tuple of ndarray
+        Sparse storage of the saddles: ``coefs[k, supports[k]] = values[k]``.
+    boundaries, boundary_signs : tuple of ndarray
+        The sets ``E_k = {i : |s_i| = 1}`` right after jump ``k`` and their signs.
+    integrated_residuals : ndarray of shape (n_saddles, n_samples)
+        ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``duals[k] = −XᵀR_k/n``.
+    """
+
+    times: np.ndarray
+    losses: np.ndarray
+    entered: tuple[tuple[int, ...], ...]
+    left: tuple[tuple[int, ...], ...]
+    status: PathStatus
+    n_passes: int
+    supports: tuple[np.ndarray, ...] = field(repr=False)
+    values: tuple[np.ndarray, ...] = field(repr=False)
+    boundaries: tuple[np.ndarray, ...] = field(repr=False)
+    boundary_signs: tuple[np.ndarray, ...] = field(repr=False)
+    integrated_residuals: np.ndarray = field(repr=False)
+    X: np.ndarray = field(repr=False)
+    y: np.ndarray = field(repr=False)
+    tolerances: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_saddles(self) -> int:
+        """Number of saddles visited, the origin included."""
+        return int(self.times.size)
+
+    @property
+    def n_jumps(self) -> int:
+        """Number of jumps, ``n_saddles − 1``."""
+        return self.n_saddles - 1
+
+    @property
+    def n_features(self) -> int:
+        return int(self.X.shape[1])
+
+    @cached_property
+    def coefs(self) -> np.ndarray:
+        """Saddles ``β_k``, shape ``(n_saddles, n_features)``; ``coefs[0] = 0``."""
+        out = np.zeros((self.n_saddles, self.n_features))
+        for k, (idx, val) in enumerate(zip(self.supports, self.values, strict=True)):
+            out[k, idx] = val
+        return out
+
+    @cached_property
+    def duals(self) -> np.ndarray:
+        """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``)."""
+        out = -(self.integrated_residuals @ self.X) / self.X.shape[0]
+        for k, (idx, sgn) in enumerate(zip(self.boundaries, self.boundary_signs, strict=True)):
+            out[k, idx] = sgn
+        return out
+
+    @cached_property
+    def gradients(self) -> np.ndarray:
+        """``∇L(β_k)`` for every saddle, shape ``(n_saddles, n_features)``."""
+        residuals = self.coefs @ self.X.T - self.y
+        return residuals @ self.X / self.X.shape[0]
+
+    @property
+    def l1_norms(self) -> np.ndarray:
+        """``‖β_k‖₁`` of every saddle."""
+        return np.array([np.abs(v).sum() for v in self.values])
+
+    @property
+    def interpolates(self) -> bool:
+        """Whether the last saddle fits the data exactly (to the solver tolerance)."""
+        scale = max(float(self.y @ self.y) / (2 * self.y.size), np.finfo(float).tiny)
+        return bool(self.losses[-1] <= self.tolerances.get("grad_tol", 1e-9) * scale)
+
+    def _segment(self, tau: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.times, tau, side="right") - 1
+
+    def at(self, tau) -> np.ndarray:
+        """The limit process ``β°(τ)``: the saddle held at accelerated time ``tau``.
+
+        Parameters
+        ----------
+        tau : float or array_like of shape (n_times,)
+            Accelerated times ``≥ 0``. At a jump time the new saddle is returned.
+
+        Returns
+        -------
+        ndarray of shape (n_features,) or (n_times, n_features)
+        """
+        tau = _as_tau(tau)
+        return self.coefs[self._segment(tau)]
+
+    def dual_at(self, tau) -> np.ndarray:
+        """The limit dual ``s(τ) = s_k − (τ − τ_k)∇L(β_k)``, piecewise linear in ``τ``."""
+        tau = _as_tau(tau)
+        k = self._segment(tau)
+        return self.duals[k] - (tau - self.times[k])[..., None] * self.gradients[k]
+
+    def check(self, *, raise_on_failure: bool = False, rtol: float = 1e-7):
+        """Certify the path independently of the solver; see :func:`certify_path`."""
+        from saddlepath.diagonal.certificate import certify_path
+
+        return certify_path(self, raise_on_failure=raise_on_failure, rtol=rtol)
+
+    def summary_rows(self) -> list[dict]:
+        """One plain dict per saddle: k, τ_k, entering, leaving, loss, ‖β‖₁."""
+        l1 = self.l1_norms
+        return [
+            {
+                "k": k,
+                "tau": float(self.times[k]),
+                "entered": list(self.entered[k]),
+                "left": list(self.left[k]),
+                "loss": float(self.losses[k]),
+                "l1_norm": float(l1[k]),
+            }
+            for k in range(self.n_saddles)
+        ]

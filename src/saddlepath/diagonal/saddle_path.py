@@ -1,0 +1,280 @@
+r"""Algorithm 1 of Pesme & Flammarion (2023): the exact saddle-to-saddle path.
+
+As the initialisation scale α → 0, gradient flow on a diagonal linear network
+``β = u ⊙ v`` with loss ``L(β) = ‖Xβ − y‖²/(2n)``, run in accelerated time
+``τ = t/ln(1/α)``, converges to a piecewise-constant process that jumps from saddle to
+saddle. Between jumps the dual ``s(τ) = −∫₀^τ ∇L(β°)`` moves linearly; when a
+coordinate's dual reaches ±1 the next saddle is
+
+.. math::
+
+    \beta_{k+1} = \arg\min L(\beta)\ \text{s.t.}\ \beta_i \ge 0 \ (s_i = 1),\
+    \beta_i \le 0\ (s_i = -1),\ \beta_i = 0\ (|s_i| < 1).
+
+This module is plain NumPy: one pass over ``X`` per jump (optionally in float32 with an
+exact float64 re-check of the candidates), and a warm-started active-set solve on an
+up/down-dated Cholesky factor for each saddle.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from saddlepath._validation import check_data, check_int, check_real
+from saddlepath.diagonal._cholesky import GramCholesky
+from saddlepath.diagonal._columns import ColumnGroups, group_columns
+from saddlepath.diagonal._correlation import make_scanner
+from saddlepath.diagonal._sign_constrained import solve_sign_constrained
+from saddlepath.diagonal.path_result import PathStatus, SaddlePath
+from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
+
+__all__ = ["saddle_path"]
+
+_PRECISIONS = ("auto", "float64", "mixed")
+
+
+class _Recorder:
+    """Collects the saddles as the loop visits them (leader space → full space)."""
+
+    def __init__(self, groups: ColumnGroups, n_samples: int) -> None:
+        self.groups = groups
+        self.times: list[float] = []
+        self.losses: list[float] = []
+        self.supports: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.boundaries: list[np.ndarray] = []
+        self.signs: list[np.ndarray] = []
+        self.R: list[np.ndarray] = []
+        self.shared = False
+
+    def expand(self, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Spread each leader's value equally over the columns that share it."""
+        g = self.groups
+        if not g.has_duplicates or idx.size == 0:
+            return idx, val
+        out_idx, out_val = [], []
+        for j, v in zip(idx, val, strict=True):
+            members = g.members(int(j)) if g.share[j] > 1 else np.array([j])
+            self.shared |= members.size > 1
+            out_idx.append(members)
+            out_val.append(g.orient[members] * v / members.size)
+        order = np.argsort(np.concatenate(out_idx))
+        return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
+
+    def add(self, tau, loss, support, values, sigma, R) -> None:
+        idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
+        b = np.flatnonzero(sigma)
+        b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
+        if self.groups.has_duplicates and b.size:
+            b_sgn = np.sign(b_sgn)
+        self.times.append(float(tau))
+        self.losses.append(float(loss))
+        self.supports.append(idx)
+        self.values.append(val)
+        self.boundaries.append(b_idx)
+        self.signs.append(b_sgn)
+        self.R.append(R.copy())
+
+    def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+        entered, left = [()], [()]
+        for prev, cur in zip(self.supports[:-1], self.supports[1:], strict=True):
+            before, after = set(prev.tolist()), set(cur.tolist())
+            entered.append(tuple(sorted(after - before)))
+            left.append(tuple(sorted(before - after)))
+        return tuple(entered), tuple(left)
+
+
+def _validate_options(n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision):
+    where = "saddle_path"
+    if max_jumps is None:
+        max_jumps = 20 * min(n, d) + 100
+    max_jumps = check_int(max_jumps, name="max_jumps", low=1, where=where)
+    grad_tol = check_real(grad_tol, name="grad_tol", low=0, high=1, low_open=True, where=where)
+    tie_tol = check_real(tie_tol, name="tie_tol", low=0, high=1, high_open=True, where=where)
+    dependence_tol = check_real(
+        dependence_tol, name="dependence_tol", low=0, high=1, low_open=True, where=where
+    )
+    if precision not in _PRECISIONS:
+        raise ValueError(
+            f"The `precision` parameter of saddle_path must be one of {_PRECISIONS}. "
+            f"Got {precision!r} instead."
+        )
+    return max_jumps, grad_tol, tie_tol, dependence_tol
+
+
+def saddle_path(
+    X,
+    y,
+    *,
+    max_jumps: int | None = None,
+    grad_tol: float = 1e-9,
+    tie_tol: float = 1e-9,
+    dependence_tol: float = 1e-10,
+    precision: str = "auto",
+) -> SaddlePath:
+    r"""Compute the exact saddle-to-saddle path (Pesme & Flammarion 2023, Algorithm 1).
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    max_jumps : int, optional
+        Stop after this many jumps (status ``JUMP_LIMIT``). Default ``20·min(n, d) + 100``.
+    grad_tol : float, default 1e-9
+        A gradient entry counts as zero when ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (its own
+        scale); the path ends when every entry does.
+    tie_tol : float, default 1e-9
+        Coordinates whose jump times agree to this relative tolerance enter together.
+    dependence_tol : float, default 1e-10
+        An active column within ``dependence_tol·‖x_j‖`` of the span of the other active
+        columns is treated as linearly dependent.
+    precision : {"auto", "float64", "mixed"}, default "auto"
+        ``"mixed"`` reads ``X`` in float32 with rigorous rounding bounds and re-checks the
+        candidate coordinates in float64 — same result, half the memory traffic, plus a
+        float32 copy of ``X``. ``"auto"`` uses it when ``X`` has ≥ 2·10⁶ entries.
+
+    Returns
+    -------
+    SaddlePath
+        Jump times (accelerated time, P&F units), saddles, duals, losses, the coordinates
+        entering and leaving at each jump and a :class:`PathStatus`.
+
+    Notes
+    -----
+    Degenerate data. Columns equal up to sign (``x_j = ±x_i``) have equal duals for all
+    time, so the gradient flow — symmetric in them — shares the weight equally; the path
+    does the same. A column parallel to a longer one never enters; a zero column never
+    enters. Any other linearly dependent active set (possible only off general position)
+    keeps the columns that entered first; both cases emit
+    :class:`~saddlepath.warnings.NonUniqueSaddleWarning` and end with status
+    ``NON_UNIQUE``. Every minimiser of one sign-constrained problem has the same fitted
+    values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
+    choice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1, .5, .7, 0], [.5, 1, .1, .7]])
+    >>> path = saddle_path(X, np.array([1.0, 0.0]))
+    >>> np.round(path.times, 4)
+    array([ 0.    ,  2.    ,  8.    , 11.2653])
+    >>> path.status.name
+    'MIN_L1_INTERPOLATOR'
+    """
+    X, y = check_data(X, y)
+    n, d = X.shape
+    max_jumps, grad_tol, tie_tol, dependence_tol = _validate_options(
+        n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision
+    )
+    groups = group_columns(X)
+    Xty = X.T @ y
+    y_norm = float(np.linalg.norm(y))
+    coord_tol = grad_tol * groups.norms * y_norm / n
+    scanner = make_scanner(X, groups.norms, groups.eligible, coord_tol, tie_tol,
+                           precision=precision)
+    chol = GramCholesky(X, groups.norms, Xty, dependence_tol=dependence_tol)
+    rec = _Recorder(groups, n)
+    state = _State(n, d, y)
+    rec.add(0.0, state.loss, [], [], state.sigma, state.R)
+    dependent: set[int] = set()
+    status = _run(scanner, chol, state, rec, Xty, y, coord_tol, max_jumps, dependent)
+    return _finish(X, y, rec, status, dependent, scanner.n_passes + 3,
+                   dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol))
+
+
+class _State:
+    def __init__(self, n, d, y):
+        self.tau = 0.0
+        self.R = np.zeros(n)
+        self.r = -y.copy()
+        self.sigma = np.zeros(d)
+        self.values = np.zeros(0)
+        self.loss = float(y @ y) / (2 * n)
+
+
+def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
+    """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
+    n = y.size
+    for _ in range(max_jumps):
+        ev = scanner.scan(st.r, st.R, st.sigma, chol.in_active)
+        st.sigma[ev.inward] = 0.0
+        if ev.converged:
+            return None
+        if ev.stuck:
+            return PathStatus.STAGNATED
+        st.tau += ev.delta
+        st.R += ev.delta * st.r
+        scanner.advance(ev.delta)
+        st.sigma[ev.entering] = ev.entering_sign
+        boundary = np.flatnonzero(st.sigma)
+        sol = solve_sign_constrained(chol, st.values, boundary, st.sigma, y, coord_tol)
+        dependent.update(sol.dependent)
+        st.values = sol.values
+        r = chol.fitted(sol.values) - y
+        loss = float(r @ r) / (2 * n)
+        if not (loss < st.loss) or not sol.converged:
+            return PathStatus.STAGNATED
+        st.r, st.loss = r, loss
+        rec.add(st.tau, loss, sol.support, sol.values, st.sigma, st.R)
+    return PathStatus.JUMP_LIMIT
+
+
+def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
+    y_norm = float(np.linalg.norm(y))
+    residual = np.sqrt(2 * X.shape[0] * rec.losses[-1])
+    interpolates = residual <= 1e-6 * y_norm
+    tolerances["interpolation_tol"] = 1e-6
+    non_unique = bool(dependent) or rec.shared
+    if status is None:
+        status = PathStatus.MIN_L1_INTERPOLATOR if interpolates else PathStatus.LEAST_SQUARES
+        if non_unique:
+            status = PathStatus.NON_UNIQUE
+    if non_unique:
+        _warn_non_unique(rec, dependent)
+    if status is PathStatus.STAGNATED:
+        warnings.warn(
+            f"saddle_path stopped after {len(rec.times) - 1} jumps: the next jump could not "
+            "be resolved in floating point (loss no longer decreasing). The saddles found "
+            "so far are exact; try precision='float64' or a larger grad_tol.",
+            PathStagnationWarning,
+            stacklevel=3,
+        )
+    entered, left = rec.changes()
+    return SaddlePath(
+        times=np.array(rec.times),
+        losses=np.array(rec.losses),
+        entered=entered,
+        left=left,
+        status=status,
+        n_passes=n_passes,
+        supports=tuple(rec.supports),
+        values=tuple(rec.values),
+        boundaries=tuple(rec.boundaries),
+        boundary_signs=tuple(rec.signs),
+        integrated_residuals=np.array(rec.R),
+        X=X,
+        y=y,
+        tolerances=tolerances,
+    )
+
+
+def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
+    parts = []
+    if rec.shared:
+        parts.append(
+            "columns equal up to sign entered together; their weight is shared equally, "
+            "as the gradient flow does"
+        )
+    if dependent:
+        parts.append(
+            f"columns {sorted(dependent)} were linearly dependent on the active columns and "
+            "were kept at zero"
+        )
+    warnings.warn(
+        "The data are not in general position: " + "; ".join(parts) + ". Losses, jump "
+        "times and ℓ1 norms are unaffected; status is NON_UNIQUE.",
+        NonUniqueSaddleWarning,
+        stacklevel=3,
+    )
