@@ -30,6 +30,7 @@ class SignConstrainedSolution:
     values: np.ndarray
     dependent: tuple[int, ...]
     converged: bool
+    tight: np.ndarray  # boundary columns off the support with ∂_iL = 0: a degenerate face
 
 
 def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
@@ -47,17 +48,24 @@ def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
     return x_new[~zero]
 
 
-def _most_violating(chol: GramCholesky, z, boundary, sigma, grad_tol, skip) -> int | None:
-    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most."""
+def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_tol, skip):
+    """``σ_j ∂_jL / tol_j`` for the boundary columns off the support (KKT wants ≥ 0)."""
     X = chol.X
     keep = ~chol.in_active[boundary]
     if skip:
         keep &= ~np.isin(boundary, list(skip))
     cand = boundary[keep]
     if cand.size == 0:
-        return None
+        return cand, np.zeros(0)
     grad = (chol.fitted(z) @ X[:, cand] - chol.Xty[cand]) / X.shape[0]
-    score = sigma[cand] * grad / grad_tol[cand]
+    return cand, sigma[cand] * grad / grad_tol[cand]
+
+
+def _most_violating(chol, z, boundary, sigma, grad_tol, skip) -> int | None:
+    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most."""
+    cand, score = _kkt_scores(chol, z, boundary, sigma, grad_tol, skip)
+    if cand.size == 0:
+        return None
     worst = int(np.argmin(score))
     return int(cand[worst]) if score[worst] < -1.0 else None
 
@@ -94,9 +102,7 @@ def solve_sign_constrained(
         if optimal:
             j = _most_violating(chol, x, boundary, sigma, grad_tol, dependent)
             if j is None:
-                x = chol.least_squares(y, refine=True) if chol.active else x
-                P = np.asarray(chol.active, dtype=int)
-                return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True)
+                return _finish(chol, x, boundary, sigma, y, grad_tol, dependent)
             if not chol.add(j):
                 dependent.add(j)
                 continue
@@ -112,4 +118,12 @@ def solve_sign_constrained(
         else:
             x, newest = _step_to_boundary(chol, x, z, sigma), None
     P = np.asarray(chol.active, dtype=int)
-    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False)
+    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False, P[:0])
+
+
+def _finish(chol, x, boundary, sigma, y, grad_tol, dependent) -> SignConstrainedSolution:
+    """Refine the optimum and list the tight boundary columns (a non-unique face)."""
+    x = chol.least_squares(y, refine=True) if chol.active else x
+    cand, score = _kkt_scores(chol, x, boundary, sigma, grad_tol, set())
+    P = np.asarray(chol.active, dtype=int)
+    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True, cand[score <= 1.0])

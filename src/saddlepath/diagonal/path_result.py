@@ -153,11 +153,19 @@ class SaddlePath:
         k = self._segment(tau)
         return self.duals[k] - (tau - self.times[k])[..., None] * self.gradients[k]
 
-    def check(self, *, raise_on_failure: bool = False, rtol: float = 1e-7):
-        """Certify the path independently of the solver; see :func:`certify_path`."""
+    def check(
+        self, *, rtol: float = 1e-7, endpoint: bool | None = None, raise_on_failure: bool = False
+    ):
+        """Certify the path independently of the solver.
+
+        See :func:`saddlepath.diagonal.certificate.certify_path` for the list of checks
+        (KKT of every saddle, dual integration, ``|s| ≤ 1``, monotonicity, endpoint vs an
+        LP). Returns a :class:`PathCertificate`; raises ``CertificationError`` when
+        ``raise_on_failure`` and a check fails.
+        """
         from saddlepath.diagonal.certificate import certify_path
 
-        return certify_path(self, raise_on_failure=raise_on_failure, rtol=rtol)
+        return certify_path(self, rtol=rtol, endpoint=endpoint, raise_on_failure=raise_on_failure)
 
     def summary_rows(self) -> list[dict]:
         """One plain dict per saddle: k, τ_k, entering, leaving, loss, ‖β‖₁."""

@@ -26,6 +26,7 @@ from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import ColumnGroups, group_columns
 from saddlepath.diagonal._correlation import make_scanner
+from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
 from saddlepath.diagonal.path_result import PathStatus, SaddlePath
 from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
@@ -146,8 +147,11 @@ def saddle_path(
     Degenerate data. Columns equal up to sign (``x_j = ±x_i``) have equal duals for all
     time, so the gradient flow — symmetric in them — shares the weight equally; the path
     does the same. A column parallel to a longer one never enters; a zero column never
-    enters. Any other linearly dependent active set (possible only off general position)
-    keeps the columns that entered first; both cases emit
+    enters. Any other non-unique sign-constrained minimiser (a linearly dependent active
+    set, possible only off general position) is resolved by reporting the maximum-entropy
+    point of the set of minimisers — the limit of the entropic mirror flow that the small-α
+    dynamics follows through a jump, exact when the tied coordinates arrive at equal rates.
+    Both cases emit
     :class:`~saddlepath.warnings.NonUniqueSaddleWarning` and end with status
     ``NON_UNIQUE``. Every minimiser of one sign-constrained problem has the same fitted
     values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
@@ -172,16 +176,24 @@ def saddle_path(
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
     coord_tol = grad_tol * groups.norms * y_norm / n
-    scanner = make_scanner(X, groups.norms, groups.eligible, coord_tol, tie_tol,
-                           precision=precision)
+    scanner = make_scanner(
+        X, groups.norms, groups.eligible, coord_tol, tie_tol, precision=precision
+    )
     chol = GramCholesky(X, groups.norms, Xty, dependence_tol=dependence_tol)
     rec = _Recorder(groups, n)
     state = _State(n, d, y)
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, Xty, y, coord_tol, max_jumps, dependent)
-    return _finish(X, y, rec, status, dependent, scanner.n_passes + 3,
-                   dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol))
+    return _finish(
+        X,
+        y,
+        rec,
+        status,
+        dependent,
+        scanner.n_passes + 3,
+        dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol),
+    )
 
 
 class _State:
@@ -217,8 +229,27 @@ def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> Pat
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
-        rec.add(st.tau, loss, sol.support, sol.values, st.sigma, st.R)
+        support, values = _reported_saddle(chol, sol, st.sigma, r + y, dependent)
+        rec.add(st.tau, loss, support, values, st.sigma, st.R)
     return PathStatus.JUMP_LIMIT
+
+
+def _reported_saddle(chol, sol, sigma, fitted, dependent):
+    """The saddle to report: the vertex, or the face's max-entropy point if not unique."""
+    if sol.tight.size == 0:
+        return sol.support, sol.values
+    T = np.concatenate((sol.support, sol.tight))
+    A = chol.X[:, T] * sigma[T]
+    if face_is_point(A):
+        return sol.support, sol.values
+    z0 = np.concatenate((sigma[sol.support] * sol.values, np.zeros(sol.tight.size)))
+    z = max_entropy_on_face(A, fitted, z0)
+    if np.abs(z - z0).max() <= 1e-9 * np.abs(z0).max(initial=1.0):
+        return sol.support, sol.values
+    dependent.update(int(j) for j in sol.tight[z[sol.support.size :] > 0])
+    keep = z > 0
+    order = np.argsort(T[keep])
+    return T[keep][order], (sigma[T] * z)[keep][order]
 
 
 def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
@@ -269,8 +300,9 @@ def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
         )
     if dependent:
         parts.append(
-            f"columns {sorted(dependent)} were linearly dependent on the active columns and "
-            "were kept at zero"
+            f"columns {sorted(dependent)} are linearly dependent on the other active columns; "
+            "the saddle reported is the maximum-entropy point of the set of minimisers, the "
+            "flow's choice when the tied coordinates arrive at equal rates"
         )
     warnings.warn(
         "The data are not in general position: " + "; ".join(parts) + ". Losses, jump "

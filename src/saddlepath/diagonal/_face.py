@@ -1,0 +1,67 @@
+r"""Selecting one saddle when the sign-constrained minimiser is not unique.
+
+Off general position the minimisers of one sign-constrained least-squares problem form a
+face ``F = {β : X_T β = f, σ_i β_i ≥ 0 (i ∈ T)}`` where ``T`` holds the support and every
+boundary column whose KKT condition is tight (``∂_iL = 0``). All points of ``F`` share
+the fitted values, hence the loss, the gradient, the next jump and ``‖β‖₁``; Algorithm 1's
+state ``(τ, s)`` does not depend on the choice, only the reported coefficients do.
+
+The small-α gradient flow crosses a jump as an entropic mirror flow (``β_i ∝ e^{2S_i}``),
+which started symmetrically converges to the *maximum-entropy* point of the face,
+
+.. math::
+
+    \min_{z \ge 0,\ A z = f} \sum_i z_i \log z_i - z_i, \qquad z_i = \sigma_i\beta_i,\
+    A = X_T\,\mathrm{diag}(\sigma_T).
+
+For parallel columns this is the equal split. It is the flow's choice whenever the tied
+coordinates reach the boundary at equal rates; otherwise it is a documented selection
+(status ``NON_UNIQUE``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+
+__all__ = ["face_is_point", "max_entropy_on_face"]
+
+
+def face_is_point(A: np.ndarray, *, rtol: float = 1e-10) -> bool:
+    """Whether ``A`` has full column rank, so that ``{z : A z = f}`` is a single point."""
+    if A.shape[1] > A.shape[0]:
+        return False
+    sv = np.linalg.svd(A, compute_uv=False)
+    return bool(sv[-1] > rtol * sv[0])
+
+
+def max_entropy_on_face(A: np.ndarray, f: np.ndarray, z0: np.ndarray) -> np.ndarray:
+    """Maximum-entropy point of ``{z ≥ 0 : A z = f}``, started from the vertex ``z0``.
+
+    The equality constraints are first reduced to ``rank(A)`` independent rows (an SVD),
+    as the SQP solver requires. Returns ``z0`` unchanged if the optimiser does not end
+    feasible (the face is then reported by its vertex; the caller has flagged it).
+    """
+    U, sv, Vt = np.linalg.svd(A, full_matrices=False)
+    r = int(np.sum(sv > 1e-10 * sv[0]))
+    scale = max(float(np.abs(z0).max(initial=0.0)), np.finfo(float).tiny)
+    C = (sv[:r, None] * Vt[:r]) * scale  # constraints on w = z / scale
+    rhs = U[:, :r].T @ f
+    tiny = 1e-300
+
+    def entropy(w):
+        w = np.maximum(w, tiny)
+        return float(np.sum(w * np.log(w) - w)), np.log(w)
+
+    res = minimize(
+        entropy,
+        z0 / scale,
+        jac=True,
+        method="SLSQP",
+        bounds=[(0.0, None)] * z0.size,
+        constraints=[{"type": "eq", "fun": lambda w: C @ w - rhs, "jac": lambda w: C}],
+        options={"ftol": 1e-15, "maxiter": 500},
+    )
+    z = np.maximum(res.x, 0.0) * scale
+    feasible = np.linalg.norm(A @ z - f) <= 1e-9 * max(np.linalg.norm(f), tiny)
+    return z if feasible else z0

@@ -1,0 +1,47 @@
+"""Reference problems with known answers, shared by the tests."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import linprog
+
+WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
+WORKED_Y = np.array([1.0, 0.0])
+WORKED_TIMES = (Fraction(0), Fraction(2), Fraction(8), Fraction(8) + Fraction(160, 49))
+WORKED_SADDLES = (
+    (0, 0, 0, 0),
+    (Fraction(4, 5), 0, 0, 0),
+    (0, 0, Fraction(7, 5), 0),
+    (0, 0, Fraction(10, 7), Fraction(-10, 49)),
+)
+
+
+def sparse_gaussian(n, d, k, *, seed=0, noise=0.0):
+    """Gaussian design, k-sparse N(0,1) signal, optional noise."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    beta = np.zeros(d)
+    beta[rng.choice(d, size=k, replace=False)] = rng.standard_normal(k)
+    return X, X @ beta + noise * rng.standard_normal(n), beta
+
+
+def integer_problem(n, d, *, seed, low=-3, high=4):
+    """Small integer data: exactly representable, so a rational oracle applies."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.integers(low, high, size=(n, d)).astype(float),
+        rng.integers(low, high, size=n).astype(float),
+    )
+
+
+def min_l1_lp(X, y):
+    """``argmin ‖β‖₁ s.t. Xβ = Xβ_ls`` with HiGHS (an oracle independent of the path)."""
+    d = X.shape[1]
+    target = X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    res = linprog(
+        np.ones(2 * d), A_eq=np.hstack([X, -X]), b_eq=target, bounds=(0, None), method="highs"
+    )
+    assert res.status == 0, res.message
+    return res.x[:d] - res.x[d:]
