@@ -31,13 +31,15 @@ class GramCholesky:
         Column norms of ``X``.
     Xty : ndarray of shape (n_features,)
         ``Xᵀy``, the right-hand side of every least-squares problem.
+    y : ndarray of shape (n_samples,)
+        The targets (used by the refinement step).
     dependence_tol : float
         A column whose distance to the span of the active columns is at most
         ``dependence_tol · ‖x_j‖`` is refused (it is linearly dependent).
     """
 
-    def __init__(self, X, norms, Xty, *, dependence_tol: float) -> None:
-        self.X, self.norms, self.Xty = X, norms, Xty
+    def __init__(self, X, norms, Xty, y, *, dependence_tol: float) -> None:
+        self.X, self.norms, self.Xty, self.y = X, norms, Xty, y
         self.dependence_tol = dependence_tol
         self.active: list[int] = []
         self.in_active = np.zeros(X.shape[1], dtype=bool)

@@ -41,10 +41,8 @@ class ColumnGroups:
     orient: np.ndarray
     share: np.ndarray
 
-    @property
-    def has_duplicates(self) -> bool:
-        """Whether some leader shares its weight with other columns."""
-        return bool(np.any(self.share > 1))
+    has_duplicates: bool = False
+    """Whether some leader shares its weight with other columns."""
 
     def members(self, j: int) -> np.ndarray:
         """Columns that share leader ``j``'s weight (``j`` included)."""
@@ -92,7 +90,7 @@ def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups
     share = np.zeros(d, dtype=int)
     np.add.at(share, leader[leader >= 0], 1)
     eligible = (leader == np.arange(d)) & alive
-    return ColumnGroups(norms, eligible, leader, orient, share)
+    return ColumnGroups(norms, eligible, leader, orient, share, bool(np.any(share > 1)))
 
 
 def _resolve_block(X, norms, cols, leader, orient, tol) -> None:

@@ -61,13 +61,18 @@ def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_tol, skip):
     return cand, sigma[cand] * grad / grad_tol[cand]
 
 
-def _most_violating(chol, z, boundary, sigma, grad_tol, skip) -> int | None:
-    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most."""
+def _most_violating(chol, z, boundary, sigma, grad_tol, skip):
+    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most.
+
+    Returns ``(j or None, tight)`` where ``tight`` lists the columns with ``|g_j| ≈ 0``.
+    """
     cand, score = _kkt_scores(chol, z, boundary, sigma, grad_tol, skip)
     if cand.size == 0:
-        return None
+        return None, cand
     worst = int(np.argmin(score))
-    return int(cand[worst]) if score[worst] < -1.0 else None
+    if score[worst] < -1.0:
+        return int(cand[worst]), cand[:0]
+    return None, cand[score <= 1.0]
 
 
 def solve_sign_constrained(
@@ -77,6 +82,8 @@ def solve_sign_constrained(
     sigma: np.ndarray,
     y: np.ndarray,
     grad_tol: np.ndarray,
+    *,
+    entering: np.ndarray | None = None,
 ) -> SignConstrainedSolution:
     """Solve the sign-constrained problem on ``boundary``, warm-started at ``x``.
 
@@ -94,15 +101,21 @@ def solve_sign_constrained(
     y : ndarray of shape (n_samples,)
     grad_tol : ndarray of shape (n_features,)
         A gradient entry below ``grad_tol`` in magnitude counts as zero.
+    entering : ndarray of int, optional
+        Columns known to violate KKT at ``x`` (those that just reached the boundary),
+        most violating first: the first is added without a gradient evaluation.
     """
     dependent: set[int] = set()
     x = np.asarray(x, dtype=float)
     optimal, newest = True, None  # is x optimal on its support? the column just added
+    queue = [] if entering is None else [int(j) for j in entering[:1]]  # valid only at x
     for _ in range(4 * len(boundary) + 20):
         if optimal:
-            j = _most_violating(chol, x, boundary, sigma, grad_tol, dependent)
+            j = queue.pop(0) if queue else None
+            if j is None or chol.in_active[j]:
+                j, tight = _most_violating(chol, x, boundary, sigma, grad_tol, dependent)
             if j is None:
-                return _finish(chol, x, boundary, sigma, y, grad_tol, dependent)
+                return _finish(chol, x, tight, dependent)
             if not chol.add(j):
                 dependent.add(j)
                 continue
@@ -121,9 +134,9 @@ def solve_sign_constrained(
     return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False, P[:0])
 
 
-def _finish(chol, x, boundary, sigma, y, grad_tol, dependent) -> SignConstrainedSolution:
-    """Refine the optimum and list the tight boundary columns (a non-unique face)."""
-    x = chol.least_squares(y, refine=True) if chol.active else x
-    cand, score = _kkt_scores(chol, x, boundary, sigma, grad_tol, set())
+def _finish(chol, x, tight, dependent) -> SignConstrainedSolution:
+    """Refine the optimum; ``tight`` lists boundary columns with ``∂_jL ≈ 0`` off the support."""
+    x = chol.least_squares(chol.y, refine=True) if chol.active else x
     P = np.asarray(chol.active, dtype=int)
-    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True, cand[score <= 1.0])
+    tight = np.union1d(tight, list(dependent)).astype(int) if dependent else tight
+    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True, tight)

@@ -64,9 +64,9 @@ class _Recorder:
         order = np.argsort(np.concatenate(out_idx))
         return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
 
-    def add(self, tau, loss, support, values, sigma, R) -> None:
+    def add(self, tau, loss, support, values, sigma, R, boundary=None) -> None:
         idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
-        b = np.flatnonzero(sigma)
+        b = np.flatnonzero(sigma) if boundary is None else boundary
         b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
         if self.groups.has_duplicates and b.size:
             b_sgn = np.sign(b_sgn)
@@ -179,7 +179,7 @@ def saddle_path(
     scanner = make_scanner(
         X, groups.norms, groups.eligible, coord_tol, tie_tol, precision=precision
     )
-    chol = GramCholesky(X, groups.norms, Xty, dependence_tol=dependence_tol)
+    chol = GramCholesky(X, groups.norms, Xty, y, dependence_tol=dependence_tol)
     rec = _Recorder(groups, n)
     state = _State(n, d, y)
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
@@ -221,7 +221,10 @@ def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> Pat
         scanner.advance(ev.delta)
         st.sigma[ev.entering] = ev.entering_sign
         boundary = np.flatnonzero(st.sigma)
-        sol = solve_sign_constrained(chol, st.values, boundary, st.sigma, y, coord_tol)
+        order = np.argsort(-np.abs(scanner.g[ev.entering]) / coord_tol[ev.entering])
+        sol = solve_sign_constrained(
+            chol, st.values, boundary, st.sigma, y, coord_tol, entering=ev.entering[order]
+        )
         dependent.update(sol.dependent)
         st.values = sol.values
         r = chol.fitted(sol.values) - y
@@ -230,7 +233,7 @@ def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> Pat
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
         support, values = _reported_saddle(chol, sol, st.sigma, r + y, dependent)
-        rec.add(st.tau, loss, support, values, st.sigma, st.R)
+        rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
     return PathStatus.JUMP_LIMIT
 
 
