@@ -1,0 +1,283 @@
+"""Atomic file output and the on-disk format of a saddle path.
+
+Every writer here puts its bytes in a temporary file in the destination's directory,
+flushes and fsyncs it, then renames it over the destination with :func:`os.replace`,
+which is atomic: a reader sees the old file or the new one, never half of one. On any
+error the temporary file is removed and the destination is left as it was.
+
+:func:`save_path` writes a :class:`~saddlepath.SaddlePath` as ``path.json`` (readable,
+sparse saddles) and ``path.npz`` (dense arrays). Times are in accelerated time
+``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)`` (Pesme & Flammarion 2023).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+
+from saddlepath import __version__
+
+if TYPE_CHECKING:
+    from saddlepath.diagonal.path_result import SaddlePath
+
+__all__ = [
+    "PATH_JSON",
+    "PATH_NPZ",
+    "path_record",
+    "prepare_output_dir",
+    "report_record",
+    "save_figure_atomic",
+    "save_path",
+    "to_json",
+    "write_json_atomic",
+    "write_npz_atomic",
+    "write_text_atomic",
+]
+
+PATH_JSON = "path.json"
+PATH_NPZ = "path.npz"
+_FORMAT_VERSION = 1
+_UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
+
+
+# ------------------------------------------------------------------------ directories
+
+
+def prepare_output_dir(out_dir: str | os.PathLike) -> Path:
+    """Create ``out_dir`` (and its parents) if missing and check that it is writable.
+
+    Raises
+    ------
+    NotADirectoryError
+        ``out_dir`` (or one of its parents) is an existing file.
+    PermissionError
+        The directory cannot be created or written to.
+    """
+    p = Path(out_dir)
+    if p.exists() and not p.is_dir():
+        raise NotADirectoryError(
+            f"Output directory '{p}' is an existing file; pass a directory path (it is "
+            "created if missing) or remove the file."
+        )
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(
+            f"Cannot create output directory '{p}': a parent of it is a file."
+        ) from None
+    except PermissionError:
+        raise PermissionError(
+            f"Cannot create output directory '{p}': permission denied; choose a directory "
+            "you can write to."
+        ) from None
+    _check_writable(p)
+    return p
+
+
+def _check_writable(directory: Path) -> None:
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"Cannot write into '{directory}': it is not an existing directory."
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"Cannot write into '{directory}': permission denied; choose a directory you "
+            "can write to."
+        )
+
+
+@functools.cache
+def _new_file_mode() -> int:
+    """Permissions of a newly created file (``0o666`` minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# ----------------------------------------------------------------------- atomic writers
+
+
+@contextmanager
+def _atomic_file(path: str | os.PathLike, mode: str) -> Iterator[IO]:
+    """Yield a temporary file that replaces ``path`` only if the block succeeds."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"Cannot write '{target}': it is a directory.")
+    directory = target.parent
+    _check_writable(directory)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _new_file_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Persist the rename itself (POSIX); a no-op where directories cannot be opened."""
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; return the path."""
+    if not isinstance(text, str):
+        raise TypeError(f"`text` must be a str; got {type(text).__name__}.")
+    with _atomic_file(path, "w") as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serialisable.")
+
+
+def to_json(obj: Any) -> str:
+    """Serialise ``obj`` (NumPy values allowed, NaN/inf refused) as indented JSON."""
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+
+
+def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
+    """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O."""
+    return write_text_atomic(path, to_json(obj) + "\n")
+
+
+def write_npz_atomic(path: str | os.PathLike, **arrays: Any) -> Path:
+    """Write ``arrays`` to an uncompressed ``.npz`` archive at ``path`` atomically.
+
+    Object arrays are refused: they would need pickling to be read back.
+    """
+    converted = {key: np.asarray(value) for key, value in arrays.items()}
+    for key, value in converted.items():
+        if value.dtype == object:
+            raise TypeError(
+                f"Array {key!r} has dtype object and cannot be stored without pickling; "
+                "convert it to a numeric or string dtype."
+            )
+    with _atomic_file(path, "wb") as fh:
+        np.savez(fh, **converted)
+    return Path(path)
+
+
+def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+    """Save a matplotlib figure atomically; the format follows the suffix (default PNG)."""
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    with _atomic_file(path, "wb") as fh:
+        fig.savefig(fh, format=fmt, dpi=dpi)
+    return Path(path)
+
+
+# ---------------------------------------------------------------------- path records
+
+
+def path_record(path: SaddlePath, *, metadata: dict | None = None) -> dict[str, Any]:
+    """The JSON-ready description of a saddle path (the content of ``path.json``).
+
+    Saddles are stored sparsely, ``{"index": value}`` per saddle, from the path's own
+    sparse storage, so ``coefs[k, int(i)] == saddles[k][i]`` exactly.
+    """
+    return {
+        "format": "saddlepath.path",
+        "format_version": _FORMAT_VERSION,
+        "saddlepath_version": __version__,
+        "units": _UNITS,
+        "status": {"name": path.status.name, "message": path.status.value},
+        "n_samples": int(path.X.shape[0]),
+        "n_features": path.n_features,
+        "n_saddles": path.n_saddles,
+        "n_jumps": path.n_jumps,
+        "n_passes": int(path.n_passes),
+        "tolerances": {key: float(value) for key, value in path.tolerances.items()},
+        "times": path.times.tolist(),
+        "losses": path.losses.tolist(),
+        "l1_norms": path.l1_norms.tolist(),
+        "entered": [list(map(int, c)) for c in path.entered],
+        "left": [list(map(int, c)) for c in path.left],
+        "saddles": [
+            {str(int(i)): float(v) for i, v in zip(idx, val, strict=True)}
+            for idx, val in zip(path.supports, path.values, strict=True)
+        ],
+        "metadata": dict(metadata or {}),
+    }
+
+
+def _finite_or_none(value: Any) -> float | None:
+    """``value`` as a float when it is a finite number, else ``None`` (JSON has no inf)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def report_record(report: Any) -> dict[str, Any]:
+    """JSON-ready form of a certificate report (``passed`` and its named checks)."""
+    return {
+        "passed": bool(report.passed),
+        "checks": [
+            {
+                "name": str(c.name),
+                "passed": bool(c.passed),
+                "detail": str(c.detail),
+                "worst": _finite_or_none(getattr(c, "worst", None)),
+            }
+            for c in report.checks
+        ],
+    }
+
+
+def save_path(
+    path_result: SaddlePath, out_dir: str | os.PathLike, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing).
+
+    Parameters
+    ----------
+    path_result : SaddlePath
+    out_dir : str or os.PathLike
+    metadata : dict, optional
+        Extra JSON-ready information (e.g. the data file) stored under ``"metadata"``.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"json": .../path.json, "npz": .../path.npz}``. The archive holds ``times``,
+        ``coefs``, ``duals`` and ``losses`` (time first: row ``k`` is saddle ``k``).
+    """
+    directory = prepare_output_dir(out_dir)
+    record = path_record(path_result, metadata=metadata)
+    json_path = write_json_atomic(directory / PATH_JSON, record)
+    npz_path = write_npz_atomic(
+        directory / PATH_NPZ,
+        times=path_result.times,
+        coefs=path_result.coefs,
+        duals=path_result.duals,
+        losses=path_result.losses,
+    )
+    return {"json": json_path, "npz": npz_path}

@@ -1,0 +1,203 @@
+"""Tests of saddlepath.io: atomic writers and the path.json / path.npz format."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import numpy as np
+import pytest
+
+import saddlepath
+from saddlepath import io, saddle_path
+from saddlepath.data import demo_problem, worked_example
+
+
+@pytest.fixture(scope="module")
+def worked_path():
+    ds = worked_example()
+    return saddle_path(ds.X, ds.y)
+
+
+@pytest.fixture(scope="module")
+def demo_path():
+    ds = demo_problem()
+    return saddle_path(ds.X, ds.y)
+
+
+def only_file(directory, name):
+    """The directory holds exactly ``name``: no temporary file was left behind."""
+    assert sorted(p.name for p in directory.iterdir()) == [name]
+
+
+# ------------------------------------------------------------------------ atomic writers
+
+
+def test_write_text_replaces_content_with_normal_permissions(tmp_path):
+    target = tmp_path / "note.txt"
+    target.write_text("old")
+    io.write_text_atomic(target, "new ✓\n")
+    assert target.read_text(encoding="utf-8") == "new ✓\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    only_file(tmp_path, "note.txt")
+
+
+def test_write_json_converts_numpy_and_refuses_nan_before_writing(tmp_path):
+    target = tmp_path / "a.json"
+    io.write_json_atomic(target, {"x": np.float64(1.5), "v": np.arange(3), "n": np.int64(2)})
+    assert json.loads(target.read_text()) == {"x": 1.5, "v": [0, 1, 2], "n": 2}
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        io.write_json_atomic(tmp_path / "b.json", {"x": float("nan")})
+    with pytest.raises(TypeError, match="not JSON serialisable"):
+        io.write_json_atomic(tmp_path / "c.json", {"x": object()})
+    only_file(tmp_path, "a.json")
+
+
+def test_write_npz_round_trips_and_refuses_object_arrays(tmp_path):
+    target = tmp_path / "a.npz"
+    io.write_npz_atomic(target, a=np.arange(4.0), b=np.eye(2))
+    with np.load(target) as archive:
+        np.testing.assert_array_equal(archive["a"], np.arange(4.0))
+        np.testing.assert_array_equal(archive["b"], np.eye(2))
+    with pytest.raises(TypeError, match="dtype object"):
+        io.write_npz_atomic(tmp_path / "b.npz", a=np.array([{}, 1], dtype=object))
+    only_file(tmp_path, "a.npz")
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_failure_during_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch, failing):
+    target = tmp_path / "a.npz"
+    io.write_npz_atomic(target, a=np.zeros(3))
+    before = target.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(io.os, failing, boom)
+    with pytest.raises(OSError, match="simulated"):
+        io.write_npz_atomic(target, a=np.ones(1000))
+    assert target.read_bytes() == before
+    only_file(tmp_path, "a.npz")
+
+
+def test_failure_half_way_through_a_figure_leaves_nothing(tmp_path):
+    class HalfFigure:
+        def savefig(self, fh, **kwargs):
+            fh.write(b"\x89PNG partial")
+            raise RuntimeError("renderer crashed")
+
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        io.save_figure_atomic(HalfFigure(), tmp_path / "fig.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_writing_json_leaves_nothing(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(io.os, "fsync", boom)
+    with pytest.raises(OSError, match="simulated"):
+        io.write_text_atomic(tmp_path / "x.txt", "hello")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writing_onto_a_directory_or_into_a_missing_one_is_refused(tmp_path):
+    (tmp_path / "d").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a directory"):
+        io.write_text_atomic(tmp_path / "d", "x")
+    with pytest.raises(FileNotFoundError, match="not an existing directory"):
+        io.write_text_atomic(tmp_path / "missing" / "x.txt", "x")
+
+
+# --------------------------------------------------------------------- output folders
+
+
+def test_prepare_output_dir_creates_parents(tmp_path):
+    out = io.prepare_output_dir(tmp_path / "a" / "b")
+    assert out.is_dir()
+
+
+def test_output_dir_that_is_a_file_is_refused(tmp_path, worked_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is an existing file"):
+        io.save_path(worked_path, tmp_path / "f")
+    with pytest.raises(NotADirectoryError, match="a parent of it is a file"):
+        io.save_path(worked_path, tmp_path / "f" / "sub")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_unwritable_output_dir_is_refused(tmp_path, worked_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        with pytest.raises(PermissionError, match="permission denied"):
+            io.save_path(worked_path, locked)
+    finally:
+        locked.chmod(0o700)
+
+
+def test_output_dir_without_write_permission_is_refused(tmp_path, worked_path, monkeypatch):
+    monkeypatch.setattr(io.os, "access", lambda path, mode: False)
+    with pytest.raises(PermissionError, match=r"Cannot write into .* permission denied"):
+        io.save_path(worked_path, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------ path format
+
+
+def test_path_json_holds_the_worked_example(tmp_path, worked_path):
+    files = io.save_path(worked_path, tmp_path, metadata={"data": {"name": "we"}})
+    assert files == {"json": tmp_path / "path.json", "npz": tmp_path / "path.npz"}
+    record = json.loads(files["json"].read_text())
+    np.testing.assert_allclose(record["times"], [0, 2, 8, 8 + 160 / 49], rtol=1e-12)
+    assert record["saddles"][1] == pytest.approx({"0": 0.8})
+    assert record["saddles"][3] == pytest.approx({"2": 10 / 7, "3": -10 / 49})
+    assert record["entered"] == [[], [0], [2], [3]]
+    assert record["left"] == [[], [], [0], []]
+    assert record["status"] == {
+        "name": "MIN_L1_INTERPOLATOR",
+        "message": "reached the minimum-ℓ1 interpolator",
+    }
+    assert (record["n_features"], record["n_jumps"], record["n_samples"]) == (4, 3, 2)
+    assert record["saddlepath_version"] == saddlepath.__version__
+    assert record["metadata"] == {"data": {"name": "we"}}
+
+
+def test_path_files_equal_the_result_exactly(tmp_path, demo_path):
+    files = io.save_path(demo_path, tmp_path)
+    record = json.loads(files["json"].read_text())
+    assert record["times"] == demo_path.times.tolist()
+    assert record["losses"] == demo_path.losses.tolist()
+    assert record["l1_norms"] == demo_path.l1_norms.tolist()
+    assert record["n_passes"] == demo_path.n_passes
+    assert record["tolerances"] == demo_path.tolerances
+    dense = np.zeros((len(record["saddles"]), record["n_features"]))
+    for k, saddle in enumerate(record["saddles"]):
+        for i, value in saddle.items():
+            dense[k, int(i)] = value
+    np.testing.assert_array_equal(dense, demo_path.coefs)
+    assert np.count_nonzero(dense[-1]) == 3  # guards against an all-zero answer
+    with np.load(files["npz"]) as archive:
+        assert sorted(archive.files) == ["coefs", "duals", "losses", "times"]
+        for key in archive.files:
+            np.testing.assert_array_equal(archive[key], getattr(demo_path, key))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["path.json", "path.npz"]
+
+
+def test_report_record_replaces_infinite_worst_by_null():
+    class Check:
+        def __init__(self, name, passed, worst):
+            self.name, self.passed, self.worst, self.detail = name, passed, worst, "why"
+
+    class Report:
+        passed = False
+        checks = (Check("a", True, 0.5), Check("b", False, float("inf")))
+
+    record = io.report_record(Report())
+    assert record["passed"] is False
+    assert [c["worst"] for c in record["checks"]] == [0.5, None]
+    json.loads(io.to_json(record))
