@@ -14,6 +14,7 @@ __all__ = [
     "check_data",
     "check_int",
     "check_real",
+    "check_seed",
 ]
 
 
@@ -143,3 +144,26 @@ def check_int(
             f"The `{name}` parameter{owner} must be an int in {interval}. Got {v} instead."
         )
     return v
+
+
+def check_seed(seed: object, *, name: str = "seed", where: str = "") -> np.random.Generator:
+    """Turn ``seed`` into a ``numpy.random.Generator``.
+
+    ``None`` gives a fresh generator, a non-negative int seeds ``numpy.random.default_rng``
+    and a generator is returned as is (so draws continue from its state).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    owner = f" of {where}" if where else ""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"The `{name}` parameter{owner} must be None, a non-negative int or a "
+            f"numpy.random.Generator. Got {seed!r} (type {type(seed).__name__}) instead."
+        )
+    if seed < 0:
+        raise ValueError(
+            f"The `{name}` parameter{owner} must be a non-negative int. Got {seed} instead."
+        )
+    return np.random.default_rng(int(seed))

@@ -1,10 +1,15 @@
 """The ``saddlepath`` command line: data → exact path → table, JSON, files and figures.
 
 This module only wires the library together; numerical work lives in
-:mod:`saddlepath.diagonal`, files in :mod:`saddlepath.io` and figures in
-:mod:`saddlepath.plotting`. Every expected failure (missing file, bad target column,
-invalid option, data the library rejects, unwritable output) ends as one red line on
-stderr and exit code 2; a failed ``--check`` exits with 1.
+:mod:`saddlepath.diagonal`, files in :mod:`saddlepath.io`, tables and figures in
+:mod:`saddlepath.report` and the demo's steps in :mod:`saddlepath.demo`. Every expected
+failure (missing file, bad target column, invalid option, data the library rejects,
+unwritable output) ends as one red line on stderr and exit code 2; a failed ``--check``
+exits with 1.
+
+A new command on a data file is a function that declares its options and calls
+:func:`run_on_data` with what to compute and what to write; errors and warnings are
+handled there.
 """
 
 from __future__ import annotations
@@ -15,21 +20,34 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from io import StringIO
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, NoReturn, TypeVar
 
-import numpy as np
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from typer.core import TyperGroup
 
 from saddlepath import __version__, io
-from saddlepath.data import Dataset, demo_problem, load_data
-from saddlepath.diagonal import PathStatus, SaddlePath, saddle_path
+from saddlepath.data import Dataset, load_data
+from saddlepath.demo import DEMO_STEPS, DemoContext, DemoStep
+from saddlepath.diagonal import SaddlePath, saddle_path
+from saddlepath.report import (
+    COMPUTING_PATH,
+    certify,
+    describe_error,
+    metadata,
+    path_table,
+    print_check,
+    print_error,
+    print_warning,
+    print_written,
+    progress,
+    status_line,
+    stdout_console,
+    write_figures,
+)
+from saddlepath.report import _coordinates as _coordinates  # re-exported for the tests
 from saddlepath.warnings import SaddlepathWarning
 
 try:  # typer ≥ 0.22 vendors click; its exceptions derive from TyperException
@@ -41,14 +59,13 @@ __all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "app"]
 
 EXIT_USAGE = 2
 EXIT_CHECK_FAILED = 1
-MAX_LISTED = 6  # coordinates listed per table cell before "…+N"
-FIGURES = ("loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png")
 _EXPECTED_ERRORS = (OSError, ValueError, TypeError)
 _PATH_EXAMPLES = (
     "Examples:\n\n  saddlepath path data.csv --target y --out results --plot\n\n"
     "  saddlepath path data.npz --json > path.json\n\n"
     "  saddlepath path data.csv --target 0 --max-jumps 50 --check"
 )
+R = TypeVar("R")
 
 
 class _OneLineErrors(TyperGroup):
@@ -62,14 +79,14 @@ class _OneLineErrors(TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except typer.Abort:
-            _error("aborted.")
+            print_error("aborted.")
             sys.exit(1)
         except _CliError as exc:
             if type(exc).__name__ != "NoArgsIsHelpError":  # its help is already printed
                 ctx = getattr(exc, "ctx", None)
                 hint = f" Try '{ctx.command_path} --help'." if ctx is not None else ""
                 message = exc.format_message().rstrip()
-                _error(message + ("" if message.endswith((".", "?")) else ".") + hint)
+                print_error(message + ("" if message.endswith((".", "?")) else ".") + hint)
             sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -94,30 +111,17 @@ class Precision(enum.StrEnum):
     mixed = "mixed"
 
 
-# --------------------------------------------------------------------------- reporting
+# ---------------------------------------------------------------- running a command
 
 
-def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _error(message: str) -> None:
-    """One red line on stderr (no markup interpretation of the message)."""
-    _stderr().print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
-
-
-def _describe_error(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror and exc.filename:
-        return f"{exc.strerror}: '{exc.filename}'"
-    return str(exc) or type(exc).__name__
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``message`` as one red line on stderr and exit with ``code``."""
+    print_error(message)
+    raise typer.Exit(code) from None
 
 
 @contextmanager
-def _errors_as_exit() -> Iterator[None]:
+def errors_as_exit() -> Iterator[None]:
     """Turn expected errors into a one-line message and exit code 2; show our warnings."""
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -126,76 +130,9 @@ def _errors_as_exit() -> Iterator[None]:
                 yield
             finally:
                 for w in caught:
-                    _stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
+                    print_warning(str(w.message))
     except _EXPECTED_ERRORS as exc:
-        _error(_describe_error(exc))
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-def _coordinates(indices: tuple[int, ...], names: tuple[str, ...] | None) -> str:
-    """``"3, 7, 9"`` (or feature names), cut to ``MAX_LISTED`` items plus ``"…+N"``."""
-    shown = [str(i) if names is None else names[i] for i in indices[:MAX_LISTED]]
-    text = ", ".join(shown)
-    if len(indices) > MAX_LISTED:
-        text += f" …+{len(indices) - MAX_LISTED}"
-    return escape(text)
-
-
-def path_table(path: SaddlePath, dataset: Dataset) -> Table:
-    """A Rich table with one row per saddle: k, τ_k, entering, leaving, loss, ‖β_k‖₁."""
-    table = Table(
-        title=f"Saddle path of {escape(dataset.name)} "
-        f"({dataset.n_samples} samples × {dataset.n_features} features)",
-        caption="τ: accelerated time t/ln(1/α); L(β) = ‖Xβ − y‖²/(2n)",
-    )
-    table.add_column("k", justify="right")
-    table.add_column("τ_k", justify="right")
-    table.add_column("entering", overflow="fold")
-    table.add_column("leaving", overflow="fold")
-    table.add_column("loss L(β_k)", justify="right")
-    table.add_column("‖β_k‖₁", justify="right")
-    names = dataset.feature_names
-    for row in path.summary_rows():
-        table.add_row(
-            str(row["k"]),
-            f"{row['tau']:.6g}",
-            _coordinates(tuple(row["entered"]), names) or "–",
-            _coordinates(tuple(row["left"]), names) or "–",
-            f"{row['loss']:.4e}",
-            f"{row['l1_norm']:.6g}",
-        )
-    return table
-
-
-def status_line(path: SaddlePath) -> str:
-    """Status of the path in words, coloured green for a normal end, else yellow."""
-    ok = path.status in (PathStatus.MIN_L1_INTERPOLATOR, PathStatus.LEAST_SQUARES)
-    colour = "green" if ok else "yellow"
-    return (
-        f"[{colour}]status:[/] {escape(path.status.value)} ({path.status.name}); "
-        f"{path.n_jumps} jumps, {path.n_passes} passes over X"
-    )
-
-
-def render_text(*renderables: Any, width: int = 100) -> str:
-    """Plain text (no colour) of Rich renderables as printed ``width`` columns wide."""
-    buffer = StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    for item in renderables:
-        console.print(item)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
-def _print_check(console: Console, report: Any) -> None:
-    """The certificate report, its first line green (passed) or red (failed)."""
-    first, *rest = str(report).splitlines() or [""]
-    colour = "green" if report.passed else "red"
-    console.print(f"[{colour}]{escape(first)}[/]")
-    for line in rest:
-        console.print(escape(line))
-
-
-# ------------------------------------------------------------------------------ wiring
+        fail(describe_error(exc))
 
 
 def _parse_target(target: str | None) -> int | str | None:
@@ -206,56 +143,39 @@ def _parse_target(target: str | None) -> int | str | None:
     return int(text) if re.fullmatch(r"[+-]?\d+", text) else target
 
 
-def _metadata(dataset: Dataset, source: str) -> dict[str, Any]:
-    names = None if dataset.feature_names is None else list(dataset.feature_names)
-    return {
-        "data": {
-            "name": dataset.name,
-            "source": source,
-            "n_samples": dataset.n_samples,
-            "n_features": dataset.n_features,
-            "feature_names": names,
-        }
-    }
+@dataclass(frozen=True)
+class DataRun(Generic[R]):
+    """What :func:`run_on_data` returns: the data set, the result and the files written."""
+
+    dataset: Dataset
+    result: R
+    written: dict[str, Path]
+
+
+def run_on_data(
+    data: Path,
+    target: str | None,
+    compute: Callable[[Dataset], R],
+    write: Callable[[Dataset, R], dict[str, Path]] | None = None,
+) -> DataRun[R]:
+    """Load ``data`` → ``compute(dataset)`` → ``write(dataset, result)``, as one command.
+
+    Expected errors of any stage exit with one red line and code 2 (nothing is written
+    after a failed stage); the library's warnings are shown on stderr.
+    """
+    with errors_as_exit():
+        dataset = load_data(data, target=_parse_target(target))
+        result = compute(dataset)
+        written = {} if write is None else write(dataset, result)
+    return DataRun(dataset, result, written)
 
 
 def compute_path(
     dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto"
 ) -> SaddlePath:
     """Run :func:`~saddlepath.saddle_path` on a data set behind a spinner on stderr."""
-    with _stderr().status("Computing the exact saddle path…"):
+    with progress(COMPUTING_PATH):
         return saddle_path(dataset.X, dataset.y, max_jumps=max_jumps, precision=precision)
-
-
-def certify(path: SaddlePath) -> Any:
-    """Run :meth:`SaddlePath.check` behind a spinner; returns its report."""
-    with _stderr().status("Certifying the path (KKT, duals, endpoint vs an independent solver)…"):
-        return path.check()
-
-
-def write_figures(
-    path: SaddlePath, out_dir: Path, feature_names: tuple[str, ...] | None = None
-) -> dict[str, Path]:
-    """Write the three figures of the path into ``out_dir`` atomically."""
-    from saddlepath import plotting  # matplotlib is imported only when figures are wanted
-
-    makers: dict[str, Callable[[], Any]] = {
-        FIGURES[0]: lambda: plotting.plot_loss_staircase(path),
-        FIGURES[1]: lambda: plotting.plot_coefficients_vs_time(path, feature_names=feature_names),
-        FIGURES[2]: lambda: plotting.plot_coefficients_vs_saddle(path, feature_names=feature_names),
-    }
-    directory = io.prepare_output_dir(out_dir)
-    with _stderr().status("Drawing the figures…"):
-        return {
-            name: io.save_figure_atomic(make(), directory / name) for name, make in makers.items()
-        }
-
-
-def _print_written(console: Console, written: dict[str, Path]) -> None:
-    if written:
-        folder = next(iter(written.values())).parent
-        names = ", ".join(p.name for p in written.values())
-        console.print(f"wrote {escape(names)} to {escape(str(folder))}")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -324,6 +244,12 @@ _CHECK = typer.Option(
 )
 
 
+@dataclass(frozen=True)
+class _CheckedPath:
+    path: SaddlePath
+    report: Any | None  # the certificate, when --check asked for one
+
+
 @app.command("path", epilog=_PATH_EXAMPLES)
 def path_command(
     data: Annotated[Path, _DATA],
@@ -337,114 +263,35 @@ def path_command(
 ) -> None:
     """Compute the exact saddle-to-saddle path of a data set and report it."""
     if plot and out is None:
-        _error("--plot needs --out DIR: the figures are written into that directory.")
-        raise typer.Exit(EXIT_USAGE)
-    with _errors_as_exit():
-        dataset = load_data(data, target=_parse_target(target))
+        fail("--plot needs --out DIR: the figures are written into that directory.")
+
+    def compute(dataset: Dataset) -> _CheckedPath:
         path = compute_path(dataset, max_jumps=max_jumps, precision=precision.value)
-        report = certify(path) if check else None
-        meta = _metadata(dataset, str(data))
-        written = {} if out is None else io.save_path(path, out, metadata=meta)
+        return _CheckedPath(path, certify(path) if check else None)
+
+    def write(dataset: Dataset, result: _CheckedPath) -> dict[str, Path]:
+        meta = metadata(dataset, str(data))
+        written = io.save_path(result.path, out, metadata=meta)
         if plot:
-            written.update(write_figures(path, out, dataset.feature_names))
+            written.update(write_figures(result.path, out, dataset.feature_names))
+        return written
+
+    run = run_on_data(data, target, compute, None if out is None else write)
+    path, report = run.result.path, run.result.report
     if as_json:
-        record = io.path_record(path, metadata=meta)
+        record = io.path_record(path, metadata=metadata(run.dataset, str(data)))
         if report is not None:
             record["check"] = io.report_record(report)
         typer.echo(io.to_json(record))
     else:
-        console = _stdout()
-        console.print(path_table(path, dataset))
+        console = stdout_console()
+        console.print(path_table(path, run.dataset))
         console.print(status_line(path))
         if report is not None:
-            _print_check(console, report)
-        _print_written(console, written)
+            print_check(console, report)
+        print_written(console, run.written)
     if report is not None and not report.passed:
-        _error("the certificate of the path failed; see the check report.")
-        raise typer.Exit(EXIT_CHECK_FAILED)
-
-
-# -------------------------------------------------------------------------------- demo
-
-
-@dataclass
-class DemoContext:
-    """What the demo steps share: output folder, console, data, path and files written."""
-
-    out_dir: Path
-    console: Console
-    dataset: Dataset = field(default_factory=demo_problem)
-    path: SaddlePath | None = None
-    written: dict[str, Path] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    """One step of ``saddlepath demo``: a name, a one-line description and a function."""
-
-    name: str
-    description: str
-    run: Callable[[DemoContext], None]
-
-
-DEMO_STEPS: list[DemoStep] = []
-
-
-def demo_step(name: str, description: str) -> Callable:
-    """Register the decorated function as the next step of ``saddlepath demo``."""
-
-    def register(func: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
-        DEMO_STEPS.append(DemoStep(name, description, func))
-        return func
-
-    return register
-
-
-@demo_step("path", "exact saddle path of a sparse regression (n=20, d=40, 3 planted non-zeros)")
-def _demo_path(ctx: DemoContext) -> None:
-    ctx.path = compute_path(ctx.dataset)
-
-
-@demo_step("table", "table of the jumps → table.txt")
-def _demo_table(ctx: DemoContext) -> None:
-    table, status = path_table(ctx.path, ctx.dataset), status_line(ctx.path)
-    ctx.console.print(table)
-    ctx.console.print(status)
-    ctx.written["table"] = io.write_text_atomic(
-        ctx.out_dir / "table.txt", render_text(table, status)
-    )
-
-
-@demo_step("planted", "the last saddle against the planted coefficients β*")
-def _demo_planted(ctx: DemoContext) -> None:
-    last, planted = ctx.path.coefs[-1], ctx.dataset.beta_star
-    gap = float(np.max(np.abs(last - planted)))
-    ctx.console.print(
-        f"support of the last saddle {np.flatnonzero(last).tolist()}, planted "
-        f"{np.flatnonzero(planted).tolist()}; max |β_last − β*| = {gap:.2e}"
-    )
-
-
-@demo_step("files", "the path as path.json and path.npz")
-def _demo_files(ctx: DemoContext) -> None:
-    ctx.written.update(
-        io.save_path(ctx.path, ctx.out_dir, metadata=_metadata(ctx.dataset, "demo_problem(seed=0)"))
-    )
-
-
-@demo_step("figures", "loss staircase, coordinates vs τ and vs saddle index → PNG")
-def _demo_figures(ctx: DemoContext) -> None:
-    ctx.written.update(write_figures(ctx.path, ctx.out_dir, ctx.dataset.feature_names))
-
-
-@demo_step("check", "certificate of the path (KKT, duals, endpoint vs LP) → check.txt")
-def _demo_check(ctx: DemoContext) -> None:
-    report = certify(ctx.path)
-    _print_check(ctx.console, report)
-    ctx.written["check"] = io.write_text_atomic(ctx.out_dir / "check.txt", f"{report}\n")
-    if not report.passed:
-        ctx.failures.append("check")
+        fail("the certificate of the path failed; see the check report.", EXIT_CHECK_FAILED)
 
 
 @app.command("demo", epilog="Example: saddlepath demo --out demo-output")
@@ -460,13 +307,12 @@ def demo_command(
     ] = Path("demo-output"),
 ) -> None:
     """Run the built-in example and write its table, path files and figures."""
-    console = _stdout()
-    with _errors_as_exit():
+    console = stdout_console()
+    with errors_as_exit():
         ctx = DemoContext(out_dir=io.prepare_output_dir(out), console=console)
         for number, step in enumerate(DEMO_STEPS, start=1):
             console.print(f"[bold]{number}/{len(DEMO_STEPS)}[/] {escape(step.description)}")
             step.run(ctx)
-    _print_written(console, ctx.written)
+    print_written(console, ctx.written)
     if ctx.failures:
-        _error(f"demo step(s) failed: {', '.join(ctx.failures)}.")
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        fail(f"demo step(s) failed: {', '.join(ctx.failures)}.", EXIT_CHECK_FAILED)

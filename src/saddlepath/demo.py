@@ -1,0 +1,112 @@
+"""The steps of ``saddlepath demo``, run in order on the built-in demo problem.
+
+A step is a function of a :class:`DemoContext`, registered with :func:`demo_step`; a new
+step is one decorated function here (or an entry appended to :data:`DEMO_STEPS`). The
+command itself, in :mod:`saddlepath.cli`, numbers the steps, runs them and reports errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from saddlepath import io
+from saddlepath.data import Dataset, demo_problem
+from saddlepath.diagonal import SaddlePath, saddle_path
+from saddlepath.report import (
+    COMPUTING_PATH,
+    certify,
+    metadata,
+    path_table,
+    print_check,
+    progress,
+    render_text,
+    status_line,
+    write_figures,
+)
+
+__all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "demo_step"]
+
+
+@dataclass
+class DemoContext:
+    """What the demo steps share: output folder, console, data, path and files written."""
+
+    out_dir: Path
+    console: Console
+    dataset: Dataset = field(default_factory=demo_problem)
+    path: SaddlePath | None = None
+    written: dict[str, Path] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of ``saddlepath demo``: a name, a one-line description and a function."""
+
+    name: str
+    description: str
+    run: Callable[[DemoContext], None]
+
+
+DEMO_STEPS: list[DemoStep] = []
+
+
+def demo_step(name: str, description: str) -> Callable:
+    """Register the decorated function as the next step of ``saddlepath demo``."""
+
+    def register(func: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
+        DEMO_STEPS.append(DemoStep(name, description, func))
+        return func
+
+    return register
+
+
+@demo_step("path", "exact saddle path of a sparse regression (n=20, d=40, 3 planted non-zeros)")
+def _demo_path(ctx: DemoContext) -> None:
+    with progress(COMPUTING_PATH):
+        ctx.path = saddle_path(ctx.dataset.X, ctx.dataset.y)
+
+
+@demo_step("table", "table of the jumps → table.txt")
+def _demo_table(ctx: DemoContext) -> None:
+    table, status = path_table(ctx.path, ctx.dataset), status_line(ctx.path)
+    ctx.console.print(table)
+    ctx.console.print(status)
+    ctx.written["table"] = io.write_text_atomic(
+        ctx.out_dir / "table.txt", render_text(table, status)
+    )
+
+
+@demo_step("planted", "the last saddle against the planted coefficients β*")
+def _demo_planted(ctx: DemoContext) -> None:
+    last, planted = ctx.path.coefs[-1], ctx.dataset.beta_star
+    gap = float(np.max(np.abs(last - planted)))
+    ctx.console.print(
+        f"support of the last saddle {np.flatnonzero(last).tolist()}, planted "
+        f"{np.flatnonzero(planted).tolist()}; max |β_last − β*| = {gap:.2e}"
+    )
+
+
+@demo_step("files", "the path as path.json and path.npz")
+def _demo_files(ctx: DemoContext) -> None:
+    meta = metadata(ctx.dataset, "demo_problem(seed=0)")
+    ctx.written.update(io.save_path(ctx.path, ctx.out_dir, metadata=meta))
+
+
+@demo_step("figures", "loss staircase, coordinates vs τ and vs saddle index → PNG")
+def _demo_figures(ctx: DemoContext) -> None:
+    ctx.written.update(write_figures(ctx.path, ctx.out_dir, ctx.dataset.feature_names))
+
+
+@demo_step("check", "certificate of the path (KKT, duals, endpoint vs LP) → check.txt")
+def _demo_check(ctx: DemoContext) -> None:
+    report = certify(ctx.path)
+    print_check(ctx.console, report)
+    ctx.written["check"] = io.write_text_atomic(ctx.out_dir / "check.txt", f"{report}\n")
+    if not report.passed:
+        ctx.failures.append("check")
