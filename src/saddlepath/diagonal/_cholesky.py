@@ -68,7 +68,7 @@ class GramCholesky:
         R = np.zeros((k + 1, k + 1), order="F")
         R[:k, :k], R[:k, k], R[k, k] = self.R, w, rho
         self.R = R
-        self.q = np.append(self.q, (self.Xty[j] - w @ self.q) / rho)
+        self.q = np.concatenate((self.q, [(self.Xty[j] - w @ self.q) / rho]))
         if k + 1 > self._cols.shape[1]:
             grown = np.zeros((self.X.shape[0], 2 * self._cols.shape[1]), order="F")
             grown[:, :k] = self.XP
