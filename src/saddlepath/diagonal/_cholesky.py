@@ -2,10 +2,13 @@
 
 ``G_PP = X_Pᵀ X_P = RᵀR`` with ``R`` upper triangular, kept up to date as columns enter
 (one triangular solve, ``O(n·|P| + |P|²)``) and leave (Givens rotations, ``O(|P|²)``) —
-the up/down-dates of LARS, so no factorisation is ever redone. Alongside ``R`` the
-forward-substituted right-hand side ``q = R⁻ᵀ X_Pᵀ y`` is updated too, so a least-squares
-solve is one back-substitution. The active columns are kept in a contiguous buffer so
-that products with ``X_P`` never gather from ``X``.
+the up/down-dates of LARS, so no factorisation is ever redone.
+
+``R`` is stored column-packed in a growing buffer (BLAS ``tpsv`` layout), so appending a
+column appends ``|P| + 1`` numbers and triangular solves read the buffer in place.
+Alongside ``R`` the forward-substituted right-hand side ``q = R⁻ᵀ X_Pᵀ y`` is updated
+too, so a least-squares solve is one back-substitution. The active columns are kept in a
+contiguous buffer so that products with ``X_P`` never gather from ``X``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from scipy.linalg import blas, qr_delete
 __all__ = ["GramCholesky"]
 
 
-def _back(R: np.ndarray, b: np.ndarray, *, trans: bool = False) -> np.ndarray:
-    """Solve ``R z = b`` (or ``Rᵀ z = b``) with ``R`` upper triangular, F-ordered."""
-    return blas.dtrsv(R, np.array(b, dtype=float), trans=int(trans))
+def _packed_index(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each entry of a column-packed upper triangle of order ``k``."""
+    cols, rows = np.tril_indices(k)
+    return rows, cols
 
 
 class GramCholesky:
@@ -43,8 +47,8 @@ class GramCholesky:
         self.dependence_tol = dependence_tol
         self.active: list[int] = []
         self.in_active = np.zeros(X.shape[1], dtype=bool)
-        self.R = np.zeros((0, 0), order="F")
         self.q = np.zeros(0)
+        self._packed = np.zeros(136)  # order 16
         self._cols = np.zeros((X.shape[0], 16), order="F")
 
     @property
@@ -56,18 +60,34 @@ class GramCholesky:
         """The active columns, shape ``(n_samples, |P|)`` (a contiguous view)."""
         return self._cols[:, : self.size]
 
+    @property
+    def R(self) -> np.ndarray:
+        """The factor as a dense upper-triangular array (a copy; for inspection)."""
+        k = self.size
+        out = np.zeros((k, k), order="F")
+        out[_packed_index(k)] = self._packed[: k * (k + 1) // 2]
+        return out
+
+    def _tri_solve(self, b: np.ndarray, *, trans: bool) -> np.ndarray:
+        k = self.size
+        return blas.dtpsv(
+            k, self._packed[: k * (k + 1) // 2], np.array(b, dtype=float), trans=int(trans)
+        )
+
     def add(self, j: int) -> bool:
         """Append column ``j``; return ``False`` (and change nothing) if it is dependent."""
         k = self.size
         xj = self.X[:, j]
-        w = _back(self.R, self.XP.T @ xj, trans=True) if k else np.zeros(0)
+        w = self._tri_solve(self.XP.T @ xj, trans=True) if k else np.zeros(0)
         pivot_sq = float(xj @ xj) - float(w @ w)
         if pivot_sq <= (self.dependence_tol * self.norms[j]) ** 2:
             return False
         rho = np.sqrt(pivot_sq)
-        R = np.zeros((k + 1, k + 1), order="F")
-        R[:k, :k], R[:k, k], R[k, k] = self.R, w, rho
-        self.R = R
+        start, stop = k * (k + 1) // 2, (k + 1) * (k + 2) // 2
+        if stop > self._packed.size:
+            self._packed = np.concatenate((self._packed, np.zeros(self._packed.size + stop)))
+        self._packed[start : stop - 1] = w
+        self._packed[stop - 1] = rho
         self.q = np.concatenate((self.q, [(self.Xty[j] - w @ self.q) / rho]))
         if k + 1 > self._cols.shape[1]:
             grown = np.zeros((self.X.shape[0], 2 * self._cols.shape[1]), order="F")
@@ -81,14 +101,28 @@ class GramCholesky:
     def remove(self, j: int) -> None:
         """Delete column ``j``; LAPACK Givens rotations restore the triangle.
 
-        ``q`` rides along as an extra column of ``R`` so the same rotations update it.
+        Only the trailing columns change: the first ``p`` columns of ``R`` (a prefix of
+        the packed buffer) are kept, rows ``< p`` of the later columns just shift left,
+        and the trailing ``(k−p) × (k−p−1)`` Hessenberg block is re-triangularised with
+        ``q`` riding along as an extra column, so the same rotations update it.
         """
         p = self.active.index(j)
         k = self.size
-        augmented = np.column_stack((self.R, self.q))
-        _, rotated = qr_delete(np.eye(k), augmented, p, which="col", check_finite=False)
-        self.R = np.asfortranarray(rotated[: k - 1, : k - 1])
-        self.q = rotated[: k - 1, k - 1].copy()
+        packed = self._packed
+        block = np.zeros((k - p, k - p + 1), order="F")  # rows p.., columns p.. and q
+        top = [packed[c * (c + 1) // 2 : c * (c + 1) // 2 + p].copy() for c in range(p + 1, k)]
+        for col, c in enumerate(range(p, k)):
+            start = c * (c + 1) // 2
+            block[: c - p + 1, col] = packed[start + p : start + c + 1]
+        block[:, -1] = self.q[p:]
+        _, rotated = qr_delete(
+            np.eye(k - p, order="F"), block, 0, which="col", overwrite_qr=True, check_finite=False
+        )
+        for col, c in enumerate(range(p, k - 1)):  # new column c = old column c + 1
+            start = c * (c + 1) // 2
+            packed[start : start + p] = top[col]
+            packed[start + p : start + c + 1] = rotated[: c - p + 1, col]
+        self.q = np.concatenate((self.q[:p], rotated[: k - 1 - p, -1]))
         self._cols[:, p : k - 1] = self._cols[:, p + 1 : k]
         del self.active[p]
         self.in_active[j] = False
@@ -97,7 +131,7 @@ class GramCholesky:
         """Solve ``X_Pᵀ X_P z = rhs`` for the current active set."""
         if not self.active:
             return np.zeros(0)
-        return _back(self.R, _back(self.R, rhs, trans=True))
+        return self._tri_solve(self._tri_solve(rhs, trans=True), trans=False)
 
     def least_squares(self, y: np.ndarray, *, refine: bool) -> np.ndarray:
         """Least squares ``argmin ‖X_P z − y‖``: one back-substitution ``R z = q``.
@@ -107,7 +141,7 @@ class GramCholesky:
         """
         if not self.active:
             return np.zeros(0)
-        z = _back(self.R, self.q)
+        z = self._tri_solve(self.q, trans=False)
         if refine:
             XP = self.XP
             z = z + self.solve(XP.T @ (y - XP @ z))
