@@ -3,7 +3,16 @@
 Public names are re-exported here; see the README for a tour.
 """
 
-from saddlepath.diagonal import PathStatus, SaddlePath, saddle_path
+from saddlepath.diagonal import (
+    PathStatus,
+    Plateaus,
+    SaddlePath,
+    Trajectory,
+    TrajectoryStatus,
+    gradient_descent,
+    gradient_flow,
+    saddle_path,
+)
 from saddlepath.loss import squared_loss, squared_loss_gradient
 from saddlepath.warnings import (
     NonUniqueSaddleWarning,
@@ -15,8 +24,13 @@ __all__ = [
     "NonUniqueSaddleWarning",
     "PathStagnationWarning",
     "PathStatus",
+    "Plateaus",
     "SaddlePath",
     "SaddlepathWarning",
+    "Trajectory",
+    "TrajectoryStatus",
+    "gradient_descent",
+    "gradient_flow",
     "saddle_path",
     "squared_loss",
     "squared_loss_gradient",

@@ -1,6 +1,18 @@
-"""Diagonal linear networks ``β = u ⊙ v``: the exact saddle-to-saddle path and its tools."""
+"""Diagonal linear networks ``β = u ⊙ v``: the exact saddle path and finite-α dynamics."""
 
+from saddlepath.diagonal.descent import gradient_descent
+from saddlepath.diagonal.flow import gradient_flow
 from saddlepath.diagonal.path_result import PathStatus, SaddlePath
 from saddlepath.diagonal.saddle_path import saddle_path
+from saddlepath.diagonal.trajectory import Plateaus, Trajectory, TrajectoryStatus
 
-__all__ = ["PathStatus", "SaddlePath", "saddle_path"]
+__all__ = [
+    "PathStatus",
+    "Plateaus",
+    "SaddlePath",
+    "Trajectory",
+    "TrajectoryStatus",
+    "gradient_descent",
+    "gradient_flow",
+    "saddle_path",
+]
