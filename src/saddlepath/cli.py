@@ -15,32 +15,39 @@ handled there.
 from __future__ import annotations
 
 import enum
-import re
 import sys
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Generic, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
 from saddlepath import __version__, io
-from saddlepath.data import Dataset, load_data
+from saddlepath._cli_common import (
+    DATA,
+    EXIT_CHECK_FAILED,
+    EXIT_USAGE,
+    JSON,
+    OUT,
+    PLOT,
+    TARGET,
+    errors_as_exit,
+    fail,
+    run_on_data,
+)
+from saddlepath.commands import register_commands
+from saddlepath.data import Dataset
 from saddlepath.demo import DEMO_STEPS, DemoContext, DemoStep
 from saddlepath.diagonal import SaddlePath, saddle_path
 from saddlepath.report import (
     COMPUTING_PATH,
     certify,
-    describe_error,
     metadata,
     path_table,
     print_check,
     print_error,
-    print_warning,
     print_written,
     progress,
     status_line,
@@ -48,7 +55,6 @@ from saddlepath.report import (
     write_figures,
 )
 from saddlepath.report import _coordinates as _coordinates  # re-exported for the tests
-from saddlepath.warnings import SaddlepathWarning
 
 try:  # typer ≥ 0.22 vendors click; its exceptions derive from TyperException
     from typer import TyperException as _CliError
@@ -57,15 +63,11 @@ except ImportError:  # pragma: no cover - older typer on top of click
 
 __all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "app"]
 
-EXIT_USAGE = 2
-EXIT_CHECK_FAILED = 1
-_EXPECTED_ERRORS = (OSError, ValueError, TypeError)
 _PATH_EXAMPLES = (
     "Examples:\n\n  saddlepath path data.csv --target y --out results --plot\n\n"
     "  saddlepath path data.npz --json > path.json\n\n"
     "  saddlepath path data.csv --target 0 --max-jumps 50 --check"
 )
-R = TypeVar("R")
 
 
 class _OneLineErrors(TyperGroup):
@@ -111,65 +113,6 @@ class Precision(enum.StrEnum):
     mixed = "mixed"
 
 
-# ---------------------------------------------------------------- running a command
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``message`` as one red line on stderr and exit with ``code``."""
-    print_error(message)
-    raise typer.Exit(code) from None
-
-
-@contextmanager
-def errors_as_exit() -> Iterator[None]:
-    """Turn expected errors into a one-line message and exit code 2; show our warnings."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SaddlepathWarning)
-            try:
-                yield
-            finally:
-                for w in caught:
-                    print_warning(str(w.message))
-    except _EXPECTED_ERRORS as exc:
-        fail(describe_error(exc))
-
-
-def _parse_target(target: str | None) -> int | str | None:
-    """An integer position when ``target`` looks like one (``"0"``, ``"-1"``), else a name."""
-    if target is None:
-        return None
-    text = target.strip()
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else target
-
-
-@dataclass(frozen=True)
-class DataRun(Generic[R]):
-    """What :func:`run_on_data` returns: the data set, the result and the files written."""
-
-    dataset: Dataset
-    result: R
-    written: dict[str, Path]
-
-
-def run_on_data(
-    data: Path,
-    target: str | None,
-    compute: Callable[[Dataset], R],
-    write: Callable[[Dataset, R], dict[str, Path]] | None = None,
-) -> DataRun[R]:
-    """Load ``data`` → ``compute(dataset)`` → ``write(dataset, result)``, as one command.
-
-    Expected errors of any stage exit with one red line and code 2 (nothing is written
-    after a failed stage); the library's warnings are shown on stderr.
-    """
-    with errors_as_exit():
-        dataset = load_data(data, target=_parse_target(target))
-        result = compute(dataset)
-        written = {} if write is None else write(dataset, result)
-    return DataRun(dataset, result, written)
-
-
 def compute_path(
     dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto"
 ) -> SaddlePath:
@@ -207,26 +150,6 @@ def main(
     """
 
 
-_DATA = typer.Argument(
-    metavar="DATA",
-    show_default=False,
-    help="Data file: .csv/.tsv/.txt (one column is the target y, the rest is X), a 2-D .npy "
-    "array, or an .npz archive holding arrays X and y.",
-)
-_TARGET = typer.Option(
-    "--target",
-    "-t",
-    metavar="COL",
-    help="Target column: a header name or a 0-based position (negative counts from the end). "
-    "Default: the last column. For .npz files, the name of the y array.",
-)
-_OUT = typer.Option(
-    "--out", "-o", metavar="DIR", help="Directory for path.json and path.npz (created if missing)."
-)
-_JSON = typer.Option("--json", help="Print the path as JSON on stdout instead of the table.")
-_PLOT = typer.Option(
-    "--plot", help="Also write loss.png, coefs_vs_tau.png and coefs_vs_saddle.png into --out."
-)
 _MAX_JUMPS = typer.Option(
     "--max-jumps",
     min=1,
@@ -252,11 +175,11 @@ class _CheckedPath:
 
 @app.command("path", epilog=_PATH_EXAMPLES)
 def path_command(
-    data: Annotated[Path, _DATA],
-    target: Annotated[str | None, _TARGET] = None,
-    out: Annotated[Path | None, _OUT] = None,
-    as_json: Annotated[bool, _JSON] = False,
-    plot: Annotated[bool, _PLOT] = False,
+    data: Annotated[Path, DATA],
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[bool, PLOT] = False,
     max_jumps: Annotated[int | None, _MAX_JUMPS] = None,
     precision: Annotated[Precision, _PRECISION] = Precision.auto,
     check: Annotated[bool, _CHECK] = False,
@@ -316,3 +239,6 @@ def demo_command(
     print_written(console, ctx.written)
     if ctx.failures:
         fail(f"demo step(s) failed: {', '.join(ctx.failures)}.", EXIT_CHECK_FAILED)
+
+
+register_commands(app)

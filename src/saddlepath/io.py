@@ -27,16 +27,21 @@ from saddlepath import __version__
 
 if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
+    from saddlepath.diagonal.trajectory import Trajectory
 
 __all__ = [
     "PATH_JSON",
     "PATH_NPZ",
+    "TRAJECTORY_JSON",
+    "TRAJECTORY_NPZ",
     "path_record",
     "prepare_output_dir",
     "report_record",
     "save_figure_atomic",
     "save_path",
+    "save_trajectory",
     "to_json",
+    "trajectory_record",
     "write_json_atomic",
     "write_npz_atomic",
     "write_text_atomic",
@@ -44,6 +49,8 @@ __all__ = [
 
 PATH_JSON = "path.json"
 PATH_NPZ = "path.npz"
+TRAJECTORY_JSON = "trajectory.json"
+TRAJECTORY_NPZ = "trajectory.npz"
 _FORMAT_VERSION = 1
 _UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
 
@@ -281,3 +288,65 @@ def save_path(
         losses=path_result.losses,
     )
     return {"json": json_path, "npz": npz_path}
+
+
+# ------------------------------------------------------------------ trajectory records
+
+
+def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict[str, Any]:
+    """JSON-ready summary of a finite-α run (the content of ``trajectory.json``)."""
+    plateaus = traj.plateaus
+    return {
+        "format": "saddlepath.trajectory",
+        "format_version": _FORMAT_VERSION,
+        "saddlepath_version": __version__,
+        "units": _UNITS,
+        "method": traj.method,
+        "status": {"name": traj.status.name, "message": traj.status.value},
+        "message": traj.message,
+        "log_alpha": float(traj.log_alpha),
+        "n_saved": int(traj.tau.size),
+        "n_grad_evals": int(traj.n_grad_evals),
+        "tau_end": float(traj.tau[-1]),
+        "loss_end": float(traj.loss[-1]),
+        "plateaus": [
+            {
+                "tau_enter": float(a),
+                "tau_leave": _finite_or_none(b),
+                "beta": {str(int(i)): float(v) for i, v in enumerate(beta) if v != 0.0},
+            }
+            for a, b, beta in zip(
+                plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True
+            )
+        ],
+        "metadata": dict(metadata or {}),
+    }
+
+
+def save_trajectory(
+    traj: Trajectory, out_dir: str | os.PathLike, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir`` (atomically).
+
+    The archive holds the saved points, time first: ``t``, ``tau``, ``beta``, ``dual``,
+    ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v`` underflow for tiny α), and the
+    plateaus ``plateau_tau_enter``, ``plateau_tau_leave``, ``plateau_beta``.
+    """
+    directory = prepare_output_dir(out_dir)
+    json_path = write_json_atomic(
+        directory / TRAJECTORY_JSON, trajectory_record(traj, metadata=metadata)
+    )
+    npz_path = write_npz_atomic(
+        directory / TRAJECTORY_NPZ,
+        t=traj.t,
+        tau=traj.tau,
+        beta=traj.beta,
+        dual=traj.dual,
+        loss=traj.loss,
+        log_abs_u=traj.log_abs_u,
+        log_abs_v=traj.log_abs_v,
+        plateau_tau_enter=traj.plateaus.tau_enter,
+        plateau_tau_leave=traj.plateaus.tau_leave,
+        plateau_beta=traj.plateaus.beta,
+    )
+    return {"trajectory_json": json_path, "trajectory_npz": npz_path}

@@ -1,4 +1,4 @@
-"""Reports of a saddle path for people: Rich tables, status lines, progress and figures.
+"""Reports for people (saddle paths, finite-α runs): tables, status lines, progress, figures.
 
 Used by :mod:`saddlepath.cli` and :mod:`saddlepath.demo`. Nothing here computes a path:
 it renders one that has been computed (figures go through :mod:`saddlepath.plotting`,
@@ -13,6 +13,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -29,6 +30,7 @@ __all__ = [
     "describe_error",
     "metadata",
     "path_table",
+    "plateau_table",
     "print_check",
     "print_error",
     "print_warning",
@@ -38,6 +40,7 @@ __all__ = [
     "status_line",
     "stderr_console",
     "stdout_console",
+    "trajectory_status_line",
     "write_figures",
 ]
 
@@ -199,3 +202,54 @@ def print_written(console: Console, written: dict[str, Path]) -> None:
         folder = next(iter(written.values())).parent
         names = ", ".join(p.name for p in written.values())
         console.print(f"wrote {escape(names)} to {escape(str(folder))}")
+
+
+# ----------------------------------------------------------------- finite-α trajectories
+
+
+def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -> Table:
+    """A Rich table with one row per plateau of a trajectory.
+
+    Columns: plateau, τ entered and left, loss there, the coordinates that are non-zero
+    (|β_i| above 10⁻⁶ of the largest), and — when the exact path is given — the
+    sup-distance to the limit saddle β°(τ) at the plateau's representative point.
+    """
+    kind = {"flow": "gradient flow", "gd": "gradient descent", "sgd": "SGD"}.get(
+        traj.method, traj.method
+    )
+    table = Table(
+        title=f"Plateaus of {kind} on {escape(dataset.name)} (ln(1/α) = {-traj.log_alpha:.6g})",
+        caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle",
+    )
+    for name in ("plateau", "τ enter", "τ leave", "loss", "non-zero coordinates"):
+        table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")
+    if path is not None:
+        table.add_column("‖β − β°‖∞", justify="right")
+    plateaus = traj.plateaus
+    for k, (a, b, beta) in enumerate(
+        zip(plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True)
+    ):
+        big = np.abs(beta) > 1e-6 * max(float(np.abs(beta).max()), np.finfo(float).tiny)
+        loss = float(np.sum((dataset.X @ beta - dataset.y) ** 2) / (2 * dataset.n_samples))
+        row = [
+            str(k),
+            f"{a:.6g}",
+            "end" if not np.isfinite(b) else f"{b:.6g}",
+            f"{loss:.4e}",
+            _coordinates(tuple(np.flatnonzero(big)), dataset.feature_names) or "–",
+        ]
+        if path is not None:
+            mid = a if not np.isfinite(b) else 0.5 * (a + b)
+            row.append(f"{float(np.abs(beta - path.at(mid)).max()):.2e}")
+        table.add_row(*row)
+    return table
+
+
+def trajectory_status_line(traj: Any) -> str:
+    """Status of a finite-α run in words, green when it succeeded."""
+    colour = "green" if traj.status.success else "red"
+    return (
+        f"[{colour}]status:[/] {escape(traj.status.value)} ({traj.status.name}); "
+        f"{escape(traj.message)}; {traj.tau.size} saved points, "
+        f"{traj.n_grad_evals} gradient evaluations"
+    )

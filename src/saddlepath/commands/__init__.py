@@ -1,0 +1,14 @@
+"""Command-line commands beyond ``path`` and ``demo``, one module per subject."""
+
+from __future__ import annotations
+
+import typer
+
+from saddlepath.commands import dynamics
+
+__all__ = ["register_commands"]
+
+
+def register_commands(app: typer.Typer) -> None:
+    """Add every command of this package to ``app``."""
+    dynamics.register(app)

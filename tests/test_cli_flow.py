@@ -1,0 +1,84 @@
+"""``saddlepath flow``: table, JSON, files and errors, checked against the library."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from helpers import WORKED_X, WORKED_Y
+from saddlepath import cli, gradient_descent, gradient_flow
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def worked_csv(tmp_path):
+    path = tmp_path / "worked.csv"
+    np.savetxt(path, np.column_stack([WORKED_X, WORKED_Y]), delimiter=",")
+    return path
+
+
+def invoke(*args):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv):
+    result = invoke("flow", worked_csv, "--alpha", "1e-300")
+    assert result.exit_code == 0, result.output
+    assert "Plateaus of gradient flow" in result.stdout
+    assert "CONVERGED" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 4  # origin + three saddles, as the exact path
+    distances = [float(row.split("│")[-2]) for row in rows]
+    assert max(distances) < 1e-6
+
+
+def test_flow_json_and_files_match_the_library(worked_csv, tmp_path):
+    out = tmp_path / "run"
+    result = invoke("flow", worked_csv, "--alpha", "1e-300", "--out", out)
+    assert result.exit_code == 0, result.output
+    traj = gradient_flow(WORKED_X, WORKED_Y, alpha="1e-300")
+    with np.load(out / "trajectory.npz") as saved:
+        np.testing.assert_allclose(saved["tau"], traj.tau)
+        np.testing.assert_allclose(saved["beta"], traj.beta)
+        np.testing.assert_allclose(saved["plateau_tau_enter"], traj.plateaus.tau_enter)
+    record = json.loads((out / "trajectory.json").read_text())
+    assert record["status"]["name"] == "CONVERGED"
+    assert record["log_alpha"] == pytest.approx(-300 * np.log(10))
+    printed = json.loads(invoke("flow", worked_csv, "--alpha", "1e-300", "--json").stdout)
+    assert printed["n_grad_evals"] == traj.n_grad_evals
+    assert len(printed["plateaus"]) == len(traj.plateaus)
+
+
+def test_flow_gd_uses_the_step_size(worked_csv):
+    result = invoke("flow", worked_csv, "--alpha", "1e-100", "--gd", "--step-size", "0.2", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    traj = gradient_descent(WORKED_X, WORKED_Y, step_size=0.2, alpha="1e-100")
+    assert record["method"] == "gd"
+    assert record["n_grad_evals"] == traj.n_grad_evals
+
+
+def test_flow_divergence_exits_1(worked_csv):
+    result = invoke("flow", worked_csv, "--alpha", "0.5", "--gd", "--step-size", "50")
+    assert result.exit_code == 1
+    assert "DIVERGED" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--alpha", "0"), "`alpha` parameter of gradient_flow must be > 0"),
+        (("--alpha", "abc"), "alpha"),
+        (("--gd",), "--gd needs --step-size"),
+        (("--plot",), "--plot needs --out DIR"),
+    ],
+)
+def test_flow_errors_are_one_line(worked_csv, args, message):
+    result = invoke("flow", worked_csv, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
