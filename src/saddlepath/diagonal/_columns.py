@@ -9,6 +9,7 @@ direction and expands the result afterwards.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,11 +50,18 @@ class ColumnGroups:
         return np.flatnonzero(self.leader == j)
 
 
+@functools.lru_cache(maxsize=8)
+def _probe(n_samples: int) -> np.ndarray:
+    """A fixed random direction (seeded, so results are reproducible)."""
+    probe = np.random.default_rng(20230401).standard_normal(n_samples)
+    probe.flags.writeable = False
+    return probe
+
+
 def _fingerprints(X: np.ndarray, norms: np.ndarray) -> np.ndarray:
     """``|zᵀx_i|/‖x_i‖`` for a fixed random ``z``: equal for columns equal up to sign."""
-    probe = np.random.default_rng(20230401).standard_normal(X.shape[0])
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.abs(probe @ X) / norms
+        return np.abs(_probe(X.shape[0]) @ X) / norms
 
 
 def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np.ndarray]:
@@ -87,8 +95,7 @@ def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups
         keys = _fingerprints(X, norms)
         for block in _parallel_blocks(keys, alive, 10 * parallel_tol):
             _resolve_block(X, norms, block, leader, orient, parallel_tol)
-    share = np.zeros(d, dtype=int)
-    np.add.at(share, leader[leader >= 0], 1)
+    share = np.bincount(leader[leader >= 0], minlength=d)
     eligible = (leader == np.arange(d)) & alive
     return ColumnGroups(norms, eligible, leader, orient, share, bool(np.any(share > 1)))
 
