@@ -292,3 +292,17 @@ def test_bad_data(X, y, error, match):
 def test_bad_options(option, error, match):
     with pytest.raises(error, match=match):
         saddle_path(WORKED_X, WORKED_Y, **option)
+
+
+def test_round_off_zero_at_a_degenerate_saddle_is_reported_as_leaving():
+    # n ≥ d and y = Xβ*: the last saddle is exactly β*, so a coordinate that entered
+    # earlier but is zero in β* must leave rather than linger as round-off
+    from saddlepath.data import make_sparse_regression
+
+    data = make_sparse_regression(20, 15, n_nonzero=4, seed=1)
+    path = saddle_path(data.X, data.y)
+    support = set(np.flatnonzero(data.beta_star))
+    assert set(np.flatnonzero(path.coefs[-1])) == support
+    entered = set().union(*path.entered)
+    assert entered - support <= set().union(*path.left)
+    np.testing.assert_allclose(path.coefs[-1], data.beta_star, atol=1e-12)

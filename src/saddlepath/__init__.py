@@ -3,6 +3,13 @@
 Public names are re-exported here; see the README for a tour.
 """
 
+from saddlepath.analysis import (
+    enumerate_saddles,
+    explain_jumps,
+    find_plateaus,
+    refine_equilibrium,
+    saddle_spectrum,
+)
 from saddlepath.diagonal import (
     PathStatus,
     Plateaus,
@@ -29,9 +36,14 @@ __all__ = [
     "SaddlepathWarning",
     "Trajectory",
     "TrajectoryStatus",
+    "enumerate_saddles",
+    "explain_jumps",
+    "find_plateaus",
     "gradient_descent",
     "gradient_flow",
+    "refine_equilibrium",
     "saddle_path",
+    "saddle_spectrum",
     "squared_loss",
     "squared_loss_gradient",
 ]

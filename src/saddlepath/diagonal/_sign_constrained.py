@@ -134,9 +134,24 @@ def solve_sign_constrained(
     return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False, P[:0])
 
 
+PRUNE_TOL = 1e3 * np.finfo(float).eps
+"""An active coordinate whose contribution ``|β_i|·‖x_i‖`` is at most ``PRUNE_TOL·‖y‖`` is
+round-off of an exact zero (a degenerate saddle) and leaves the support."""
+
+
 def _finish(chol, x, tight, dependent) -> SignConstrainedSolution:
     """Refine the optimum; ``tight`` lists boundary columns with ``∂_jL ≈ 0`` off the support."""
     x = chol.least_squares(chol.y, refine=True) if chol.active else x
+    floor = PRUNE_TOL * float(np.linalg.norm(chol.y))
+    while chol.active:
+        P = np.asarray(chol.active, dtype=int)
+        zero = np.abs(x) * chol.norms[P] <= floor
+        if not zero.any():
+            break
+        for j in P[zero]:
+            chol.remove(int(j))
+        tight = np.union1d(tight, P[zero]).astype(int)
+        x = chol.least_squares(chol.y, refine=True) if chol.active else np.zeros(0)
     P = np.asarray(chol.active, dtype=int)
     tight = np.union1d(tight, list(dependent)).astype(int) if dependent else tight
     return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True, tight)

@@ -1,0 +1,64 @@
+"""Saddle analysis of diagonal linear networks: detect, refine, classify and explain.
+
+* :func:`find_plateaus` — scale-free plateau detection in any trajectory;
+* :func:`refine_equilibrium` — snap to the exact critical point (P&F Prop. 1);
+* :func:`saddle_spectrum` — Hessian of ``F(u, v)``, eigenpairs, classification;
+* :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
+* :func:`enumerate_saddles` — every critical point for small ``d``;
+* :func:`init_scale_study` — kernel-to-rich transition over the initialisation scale;
+* :func:`plateau_resolution`, :func:`match_saddles` — a finite-α run against the α → 0 path.
+
+Figures are in :mod:`saddlepath.analysis.plots` (imported on demand: matplotlib is not
+loaded by this package).
+"""
+
+from saddlepath.analysis.enumeration import SaddleCatalog, enumerate_saddles
+from saddlepath.analysis.equilibrium import (
+    Equilibrium,
+    RefinementStatus,
+    limit_weights,
+    refine_equilibrium,
+)
+from saddlepath.analysis.init_scale import InitScaleStudy, RunOutcome, init_scale_study
+from saddlepath.analysis.jumps import JumpExplanation, JumpVerdict, explain_jumps, jump_rows
+from saddlepath.analysis.plateaus import (
+    DetectedPlateaus,
+    PlateauEvidence,
+    find_plateaus,
+    log10_speed,
+)
+from saddlepath.analysis.resolution import match_saddles, plateau_resolution
+from saddlepath.analysis.spectrum import (
+    CriticalPointType,
+    SaddleSpectrum,
+    network_gradient,
+    network_hessian,
+    saddle_spectrum,
+)
+
+__all__ = [
+    "CriticalPointType",
+    "DetectedPlateaus",
+    "Equilibrium",
+    "InitScaleStudy",
+    "JumpExplanation",
+    "JumpVerdict",
+    "PlateauEvidence",
+    "RefinementStatus",
+    "RunOutcome",
+    "SaddleCatalog",
+    "SaddleSpectrum",
+    "enumerate_saddles",
+    "explain_jumps",
+    "find_plateaus",
+    "init_scale_study",
+    "jump_rows",
+    "limit_weights",
+    "log10_speed",
+    "match_saddles",
+    "network_gradient",
+    "network_hessian",
+    "plateau_resolution",
+    "refine_equilibrium",
+    "saddle_spectrum",
+]

@@ -1,0 +1,241 @@
+r"""The initialisation-scale study: from the kernel regime to the rich (sparse) regime.
+
+Runs the diagonal network from :math:`u(0) = \sqrt2\,\gamma\,\mathbf 1`,
+:math:`v(0) = v_0\,\gamma\,\mathbf 1` for a range of scales γ and records the minimiser it
+reaches: its ℓ1 norm and number of active coordinates, against the minimum-ℓ1 interpolator
+(the α → 0 limit, the end of the exact saddle path) and the minimum-ℓ2 one (the kernel
+limit of the P&F initialisation). ``v0 = 1`` is the thesis's study (non-zero
+:math:`\beta(0) = \sqrt2\gamma^2`, §5.4); ``v0 = 0`` is P&F's initialisation, so the scan
+over γ is the scan over α. Small γ gives sparse minimisers, large γ dense ones; gradient
+descent with too large a γ or step diverges, which is detected and reported per run.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+
+from saddlepath._validation import check_int, check_real
+from saddlepath.analysis._checks import check_rtol, check_xy
+from saddlepath.diagonal.descent import gradient_descent
+from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.diagonal.model import resolve_log_alpha
+from saddlepath.diagonal.saddle_path import saddle_path
+from saddlepath.diagonal.trajectory import TrajectoryStatus
+
+__all__ = ["InitScaleStudy", "RunOutcome", "init_scale_study"]
+
+_WHERE = "init_scale_study"
+
+
+class RunOutcome(enum.Enum):
+    """How one run of the study ended. The values are the meanings."""
+
+    CONVERGED = "converged: the gradient vanished"
+    NOT_CONVERGED = "stopped before converging (step or time limit)"
+    DIVERGED = "diverged: the initialisation scale or the step size is too large"
+    FAILED = "the ODE solver failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_OUTCOMES = {
+    TrajectoryStatus.CONVERGED: RunOutcome.CONVERGED,
+    TrajectoryStatus.REACHED_TAU_MAX: RunOutcome.NOT_CONVERGED,
+    TrajectoryStatus.STEP_LIMIT: RunOutcome.NOT_CONVERGED,
+    TrajectoryStatus.DIVERGED: RunOutcome.DIVERGED,
+    TrajectoryStatus.SOLVER_FAILED: RunOutcome.FAILED,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class InitScaleStudy:
+    r"""Minimisers reached from scale γ (one row per γ, in the order given).
+
+    Attributes
+    ----------
+    gammas : ndarray of shape (n_gammas,)
+        The scales (0.0 where a string such as ``"1e-1000"`` underflows a float).
+    log_gammas : ndarray of shape (n_gammas,)
+        :math:`\ln\gamma`, exact.
+    v0 : float
+        :math:`v(0) = v_0\gamma\mathbf 1` (``u(0) = √2·γ·1``).
+    method : str
+        ``"flow"`` or ``"gd"``.
+    step_size : float or None
+    coefs : ndarray of shape (n_gammas, n_features)
+        Last β of each run (NaN for a diverged run).
+    losses, l1_norms : ndarray of shape (n_gammas,)
+        Final loss and :math:`\|\beta\|_1` (NaN for a diverged run).
+    n_active : ndarray of int, shape (n_gammas,)
+        Coordinates with :math:`|\beta_i| > ` ``active_rtol`` :math:`\cdot\|\beta\|_\infty`
+        (−1 for a diverged run).
+    outcomes : tuple of RunOutcome
+    messages : tuple of str
+        The runs' own status messages (the step and cause of a divergence, ...).
+    min_l1_coef, min_l2_coef : ndarray of shape (n_features,)
+        The minimum-ℓ1 interpolator (end of the exact path; least squares when ``y`` is not
+        in the range of ``X``) and the minimum-ℓ2 least-squares solution.
+    active_rtol : float
+    """
+
+    gammas: np.ndarray
+    log_gammas: np.ndarray
+    v0: float
+    method: str
+    step_size: float | None
+    coefs: np.ndarray = field(repr=False)
+    losses: np.ndarray
+    l1_norms: np.ndarray
+    n_active: np.ndarray
+    outcomes: tuple[RunOutcome, ...]
+    messages: tuple[str, ...] = field(repr=False)
+    min_l1_coef: np.ndarray = field(repr=False)
+    min_l2_coef: np.ndarray = field(repr=False)
+    active_rtol: float
+
+    @property
+    def min_l1_norm(self) -> float:
+        """:math:`\\|\\beta\\|_1` of the minimum-ℓ1 interpolator."""
+        return float(np.abs(self.min_l1_coef).sum())
+
+    @property
+    def min_l2_norm(self) -> float:
+        """:math:`\\|\\beta\\|_1` of the minimum-ℓ2 solution (its ℓ1 norm, for comparison)."""
+        return float(np.abs(self.min_l2_coef).sum())
+
+    @property
+    def l1_excess(self) -> np.ndarray:
+        """:math:`\\|\\beta_\\gamma\\|_1/\\|\\beta_{\\ell_1}\\|_1 - 1` per γ (0 = minimum-ℓ1)."""
+        return self.l1_norms / self.min_l1_norm - 1.0
+
+    def rows(self) -> list[dict]:
+        """One JSON-ready dict per γ."""
+        return [
+            {"gamma": float(g), "log_gamma": float(lg), "outcome": o.name, "loss": _num(loss),
+             "l1_norm": _num(l1), "n_active": int(k), "message": m}
+            for g, lg, o, loss, l1, k, m in zip(self.gammas, self.log_gammas, self.outcomes,
+                                                self.losses, self.l1_norms, self.n_active,
+                                                self.messages, strict=True)
+        ]
+
+
+def _num(x: float) -> float | None:
+    return None if not np.isfinite(x) else float(x)
+
+
+def count_active(beta: np.ndarray, active_rtol: float) -> int:
+    """Coordinates with ``|β_i| > active_rtol·‖β‖_∞``."""
+    top = float(np.abs(beta).max(initial=0.0))
+    return int(np.sum(np.abs(beta) > active_rtol * top)) if top > 0 else 0
+
+
+def _parse_gammas(gammas) -> tuple[list, np.ndarray]:
+    """The scales as given (floats or exact strings such as ``"1e-1000"``) and their logs."""
+    values = list(gammas) if isinstance(gammas, list | tuple | np.ndarray) else [gammas]
+    if not values:
+        raise ValueError(f"The `gammas` parameter of {_WHERE} is empty; give at least one scale.")
+    logs = []
+    for g in values:
+        if not isinstance(g, str | Real) or isinstance(g, bool) or (
+            not isinstance(g, str) and not (np.isfinite(g) and g > 0)
+        ):
+            raise ValueError(
+                f"The `gammas` parameter of {_WHERE} must hold scales > 0 (floats, or strings "
+                f"such as '1e-1000'). Got {g!r} instead."
+            )
+        logs.append(resolve_log_alpha(g, None, where=_WHERE))
+    return values, np.array(logs)
+
+
+def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol):
+    X, y = check_xy(X, y)
+    values, logs = _parse_gammas(gammas)
+    v0 = check_real(v0, name="v0", where=_WHERE)
+    if step_size is None and np.any(logs >= 0):
+        raise ValueError(
+            f"The gradient flow needs every gamma < 1 (accelerated time uses ln(1/gamma)); got "
+            f"gamma = {values[int(np.argmax(logs >= 0))]!r}. Pass step_size=<float> to run "
+            "gradient descent, which allows any gamma > 0."
+        )
+    if step_size is not None:
+        step_size = check_real(step_size, name="step_size", low=0.0, low_open=True,
+                               where=_WHERE)
+    check_int(max_steps, name="max_steps", low=1, where=_WHERE)
+    active_rtol = check_rtol(active_rtol, name="active_rtol", where=_WHERE)
+    return X, y, values, logs, v0, step_size, active_rtol
+
+
+def init_scale_study(
+    X, y, gammas, *, v0: float = 1.0, step_size: float | None = None,
+    max_steps: int = 1_000_000, gtol: float = 1e-8, active_rtol: float = 1e-3,
+) -> InitScaleStudy:
+    r"""Run from :math:`u(0) = \sqrt2\gamma\mathbf 1`, :math:`v(0) = v_0\gamma\mathbf 1` for each γ.
+
+    Each run is the exact gradient flow (:func:`~saddlepath.diagonal.flow.gradient_flow`,
+    γ < 1) or, with ``step_size``, gradient descent
+    (:func:`~saddlepath.diagonal.descent.gradient_descent`, any γ > 0), to convergence
+    :math:`\|\nabla L\|_\infty \le` ``gtol`` :math:`\cdot\|\nabla L(0)\|_\infty`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    gammas : sequence of float or str
+        Initialisation scales γ > 0; strings such as ``"1e-1000"`` are parsed exactly.
+    v0 : float, default 1.0
+        :math:`v(0) = v_0\gamma`; 1 is the thesis's study, 0 P&F's initialisation (α = γ).
+    step_size : float, optional
+        Run gradient descent with this step instead of the flow.
+    max_steps : int, default 1_000_000
+        Step cap of gradient descent (``NOT_CONVERGED`` when hit).
+    gtol : float, default 1e-8
+    active_rtol : float, default 1e-3
+        A coordinate is active when :math:`|\beta_i| > ` ``active_rtol`` :math:`\|\beta\|_\infty`.
+
+    Returns
+    -------
+    InitScaleStudy
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
+    >>> study = init_scale_study(X, y, [1e-30, 1.0, 10.0], step_size=0.1)
+    >>> [o.name for o in study.outcomes], study.n_active.tolist()
+    (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
+    """
+    X, y, values, logs, v0, step_size, active_rtol = _validate(X, y, gammas, v0, step_size,
+                                                               max_steps, active_rtol)
+    runs = [_run(X, y, g, v0, step_size, max_steps, gtol) for g in values]
+    coefs = np.array([beta for beta, _, _ in runs]).reshape(len(values), X.shape[1])
+    diverged = np.array([o is RunOutcome.DIVERGED for _, o, _ in runs])
+    coefs[diverged] = np.nan
+    residual = coefs @ X.T - y
+    with np.errstate(under="ignore"):
+        gammas = np.exp(logs)
+    return InitScaleStudy(
+        gammas=gammas, log_gammas=logs, v0=v0, method="flow" if step_size is None else "gd",
+        step_size=step_size, coefs=coefs,
+        losses=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
+        l1_norms=np.abs(coefs).sum(axis=1),
+        n_active=np.array([-1 if bad else count_active(b, active_rtol)
+                           for b, bad in zip(coefs, diverged, strict=True)], dtype=int),
+        outcomes=tuple(o for _, o, _ in runs), messages=tuple(m for _, _, m in runs),
+        min_l1_coef=saddle_path(X, y).coefs[-1],
+        min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0], active_rtol=active_rtol,
+    )
+
+
+def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol):
+    """One run: (final β, outcome, message)."""
+    if step_size is None:
+        traj = gradient_flow(X, y, alpha=gamma, v0=v0, gtol=gtol)
+    else:
+        traj = gradient_descent(X, y, step_size=step_size, alpha=gamma, v0=v0, gtol=gtol,
+                                max_steps=max_steps)
+    return traj.beta[-1], _OUTCOMES[traj.status], traj.message

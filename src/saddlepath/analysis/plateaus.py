@@ -1,0 +1,330 @@
+r"""Scale-free detection of the plateaus of a trajectory, and their exact saddles.
+
+On a plateau of a small-α run the weights barely move; in a jump they move at a speed of
+order :math:`\lambda = \ln(1/\alpha)` per unit of accelerated time. The speed
+
+.. math::
+
+    \Big\|\frac{d\beta}{d\tau}\Big\|_\infty
+    = \lambda\,\max_i\,(w_{+,i}^2 + w_{-,i}^2)\,|\partial_i L(\beta)|
+
+is evaluated in log-domain from the saved :math:`\log|w_\pm|` (no underflow at any α), and a
+plateau is a local minimum of :math:`\log\|d\beta/d\tau\|_\infty` whose *prominence* — how
+far the speed must rise on both sides before it can fall lower — is at least a factor
+``min_drop``. No threshold on the loss, the gradient or β is used: a plateau on which the
+loss barely drops, or one that is short, is found as long as the speed dips there; how
+close a run at scale α comes to each saddle of the exact path is estimated by
+:func:`~saddlepath.analysis.plateau_resolution` (plateaus with :math:`R_k \gtrsim 8` dip).
+The interval of a plateau is where the log-speed stays below the half-prominence level.
+With the data, each plateau is snapped to its exact saddle (:func:`refine_equilibrium`) and
+neighbouring dips that snap to the same saddle are merged.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.signal import find_peaks, peak_widths
+
+from saddlepath._validation import check_real
+from saddlepath.analysis._checks import check_trajectory, check_xy
+from saddlepath.analysis.equilibrium import Equilibrium, SupportFits, refine_equilibrium
+
+__all__ = ["DetectedPlateaus", "PlateauEvidence", "find_plateaus", "log10_speed"]
+
+_WHERE = "find_plateaus"
+_GAP = 10.0  # support cuts at ratios ≥ 10 between sorted |β_i| (see refine_equilibrium)
+
+
+class PlateauEvidence(enum.Enum):
+    """Why a plateau was reported. The values are the meanings."""
+
+    SPEED_DIP = "the speed dips by at least min_drop"
+    PROXIMITY = (
+        "the run passes within max_distance of this critical point without a speed dip of "
+        "min_drop (a plateau too short to resolve at this α)"
+    )
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, eq=False)
+class DetectedPlateaus:
+    r"""Plateaus found in a trajectory (time first: plateau ``j`` is row ``j``).
+
+    Attributes
+    ----------
+    tau_start, tau_end : ndarray of shape (n_plateaus,)
+        Accelerated times where the log-speed crosses the half-prominence level.
+    tau, t : ndarray of shape (n_plateaus,)
+        Accelerated and raw time of the representative point (least speed).
+    index : ndarray of int, shape (n_plateaus,)
+        Position of the representative among the trajectory's saved points.
+    iterations : ndarray of int or None
+        GD iteration at which each plateau starts, ``round(λ·tau_start / step_size)``, when
+        ``step_size`` is given.
+    beta : ndarray of shape (n_plateaus, n_features)
+        The trajectory's β at the representative point.
+    loss : ndarray of shape (n_plateaus,)
+        The trajectory's loss there.
+    depth : ndarray of shape (n_plateaus,)
+        Prominence of the speed dip in decades (log10 of the factor).
+    log10_speed : ndarray of shape (n_times,)
+        :math:`\log_{10}\|d\beta/d\tau\|_\infty` at every saved point.
+    equilibria : tuple of Equilibrium or None
+        The exact saddle of each plateau, when the data were given.
+    distance : ndarray of shape (n_plateaus,)
+        Relative distance from the representative to its saddle (NaN without the data).
+    evidence : tuple of PlateauEvidence
+    n_rejected : int
+        Dips dropped because no critical point lies within ``max_distance`` of them.
+    ends_on_plateau : bool
+        Whether the run ends on the last plateau.
+    """
+
+    tau_start: np.ndarray
+    tau_end: np.ndarray
+    tau: np.ndarray
+    t: np.ndarray
+    index: np.ndarray
+    iterations: np.ndarray | None
+    beta: np.ndarray = field(repr=False)
+    loss: np.ndarray
+    depth: np.ndarray
+    log10_speed: np.ndarray = field(repr=False)
+    equilibria: tuple[Equilibrium, ...] | None = field(repr=False)
+    distance: np.ndarray
+    evidence: tuple[PlateauEvidence, ...]
+    n_rejected: int
+    ends_on_plateau: bool
+
+    def __len__(self) -> int:
+        return int(self.tau.size)
+
+    @property
+    def coefs(self) -> np.ndarray:
+        """The exact saddles, shape ``(n_plateaus, n_features)`` (needs the data)."""
+        if self.equilibria is None:
+            raise ValueError(
+                "These plateaus were not snapped to exact saddles; call "
+                "find_plateaus(trajectory, X, y) with the data to get coefs."
+            )
+        return np.array([eq.beta for eq in self.equilibria]).reshape(len(self), -1)
+
+
+def log10_speed(trajectory) -> np.ndarray:
+    r"""Return :math:`\log_{10}\|d\beta/d\tau\|_\infty` at the saved points of a trajectory.
+
+    Computed from :math:`\log|w_\pm|` as :math:`\log\lambda + \max_i[\log(w_{+,i}^2 +
+    w_{-,i}^2) + \log|\partial_iL|]`; exact zeros are floored 50 decades below the smallest
+    non-zero speed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saddlepath.diagonal.flow import gradient_flow
+    >>> traj = gradient_flow(np.eye(2), np.array([1.0, 0.5]), alpha=1e-10, tau_max=3.0)
+    >>> bool(log10_speed(traj)[0] < -15)
+    True
+    """
+    check_trajectory(trajectory, where="log10_speed")
+    lp, lm = trajectory.log_abs_w_plus, trajectory.log_abs_w_minus
+    with np.errstate(divide="ignore"):
+        rate = np.logaddexp(2.0 * lp, 2.0 * lm) + np.log(np.abs(trajectory.gradient))
+    speed = (np.log(trajectory.time_scale) + rate.max(axis=1)) / np.log(10.0)
+    finite = np.isfinite(speed)
+    floor = speed[finite].min() - 50.0 if finite.any() else 0.0
+    return np.where(finite, speed, floor)
+
+
+def find_plateaus(
+    trajectory, X=None, y=None, *, min_drop: float | None = None, max_distance: float = 0.1,
+    proximity: bool = False, step_size: float | None = None,
+) -> DetectedPlateaus:
+    r"""Find the plateaus of a trajectory (flow, GD or SGD; any α; accelerated or raw time).
+
+    A plateau is a dip of the speed :math:`\|d\beta/d\tau\|_\infty` by at least a factor
+    ``min_drop`` below the speed on both sides (see the module docstring). Every saved point
+    is a candidate, so a plateau must hold at least one saved point: pass ``save_every`` to
+    :func:`~saddlepath.diagonal.descent.gradient_descent` for short plateaus.
+
+    With the data, every saved point is also compared with its nearest critical point
+    (:func:`refine_equilibrium`): dips farther than ``max_distance`` from every critical
+    point are dropped, neighbouring dips at the same saddle are merged, and (``proximity``)
+    a critical point the run passes within ``max_distance`` of without a dip is reported
+    too, with evidence ``PROXIMITY``: at finite α a plateau of duration :math:`\Delta\tau`
+    whose entering coordinate has gradient :math:`g` only dips by about
+    :math:`e^{2\lambda|g|\Delta\tau}`, which can be less than any fixed factor.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        From :func:`~saddlepath.diagonal.flow.gradient_flow` or ``gradient_descent``.
+    X : array_like of shape (n_samples, n_features), optional
+    y : array_like of shape (n_samples,), optional
+        The data of the run, to snap each plateau to its exact saddle.
+    min_drop : float, optional
+        Minimal factor (> 1) by which the speed must dip. Default 2 with the data (the
+        distance test rejects dips that are not plateaus), 10 without.
+    max_distance : float, default 0.1
+        Relative ∞-distance (see :class:`Equilibrium`) from a saved point to a critical point
+        within which the run counts as being at it.
+    proximity : bool, default False
+        Also report critical points passed without a dip (with the data only). Off by
+        default: mid-jump, a finite-α run also passes within a few per cent of critical
+        points that the α → 0 path never visits.
+    step_size : float, optional
+        GD step η, to report the iteration at which each plateau starts.
+
+    Returns
+    -------
+    DetectedPlateaus
+        Plateaus in time order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saddlepath.diagonal.flow import gradient_flow
+    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
+    >>> plateaus = find_plateaus(gradient_flow(X, y, alpha=1e-30), X, y)
+    >>> len(plateaus), np.round(plateaus.coefs[2], 6).tolist()
+    (4, [0.0, 0.0, 1.4, 0.0])
+    """
+    check_trajectory(trajectory, where=_WHERE)
+    with_data = X is not None or y is not None
+    if min_drop is None:
+        min_drop = 2.0 if with_data else 10.0
+    min_drop = check_real(min_drop, name="min_drop", low=1.0, low_open=True, where=_WHERE)
+    max_distance = check_real(max_distance, name="max_distance", low=0.0, low_open=True,
+                              where=_WHERE)
+    if step_size is not None:
+        step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
+    speed = log10_speed(trajectory)
+    rows = _dips(speed, trajectory.tau, np.log10(min_drop))
+    equilibria, n_rejected = None, 0
+    if with_data:
+        X, y = _check_data(X, y, trajectory)
+        rows, n_rejected = _snap(rows, trajectory, X, y, speed, max_distance, proximity)
+        equilibria = tuple(
+            refine_equilibrium(X, y, u=trajectory.u[r["index"]], v=trajectory.v[r["index"]],
+                               max_distance=max_distance)
+            for r in rows
+        )
+    return _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size)
+
+
+def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> DetectedPlateaus:
+    index = np.array([r["index"] for r in rows], dtype=int)
+    column = lambda key: np.array([r[key] for r in rows], dtype=float)  # noqa: E731
+    end = column("end")
+    return DetectedPlateaus(
+        tau_start=column("start"), tau_end=end, tau=trajectory.tau[index],
+        t=trajectory.t[index], index=index,
+        iterations=None if step_size is None
+        else np.rint(trajectory.time_scale * column("start") / step_size).astype(int),
+        beta=trajectory.beta[index].reshape(index.size, -1), loss=trajectory.loss[index],
+        depth=column("depth"), log10_speed=speed, equilibria=equilibria,
+        distance=column("distance"), evidence=tuple(r["evidence"] for r in rows),
+        n_rejected=n_rejected, ends_on_plateau=bool(index.size and end[-1] >= trajectory.tau[-1]),
+    )
+
+
+def _check_data(X, y, trajectory):
+    if X is None or y is None:
+        raise ValueError(
+            "find_plateaus needs both `X` and `y` to snap plateaus to exact saddles (or "
+            "neither); got only one."
+        )
+    X, y = check_xy(X, y)
+    check_trajectory(trajectory, where=_WHERE, n_features=X.shape[1])
+    return X, y
+
+
+def _dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
+    """Prominent local minima of the log-speed, with half-prominence intervals."""
+    n = speed.size
+    pad = float(speed.max()) + 1e3  # the ends count as rising without limit
+    signal = -np.concatenate(([pad], speed, [pad]))
+    peaks, props = find_peaks(signal, prominence=min_depth)
+    left_base, right_base = props["left_bases"], props["right_bases"]
+    prominence = _one_sided(signal, peaks, left_base, right_base)
+    keep = (peaks >= 1) & (peaks <= n) & (prominence >= min_depth)
+    peaks, prominence = peaks[keep], prominence[keep]
+    _, _, left, right = peak_widths(
+        signal, peaks, rel_height=0.5,
+        prominence_data=(prominence, left_base[keep], right_base[keep]),
+    )
+    grid = np.arange(n)
+    start = np.interp(np.clip(left - 1, 0, n - 1), grid, tau)
+    end = np.interp(np.clip(right - 1, 0, n - 1), grid, tau)
+    return [
+        {"index": int(p - 1), "start": float(a), "end": float(b), "depth": float(h),
+         "distance": np.nan, "evidence": PlateauEvidence.SPEED_DIP}
+        for p, a, b, h in zip(peaks, start, end, prominence, strict=True)
+    ]
+
+
+def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
+    """Prominences that ignore the padding: a side that reaches an end uses its real minimum.
+
+    A dip next to an end of the run is measured on its other side only; the slowest point
+    of the whole run is measured against the higher of the two real minima around it.
+    """
+    last = signal.size - 1
+    out = np.empty(peaks.size)
+    for j, (p, lb, rb) in enumerate(zip(peaks, left_base, right_base, strict=True)):
+        left = signal[lb] if lb > 0 else (signal[1:p].min() if p > 1 else -np.inf)
+        right = signal[rb] if rb < last else (signal[p + 1 : last].min() if p < last - 1
+                                              else -np.inf)
+        base = max(left, right)
+        out[j] = signal[p] - base if np.isfinite(base) else 0.0
+    return out
+
+
+def _snap(rows, trajectory, X, y, speed, max_distance, proximity):
+    """Attach the nearest critical point; drop far dips, merge repeats, add passes."""
+    fits = SupportFits(X, y)
+    points = range(len(trajectory.tau)) if proximity else [row["index"] for row in rows]
+    near = {i: fits.nearest(trajectory.beta[i], _GAP) for i in points}
+    kept: list[dict] = []
+    for row in rows:
+        support, distance = near[row["index"]][:2]
+        row.update(distance=float(distance), key=tuple(support.tolist()))
+        if distance > max_distance:
+            continue
+        if kept and kept[-1]["key"] == row["key"]:
+            last = kept[-1]
+            last["end"] = row["end"]
+            if speed[row["index"]] < speed[last["index"]]:
+                last.update(index=row["index"], depth=row["depth"], distance=row["distance"])
+            continue
+        kept.append(row)
+    n_rejected = len(rows) - sum(1 for row in rows if row["distance"] <= max_distance)
+    if proximity:
+        keys = [tuple(near[i][0].tolist()) for i in points]
+        dist = np.array([near[i][1] for i in points])
+        kept += _passes(trajectory.tau, keys, dist, max_distance, {r["key"] for r in kept})
+    return sorted(kept, key=lambda r: r["index"]), n_rejected
+
+
+def _passes(tau, keys, dist, max_distance, seen) -> list[dict]:
+    """Closest approach to each critical point within ``max_distance`` not yet reported."""
+    best: dict[tuple[int, ...], dict] = {}
+    j = 0
+    while j < len(keys):
+        k = j
+        while k + 1 < len(keys) and keys[k + 1] == keys[j]:
+            k += 1
+        run = np.arange(j, k + 1)
+        i = int(run[np.argmin(dist[run])])
+        if keys[j] not in seen and dist[i] <= max_distance and (
+            keys[j] not in best or dist[i] < best[keys[j]]["distance"]
+        ):
+            best[keys[j]] = {"index": i, "start": float(tau[j]), "end": float(tau[k]),
+                             "depth": 0.0, "distance": float(dist[i]), "key": keys[j],
+                             "evidence": PlateauEvidence.PROXIMITY}
+        j = k + 1
+    return list(best.values())

@@ -1,0 +1,68 @@
+"""Tests of the initialisation-scale study (kernel to rich regime, divergence)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from saddlepath.analysis import RunOutcome, init_scale_study
+
+WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
+WORKED_Y = np.array([1.0, 0.0])
+MIN_L1 = np.array([0.0, 0.0, 10 / 7, -10 / 49])
+
+
+@pytest.fixture(scope="module")
+def thesis_study():
+    """GD from u₀ = √2γ, v₀ = γ, step 0.1, the worked example."""
+    return init_scale_study(WORKED_X, WORKED_Y, [1e-30, 1e-3, 0.3, 1.0, 2.0, 10.0], step_size=0.1)
+
+
+def test_small_scale_reaches_the_minimum_l1_interpolator(thesis_study):
+    s = thesis_study
+    assert s.outcomes[0] is RunOutcome.CONVERGED
+    np.testing.assert_allclose(s.min_l1_coef, MIN_L1, atol=1e-12)
+    np.testing.assert_allclose(s.coefs[0], MIN_L1, atol=0.02)  # O(1/ln(1/γ)) bias
+    assert s.n_active[0] == 2 and s.l1_excess[0] < 0.01
+    assert np.all(s.losses[:5] < 1e-12)  # every converged run interpolates
+
+
+def test_large_scale_gives_dense_minimisers_and_diverges_at_the_end(thesis_study):
+    s = thesis_study
+    converged = np.array([o is RunOutcome.CONVERGED for o in s.outcomes])
+    assert converged.tolist() == [True, True, True, True, True, False]
+    assert np.all(np.diff(s.l1_norms[:5]) > 0)  # ℓ1 norm grows with γ: kernel regime
+    assert s.n_active[4] == 4 and s.l1_norms[4] > 2 * s.min_l1_norm
+    assert s.outcomes[5] is RunOutcome.DIVERGED
+    assert "diverged" in s.messages[5] and s.n_active[5] == -1 and np.isnan(s.l1_norms[5])
+    rows = s.rows()
+    json.dumps(rows)
+    assert rows[5]["outcome"] == "DIVERGED" and rows[5]["l1_norm"] is None
+
+
+def test_pnf_initialisation_over_alpha_with_the_flow():
+    """v₀ = 0 is P&F's init: the α-scan; the flow runs at any α < 1."""
+    s = init_scale_study(WORKED_X, WORKED_Y, ["1e-100", 1e-2, 0.5], v0=0.0)
+    assert s.method == "flow" and all(o is RunOutcome.CONVERGED for o in s.outcomes)
+    np.testing.assert_allclose(s.coefs[0], MIN_L1, atol=5e-3)
+    assert s.l1_norms[0] < s.l1_norms[1] < s.l1_norms[2]
+    # the kernel limit of the P&F init is the minimum-ℓ2 solution, with the larger ℓ1 norm
+    assert s.min_l2_norm > s.min_l1_norm
+
+
+def test_step_limit_is_reported_as_not_converged():
+    s = init_scale_study(WORKED_X, WORKED_Y, [1e-3], step_size=0.1, max_steps=50)
+    assert s.outcomes == (RunOutcome.NOT_CONVERGED,) and "max_steps" in s.messages[0]
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"gamma < 1.*Pass step_size="):
+        init_scale_study(WORKED_X, WORKED_Y, [0.1, 2.0])
+    with pytest.raises(ValueError, match=r"`gammas` parameter of init_scale_study must hold"):
+        init_scale_study(WORKED_X, WORKED_Y, [0.1, -1.0])
+    with pytest.raises(ValueError, match=r"`step_size` parameter of init_scale_study"):
+        init_scale_study(WORKED_X, WORKED_Y, [0.1], step_size=0.0)
+    with pytest.raises(ValueError, match=r"`active_rtol` parameter of init_scale_study"):
+        init_scale_study(WORKED_X, WORKED_Y, [0.1], active_rtol=1.5)
