@@ -4,6 +4,9 @@ Public names are re-exported here; see the README for a tour.
 """
 
 from saddlepath.analysis import (
+    arclength,
+    compare,
+    convergence_study,
     enumerate_saddles,
     explain_jumps,
     find_plateaus,
@@ -36,6 +39,9 @@ __all__ = [
     "SaddlepathWarning",
     "Trajectory",
     "TrajectoryStatus",
+    "arclength",
+    "compare",
+    "convergence_study",
     "enumerate_saddles",
     "explain_jumps",
     "find_plateaus",

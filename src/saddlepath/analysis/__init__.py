@@ -6,12 +6,21 @@
 * :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
 * :func:`enumerate_saddles` — every critical point for small ``d``;
 * :func:`init_scale_study` — kernel-to-rich transition over the initialisation scale;
-* :func:`plateau_resolution`, :func:`match_saddles` — a finite-α run against the α → 0 path.
+* :func:`plateau_resolution`, :func:`match_saddles` — a finite-α run against the α → 0 path;
+* :func:`compare`, :func:`convergence_study` — how a run converges to the limit as α → 0;
+* :func:`arclength` — the arc-length reparametrisation (plateaus and heteroclinic jumps).
 
 Figures are in :mod:`saddlepath.analysis.plots` (imported on demand: matplotlib is not
 loaded by this package).
 """
 
+from saddlepath.analysis.arclength import ArcLength, arclength, arclength_of_path
+from saddlepath.analysis.convergence import (
+    Comparison,
+    ConvergenceStudy,
+    compare,
+    convergence_study,
+)
 from saddlepath.analysis.enumeration import SaddleCatalog, enumerate_saddles
 from saddlepath.analysis.equilibrium import (
     Equilibrium,
@@ -37,6 +46,9 @@ from saddlepath.analysis.spectrum import (
 )
 
 __all__ = [
+    "ArcLength",
+    "Comparison",
+    "ConvergenceStudy",
     "CriticalPointType",
     "DetectedPlateaus",
     "Equilibrium",
@@ -48,6 +60,10 @@ __all__ = [
     "RunOutcome",
     "SaddleCatalog",
     "SaddleSpectrum",
+    "arclength",
+    "arclength_of_path",
+    "compare",
+    "convergence_study",
     "enumerate_saddles",
     "explain_jumps",
     "find_plateaus",

@@ -9,8 +9,8 @@ Three views of one :class:`~saddlepath.SaddlePath` (Pesme & Flammarion 2023, Fig
 
 Figures are built with :class:`matplotlib.figure.Figure` directly, without ``pyplot``:
 no GUI backend is touched, nothing is shown, and nothing is kept alive by a global
-figure manager. Save them with :func:`saddlepath.io.save_figure_atomic`. This is the only
-module that imports matplotlib; numerical modules never import it.
+figure manager. Save them with :func:`saddlepath.io.save_figure_atomic`. Matplotlib is
+imported only by :mod:`saddlepath.plotting`; numerical modules never import it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
 
 __all__ = [
+    "LOSS_LABEL",
     "TAU_LABEL",
     "plot_coefficients_vs_saddle",
     "plot_coefficients_vs_time",
