@@ -2,30 +2,32 @@
 
 * :mod:`saddlepath.plotting.path` — the exact saddle path: loss staircase, coordinates
   against τ and against the saddle index;
-* :mod:`saddlepath.plotting.dynamics` — finite-α runs against the limit (P&F's Figure 1):
-  loss and coordinates against τ for several α, 3-D trajectories, the arc-length view and
-  the convergence plot.
+* :mod:`saddlepath.plotting.trajectory` — finite-α runs against the limit (P&F's Figure 1):
+  loss and coordinates against τ for several α, 3-D trajectories;
+* :mod:`saddlepath.plotting.arclength` — the arc-length view, where the limit is continuous;
+* :mod:`saddlepath.plotting.convergence` — sup-error and jump delays against λ = ln(1/α).
+
+:mod:`saddlepath.plotting.dynamics` re-exports the last three under their old names.
 
 Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplot``; save
 it with :func:`saddlepath.io.save_figure_atomic`.
 """
 
-from saddlepath.plotting.dynamics import (
-    alpha_label,
-    convergence_figures,
-    plot_arclength,
-    plot_convergence,
-    plot_coordinates_vs_tau,
-    plot_loss_vs_tau,
-    plot_trajectory_3d,
-    trajectory_figures,
-)
+from saddlepath.plotting._style import alpha_label
+from saddlepath.plotting.arclength import plot_arclength
+from saddlepath.plotting.convergence import convergence_figures, plot_convergence
 from saddlepath.plotting.path import (
     LOSS_LABEL,
     TAU_LABEL,
     plot_coefficients_vs_saddle,
     plot_coefficients_vs_time,
     plot_loss_staircase,
+)
+from saddlepath.plotting.trajectory import (
+    plot_coordinates_vs_tau,
+    plot_loss_vs_tau,
+    plot_trajectory_3d,
+    trajectory_figures,
 )
 
 __all__ = [

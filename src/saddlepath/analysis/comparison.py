@@ -1,0 +1,372 @@
+r"""A finite-α run against the α → 0 saddle-to-saddle limit, plateau by plateau.
+
+Pesme & Flammarion (2023) prove that the run in accelerated time,
+:math:`\tilde\beta_\alpha(\tau) = \beta(\lambda\tau)` with :math:`\lambda = \ln(1/\alpha)`,
+converges to the piecewise-constant limit :math:`\beta^\circ` uniformly on compact sets
+avoiding the jump times, and leave the rate open. :func:`compare` measures the distance of
+one run; :func:`~saddlepath.analysis.convergence.convergence_study` repeats it over α.
+
+**Compared windows (the neighbourhood of a jump, relative in τ).** Plateau ``k`` of the
+limit holds :math:`\beta_k` on :math:`[\tau_k, \tau_{k+1})`, of length
+:math:`\ell_k = \tau_{k+1} - \tau_k`. With ``exclude`` :math:`=\varepsilon \in [0, 1/2)`
+the run is compared with :math:`\beta_k` on the window
+
+.. math::
+
+    W_k = [\tau_k + \varepsilon\ell_k,\; \tau_{k+1} - \varepsilon\ell_k]
+    \quad (W_0 \text{ starts at } 0),
+
+so the excluded neighbourhood of jump ``k`` is
+:math:`(\tau_k - \varepsilon\ell_{k-1},\, \tau_k + \varepsilon\ell_k)`: a fraction ε of
+each adjacent plateau. The last plateau is unbounded; it is compared up to a horizon
+``h`` (default :math:`\tau_K + \ell_{K-1}`, one more plateau of the last length; 1 when
+there is no jump) as if it had length :math:`\ell_K = h - \tau_K`, on
+:math:`[\tau_K + \varepsilon\ell_K, h]`. A run that converged before ``h`` is held at its
+last state.
+
+**Errors** are sup-distances :math:`e_k = \sup_{\tau\in W_k}\|\tilde\beta_\alpha(\tau) -
+\beta_k\|_\infty` (units of β), evaluated with the run's dense output on its own saved
+times inside :math:`W_k` plus a uniform grid.
+
+**Jump delays.** The progress along jump ``k`` is the projection
+:math:`p_k(\tau) = \langle\tilde\beta_\alpha(\tau) - \beta_{k-1}, \Delta_k\rangle /
+\|\Delta_k\|^2`, :math:`\Delta_k = \beta_k - \beta_{k-1}` (0 on the old saddle, 1 on the
+new). The crossing time :math:`\tau^\times_k` is the first τ after the middle of plateau
+``k−1`` at which :math:`p_k` reaches ``jump_fraction`` (bisected on the dense output), and
+the delay is :math:`\tau^\times_k - \tau_k` (positive: the run jumps late).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import numpy as np
+
+from saddlepath._validation import check_real
+from saddlepath.analysis._checks import check_trajectory
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
+
+__all__ = ["Comparison", "ComparisonStatus", "compare", "comparison_horizon"]
+
+_N_GRID = 64  # uniform points per window / search range, on top of the run's saved times
+_BISECTIONS = 60
+
+
+class ComparisonStatus(enum.Enum):
+    """How a run compares with the limit. The values are the meanings."""
+
+    MATCHED = "every saddle of the limit is visited and no other plateau appears"
+    MISSING_PLATEAUS = "some saddles of the limit are not visited (the run cuts corners)"
+    EXTRA_PLATEAUS = "the run has plateaus away from every saddle of the limit"
+    TRUNCATED = "the run ends before the horizon: later windows are not compared"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    r"""A finite-α run against the exact limit :math:`\beta^\circ` (module docstring).
+
+    Attributes
+    ----------
+    error : float
+        :math:`\max_k e_k`, the sup-distance over all compared windows (units of β;
+        NaN when no window is covered).
+    relative_error : float
+        ``error / scale``.
+    scale : float
+        :math:`\max_k\|\beta_k\|_\infty` (1 when every saddle is 0).
+    plateau_errors : ndarray of shape (n_saddles,)
+        :math:`e_k` per plateau (NaN where the run does not cover :math:`W_k`).
+    mid_errors : ndarray of shape (n_saddles,)
+        :math:`\|\tilde\beta_\alpha - \beta_k\|_\infty` at the middle of :math:`W_k`.
+    closest : ndarray of shape (n_saddles,)
+        Closest approach :math:`\min_\tau\|\tilde\beta_\alpha(\tau) - \beta_k\|_\infty` over
+        the whole run.
+    windows : ndarray of shape (n_saddles, 2)
+        The compared windows :math:`W_k` (before clipping to the run).
+    jump_times, jump_crossings, jump_delays : ndarray of shape (n_jumps,)
+        :math:`\tau_k`, :math:`\tau^\times_k` and their difference (NaN where the run does
+        not reach ``jump_fraction`` of the jump before the middle of plateau ``k``).
+    missing : tuple of int
+        Saddles ``k`` whose closest approach exceeds ``match_rtol · scale``.
+    extra : tuple of int
+        Indices into ``trajectory.plateaus`` of plateaus farther than ``match_rtol · scale``
+        from every saddle.
+    status : ComparisonStatus
+        The first that applies of TRUNCATED, MISSING_PLATEAUS, EXTRA_PLATEAUS, MATCHED.
+    exclude, jump_fraction, match_rtol, horizon : float
+        The settings used.
+    log_alpha : float
+        The run's :math:`\ln\alpha`.
+    """
+
+    error: float
+    relative_error: float
+    scale: float
+    plateau_errors: np.ndarray
+    mid_errors: np.ndarray
+    closest: np.ndarray
+    windows: np.ndarray
+    jump_times: np.ndarray
+    jump_crossings: np.ndarray
+    jump_delays: np.ndarray
+    missing: tuple[int, ...]
+    extra: tuple[int, ...]
+    status: ComparisonStatus
+    exclude: float
+    jump_fraction: float
+    match_rtol: float
+    horizon: float
+    log_alpha: float
+
+    @property
+    def max_delay(self) -> float:
+        """:math:`\\max_k|\\tau^\\times_k - \\tau_k|` (NaN if a jump is not crossed)."""
+        d = self.jump_delays
+        return float(np.max(np.abs(d))) if d.size else 0.0
+
+
+def comparison_horizon(path: SaddlePath) -> float:
+    r"""Return the horizon :math:`h = \tau_K + (\tau_K - \tau_{K-1})` of a comparison.
+
+    The last plateau of the limit never ends; it is compared up to one more plateau of the
+    last length (``1.0`` when the path has no jump).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saddlepath import saddle_path
+    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
+    >>> round(comparison_horizon(saddle_path(X, y)), 4)  # 11.2653 + 3.2653
+    14.5306
+    """
+    times = path.times
+    if times.size < 2:
+        return 1.0
+    return float(times[-1] + (times[-1] - times[-2]))
+
+
+def _windows(path: SaddlePath, exclude: float, horizon: float) -> np.ndarray:
+    ends = np.append(path.times[1:], horizon)
+    lengths = ends - path.times
+    lo = path.times + exclude * lengths
+    lo[0] = path.times[0]
+    hi = ends - exclude * lengths
+    hi[-1] = max(horizon, lo[-1])
+    return np.column_stack([lo, hi])
+
+
+class _Run:
+    """The run's β at any τ: dense output inside its range, its last state after a
+    converged end (the flow has stopped), nothing after an unfinished end."""
+
+    def __init__(self, trajectory: Trajectory):
+        self.traj = trajectory
+        self.end = float(trajectory.tau[-1])
+        self.frozen = trajectory.status is TrajectoryStatus.CONVERGED
+
+    def covers(self, tau: float) -> bool:
+        return self.frozen or tau <= self.end
+
+    def grid(self, lo: float, hi: float) -> np.ndarray:
+        """Saved times in ``[lo, hi]``, a uniform grid and both ends (clipped to coverage)."""
+        hi = hi if self.frozen else min(hi, self.end)
+        saved = self.traj.tau[(self.traj.tau > lo) & (self.traj.tau < hi)]
+        return np.unique(np.concatenate([np.linspace(lo, hi, _N_GRID), saved]))
+
+    def beta(self, tau) -> np.ndarray:
+        tau = np.asarray(tau, dtype=float)
+        inside = np.clip(tau, self.traj.tau[0], self.end)
+        return self.traj.at(inside)
+
+
+def _window_errors(run: _Run, path: SaddlePath, windows: np.ndarray):
+    """Sup and mid-window errors of every plateau (NaN where the run does not cover)."""
+    n = path.n_saddles
+    sup, mid = np.full(n, np.nan), np.full(n, np.nan)
+    for k, (lo, hi) in enumerate(windows):
+        if not run.covers(lo):
+            continue
+        grid = run.grid(lo, hi)
+        dist = np.max(np.abs(run.beta(grid) - path.coefs[k]), axis=1)
+        sup[k] = float(dist.max())
+        centre = 0.5 * (lo + hi)
+        if run.covers(centre):
+            mid[k] = float(np.max(np.abs(run.beta(centre) - path.coefs[k])))
+    return sup, mid
+
+
+def _closest(run: _Run, path: SaddlePath) -> np.ndarray:
+    traj = run.traj
+    taus = np.unique(np.concatenate([traj.tau, 0.5 * (traj.tau[1:] + traj.tau[:-1])]))
+    betas = run.beta(taus)
+    return np.array([np.max(np.abs(betas - c), axis=1).min() for c in path.coefs])
+
+
+def _progress(run: _Run, tau, start: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    return (run.beta(tau) - start) @ delta / (delta @ delta)
+
+
+def _crossing(run: _Run, lo: float, hi: float, start, delta, fraction: float) -> float:
+    """First τ in ``[lo, hi]`` where the progress along ``delta`` reaches ``fraction``."""
+    if not run.covers(lo):
+        return np.nan
+    grid = run.grid(lo, hi)
+    above = np.flatnonzero(_progress(run, grid, start, delta) >= fraction)
+    if above.size == 0:
+        return np.nan
+    j = int(above[0])
+    if j == 0:
+        return float(grid[0])
+    a, b = float(grid[j - 1]), float(grid[j])
+    for _ in range(_BISECTIONS):
+        m = 0.5 * (a + b)
+        if m in (a, b):
+            break
+        if _progress(run, m, start, delta) >= fraction:
+            b = m
+        else:
+            a = m
+    return b
+
+
+def _jump_crossings(run: _Run, path: SaddlePath, horizon: float, fraction: float):
+    times, coefs = path.times, path.coefs
+    mids = 0.5 * (times + np.append(times[1:], horizon))
+    out = np.full(path.n_jumps, np.nan)
+    for k in range(1, path.n_saddles):
+        delta = coefs[k] - coefs[k - 1]
+        out[k - 1] = _crossing(run, mids[k - 1], mids[k], coefs[k - 1], delta, fraction)
+    return out
+
+
+def _extra_plateaus(traj: Trajectory, path: SaddlePath, tol: float) -> tuple[int, ...]:
+    states = traj.plateaus.beta
+    far = [
+        j
+        for j, state in enumerate(states)
+        if np.min(np.max(np.abs(path.coefs - state), axis=1)) > tol
+    ]
+    return tuple(far)
+
+
+def _status(covered_all: bool, missing, extra) -> ComparisonStatus:
+    if not covered_all:
+        return ComparisonStatus.TRUNCATED
+    if missing:
+        return ComparisonStatus.MISSING_PLATEAUS
+    if extra:
+        return ComparisonStatus.EXTRA_PLATEAUS
+    return ComparisonStatus.MATCHED
+
+
+def compare(
+    trajectory: Trajectory,
+    path: SaddlePath,
+    *,
+    exclude: float = 0.1,
+    jump_fraction: float = 0.5,
+    match_rtol: float = 0.05,
+    horizon: float | None = None,
+) -> Comparison:
+    r"""Compare a finite-α run with the exact α → 0 limit, plateau by plateau.
+
+    Computes :math:`e_k = \sup_{\tau\in W_k}\|\tilde\beta_\alpha(\tau) - \beta_k\|_\infty` on
+    each plateau window :math:`W_k = [\tau_k + \varepsilon\ell_k, \tau_{k+1} -
+    \varepsilon\ell_k]` (jump neighbourhoods of relative size ε excluded; see the module
+    docstring), the jump delays :math:`\tau^\times_k - \tau_k` and the saddles that are
+    missed or extra. τ is accelerated time :math:`t/\ln(1/\alpha)`, β is in the units of
+    ``y`` per unit of ``X``.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        A run from :func:`~saddlepath.diagonal.flow.gradient_flow` (or GD) on the data of
+        ``path``. A converged run is held at its last state after it stops.
+    path : SaddlePath
+        The exact limit, ``saddle_path(X, y)``.
+    exclude : float, default 0.1
+        ε in ``[0, 0.5)``: the fraction of each plateau excluded next to each jump.
+    jump_fraction : float, default 0.5
+        Fraction in ``(0, 1)`` of a jump that defines its crossing time.
+    match_rtol : float, default 0.05
+        A saddle is *missing* when the run never comes within ``match_rtol · scale`` of it
+        (∞-norm); a detected plateau of the run is *extra* when it is that far from all.
+    horizon : float, optional
+        End of the last window; default :func:`comparison_horizon` of ``path``.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saddlepath import saddle_path
+    >>> from saddlepath.diagonal.flow import gradient_flow
+    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
+    >>> path = saddle_path(X, y)
+    >>> run = gradient_flow(X, y, alpha="1e-300", tau_max=15.0)
+    >>> cmp = compare(run, path)
+    >>> cmp.status.name, bool(cmp.relative_error < 1e-4)
+    ('MATCHED', True)
+    >>> lam = -run.log_alpha  # delays are O(1/λ), of either sign
+    >>> np.round(cmp.jump_delays * lam, 1).tolist()
+    [0.5, 10.1, -33.0]
+    """
+    where = "compare"
+    if not isinstance(path, SaddlePath):
+        raise TypeError(
+            f"The `path` parameter of {where} must be a SaddlePath (from "
+            f"saddlepath.saddle_path(X, y)). Got {type(path).__name__} instead."
+        )
+    check_trajectory(trajectory, where=where, n_features=path.n_features)
+    exclude = check_real(exclude, name="exclude", low=0.0, high=0.5, high_open=True, where=where)
+    jump_fraction = check_real(
+        jump_fraction,
+        name="jump_fraction",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+        where=where,
+    )
+    match_rtol = check_real(match_rtol, name="match_rtol", low=0.0, low_open=True, where=where)
+    last = float(path.times[-1])
+    if horizon is None:
+        horizon = comparison_horizon(path)
+    horizon = check_real(horizon, name="horizon", low=last, low_open=path.n_jumps > 0, where=where)
+    run = _Run(trajectory)
+    windows = _windows(path, exclude, horizon)
+    sup, mid = _window_errors(run, path, windows)
+    crossings = _jump_crossings(run, path, horizon, jump_fraction)
+    closest = _closest(run, path)
+    peak = float(np.max(np.abs(path.coefs)))
+    scale = peak if peak > 0 else 1.0
+    missing = tuple(int(k) for k in np.flatnonzero(closest > match_rtol * scale))
+    extra = _extra_plateaus(trajectory, path, match_rtol * scale)
+    error = float(np.nanmax(sup)) if np.any(np.isfinite(sup)) else np.nan
+    return Comparison(
+        error=error,
+        relative_error=error / scale,
+        scale=scale,
+        plateau_errors=sup,
+        mid_errors=mid,
+        closest=closest,
+        windows=windows,
+        jump_times=path.times[1:].copy(),
+        jump_crossings=crossings,
+        jump_delays=crossings - path.times[1:],
+        missing=missing,
+        extra=extra,
+        status=_status(run.covers(horizon), missing, extra),
+        exclude=exclude,
+        jump_fraction=jump_fraction,
+        match_rtol=match_rtol,
+        horizon=horizon,
+        log_alpha=float(trajectory.log_alpha),
+    )

@@ -1,0 +1,188 @@
+"""``saddlepath converge``: how finite-α flows converge to the exact path as α → 0.
+
+Wiring only: data → :func:`~saddlepath.analysis.convergence.convergence_study` (with a
+Rich progress bar) → table of errors and delays per α, the fitted rates, files, figures.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from saddlepath import io
+from saddlepath._cli_common import DATA, JSON, OUT, PLOT, TARGET, fail, run_on_data
+from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
+from saddlepath.data import Dataset
+from saddlepath.report import metadata, print_written, stderr_console, stdout_console
+
+__all__ = ["register"]
+
+_EXAMPLES = (
+    "Examples:\n\n  saddlepath converge data.csv --alphas 1e-5,1e-10,1e-100,1e-1000\n\n"
+    "  saddlepath converge data.csv --alphas 1e-30,1e-300,1e-3000 --out conv --plot"
+)
+
+
+class _RichStudyProgress:
+    """Adapter from the study's progress protocol to a Rich progress bar on stderr."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar, self.task = bar, None
+
+    def start(self, total: int) -> None:
+        self.task = self.bar.add_task("flows", total=total)
+
+    def begin(self, index: int, alpha: str) -> None:
+        self.bar.update(self.task, description=f"flow at α = {alpha}")
+
+    def done(self, index: int, row: dict) -> None:
+        self.bar.advance(self.task)
+
+
+def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    )
+    with bar:
+        return convergence_study(
+            dataset.X,
+            dataset.y,
+            alphas,
+            rtol=rtol,
+            keep_runs=keep,
+            progress=_RichStudyProgress(bar),
+        )
+
+
+def _fmt(value) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.3g}"
+
+
+def _study_table(study: ConvergenceStudy, dataset: Dataset) -> Table:
+    table = Table(
+        title=f"Convergence of the flow to the exact path on {dataset.name}",
+        caption="error: sup |β̃_α(τ) − β°(τ)| on plateaus away from jumps, relative to ‖β°‖∞; "
+        "delay: τ at half of each jump minus τ_k (max over jumps); λ = ln(1/α)",
+    )
+    for name in ("α", "λ", "rel. error", "max delay", "delay·λ", "status", "steps", "s"):
+        table.add_column(name, justify="right" if name != "status" else "left")
+    for row in study.rows():
+        status = row["status"] + (f" (missing {row['missing']})" if row["missing"] else "")
+        table.add_row(
+            row["alpha"],
+            f"{row['lambda']:.4g}",
+            _fmt(row["relative_error"]),
+            _fmt(row["max_delay"]),
+            _fmt(row["delay_times_lambda"]),
+            status,
+            str(row["n_steps"]),
+            f"{row['seconds']:.2f}",
+        )
+    return table
+
+
+def _fits(study: ConvergenceStudy) -> dict:
+    out = {}
+    for name, fit in (
+        ("error_vs_lambda", study.error_rate),
+        ("delay_vs_lambda", study.delay_rate),
+        ("error_vs_alpha", study.error_alpha_rate),
+    ):
+        out[name] = {
+            "kind": fit.kind,
+            "slope": io._finite_or_none(fit.slope),
+            "intercept": io._finite_or_none(fit.intercept),
+            "rms_residual": io._finite_or_none(fit.rms_residual),
+            "n_points": len(fit.values),
+            "status": fit.status.name,
+        }
+    return out
+
+
+def _fit_lines(fits: dict) -> list[str]:
+    words = {
+        "error_vs_lambda": "error ∝ λ^p",
+        "delay_vs_lambda": "delay ∝ λ^p",
+        "error_vs_alpha": "error ∝ α^c",
+    }
+    lines = []
+    for key, fit in fits.items():
+        slope = fit["slope"]
+        if slope is None:
+            lines.append(f"{words[key]}: not enough matched runs to fit ({fit['status']})")
+            continue
+        exponent = -slope if key == "error_vs_alpha" else slope
+        lines.append(
+            f"{words[key]}: {'c' if key == 'error_vs_alpha' else 'p'} = "
+            f"{exponent:.3f} (rms residual {_fmt(fit['rms_residual'])}, "
+            f"{fit['n_points']} points)"
+        )
+    return lines
+
+
+def converge_command(
+    data: Annotated[Path, DATA],
+    alphas: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated scales α in (0, 1), parsed exactly "
+            "(e.g. 1e-5,1e-10,1e-100,1e-1000)."
+        ),
+    ] = "1e-5,1e-10,1e-100,1e-1000",
+    rtol: Annotated[float, typer.Option(help="Relative tolerance of each flow.")] = 1e-8,
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[bool, PLOT] = False,
+) -> None:
+    """Measure how the flow converges to the exact path as α → 0 (errors, delays, rates)."""
+    if plot and out is None:
+        fail("--plot needs --out DIR: the figures are written into that directory.")
+    grid = [a.strip() for a in alphas.split(",") if a.strip()]
+    if not grid:
+        fail(f"--alphas needs at least one scale, e.g. 1e-10,1e-100; got {alphas!r}.")
+
+    def compute(dataset: Dataset) -> ConvergenceStudy:
+        return _run_study(dataset, grid, rtol, keep=plot)
+
+    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
+        record = {
+            "rows": study.rows(),
+            "fits": _fits(study),
+            "metadata": metadata(dataset, str(data)),
+        }
+        written = {
+            "json": io.write_json_atomic(io.prepare_output_dir(out) / "convergence.json", record)
+        }
+        if plot:
+            from saddlepath.plotting.dynamics import convergence_figures
+
+            for name, fig in convergence_figures(study).items():
+                written[name] = io.save_figure_atomic(fig, Path(out) / name)
+        return written
+
+    run = run_on_data(data, target, compute, None if out is None else write)
+    study, fits = run.result, _fits(run.result)
+    if as_json:
+        typer.echo(io.to_json({"rows": study.rows(), "fits": fits}))
+        return
+    console = stdout_console()
+    console.print(_study_table(study, run.dataset))
+    for line in _fit_lines(fits):
+        console.print(line)
+    print_written(console, run.written)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``converge`` to ``app``."""
+    app.command("converge", epilog=_EXAMPLES)(converge_command)

@@ -1,0 +1,102 @@
+"""Shared helpers of the run figures: labels, run colours, τ range, shown coordinates.
+
+Runs are coloured by λ, from dark (large α) to bright (small α); the limit is black and
+dashed. Used by :mod:`saddlepath.plotting.trajectory`, :mod:`saddlepath.plotting.arclength`
+and :mod:`saddlepath.plotting.convergence`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from saddlepath.analysis.comparison import comparison_horizon
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.trajectory import Trajectory
+
+__all__ = ["LAMBDA_LABEL", "alpha_label"]
+
+LAMBDA_LABEL = "λ = ln(1/α)"
+_ACTIVE = 1e-3  # without a path, a coordinate is shown when max|β_i| exceeds this · max|β|
+
+
+def alpha_label(log_alpha: float) -> str:
+    """``"α = 1e-100"`` when α is a power of ten, else ``"α = exp(-1e+05)"``.
+
+    Examples
+    --------
+    >>> import math
+    >>> alpha_label(-100 * math.log(10)), alpha_label(-1e5)
+    ('α = 1e-100', 'α = exp(-1e+05)')
+    """
+    log10 = log_alpha / np.log(10.0)
+    if abs(log10 - round(log10)) < 1e-9 * max(1.0, abs(log10)):
+        return f"α = 1e{round(log10)}"
+    return f"α = exp({log_alpha:.4g})"
+
+
+def _runs(trajectories, where: str) -> list[Trajectory]:
+    runs = [trajectories] if isinstance(trajectories, Trajectory) else trajectories
+    if (
+        not isinstance(runs, Sequence)
+        or not runs
+        or not all(isinstance(r, Trajectory) for r in runs)
+    ):
+        raise TypeError(
+            f"The `trajectories` parameter of {where} must be a Trajectory or a non-empty "
+            f"sequence of them (from gradient_flow). Got {type(trajectories).__name__}."
+        )
+    return sorted(runs, key=lambda r: -r.log_alpha)  # large α first
+
+
+def _check_path(path, where: str) -> SaddlePath | None:
+    if path is not None and not isinstance(path, SaddlePath):
+        raise TypeError(
+            f"The `path` parameter of {where} must be a SaddlePath or None. Got "
+            f"{type(path).__name__} instead."
+        )
+    return path
+
+
+def _run_colours(n: int) -> list:
+    cmap = colormaps["plasma"]
+    return [cmap(x) for x in np.linspace(0.05, 0.8, n)] if n > 1 else [cmap(0.05)]
+
+
+def _horizon(runs: list[Trajectory], path: SaddlePath | None) -> float:
+    if path is not None:
+        return comparison_horizon(path)
+    return float(max(r.tau[-1] for r in runs))
+
+
+def _until(tau: np.ndarray, horizon: float) -> np.ndarray:
+    """Mask of the saved points up to ``horizon`` and the first one after it."""
+    keep = tau <= horizon
+    first_after = np.searchsorted(tau, horizon, side="right")
+    keep[min(first_after, tau.size - 1)] = True
+    return keep
+
+
+def _shown_coordinates(runs, path: SaddlePath | None, n_max: int | None = None) -> np.ndarray:
+    """Coordinates to draw, largest first: those of the path, else those the runs move."""
+    if path is not None:
+        size = np.abs(path.coefs).max(axis=0)
+        active = np.flatnonzero(size > 0)
+    else:
+        size = np.max([np.abs(r.beta).max(axis=0) for r in runs], axis=0)
+        active = np.flatnonzero(size > _ACTIVE * size.max()) if size.max() > 0 else []
+    active = np.asarray(active, dtype=int)
+    active = active[np.argsort(-size[active], kind="stable")]
+    return active if n_max is None else active[:n_max]
+
+
+def _axes(nrows: int = 1, ncols: int = 1, size=(8.5, 4.5), **kw):
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw).ravel()
+    for ax in axes:
+        ax.grid(True, which="major", color="0.9", lw=0.8)
+        ax.set_axisbelow(True)
+    return fig, axes

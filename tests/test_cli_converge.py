@@ -1,0 +1,67 @@
+"""``saddlepath converge``: table, fitted rates, JSON and files against the library."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from helpers import WORKED_X, WORKED_Y
+from saddlepath import cli, convergence_study
+
+runner = CliRunner()
+ALPHAS = "1e-30,1e-100,1e-300"
+
+
+@pytest.fixture
+def worked_csv(tmp_path):
+    path = tmp_path / "worked.csv"
+    np.savetxt(path, np.column_stack([WORKED_X, WORKED_Y]), delimiter=",")
+    return path
+
+
+def invoke(*args):
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def test_converge_json_matches_the_library(worked_csv):
+    result = invoke("converge", worked_csv, "--alphas", ALPHAS, "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    study = convergence_study(WORKED_X, WORKED_Y, ALPHAS.split(","))
+    assert [r["alpha"] for r in record["rows"]] == ALPHAS.split(",")
+    errors = [r["relative_error"] for r in record["rows"]]
+    np.testing.assert_allclose(errors, study.relative_errors, rtol=1e-6)
+    assert errors[0] > errors[1] > errors[2]  # the flow converges to the limit
+    delay_fit = record["fits"]["delay_vs_lambda"]
+    assert delay_fit["slope"] == pytest.approx(-1.0, abs=0.05)  # delays decay like 1/λ
+
+
+def test_converge_table_files_and_figures(worked_csv, tmp_path):
+    out = tmp_path / "conv"
+    result = invoke("converge", worked_csv, "--alphas", ALPHAS, "--out", out, "--plot")
+    assert result.exit_code == 0, result.output
+    assert "Convergence of the flow" in result.stdout
+    assert "delay ∝ λ^p: p = " in result.stdout
+    record = json.loads((out / "convergence.json").read_text())
+    assert len(record["rows"]) == 3
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert "convergence.png" in pngs
+    assert all((out / name).stat().st_size > 1000 for name in pngs)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--alphas", ","), "--alphas needs at least one scale"),
+        (("--alphas", "2"), "alpha"),
+        (("--plot",), "--plot needs --out DIR"),
+    ],
+)
+def test_converge_errors_are_one_line(worked_csv, args, message):
+    result = invoke("converge", worked_csv, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
