@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saddlepath.commands import dynamics
+from saddlepath.commands import convergence, dynamics
 
 __all__ = ["register_commands"]
 
@@ -12,3 +12,4 @@ __all__ = ["register_commands"]
 def register_commands(app: typer.Typer) -> None:
     """Add every command of this package to ``app``."""
     dynamics.register(app)
+    convergence.register(app)
