@@ -306,3 +306,14 @@ def test_round_off_zero_at_a_degenerate_saddle_is_reported_as_leaving():
     entered = set().union(*path.entered)
     assert entered - support <= set().union(*path.left)
     np.testing.assert_allclose(path.coefs[-1], data.beta_star, atol=1e-12)
+
+
+def test_figure1_problem_has_three_clean_jumps():
+    from saddlepath.data import figure1_problem
+
+    data = figure1_problem()
+    path = saddle_path(data.X, data.y)
+    assert path.n_jumps == 3 and not any(path.left)
+    assert [len(e) for e in path.entered[1:]] == [1, 1, 1]
+    assert set().union(*path.entered) == set(np.flatnonzero(data.beta_star))
+    assert np.min(np.diff(path.times)) > 0.5  # well separated: visible at moderate α

@@ -15,8 +15,8 @@ import numpy as np
 from rich.console import Console
 
 from saddlepath import io
-from saddlepath.data import Dataset, demo_problem
-from saddlepath.diagonal import SaddlePath, saddle_path
+from saddlepath.data import Dataset, demo_problem, figure1_problem
+from saddlepath.diagonal import SaddlePath, gradient_flow, saddle_path
 from saddlepath.report import (
     COMPUTING_PATH,
     certify,
@@ -110,3 +110,39 @@ def _demo_check(ctx: DemoContext) -> None:
     ctx.written["check"] = io.write_text_atomic(ctx.out_dir / "check.txt", f"{report}\n")
     if not report.passed:
         ctx.failures.append("check")
+
+
+FIGURE1_ALPHAS = ("1e-2", "1e-5", "1e-10", "1e-100")
+
+
+@demo_step(
+    "figure1",
+    "P&F Figure 1 analogue: flows at α = 1e-2, 1e-5, 1e-10, 1e-100 on a three-jump problem → PNG",
+)
+def _demo_figure1(ctx: DemoContext) -> None:
+    from saddlepath.plotting import plot_arclength, plot_loss_vs_tau, plot_trajectory_3d
+    from saddlepath.plotting.trajectory import plot_coordinates_vs_tau
+
+    data = figure1_problem()
+    path = saddle_path(data.X, data.y)
+    tau_max = 1.5 * float(path.times[-1])
+    runs = []
+    for alpha in FIGURE1_ALPHAS:
+        with progress(f"Integrating the gradient flow at α = {alpha}…"):
+            runs.append(gradient_flow(data.X, data.y, alpha=alpha, tau_max=tau_max))
+    errors = [
+        float(np.abs(r.at(0.5 * (path.times[2] + path.times[3])) - path.coefs[2]).max())
+        for r in runs
+    ]
+    ctx.console.print(
+        "mid-plateau distance to the second saddle: "
+        + ", ".join(f"α={a}: {e:.1e}" for a, e in zip(FIGURE1_ALPHAS, errors, strict=True))
+    )
+    figures = {
+        "figure1_loss.png": plot_loss_vs_tau(runs, path),
+        "figure1_coordinates.png": plot_coordinates_vs_tau(runs[2], path),
+        "figure1_3d.png": plot_trajectory_3d(runs, path),
+        "figure1_arclength.png": plot_arclength(runs, path),
+    }
+    for name, fig in figures.items():
+        ctx.written[name.removesuffix(".png")] = io.save_figure_atomic(fig, ctx.out_dir / name)

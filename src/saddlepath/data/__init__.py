@@ -20,12 +20,18 @@ from saddlepath.data._csv import load_csv
 from saddlepath.data._dataset import DataFileError, Dataset
 from saddlepath.data._files import load_data
 from saddlepath.data._npy import load_npy, load_npz
-from saddlepath.data._synthetic import demo_problem, make_sparse_regression, worked_example
+from saddlepath.data._synthetic import (
+    demo_problem,
+    figure1_problem,
+    make_sparse_regression,
+    worked_example,
+)
 
 __all__ = [
     "DataFileError",
     "Dataset",
     "demo_problem",
+    "figure1_problem",
     "load_csv",
     "load_data",
     "load_npy",
