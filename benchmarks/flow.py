@@ -11,7 +11,8 @@ for each α the *whole* path (until the gradient vanishes):
 (c) ``saddlepath.diagonal.flow.gradient_flow``.
 
 Every run has a wall-clock budget; a run that exceeds it is reported as "> budget".
-Times are medians of ``--repeats`` runs for runs shorter than 5 s. Results are written
+Times are CPU times (``time.process_time``, single BLAS thread: the machine may be shared),
+medians of ``--repeats`` runs for runs shorter than 5 s. Results are written
 atomically to ``benchmarks/results/flow.json`` and ``flow.md``.
 
 Run: ``.venv/bin/python benchmarks/flow.py [--budget 60] [--sizes 5x7,50x100]``
@@ -19,11 +20,16 @@ Run: ``.venv/bin/python benchmarks/flow.py [--budget 60] [--sizes 5x7,50x100]``
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: single-thread timings
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import argparse
 import json
 import math
-import os
 import platform
+import re
 import signal
 import statistics
 import tempfile
@@ -57,14 +63,14 @@ def run_with_budget(fn, budget, repeats):
     for _ in range(repeats):
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, budget)
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             out = fn()
         except OverBudget:
             return None, None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
         if times[-1] > 5.0:
             break
     return statistics.median(times), out
@@ -141,6 +147,10 @@ def bench_one(n, d, k, alpha, budget, repeats):
             flow_grad_evals=traj.n_grad_evals,
             flow_saved=len(traj.t),
             flow_status=traj.status.name,
+            flow_steps=int(re.search(r"after (\d+) steps", traj.message).group(1)),
+            flow_plateau_steps=int(m.group(1))
+            if (m := re.search(r"(\d+) plateau steps", traj.message))
+            else 0,
             tau_end=float(traj.tau[-1]),
             flow_final_error=float(np.max(np.abs(traj.beta[-1] - path.coefs[-1]))),
         )
@@ -223,6 +233,8 @@ def main() -> None:
                 "scipy": scipy.__version__,
                 "machine": platform.platform(),
                 "cpus": os.cpu_count(),
+                "timer": "time.process_time (CPU seconds), OPENBLAS_NUM_THREADS="
+                + os.environ.get("OPENBLAS_NUM_THREADS", "?"),
             }
             write_atomically(
                 RESULTS / "flow.json", json.dumps({"meta": meta, "rows": rows}, indent=1)

@@ -233,7 +233,8 @@ def test_demo_writes_every_file(tmp_path):
     out = tmp_path / "demo"
     result = invoke("demo", "--out", out)
     assert result.exit_code == 0, result.output
-    expected_files = {"path.json", "path.npz", "table.txt", "check.txt"} | FIGURES
+    figure1 = {f"figure1_{k}.png" for k in ("loss", "coordinates", "3d", "arclength")}
+    expected_files = {"path.json", "path.npz", "table.txt", "check.txt"} | FIGURES | figure1
     assert {p.name for p in out.iterdir()} == expected_files
     ds = demo_problem()
     expected = saddle_path(ds.X, ds.y)

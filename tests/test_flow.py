@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -206,3 +207,87 @@ def test_at_rejects_times_outside_the_run():
     with pytest.raises(ValueError, match="`tau` must lie in the saved range"):
         traj.at(2.0)
     np.testing.assert_allclose(traj.at(traj.tau), traj.beta, rtol=1e-13, atol=1e-300)
+
+
+def _random_instance(seed=3, n=20, d=40):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    beta = np.zeros(d)
+    beta[:3] = [1.5, -1.0, 2.0]
+    return X, X @ beta
+
+
+def _n_plateau_steps(traj):
+    return int(re.search(r"(\d+) plateau steps", traj.message).group(1))
+
+
+@pytest.mark.parametrize("alpha", ["1e-10", "1e-100", "1e-1000"])
+@pytest.mark.parametrize("instance", ["worked", "random"])
+def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, instance, alpha):
+    import saddlepath.diagonal._flow_loop as flow_loop
+    from saddlepath.diagonal._plateau_step import PlateauStepper
+
+    taken = []  # (tau before, tau after) of every plateau step
+    original = PlateauStepper.step
+
+    def spy(self, s, r, h, tau, tau_left):
+        out = original(self, s, r, h, tau, tau_left)
+        if out is not None:
+            taken.append((tau, tau + out[3]))
+        return out
+
+    monkeypatch.setattr(PlateauStepper, "step", spy)
+    X, y = (X_WORKED, Y_WORKED) if instance == "worked" else _random_instance()
+    traj = gradient_flow(X, y, alpha=alpha)
+    assert traj.status is TrajectoryStatus.CONVERGED
+    assert len(taken) == _n_plateau_steps(traj) >= 1
+    monkeypatch.setattr(flow_loop, "PLATEAU_STEPS", False)
+    full = gradient_flow(X, y, alpha=alpha, rtol=1e-10, atol=1e-12)
+    for start, end in taken:  # each plateau step against RODAS4 steps across it
+        ref = gradient_flow(X, y, alpha=alpha, tau_max=end, rtol=1e-10, atol=1e-12)
+        assert _n_plateau_steps(ref) == 0 and ref.status is TrajectoryStatus.REACHED_TAU_MAX
+        assert np.count_nonzero(ref.tau > start) >= 1
+        k = int(np.searchsorted(traj.tau, end))
+        # within the tolerance on s (rtol = 1e-8, |s| <= 1) after the step
+        np.testing.assert_allclose(traj.dual[k], ref.dual[-1], rtol=0, atol=1e-8)
+    # dense output along the whole run is as accurate as without plateau steps
+    plain = gradient_flow(X, y, alpha=alpha)
+    q = np.linspace(0.0, min(traj.tau[-1], plain.tau[-1], full.tau[-1]), 2001)
+    scale = np.max(np.abs(full.beta))
+    err = np.max(np.abs(traj.at(q) - full.at(q))) / scale
+    err_plain = np.max(np.abs(plain.at(q) - full.at(q))) / scale
+    assert err <= 2.0 * err_plain + 1e-12
+    assert err <= 4.0 * traj.time_scale * 1e-8  # beta moves by 2 lambda beta ds
+
+
+def test_rodas5p_tableau_is_of_order_five():
+    from saddlepath.diagonal._dual_ode import DualODE
+    from saddlepath.diagonal._rosenbrock import RODAS5P, ActiveSetSolve, rosenbrock_step
+    from saddlepath.diagonal.model import initialisation
+
+    x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
+    ode = DualODE(x, y, initialisation(1, alpha=0.05, u0=1.0, v0=1.0))
+    everything, errors, steps = np.array([0]), [], [8, 16, 32, 64]
+    for n_steps in steps:
+        h, s = 1.0 / n_steps, np.zeros(1)
+        for _ in range(n_steps):
+            r = ode.residual(x, s, everything)
+            solve = ActiveSetSolve(x * np.sqrt(h * RODAS5P.gamma * ode.lam * ode.dbeta(s) / 3))
+            dR, _ = rosenbrock_step(
+                RODAS5P, lambda dR, s=s: ode.residual(x, s - dR @ x / 3, everything), r, solve, h
+            )
+            s = s - dR @ x / 3
+        errors.append(abs(ode.beta(s)[0] - logistic(x[:, 0], y, 0.05, ode.lam)))
+    slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
+    assert -5.6 < slope < -4.5
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 12)])  # dense n x n and Woodbury branches
+def test_active_set_solve_matches_dense_solve(shape):
+    from saddlepath.diagonal._rosenbrock import ActiveSetSolve
+
+    m, n = shape
+    rng = np.random.default_rng(1)
+    U, b = rng.standard_normal((n, m)), rng.standard_normal(n)
+    x = ActiveSetSolve(U)(b)
+    np.testing.assert_allclose((np.eye(len(b)) + U @ U.T) @ x, b, atol=1e-12)

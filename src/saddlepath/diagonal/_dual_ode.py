@@ -37,6 +37,8 @@ class DualODE:
         self.log_ratio0 = np.maximum(initial.log_abs_w_plus, floor) - np.maximum(
             initial.log_abs_w_minus, floor
         )
+        self.log_w2_plus = 2.0 * initial.log_abs_w_plus  # log w_+(0)^2 (-inf for zero)
+        self.log_w2_minus = 2.0 * initial.log_abs_w_minus
         col_max = np.max(np.abs(X), axis=0)
         y_scale = max(
             float(np.max(np.abs(y))),

@@ -1,0 +1,151 @@
+r"""Semi-analytic plateau steps of the exact flow (private).
+
+Split the coordinates into a *big* set B and the *sleeping* rest I. Suppose
+
+1. B sits at its restricted least-squares optimum :math:`\beta_B^\infty =
+   \arg\min\|X_B\beta_B - y\|` to within tolerance: the linearised remaining drift
+   :math:`\Delta s_B = (\beta_B^\infty - \beta_B)/(\lambda\,d\beta_B/dS)` is below a tenth
+   of the tolerance on every coordinate of B; and
+2. the sleeping coordinates stay so small over the step that their contribution, times
+   the step (a bound of :math:`\int X_I\beta_I\,d\tau` and of the error of cubic Hermite
+   dense output across the step), moves no :math:`s_k` by more than a tenth of its
+   tolerance; and the gradient already equals its plateau value to the same accuracy.
+
+Then, with B alone, the residual relaxes to :math:`r^\infty = X_B\beta_B^\infty - y`,
+:math:`X_B^\top r^\infty = 0`, and the integrated residual is exactly
+
+.. math::
+
+    R(\tau_0 + \Delta) = R(\tau_0) + \Delta\, r^\infty + X_B c + (\text{a remainder that
+    decays like the transient}), \qquad X_B^\top X_B\, c / n = -\Delta s_B,
+
+because :math:`r - r^\infty = X_B(\beta_B - \beta_B^\infty)` lies in the range of
+:math:`X_B`. So :math:`s(\tau_0 + \Delta) = s_0 - \Delta\,X^\top r^\infty/n - X^\top X_B
+c/n`: every sleeping :math:`s_j` is linear in τ, its weights :math:`w_\pm^2 =
+w_\pm(0)^2 e^{\pm 2\lambda s_j}` are exponentials in τ, and the time at which condition 2
+would fail has a closed form. One step goes there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import cho_solve
+from scipy.special import lambertw
+
+from saddlepath.diagonal._dual_ode import DualODE
+
+__all__ = ["PlateauStepper"]
+
+FRACTION = 0.1
+"""Share of the per-step tolerance given to each of the two neglected effects."""
+MIN_GAIN = 2.0
+"""A plateau step is taken only if it is at least this many times the proposed RODAS step."""
+GROWTH_CAP = 1e3
+"""A plateau step is at most this many times max(τ, h) (the flow may converge instead)."""
+_LOG_HALF = float(np.log(0.5))
+
+
+def _allowed_time(log_room: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    r"""Largest Δ with :math:`\Delta\,\max(1, e^{\rho\Delta}) \le e^{K}` (K = ``log_room``,
+    ρ = ``rate``), elementwise: :math:`\Delta = W(\rho e^K)/\rho` (Lambert W) if ρ > 0,
+    else :math:`e^K`."""
+    out = np.exp(np.minimum(log_room, 700.0))
+    grow = rate > 0
+    if np.any(grow):
+        x = np.log(rate[grow]) + log_room[grow]  # log(rho e^K)
+        big = x > 600.0
+        w = np.empty_like(x)
+        w[~big] = lambertw(np.exp(x[~big])).real
+        lx = x[big]
+        w[big] = lx - np.log(lx) + np.log(lx) / lx  # W(e^x) for large x
+        out[grow] = w / rate[grow]
+    return out
+
+
+class PlateauStepper:
+    """Decides whether a plateau step is exact to tolerance, and takes it."""
+
+    def __init__(self, ode: DualODE, *, rtol: float, atol: float, gtol: float) -> None:
+        self.ode = ode
+        self.rtol, self.atol, self.gtol = rtol, atol, gtol
+        X = ode.X
+        self.col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))
+        with np.errstate(divide="ignore"):
+            self.log_col_norm = np.log(self.col_norm)
+        self.n_tried = self.n_taken = 0
+
+    def step(self, s, r, h, tau, tau_left):
+        """Return ``(s, r, grad_inf, dtau, h_next)`` after one plateau step, or None."""
+        ode = self.ode
+        n, d = ode.X.shape
+        self.n_tried += 1
+        tol = self.atol + self.rtol * np.abs(s)
+        # budget on sum_j |x_j| * int |beta_j| so that no s_k moves more than FRACTION * tol_k
+        with np.errstate(divide="ignore"):
+            budget = FRACTION * n * float(np.min(tol / self.col_norm))
+        if not budget > 0 or not np.isfinite(budget):
+            return None
+        z = (2.0 * ode.lam) * s
+        log_p = ode.log_w2_plus + z  # log w_+^2
+        log_m = ode.log_w2_minus - z
+        log_big = np.maximum(log_p, log_m) + self.log_col_norm
+        log_term = np.log(budget / (2 * d))
+        big = np.flatnonzero(log_big > log_term - np.log(max(h, 1e-300)))
+        m = big.size
+        if m > n:
+            return None
+        XB = ode.X[:, big]
+        if m:
+            gram = XB.T @ XB
+            try:
+                factor = np.linalg.cholesky(gram)
+            except np.linalg.LinAlgError:
+                return None
+            diag = np.abs(np.diag(factor))
+            if diag.min() <= 1e-7 * diag.max():
+                return None  # (nearly) collinear support: the optimum is not unique
+            beta_inf = cho_solve((factor, True), XB.T @ ode.y)
+            e_p, e_m = np.exp(log_p[big] + _LOG_HALF), np.exp(log_m[big] + _LOG_HALF)
+            drift = (beta_inf - (e_p - e_m)) / (2.0 * ode.lam * (e_p + e_m))  # Delta s_B
+            if np.any(np.abs(drift) > FRACTION * tol[big]):
+                return None
+            c = cho_solve((factor, True), -n * drift)
+            r_inf = XB @ beta_inf - ode.y
+            g_inf = (r_inf @ ode.X) / n  # s(tau0 + D) = s - D g_inf - shift
+            shift = ((XB @ c) @ ode.X) / n
+        else:
+            r_inf = -ode.y
+            g_inf = r_inf @ ode.X / n
+            shift = np.zeros(d)
+        g = (r @ ode.X) / n
+        if float(np.max(np.abs(g_inf), initial=0.0)) <= self.gtol:
+            return None  # the flow converges on this plateau: the RODAS steps finish it
+        # dense output (Hermite with the slopes at both ends) stays exact only if the
+        # gradient is already g_inf to within the tolerance over the whole step
+        with np.errstate(divide="ignore"):
+            delta = float(np.min(FRACTION * tol / np.abs(g - g_inf)))
+        sleep = np.ones(d, dtype=bool)
+        sleep[big] = False
+        # each sleeping weight w^2 = exp(log_w2 + rho tau) (+ the bounded transient shift)
+        margin = 2.0 * ode.lam * np.abs(shift[sleep])
+        rate = (2.0 * ode.lam) * g_inf[sleep]
+        base = self.log_col_norm[sleep] + margin
+        delta = min(
+            delta,
+            float(np.min(_allowed_time(log_term - base - log_p[sleep], -rate), initial=np.inf)),
+            float(np.min(_allowed_time(log_term - base - log_m[sleep], rate), initial=np.inf)),
+        )
+        if tau_left is not None:
+            delta = min(delta, tau_left)
+        delta = min(delta, GROWTH_CAP * max(h, tau))
+        if not delta >= MIN_GAIN * h:
+            return None
+        s_new = s - delta * g_inf - shift
+        awake = np.flatnonzero(ode.awake(s_new))
+        r_new = ode.X[:, awake] @ ode.beta(s_new[awake], awake) - ode.y
+        if not np.isfinite(r_new @ r_new):
+            return None
+        fastest = float(np.max(np.abs(rate), initial=0.0))
+        h_next = min(delta, 1.0 / fastest) if fastest > 0 else delta
+        self.n_taken += 1
+        return s_new, r_new, g_inf, delta, h_next
