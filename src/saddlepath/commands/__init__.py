@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saddlepath.commands import convergence, dynamics
+from saddlepath.commands import analysis, convergence, dynamics
 
 __all__ = ["register_commands"]
 
@@ -13,3 +13,4 @@ def register_commands(app: typer.Typer) -> None:
     """Add every command of this package to ``app``."""
     dynamics.register(app)
     convergence.register(app)
+    analysis.register(app)

@@ -1,0 +1,364 @@
+"""``saddlepath analyze``, ``saddles`` and ``init-scale``: the saddle analysis on a data set.
+
+Wiring only: data → exact path / finite-α run → :mod:`saddlepath.analysis`
+(:func:`~saddlepath.analysis.explain_jumps`, :func:`~saddlepath.analysis.enumerate_saddles`,
+:func:`~saddlepath.analysis.init_scale_study`) → tables (:mod:`._analysis_tables`), JSON
+files and figures (:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.markup import escape
+
+from saddlepath import io
+from saddlepath._cli_common import (
+    DATA,
+    EXIT_CHECK_FAILED,
+    JSON,
+    OUT,
+    TARGET,
+    fail,
+    run_on_data,
+)
+from saddlepath.analysis import (
+    InitScaleStudy,
+    SaddleCatalog,
+    enumerate_saddles,
+    explain_jumps,
+    init_scale_study,
+    jump_rows,
+    plateau_resolution,
+)
+from saddlepath.analysis.enumeration import MAX_FEATURES
+from saddlepath.commands import _analysis_tables as tables
+from saddlepath.data import Dataset
+from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
+from saddlepath.diagonal.model import resolve_log_alpha
+from saddlepath.report import (
+    COMPUTING_PATH,
+    metadata,
+    print_written,
+    progress,
+    stderr_console,
+    stdout_console,
+    trajectory_status_line,
+)
+
+__all__ = ["register"]
+
+LANDSCAPE = "saddle_landscape.png"
+INIT_SCALE = "init_scale.png"
+_NEEDS_OUT = "--plot needs --out DIR: the figures are written into that directory."
+_ANALYZE_EXAMPLES = (
+    "Examples:\n\n  saddlepath analyze data.csv --alpha 1e-30 --out analysis --plot\n\n"
+    "  saddlepath analyze data.csv --gd --step-size 0.1 --alpha 1e-100\n\n"
+    "  saddlepath analyze data.npz --json > analysis.json"
+)
+_SADDLES_EXAMPLES = (
+    "Examples:\n\n  saddlepath saddles data.csv --out saddles --plot\n\n"
+    "  saddlepath saddles data.csv --all\n\n"
+    "  saddlepath saddles wide.csv --max-support 3 --json"
+)
+_INIT_SCALE_EXAMPLES = (
+    "Examples:\n\n  saddlepath init-scale data.csv --gammas 1e-30,1e-3,0.1,0.5 --out study "
+    "--plot\n\n  saddlepath init-scale data.csv --gammas 1e-100,1e-10,0.1,1,10 --step-size 0.1\n\n"
+    "  saddlepath init-scale data.csv --gammas 1e-6,0.3 --v0 0 --json"
+)
+
+
+def _outputs(out: Path, name: str, record: dict, figures: dict) -> dict[str, Path]:
+    """Write ``record`` as ``out/name`` and each ``figures[file]()`` as ``out/file``, atomically."""
+    directory = io.prepare_output_dir(out)
+    written = {"json": io.write_json_atomic(directory / name, record)}
+    for file, make in figures.items():
+        with progress(f"Drawing {file}…"):
+            written[file] = io.save_figure_atomic(make(), directory / file)
+    return written
+
+
+def _landscape(catalog: SaddleCatalog) -> Any:
+    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+
+    return plots.plot_saddle_landscape(catalog)
+
+
+def _init_scale_figure(study: InitScaleStudy) -> Any:
+    from saddlepath.analysis import plots
+
+    return plots.plot_init_scale(study)
+
+
+def _note(message: str) -> None:
+    """A ``note:`` line on stderr (stdout stays clean for ``--json``)."""
+    stderr_console().print(f"[cyan]note:[/] {escape(message)}")
+
+
+_GD = typer.Option("--gd", help="Run gradient descent (needs --step-size) instead of the flow.")
+_ALPHA = typer.Option(
+    help="Initialisation scale α in (0, 1), parsed exactly (1e-1000 works). "
+    "Default: 1e-30 for the flow, 1e-100 for --gd.",
+    show_default=False,
+)
+_GD_STEP = typer.Option(metavar="η", help="GD step size η > 0 (only with --gd).")
+_MAX_SUPPORT = typer.Option(
+    "--max-support",
+    min=0,
+    metavar="K",
+    help=f"Examine supports of at most K coordinates. Default: all 2^d of them, allowed for "
+    f"at most {MAX_FEATURES} features.",
+    show_default=False,
+)
+_ALL = typer.Option(
+    "--all",
+    help="List every critical point (by decreasing loss), not only those the exact path visits.",
+)
+_GAMMAS = typer.Option(
+    metavar="G1,G2,…",
+    help="Initialisation scales γ > 0, comma-separated, parsed exactly (1e-1000 works). "
+    "The flow needs every γ < 1; --step-size allows any γ.",
+    show_default=False,
+)
+_V0 = typer.Option(
+    help="v(0) = v0·γ (u(0) = √2·γ): 1 is the thesis's study, 0 the P&F "
+    "initialisation (then γ is α)."
+)
+_STUDY_STEP = typer.Option(
+    metavar="η",
+    help="Run gradient descent with step η > 0 instead of the gradient flow (needed for γ ≥ 1).",
+)
+
+
+# ---------------------------------------------------------------------------- analyze
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    path: SaddlePath
+    trajectory: Trajectory
+    rows: list[dict]
+    resolution: np.ndarray
+
+
+def _analyze(dataset: Dataset, *, alpha: str, step_size: float | None) -> _Analysis:
+    X, y = dataset.X, dataset.y
+    with progress(COMPUTING_PATH):
+        path = saddle_path(X, y)
+    if step_size is not None:
+        with progress(f"Running gradient descent at α = {alpha}, η = {step_size:g}…"):
+            traj = gradient_descent(X, y, step_size=step_size, alpha=alpha)
+    else:
+        with progress(f"Integrating the gradient flow at α = {alpha}…"):
+            traj = gradient_flow(X, y, alpha=alpha)
+    observed = traj if traj.status.success else None  # a diverged run has nothing to match
+    with progress("Explaining the jumps (Hessian spectrum at every saddle)…"):
+        explanations = explain_jumps(X, y, path, observed, step_size=step_size)
+    return _Analysis(path, traj, jump_rows(explanations), plateau_resolution(path, alpha=alpha))
+
+
+def analyze_command(
+    data: Annotated[Path, DATA],
+    alpha: Annotated[str | None, _ALPHA] = None,
+    gd: Annotated[bool, _GD] = False,
+    step_size: Annotated[float | None, _GD_STEP] = None,
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[
+        bool,
+        typer.Option(
+            "--plot", help=f"Also write {LANDSCAPE} into --out (at most {MAX_FEATURES} features)."
+        ),
+    ] = False,
+) -> None:
+    """Explain every jump of the exact path and compare with a finite-α run.
+
+    One row per saddle: type, Morse index, τ_k and when the run reaches it (and the GD
+    iteration), the top unstable eigenvalues, the coordinate predicted by the top
+    eigenvector and by the dual rule, the coordinates that actually enter, and the angle
+    between the top eigenvector and the jump.
+    """
+    if plot and out is None:
+        fail(_NEEDS_OUT)
+    if gd and step_size is None:
+        fail("--gd needs --step-size η (a positive float), e.g. --gd --step-size 0.1.")
+    if step_size is not None and not gd:
+        fail("--step-size is the step of gradient descent; add --gd to run it.")
+    alpha = alpha if alpha is not None else ("1e-100" if gd else "1e-30")
+    try:  # before any work: the saddle analysis needs α < 1, for GD too
+        resolve_log_alpha(alpha, None, where="saddlepath analyze", require_small=True)
+    except ValueError as exc:
+        fail(str(exc))
+
+    def record(dataset: Dataset, result: _Analysis) -> dict:
+        return tables.analysis_record(
+            result, alpha=alpha, step_size=step_size, metadata=metadata(dataset, str(data))
+        )
+
+    def write(dataset: Dataset, result: _Analysis) -> dict[str, Path]:
+        figures = {}
+        if plot and dataset.n_features <= MAX_FEATURES:
+            with progress("Enumerating the critical points…"):
+                catalog = enumerate_saddles(dataset.X, dataset.y, path=result.path)
+            figures[LANDSCAPE] = lambda: _landscape(catalog)
+        return _outputs(out, "analysis.json", record(dataset, result), figures)
+
+    run = run_on_data(
+        data,
+        target,
+        lambda ds: _analyze(ds, alpha=alpha, step_size=step_size),
+        None if out is None else write,
+    )
+    if plot and run.dataset.n_features > MAX_FEATURES:
+        _note(
+            f"{LANDSCAPE} not drawn: it enumerates all 2^d supports and d = "
+            f"{run.dataset.n_features} > {MAX_FEATURES}; use `saddlepath saddles "
+            "--max-support K --plot` instead."
+        )
+    traj = run.result.trajectory
+    if as_json:
+        typer.echo(io.to_json(record(run.dataset, run.result)))
+    else:
+        console = stdout_console()
+        tables.print_analysis(console, run.result, run.dataset, alpha=alpha)
+        console.print(trajectory_status_line(traj))
+        print_written(console, run.written)
+    if not traj.status.success:
+        fail(f"the run did not succeed: {traj.message}", EXIT_CHECK_FAILED)
+
+
+# ---------------------------------------------------------------------------- saddles
+
+
+def _check_enumerable(d: int, max_support: int | None) -> None:
+    """Refuse 2^d supports for d > MAX_FEATURES in the CLI's own words (--max-support)."""
+    if max_support is None and d > MAX_FEATURES:
+        raise ValueError(
+            f"saddles examines every support by default: 2^{d} = {2**d:,} for {d} features "
+            f"(at most {MAX_FEATURES} allowed); pass --max-support K, e.g. --max-support 3 "
+            f"({sum(math.comb(d, j) for j in range(4)):,} supports)."
+        )
+
+
+def saddles_command(
+    data: Annotated[Path, DATA],
+    max_support: Annotated[int | None, _MAX_SUPPORT] = None,
+    show_all: Annotated[bool, _ALL] = False,
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[
+        bool, typer.Option("--plot", help=f"Also write {LANDSCAPE} into --out.")
+    ] = False,
+) -> None:
+    """Enumerate every critical point (saddle or minimum) and mark those the path visits.
+
+    The critical points are the least-squares fits on linearly independent supports with no
+    zero entry (Pesme & Flammarion 2023, Prop. 1), each with its loss and Morse index.
+    """
+    if plot and out is None:
+        fail(_NEEDS_OUT)
+
+    def compute(dataset: Dataset) -> SaddleCatalog:
+        _check_enumerable(dataset.n_features, max_support)
+        with progress(COMPUTING_PATH):
+            path = saddle_path(dataset.X, dataset.y)
+        with progress("Enumerating the critical points…"):
+            return enumerate_saddles(dataset.X, dataset.y, max_support, path=path)
+
+    def record(dataset: Dataset, catalog: SaddleCatalog) -> dict:
+        return tables.saddles_record(catalog, metadata=metadata(dataset, str(data)))
+
+    def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
+        figures = {LANDSCAPE: lambda: _landscape(catalog)} if plot else {}
+        return _outputs(out, "saddles.json", record(dataset, catalog), figures)
+
+    run = run_on_data(data, target, compute, None if out is None else write)
+    if as_json:
+        typer.echo(io.to_json(record(run.dataset, run.result)))
+        return
+    console = stdout_console()
+    console.print(tables.counts_line(run.result))
+    console.print(tables.catalog_table(run.result, run.dataset, show_all=show_all))
+    print_written(console, run.written)
+
+
+# ------------------------------------------------------------------------- init-scale
+
+
+def parse_gammas(text: str) -> list[str]:
+    """``"1e-1000, 0.1,1"`` → ``["1e-1000", "0.1", "1"]``, each checked to be a number > 0.
+
+    The strings are passed on unparsed, so ``1e-1000`` stays exact.
+    """
+    items = [item.strip() for item in text.split(",")]
+    for item in items:
+        try:
+            value = Decimal(item)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value <= 0:
+            raise ValueError(
+                f"--gammas must be a comma-separated list of scales > 0 such as "
+                f"1e-30,1e-3,0.1; got {item!r} in {text!r}."
+            )
+    return items
+
+
+def init_scale_command(
+    data: Annotated[Path, DATA],
+    gammas: Annotated[str, _GAMMAS],
+    v0: Annotated[float, _V0] = 1.0,
+    step_size: Annotated[float | None, _STUDY_STEP] = None,
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[
+        bool, typer.Option("--plot", help=f"Also write {INIT_SCALE} into --out.")
+    ] = False,
+) -> None:
+    """Run from initialisation scale γ for each γ and report the minimiser reached.
+
+    Small γ gives the sparse minimum-ℓ1 interpolator (rich regime), large γ a dense one
+    (kernel regime). A run that diverges is reported in its row, not as an error.
+    """
+    if plot and out is None:
+        fail(_NEEDS_OUT)
+    try:
+        given = parse_gammas(gammas)
+    except ValueError as exc:
+        fail(str(exc))
+
+    def compute(dataset: Dataset) -> InitScaleStudy:
+        with progress(f"Running the initialisation-scale study ({len(given)} runs)…"):
+            return init_scale_study(dataset.X, dataset.y, given, v0=v0, step_size=step_size)
+
+    def record(dataset: Dataset, study: InitScaleStudy) -> dict:
+        return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
+
+    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
+        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
+        return _outputs(out, "init_scale.json", record(dataset, study), figures)
+
+    run = run_on_data(data, target, compute, None if out is None else write)
+    if as_json:
+        typer.echo(io.to_json(record(run.dataset, run.result)))
+        return
+    console = stdout_console()
+    console.print(tables.init_scale_table(run.result, given, run.dataset))
+    console.print(tables.reference_line(run.result))
+    print_written(console, run.written)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the saddle-analysis commands to ``app``."""
+    app.command("analyze", epilog=_ANALYZE_EXAMPLES)(analyze_command)
+    app.command("saddles", epilog=_SADDLES_EXAMPLES)(saddles_command)
+    app.command("init-scale", epilog=_INIT_SCALE_EXAMPLES)(init_scale_command)
