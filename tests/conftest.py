@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import matplotlib
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
@@ -21,3 +23,24 @@ try:  # the library never flips this global flag; the tests do
     jax.config.update("jax_enable_x64", True)
 except ImportError:  # pragma: no cover - jax is an optional extra
     pass
+
+
+@pytest.fixture
+def worked_csv(tmp_path):
+    """The worked example of background.md §1.2 as a CSV file (target in the last column)."""
+    from helpers import WORKED_X, WORKED_Y
+
+    path = tmp_path / "worked.csv"
+    np.savetxt(path, np.column_stack([WORKED_X, WORKED_Y]), delimiter=",")
+    return path
+
+
+@pytest.fixture
+def invoke():
+    """Run the ``saddlepath`` command line in-process: ``invoke("path", file, "--json")``."""
+    from typer.testing import CliRunner
+
+    from saddlepath import cli
+
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli.app, [str(a) for a in args])

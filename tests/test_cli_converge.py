@@ -6,27 +6,14 @@ import json
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from helpers import WORKED_X, WORKED_Y
-from saddlepath import cli, convergence_study
+from saddlepath import convergence_study
 
-runner = CliRunner()
 ALPHAS = "1e-30,1e-100,1e-300"
 
 
-@pytest.fixture
-def worked_csv(tmp_path):
-    path = tmp_path / "worked.csv"
-    np.savetxt(path, np.column_stack([WORKED_X, WORKED_Y]), delimiter=",")
-    return path
-
-
-def invoke(*args):
-    return runner.invoke(cli.app, [str(a) for a in args])
-
-
-def test_converge_json_matches_the_library(worked_csv):
+def test_converge_json_matches_the_library(worked_csv, invoke):
     result = invoke("converge", worked_csv, "--alphas", ALPHAS, "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
@@ -39,7 +26,7 @@ def test_converge_json_matches_the_library(worked_csv):
     assert delay_fit["slope"] == pytest.approx(-1.0, abs=0.05)  # delays decay like 1/λ
 
 
-def test_converge_table_files_and_figures(worked_csv, tmp_path):
+def test_converge_table_files_and_figures(worked_csv, tmp_path, invoke):
     out = tmp_path / "conv"
     result = invoke("converge", worked_csv, "--alphas", ALPHAS, "--out", out, "--plot")
     assert result.exit_code == 0, result.output
@@ -60,7 +47,7 @@ def test_converge_table_files_and_figures(worked_csv, tmp_path):
         (("--plot",), "--plot needs --out DIR"),
     ],
 )
-def test_converge_errors_are_one_line(worked_csv, args, message):
+def test_converge_errors_are_one_line(worked_csv, args, message, invoke):
     result = invoke("converge", worked_csv, *args)
     assert result.exit_code == 2
     assert message in result.stderr

@@ -6,26 +6,12 @@ import json
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from helpers import WORKED_X, WORKED_Y
-from saddlepath import cli, gradient_descent, gradient_flow
-
-runner = CliRunner()
+from saddlepath import gradient_descent, gradient_flow
 
 
-@pytest.fixture
-def worked_csv(tmp_path):
-    path = tmp_path / "worked.csv"
-    np.savetxt(path, np.column_stack([WORKED_X, WORKED_Y]), delimiter=",")
-    return path
-
-
-def invoke(*args):
-    return runner.invoke(cli.app, [str(a) for a in args])
-
-
-def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv):
+def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv, invoke):
     result = invoke("flow", worked_csv, "--alpha", "1e-300")
     assert result.exit_code == 0, result.output
     assert "Plateaus of gradient flow" in result.stdout
@@ -36,7 +22,7 @@ def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv):
     assert max(distances) < 1e-6
 
 
-def test_flow_json_and_files_match_the_library(worked_csv, tmp_path):
+def test_flow_json_and_files_match_the_library(worked_csv, tmp_path, invoke):
     out = tmp_path / "run"
     result = invoke("flow", worked_csv, "--alpha", "1e-300", "--out", out)
     assert result.exit_code == 0, result.output
@@ -53,7 +39,7 @@ def test_flow_json_and_files_match_the_library(worked_csv, tmp_path):
     assert len(printed["plateaus"]) == len(traj.plateaus)
 
 
-def test_flow_gd_uses_the_step_size(worked_csv):
+def test_flow_gd_uses_the_step_size(worked_csv, invoke):
     result = invoke("flow", worked_csv, "--alpha", "1e-100", "--gd", "--step-size", "0.2", "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
@@ -62,7 +48,7 @@ def test_flow_gd_uses_the_step_size(worked_csv):
     assert record["n_grad_evals"] == traj.n_grad_evals
 
 
-def test_flow_divergence_exits_1(worked_csv):
+def test_flow_divergence_exits_1(worked_csv, invoke):
     result = invoke("flow", worked_csv, "--alpha", "0.5", "--gd", "--step-size", "50")
     assert result.exit_code == 1
     assert "DIVERGED" in result.stdout
@@ -77,7 +63,7 @@ def test_flow_divergence_exits_1(worked_csv):
         (("--plot",), "--plot needs --out DIR"),
     ],
 )
-def test_flow_errors_are_one_line(worked_csv, args, message):
+def test_flow_errors_are_one_line(worked_csv, args, message, invoke):
     result = invoke("flow", worked_csv, *args)
     assert result.exit_code == 2
     assert message in result.stderr

@@ -38,6 +38,7 @@ __all__ = [
     "prepare_output_dir",
     "report_record",
     "save_figure_atomic",
+    "save_figures",
     "save_path",
     "save_trajectory",
     "to_json",
@@ -198,6 +199,12 @@ def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> 
     with _atomic_file(path, "wb") as fh:
         fig.savefig(fh, format=fmt, dpi=dpi)
     return Path(path)
+
+
+def save_figures(figures: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Save ``{file name: Figure}`` into ``out_dir`` atomically; return ``{name: path}``."""
+    directory = prepare_output_dir(out_dir)
+    return {name: save_figure_atomic(fig, directory / name) for name, fig in figures.items()}
 
 
 # ---------------------------------------------------------------------- path records

@@ -167,8 +167,7 @@ def converge_command(
         if plot:
             from saddlepath.plotting.dynamics import convergence_figures
 
-            for name, fig in convergence_figures(study).items():
-                written[name] = io.save_figure_atomic(fig, Path(out) / name)
+            written.update(io.save_figures(convergence_figures(study), out))
         return written
 
     run = run_on_data(data, target, compute, None if out is None else write)

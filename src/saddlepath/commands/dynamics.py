@@ -71,8 +71,7 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
     if plot:
         from saddlepath.plotting import trajectory_figures
 
-        for name, fig in trajectory_figures(run.trajectory, run.path).items():
-            written[name] = io.save_figure_atomic(fig, Path(out) / name)
+        written.update(io.save_figures(trajectory_figures(run.trajectory, run.path), out))
     return written
 
 
