@@ -14,11 +14,13 @@ from saddlepath.analysis import (
     saddle_spectrum,
 )
 from saddlepath.diagonal import (
+    BatchedTrajectories,
     PathStatus,
     Plateaus,
     SaddlePath,
     Trajectory,
     TrajectoryStatus,
+    batched_flow,
     gradient_descent,
     gradient_flow,
     saddle_path,
@@ -31,6 +33,7 @@ from saddlepath.warnings import (
 )
 
 __all__ = [
+    "BatchedTrajectories",
     "NonUniqueSaddleWarning",
     "PathStagnationWarning",
     "PathStatus",
@@ -40,6 +43,7 @@ __all__ = [
     "Trajectory",
     "TrajectoryStatus",
     "arclength",
+    "batched_flow",
     "compare",
     "convergence_study",
     "enumerate_saddles",

@@ -2,16 +2,19 @@
 
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.diagonal.jax_flow import BatchedTrajectories, batched_flow
 from saddlepath.diagonal.path_result import PathStatus, SaddlePath
 from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.diagonal.trajectory import Plateaus, Trajectory, TrajectoryStatus
 
 __all__ = [
+    "BatchedTrajectories",
     "PathStatus",
     "Plateaus",
     "SaddlePath",
     "Trajectory",
     "TrajectoryStatus",
+    "batched_flow",
     "gradient_descent",
     "gradient_flow",
     "saddle_path",
