@@ -35,6 +35,7 @@ __all__ = ["FullScan", "JumpEvent", "ScreenedScan", "make_scanner"]
 
 
 _EMPTY = np.zeros(0, dtype=int)
+_LOOSE_CAP = 32  # candidates beyond which the cheap cap is replaced by the tightest one
 
 
 @dataclass(frozen=True)
@@ -124,22 +125,36 @@ class ScreenedScan:
         return event
 
     def advance(self, delta: float) -> None:
-        """Move the carried dual along the segment: ``s ← s − Δ·g`` (bound updated)."""
+        """Move the carried dual along the segment: ``s ← s − Δ·g`` (bound updated).
+
+        The update itself rounds by at most ``ε·|s|`` with ``|s_i| ≤ 1`` for every column.
+        """
         self.s -= delta * self.g
-        self.s_err += delta * self.g_err + 4e-16 * np.abs(self.s)
+        self.s_err += delta * self.g_err + 4e-16
 
     def _candidates(self, sigma, in_support):
-        """Coordinates whose possible ``Δ_i`` reaches below the smallest certain bound."""
+        """Coordinates whose possible ``Δ_i`` reaches below a certain upper bound.
+
+        ``Δ_i ≥ lower_i`` for every coordinate, and any coordinate ``j`` whose sign of
+        ``g`` is certain gives ``Δ* ≤ upper_j``; ``cap = upper_j`` at the certain
+        coordinate of smallest ``lower_j`` is valid and usually tight.
+        """
         g, eg, s, es = self.g, self.g_err, self.s, self.s_err
         off = self.eligible & (sigma == 0)
-        certain = off & (np.abs(g) > eg + self.grad_tol)
-        if not np.any(certain):
+        ag = np.abs(g)
+        lower = np.maximum(1.0 - np.abs(s) - es, 0.0) / (ag + eg)
+        lower[~off] = np.inf
+        certain = off & (ag > eg + self.grad_tol)
+        j = int(np.argmin(np.where(certain, lower, np.inf)))
+        if not certain[j]:
             return None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            upper = (1.0 + np.sign(g) * s + es) / (np.abs(g) - eg)
-            cap = float(upper[certain].min()) * (1.0 + 2 * self.tie_tol)
-            lower = np.maximum(1.0 - np.abs(s) - es, 0.0) / (np.abs(g) + eg)
-        pick = (off & (lower <= cap)) | (self.eligible & (sigma != 0) & ~in_support)
+        cap = (1.0 + np.sign(g[j]) * s[j] + es[j]) / (ag[j] - eg[j])
+        pick = lower <= cap * (1.0 + 2 * self.tie_tol)
+        if np.count_nonzero(pick) > _LOOSE_CAP:  # that bound was loose: take the best one
+            with np.errstate(divide="ignore", invalid="ignore"):
+                upper = (1.0 + np.sign(g) * s + es) / (ag - eg)
+            pick = lower <= float(upper[certain].min()) * (1.0 + 2 * self.tie_tol)
+        pick |= self.eligible & (sigma != 0) & ~in_support
         return np.flatnonzero(pick)
 
     def _decide(self, idx, sigma) -> JumpEvent:
