@@ -44,14 +44,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from saddlepath._validation import check_real
+from saddlepath.analysis import _run_sampling as sampling
 from saddlepath.analysis._checks import check_trajectory
 from saddlepath.diagonal.path_result import SaddlePath
-from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
+from saddlepath.diagonal.trajectory import Trajectory
 
 __all__ = ["Comparison", "ComparisonStatus", "compare", "comparison_horizon"]
-
-_N_GRID = 64  # uniform points per window / search range, on top of the run's saved times
-_BISECTIONS = 60
 
 
 class ComparisonStatus(enum.Enum):
@@ -150,100 +148,6 @@ def comparison_horizon(path: SaddlePath) -> float:
     return float(times[-1] + (times[-1] - times[-2]))
 
 
-def _windows(path: SaddlePath, exclude: float, horizon: float) -> np.ndarray:
-    ends = np.append(path.times[1:], horizon)
-    lengths = ends - path.times
-    lo = path.times + exclude * lengths
-    lo[0] = path.times[0]
-    hi = ends - exclude * lengths
-    hi[-1] = max(horizon, lo[-1])
-    return np.column_stack([lo, hi])
-
-
-class _Run:
-    """The run's β at any τ: dense output inside its range, its last state after a
-    converged end (the flow has stopped), nothing after an unfinished end."""
-
-    def __init__(self, trajectory: Trajectory):
-        self.traj = trajectory
-        self.end = float(trajectory.tau[-1])
-        self.frozen = trajectory.status is TrajectoryStatus.CONVERGED
-
-    def covers(self, tau: float) -> bool:
-        return self.frozen or tau <= self.end
-
-    def grid(self, lo: float, hi: float) -> np.ndarray:
-        """Saved times in ``[lo, hi]``, a uniform grid and both ends (clipped to coverage)."""
-        hi = hi if self.frozen else min(hi, self.end)
-        saved = self.traj.tau[(self.traj.tau > lo) & (self.traj.tau < hi)]
-        return np.unique(np.concatenate([np.linspace(lo, hi, _N_GRID), saved]))
-
-    def beta(self, tau) -> np.ndarray:
-        tau = np.asarray(tau, dtype=float)
-        inside = np.clip(tau, self.traj.tau[0], self.end)
-        return self.traj.at(inside)
-
-
-def _window_errors(run: _Run, path: SaddlePath, windows: np.ndarray):
-    """Sup and mid-window errors of every plateau (NaN where the run does not cover)."""
-    n = path.n_saddles
-    sup, mid = np.full(n, np.nan), np.full(n, np.nan)
-    for k, (lo, hi) in enumerate(windows):
-        if not run.covers(lo):
-            continue
-        grid = run.grid(lo, hi)
-        dist = np.max(np.abs(run.beta(grid) - path.coefs[k]), axis=1)
-        sup[k] = float(dist.max())
-        centre = 0.5 * (lo + hi)
-        if run.covers(centre):
-            mid[k] = float(np.max(np.abs(run.beta(centre) - path.coefs[k])))
-    return sup, mid
-
-
-def _closest(run: _Run, path: SaddlePath) -> np.ndarray:
-    traj = run.traj
-    taus = np.unique(np.concatenate([traj.tau, 0.5 * (traj.tau[1:] + traj.tau[:-1])]))
-    betas = run.beta(taus)
-    return np.array([np.max(np.abs(betas - c), axis=1).min() for c in path.coefs])
-
-
-def _progress(run: _Run, tau, start: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    return (run.beta(tau) - start) @ delta / (delta @ delta)
-
-
-def _crossing(run: _Run, lo: float, hi: float, start, delta, fraction: float) -> float:
-    """First τ in ``[lo, hi]`` where the progress along ``delta`` reaches ``fraction``."""
-    if not run.covers(lo):
-        return np.nan
-    grid = run.grid(lo, hi)
-    above = np.flatnonzero(_progress(run, grid, start, delta) >= fraction)
-    if above.size == 0:
-        return np.nan
-    j = int(above[0])
-    if j == 0:
-        return float(grid[0])
-    a, b = float(grid[j - 1]), float(grid[j])
-    for _ in range(_BISECTIONS):
-        m = 0.5 * (a + b)
-        if m in (a, b):
-            break
-        if _progress(run, m, start, delta) >= fraction:
-            b = m
-        else:
-            a = m
-    return b
-
-
-def _jump_crossings(run: _Run, path: SaddlePath, horizon: float, fraction: float):
-    times, coefs = path.times, path.coefs
-    mids = 0.5 * (times + np.append(times[1:], horizon))
-    out = np.full(path.n_jumps, np.nan)
-    for k in range(1, path.n_saddles):
-        delta = coefs[k] - coefs[k - 1]
-        out[k - 1] = _crossing(run, mids[k - 1], mids[k], coefs[k - 1], delta, fraction)
-    return out
-
-
 def _extra_plateaus(traj: Trajectory, path: SaddlePath, tol: float) -> tuple[int, ...]:
     states = traj.plateaus.beta
     far = [
@@ -340,11 +244,11 @@ def compare(
     if horizon is None:
         horizon = comparison_horizon(path)
     horizon = check_real(horizon, name="horizon", low=last, low_open=path.n_jumps > 0, where=where)
-    run = _Run(trajectory)
-    windows = _windows(path, exclude, horizon)
-    sup, mid = _window_errors(run, path, windows)
-    crossings = _jump_crossings(run, path, horizon, jump_fraction)
-    closest = _closest(run, path)
+    run = sampling.Run(trajectory)
+    windows = sampling.windows(path, exclude, horizon)
+    sup, mid = sampling.window_errors(run, path, windows)
+    crossings = sampling.jump_crossings(run, path, horizon, jump_fraction)
+    closest = sampling.closest(run, path)
     peak = float(np.max(np.abs(path.coefs)))
     scale = peak if peak > 0 else 1.0
     missing = tuple(int(k) for k in np.flatnonzero(closest > match_rtol * scale))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from saddlepath.commands import analysis, convergence, dynamics
+from saddlepath.commands import analysis, convergence, dynamics, init_scale
 
 __all__ = ["register_commands"]
 
@@ -14,3 +14,4 @@ def register_commands(app: typer.Typer) -> None:
     dynamics.register(app)
     convergence.register(app)
     analysis.register(app)
+    init_scale.register(app)

@@ -1,22 +1,20 @@
-"""``saddlepath analyze``, ``saddles`` and ``init-scale``: the saddle analysis on a data set.
+"""``saddlepath analyze`` and ``saddles``: the saddle analysis on a data set.
 
 Wiring only: data → exact path / finite-α run → :mod:`saddlepath.analysis`
-(:func:`~saddlepath.analysis.explain_jumps`, :func:`~saddlepath.analysis.enumerate_saddles`,
-:func:`~saddlepath.analysis.init_scale_study`) → tables (:mod:`._analysis_tables`), JSON
-files and figures (:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
+(:func:`~saddlepath.analysis.explain_jumps`, :func:`~saddlepath.analysis.enumerate_saddles`)
+→ tables (:mod:`._analysis_tables`), JSON files and figures (:mod:`saddlepath.analysis.plots`,
+imported only with ``--plot``). ``init-scale`` lives in :mod:`.init_scale`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.markup import escape
 
 from saddlepath import io
 from saddlepath._cli_common import (
@@ -29,16 +27,15 @@ from saddlepath._cli_common import (
     run_on_data,
 )
 from saddlepath.analysis import (
-    InitScaleStudy,
     SaddleCatalog,
     enumerate_saddles,
     explain_jumps,
-    init_scale_study,
     jump_rows,
     plateau_resolution,
 )
 from saddlepath.analysis.enumeration import MAX_FEATURES
 from saddlepath.commands import _analysis_tables as tables
+from saddlepath.commands._shared import NEEDS_OUT, note, write_outputs
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.diagonal.model import resolve_log_alpha
@@ -47,7 +44,6 @@ from saddlepath.report import (
     metadata,
     print_written,
     progress,
-    stderr_console,
     stdout_console,
     trajectory_status_line,
 )
@@ -55,8 +51,6 @@ from saddlepath.report import (
 __all__ = ["register"]
 
 LANDSCAPE = "saddle_landscape.png"
-INIT_SCALE = "init_scale.png"
-_NEEDS_OUT = "--plot needs --out DIR: the figures are written into that directory."
 _ANALYZE_EXAMPLES = (
     "Examples:\n\n  saddlepath analyze data.csv --alpha 1e-30 --out analysis --plot\n\n"
     "  saddlepath analyze data.csv --gd --step-size 0.1 --alpha 1e-100\n\n"
@@ -67,38 +61,12 @@ _SADDLES_EXAMPLES = (
     "  saddlepath saddles data.csv --all\n\n"
     "  saddlepath saddles wide.csv --max-support 3 --json"
 )
-_INIT_SCALE_EXAMPLES = (
-    "Examples:\n\n  saddlepath init-scale data.csv --gammas 1e-30,1e-3,0.1,0.5 --out study "
-    "--plot\n\n  saddlepath init-scale data.csv --gammas 1e-100,1e-10,0.1,1,10 --step-size 0.1\n\n"
-    "  saddlepath init-scale data.csv --gammas 1e-6,0.3 --v0 0 --json"
-)
-
-
-def _outputs(out: Path, name: str, record: dict, figures: dict) -> dict[str, Path]:
-    """Write ``record`` as ``out/name`` and each ``figures[file]()`` as ``out/file``, atomically."""
-    directory = io.prepare_output_dir(out)
-    written = {"json": io.write_json_atomic(directory / name, record)}
-    for file, make in figures.items():
-        with progress(f"Drawing {file}…"):
-            written[file] = io.save_figure_atomic(make(), directory / file)
-    return written
 
 
 def _landscape(catalog: SaddleCatalog) -> Any:
     from saddlepath.analysis import plots  # matplotlib is imported only with --plot
 
     return plots.plot_saddle_landscape(catalog)
-
-
-def _init_scale_figure(study: InitScaleStudy) -> Any:
-    from saddlepath.analysis import plots
-
-    return plots.plot_init_scale(study)
-
-
-def _note(message: str) -> None:
-    """A ``note:`` line on stderr (stdout stays clean for ``--json``)."""
-    stderr_console().print(f"[cyan]note:[/] {escape(message)}")
 
 
 _GD = typer.Option("--gd", help="Run gradient descent (needs --step-size) instead of the flow.")
@@ -119,20 +87,6 @@ _MAX_SUPPORT = typer.Option(
 _ALL = typer.Option(
     "--all",
     help="List every critical point (by decreasing loss), not only those the exact path visits.",
-)
-_GAMMAS = typer.Option(
-    metavar="G1,G2,…",
-    help="Initialisation scales γ > 0, comma-separated, parsed exactly (1e-1000 works). "
-    "The flow needs every γ < 1; --step-size allows any γ.",
-    show_default=False,
-)
-_V0 = typer.Option(
-    help="v(0) = v0·γ (u(0) = √2·γ): 1 is the thesis's study, 0 the P&F "
-    "initialisation (then γ is α)."
-)
-_STUDY_STEP = typer.Option(
-    metavar="η",
-    help="Run gradient descent with step η > 0 instead of the gradient flow (needed for γ ≥ 1).",
 )
 
 
@@ -186,7 +140,7 @@ def analyze_command(
     between the top eigenvector and the jump.
     """
     if plot and out is None:
-        fail(_NEEDS_OUT)
+        fail(NEEDS_OUT)
     if gd and step_size is None:
         fail("--gd needs --step-size η (a positive float), e.g. --gd --step-size 0.1.")
     if step_size is not None and not gd:
@@ -208,7 +162,7 @@ def analyze_command(
             with progress("Enumerating the critical points…"):
                 catalog = enumerate_saddles(dataset.X, dataset.y, path=result.path)
             figures[LANDSCAPE] = lambda: _landscape(catalog)
-        return _outputs(out, "analysis.json", record(dataset, result), figures)
+        return write_outputs(out, "analysis.json", record(dataset, result), figures)
 
     run = run_on_data(
         data,
@@ -217,7 +171,7 @@ def analyze_command(
         None if out is None else write,
     )
     if plot and run.dataset.n_features > MAX_FEATURES:
-        _note(
+        note(
             f"{LANDSCAPE} not drawn: it enumerates all 2^d supports and d = "
             f"{run.dataset.n_features} > {MAX_FEATURES}; use `saddlepath saddles "
             "--max-support K --plot` instead."
@@ -264,7 +218,7 @@ def saddles_command(
     zero entry (Pesme & Flammarion 2023, Prop. 1), each with its loss and Morse index.
     """
     if plot and out is None:
-        fail(_NEEDS_OUT)
+        fail(NEEDS_OUT)
 
     def compute(dataset: Dataset) -> SaddleCatalog:
         _check_enumerable(dataset.n_features, max_support)
@@ -278,7 +232,7 @@ def saddles_command(
 
     def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
         figures = {LANDSCAPE: lambda: _landscape(catalog)} if plot else {}
-        return _outputs(out, "saddles.json", record(dataset, catalog), figures)
+        return write_outputs(out, "saddles.json", record(dataset, catalog), figures)
 
     run = run_on_data(data, target, compute, None if out is None else write)
     if as_json:
@@ -290,75 +244,7 @@ def saddles_command(
     print_written(console, run.written)
 
 
-# ------------------------------------------------------------------------- init-scale
-
-
-def parse_gammas(text: str) -> list[str]:
-    """``"1e-1000, 0.1,1"`` → ``["1e-1000", "0.1", "1"]``, each checked to be a number > 0.
-
-    The strings are passed on unparsed, so ``1e-1000`` stays exact.
-    """
-    items = [item.strip() for item in text.split(",")]
-    for item in items:
-        try:
-            value = Decimal(item)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value <= 0:
-            raise ValueError(
-                f"--gammas must be a comma-separated list of scales > 0 such as "
-                f"1e-30,1e-3,0.1; got {item!r} in {text!r}."
-            )
-    return items
-
-
-def init_scale_command(
-    data: Annotated[Path, DATA],
-    gammas: Annotated[str, _GAMMAS],
-    v0: Annotated[float, _V0] = 1.0,
-    step_size: Annotated[float | None, _STUDY_STEP] = None,
-    target: Annotated[str | None, TARGET] = None,
-    out: Annotated[Path | None, OUT] = None,
-    as_json: Annotated[bool, JSON] = False,
-    plot: Annotated[
-        bool, typer.Option("--plot", help=f"Also write {INIT_SCALE} into --out.")
-    ] = False,
-) -> None:
-    """Run from initialisation scale γ for each γ and report the minimiser reached.
-
-    Small γ gives the sparse minimum-ℓ1 interpolator (rich regime), large γ a dense one
-    (kernel regime). A run that diverges is reported in its row, not as an error.
-    """
-    if plot and out is None:
-        fail(_NEEDS_OUT)
-    try:
-        given = parse_gammas(gammas)
-    except ValueError as exc:
-        fail(str(exc))
-
-    def compute(dataset: Dataset) -> InitScaleStudy:
-        with progress(f"Running the initialisation-scale study ({len(given)} runs)…"):
-            return init_scale_study(dataset.X, dataset.y, given, v0=v0, step_size=step_size)
-
-    def record(dataset: Dataset, study: InitScaleStudy) -> dict:
-        return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
-
-    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
-        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
-        return _outputs(out, "init_scale.json", record(dataset, study), figures)
-
-    run = run_on_data(data, target, compute, None if out is None else write)
-    if as_json:
-        typer.echo(io.to_json(record(run.dataset, run.result)))
-        return
-    console = stdout_console()
-    console.print(tables.init_scale_table(run.result, given, run.dataset))
-    console.print(tables.reference_line(run.result))
-    print_written(console, run.written)
-
-
 def register(app: typer.Typer) -> None:
-    """Add the saddle-analysis commands to ``app``."""
+    """Add the ``analyze`` and ``saddles`` commands to ``app``."""
     app.command("analyze", epilog=_ANALYZE_EXAMPLES)(analyze_command)
     app.command("saddles", epilog=_SADDLES_EXAMPLES)(saddles_command)
-    app.command("init-scale", epilog=_INIT_SCALE_EXAMPLES)(init_scale_command)

@@ -1,0 +1,121 @@
+"""``saddlepath init-scale``: the minimiser reached from each initialisation scale γ.
+
+Wiring only: data → :func:`~saddlepath.analysis.init_scale_study` → table
+(:mod:`._analysis_tables`), JSON file and figure (:mod:`saddlepath.analysis.plots`,
+imported only with ``--plot``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from saddlepath import io
+from saddlepath._cli_common import DATA, JSON, OUT, TARGET, fail, run_on_data
+from saddlepath.analysis import InitScaleStudy, init_scale_study
+from saddlepath.commands import _analysis_tables as tables
+from saddlepath.commands._shared import NEEDS_OUT, write_outputs
+from saddlepath.data import Dataset
+from saddlepath.report import metadata, print_written, progress, stdout_console
+
+__all__ = ["register"]
+
+INIT_SCALE = "init_scale.png"
+_INIT_SCALE_EXAMPLES = (
+    "Examples:\n\n  saddlepath init-scale data.csv --gammas 1e-30,1e-3,0.1,0.5 --out study "
+    "--plot\n\n  saddlepath init-scale data.csv --gammas 1e-100,1e-10,0.1,1,10 --step-size 0.1\n\n"
+    "  saddlepath init-scale data.csv --gammas 1e-6,0.3 --v0 0 --json"
+)
+
+_GAMMAS = typer.Option(
+    metavar="G1,G2,…",
+    help="Initialisation scales γ > 0, comma-separated, parsed exactly (1e-1000 works). "
+    "The flow needs every γ < 1; --step-size allows any γ.",
+    show_default=False,
+)
+_V0 = typer.Option(
+    help="v(0) = v0·γ (u(0) = √2·γ): 1 is the thesis's study, 0 the P&F "
+    "initialisation (then γ is α)."
+)
+_STUDY_STEP = typer.Option(
+    metavar="η",
+    help="Run gradient descent with step η > 0 instead of the gradient flow (needed for γ ≥ 1).",
+)
+
+
+def _init_scale_figure(study: InitScaleStudy) -> Any:
+    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+
+    return plots.plot_init_scale(study)
+
+
+def parse_gammas(text: str) -> list[str]:
+    """``"1e-1000, 0.1,1"`` → ``["1e-1000", "0.1", "1"]``, each checked to be a number > 0.
+
+    The strings are passed on unparsed, so ``1e-1000`` stays exact.
+    """
+    items = [item.strip() for item in text.split(",")]
+    for item in items:
+        try:
+            value = Decimal(item)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value <= 0:
+            raise ValueError(
+                f"--gammas must be a comma-separated list of scales > 0 such as "
+                f"1e-30,1e-3,0.1; got {item!r} in {text!r}."
+            )
+    return items
+
+
+def init_scale_command(
+    data: Annotated[Path, DATA],
+    gammas: Annotated[str, _GAMMAS],
+    v0: Annotated[float, _V0] = 1.0,
+    step_size: Annotated[float | None, _STUDY_STEP] = None,
+    target: Annotated[str | None, TARGET] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[
+        bool, typer.Option("--plot", help=f"Also write {INIT_SCALE} into --out.")
+    ] = False,
+) -> None:
+    """Run from initialisation scale γ for each γ and report the minimiser reached.
+
+    Small γ gives the sparse minimum-ℓ1 interpolator (rich regime), large γ a dense one
+    (kernel regime). A run that diverges is reported in its row, not as an error.
+    """
+    if plot and out is None:
+        fail(NEEDS_OUT)
+    try:
+        given = parse_gammas(gammas)
+    except ValueError as exc:
+        fail(str(exc))
+
+    def compute(dataset: Dataset) -> InitScaleStudy:
+        with progress(f"Running the initialisation-scale study ({len(given)} runs)…"):
+            return init_scale_study(dataset.X, dataset.y, given, v0=v0, step_size=step_size)
+
+    def record(dataset: Dataset, study: InitScaleStudy) -> dict:
+        return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
+
+    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
+        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
+        return write_outputs(out, "init_scale.json", record(dataset, study), figures)
+
+    run = run_on_data(data, target, compute, None if out is None else write)
+    if as_json:
+        typer.echo(io.to_json(record(run.dataset, run.result)))
+        return
+    console = stdout_console()
+    console.print(tables.init_scale_table(run.result, given, run.dataset))
+    console.print(tables.reference_line(run.result))
+    print_written(console, run.written)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``init-scale`` command to ``app``."""
+    app.command("init-scale", epilog=_INIT_SCALE_EXAMPLES)(init_scale_command)
