@@ -65,6 +65,16 @@ class SaddlePath:
         The sets ``E_k = {i : |s_i| = 1}`` right after jump ``k`` and their signs.
     integrated_residuals : ndarray of shape (n_saddles, n_samples)
         ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``duals[k] = −XᵀR_k/n``.
+    X, y : ndarray
+        The data, held by reference (not copied: ``X`` can be large). ``duals``,
+        ``gradients``, ``dual_at`` and ``check`` read them, so do not modify them in place
+        while the path is in use.
+
+    Notes
+    -----
+    Storage is sparse (supports, values and the ``n``-vectors ``R_k``), so a path with
+    many saddles costs far less than the dense ``(n_saddles, n_features)`` arrays;
+    ``coefs``, ``duals`` and ``gradients`` are built on first access and cached.
     """
 
     times: np.ndarray
