@@ -317,3 +317,64 @@ def test_figure1_problem_has_three_clean_jumps():
     assert [len(e) for e in path.entered[1:]] == [1, 1, 1]
     assert set().union(*path.entered) == set(np.flatnonzero(data.beta_star))
     assert np.min(np.diff(path.times)) > 0.5  # well separated: visible at moderate α
+
+
+# --- regressions found by fuzzing ------------------------------------------------------
+
+
+def test_max_jumps_equal_to_the_path_length_still_converges():
+    path = saddle_path(WORKED_X, WORKED_Y, max_jumps=3)
+    assert path.status is PathStatus.MIN_L1_INTERPOLATOR
+    assert saddle_path(WORKED_X, WORKED_Y, max_jumps=2).status is PathStatus.JUMP_LIMIT
+
+
+def test_unexplorable_face_is_still_flagged_non_unique():
+    X = np.array(
+        [
+            [0, 1, 1, 1, 0, 1, 0],
+            [0, 1, 0, 1, 1, 1, 0],
+            [0, 0, 1, 0, 0, 0, 0],
+            [1, 0, 1, 1, 0, 0, 1],
+            [1, 1, 0, 1, 1, 0, 0],
+        ],
+        dtype=float,
+    )
+    y = np.array([-2.0, -1.0, -1.0, 0.0, 2.0])
+    exact = rational_saddle_path(X, y)
+    assert not exact.unique  # the last saddle is a segment of minimisers
+    with pytest.warns(NonUniqueSaddleWarning):
+        path = saddle_path(X, y)
+    assert path.status is PathStatus.NON_UNIQUE
+    np.testing.assert_allclose(path.times, exact.as_float().times, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [3, 46, 73, 96, 103])
+@pytest.mark.parametrize("precision", ["float64", "mixed"])
+def test_badly_scaled_columns_never_give_a_silent_wrong_path(seed, precision):
+    # column norms over eight orders of magnitude: either the path is certified or the
+    # solver says it stopped (a below-tolerance gradient must not push a dual past ±1)
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.choice([20, 50])), int(rng.choice([100, 300]))
+    rng.integers(0, 3)
+    X = rng.standard_normal((n, d)) * 10.0 ** rng.uniform(-4, 4, d)
+    y = rng.standard_normal(n) if rng.random() < 0.5 else X[:, :5] @ rng.standard_normal(5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = saddle_path(X, y, precision=precision)
+    if path.status is PathStatus.STAGNATED:
+        assert caught  # never silent
+        return
+    drift = _dual_drift(path)
+    assert drift < 1e-4, f"dual left [-1, 1] by {drift:.2e} without a warning"
+
+
+def _dual_drift(path):
+    """max |s| − 1 along the path, the duals integrated in extended precision."""
+    X, y = path.X.astype(np.longdouble), path.y.astype(np.longdouble)
+    s = np.zeros(X.shape[1], dtype=np.longdouble)
+    worst = 0.0
+    for k in range(1, path.n_saddles):
+        grad = X.T @ (X @ path.coefs[k - 1].astype(np.longdouble) - y) / X.shape[0]
+        s -= (path.times[k] - path.times[k - 1]) * grad
+        worst = max(worst, float(np.abs(s).max() - 1))
+    return worst

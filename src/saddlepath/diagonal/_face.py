@@ -35,12 +35,13 @@ def face_is_point(A: np.ndarray, *, rtol: float = 1e-10) -> bool:
     return bool(sv[-1] > rtol * sv[0])
 
 
-def max_entropy_on_face(A: np.ndarray, f: np.ndarray, z0: np.ndarray) -> np.ndarray:
+def max_entropy_on_face(A: np.ndarray, f: np.ndarray, z0: np.ndarray) -> tuple[np.ndarray, bool]:
     """Maximum-entropy point of ``{z ≥ 0 : A z = f}``, started from the vertex ``z0``.
 
     The equality constraints are first reduced to ``rank(A)`` independent rows (an SVD),
-    as the SQP solver requires. Returns ``z0`` unchanged if the optimiser does not end
-    feasible (the face is then reported by its vertex; the caller has flagged it).
+    as the SQP solver requires. Returns ``(z, True)``, or ``(z0, False)`` when the
+    optimiser fails or does not end feasible: the caller then reports the vertex and
+    flags the saddle as possibly non-unique.
     """
     U, sv, Vt = np.linalg.svd(A, full_matrices=False)
     r = int(np.sum(sv > 1e-10 * sv[0]))
@@ -64,4 +65,4 @@ def max_entropy_on_face(A: np.ndarray, f: np.ndarray, z0: np.ndarray) -> np.ndar
     )
     z = np.maximum(res.x, 0.0) * scale
     feasible = np.linalg.norm(A @ z - f) <= 1e-9 * max(np.linalg.norm(f), tiny)
-    return z if feasible else z0
+    return (z, True) if res.success and feasible else (z0, False)

@@ -234,7 +234,8 @@ def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> Pat
         st.r, st.loss = r, loss
         support, values = _reported_saddle(chol, sol, st.sigma, r + y, dependent)
         rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
-    return PathStatus.JUMP_LIMIT
+    final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
+    return None if final.converged else PathStatus.JUMP_LIMIT
 
 
 def _reported_saddle(chol, sol, sigma, fitted, dependent):
@@ -246,7 +247,10 @@ def _reported_saddle(chol, sol, sigma, fitted, dependent):
     if face_is_point(A):
         return sol.support, sol.values
     z0 = np.concatenate((sigma[sol.support] * sol.values, np.zeros(sol.tight.size)))
-    z = max_entropy_on_face(A, fitted, z0)
+    z, solved = max_entropy_on_face(A, fitted, z0)
+    if not solved:  # the face could not be explored: report its vertex, flagged
+        dependent.update(int(j) for j in sol.tight)
+        return sol.support, sol.values
     if np.abs(z - z0).max() <= 1e-9 * np.abs(z0).max(initial=1.0):
         return sol.support, sol.values
     dependent.update(int(j) for j in sol.tight[z[sol.support.size :] > 0])
@@ -270,8 +274,10 @@ def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
     if status is PathStatus.STAGNATED:
         warnings.warn(
             f"saddle_path stopped after {len(rec.times) - 1} jumps: the next jump could not "
-            "be resolved in floating point (loss no longer decreasing). The saddles found "
-            "so far are exact; try precision='float64' or a larger grad_tol.",
+            "be resolved in floating point (the loss stopped decreasing, or a gradient below "
+            "grad_tol would push a dual past ±1 — typical when column norms span many orders "
+            "of magnitude). Run path.check() to see which saddles are certified; standardise "
+            "the columns, or try a smaller grad_tol.",
             PathStagnationWarning,
             stacklevel=3,
         )
