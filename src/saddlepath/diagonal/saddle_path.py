@@ -124,8 +124,10 @@ def saddle_path(
     max_jumps : int, optional
         Stop after this many jumps (status ``JUMP_LIMIT``). Default ``20·min(n, d) + 100``.
     grad_tol : float, default 1e-9
-        A gradient entry counts as zero when ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (its own
-        scale); the path ends when every entry does.
+        The path ends when every ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (each column at its own
+        scale). Until then every non-zero gradient counts towards the next jump time, and
+        KKT violations below it are accepted only while they cannot move a dual past ±1
+        by more than 1e-6 (else the path stops as ``STAGNATED``).
     tie_tol : float, default 1e-9
         Coordinates whose jump times agree to this relative tolerance enter together.
     dependence_tol : float, default 1e-10
