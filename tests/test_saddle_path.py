@@ -37,7 +37,7 @@ def test_worked_example_times_saddles_and_leaving_coordinate():
     np.testing.assert_allclose(path.coefs, np.array(WORKED_SADDLES, dtype=float), atol=1e-14)
     assert path.entered == ((), (0,), (2,), (3,))
     assert path.left[2] == (0,)  # coordinate 0 leaves the support at the second jump
-    assert path.status is PathStatus.MIN_L1_INTERPOLATOR
+    assert path.status is PathStatus.MIN_L1_INTERPOLATOR and path.interpolates
     assert path.n_jumps == 3
 
 
@@ -113,7 +113,7 @@ def test_n_at_least_d_ends_at_least_squares():
     rng = np.random.default_rng(4)
     X, y = rng.standard_normal((20, 6)), rng.standard_normal(20)
     path = saddle_path(X, y)
-    assert path.status is PathStatus.LEAST_SQUARES
+    assert path.status is PathStatus.LEAST_SQUARES and not path.interpolates
     np.testing.assert_allclose(path.coefs[-1], np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
 
 

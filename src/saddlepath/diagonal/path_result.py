@@ -14,7 +14,16 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["PathStatus", "SaddlePath"]
+__all__ = ["INTERPOLATION_TOL", "PathStatus", "SaddlePath", "fits_exactly"]
+
+INTERPOLATION_TOL = 1e-6
+"""A saddle interpolates when ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
+
+
+def fits_exactly(loss: float, y: np.ndarray) -> bool:
+    """Whether a saddle of loss ``‖Xβ − y‖²/(2n)`` interpolates ``y`` (see above)."""
+    residual = np.sqrt(2 * y.size * loss)
+    return bool(residual <= INTERPOLATION_TOL * float(np.linalg.norm(y)))
 
 
 class PathStatus(enum.Enum):
@@ -135,9 +144,8 @@ class SaddlePath:
 
     @property
     def interpolates(self) -> bool:
-        """Whether the last saddle fits the data exactly (to the solver tolerance)."""
-        scale = max(float(self.y @ self.y) / (2 * self.y.size), np.finfo(float).tiny)
-        return bool(self.losses[-1] <= self.tolerances.get("grad_tol", 1e-9) * scale)
+        """Whether the last saddle fits the data: ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
+        return fits_exactly(float(self.losses[-1]), self.y)
 
     def _segment(self, tau: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.times, tau, side="right") - 1

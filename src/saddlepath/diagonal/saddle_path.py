@@ -28,7 +28,12 @@ from saddlepath.diagonal._columns import ColumnGroups, group_columns
 from saddlepath.diagonal._correlation import make_scanner
 from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
-from saddlepath.diagonal.path_result import PathStatus, SaddlePath
+from saddlepath.diagonal.path_result import (
+    INTERPOLATION_TOL,
+    PathStatus,
+    SaddlePath,
+    fits_exactly,
+)
 from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
 
 __all__ = ["saddle_path"]
@@ -39,7 +44,7 @@ _PRECISIONS = ("auto", "float64", "mixed")
 class _Recorder:
     """Collects the saddles as the loop visits them (leader space → full space)."""
 
-    def __init__(self, groups: ColumnGroups, n_samples: int) -> None:
+    def __init__(self, groups: ColumnGroups) -> None:
         self.groups = groups
         self.times: list[float] = []
         self.losses: list[float] = []
@@ -182,11 +187,11 @@ def saddle_path(
         X, groups.norms, groups.eligible, coord_tol, tie_tol, precision=precision
     )
     chol = GramCholesky(X, groups.norms, Xty, y, dependence_tol=dependence_tol)
-    rec = _Recorder(groups, n)
+    rec = _Recorder(groups)
     state = _State(n, d, y)
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
-    status = _run(scanner, chol, state, rec, Xty, y, coord_tol, max_jumps, dependent)
+    status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
     return _finish(
         X,
         y,
@@ -208,7 +213,7 @@ class _State:
         self.loss = float(y @ y) / (2 * n)
 
 
-def _run(scanner, chol, st, rec, Xty, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
+def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
     """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
     n = y.size
     for _ in range(max_jumps):
@@ -262,10 +267,8 @@ def _reported_saddle(chol, sol, sigma, fitted, dependent):
 
 
 def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
-    y_norm = float(np.linalg.norm(y))
-    residual = np.sqrt(2 * X.shape[0] * rec.losses[-1])
-    interpolates = residual <= 1e-6 * y_norm
-    tolerances["interpolation_tol"] = 1e-6
+    interpolates = fits_exactly(rec.losses[-1], y)
+    tolerances["interpolation_tol"] = INTERPOLATION_TOL
     non_unique = bool(dependent) or rec.shared
     if status is None:
         status = PathStatus.MIN_L1_INTERPOLATOR if interpolates else PathStatus.LEAST_SQUARES
