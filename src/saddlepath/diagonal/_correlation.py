@@ -76,33 +76,44 @@ def _exact_delta(g, s, sigma, tol):
     return out, inward
 
 
-class ScreenedScan:
-    """Carries the dual and finds each next jump with one float32 pass over ``X``.
+class _Scan:
+    """State shared by the scans: data, tolerances, the dual and the gradient.
 
     Parameters
     ----------
     X, norms, eligible :
         Data, column norms, and the columns allowed to enter.
     grad_tol : ndarray
-        Per-coordinate threshold below which a gradient entry counts as zero.
+        Per-coordinate gradient scale below which the path may end (convergence).
     tie_tol : float
         Relative tolerance under which jump times are equal.
-    dtype : numpy dtype
-        Precision of the pass (float32 halves memory traffic; the answer is the same).
+    unit : float
+        Unit roundoff of the pass; ``kappa = (n + 4)·unit`` bounds a dot product's
+        relative rounding error rigorously.
     """
 
-    def __init__(self, X, norms, eligible, grad_tol, tie_tol, *, dtype):
+    def __init__(self, X, norms, eligible, grad_tol, tie_tol, *, unit: float):
         n, d = X.shape
         self.X, self.norms, self.eligible = X, norms, eligible
         self.grad_tol, self.tie_tol = grad_tol, tie_tol
-        self.Xlow = X if dtype == np.float64 else X.astype(dtype)
-        unit = float(np.finfo(dtype).eps)
-        self.kappa = (n + 4) * unit  # rigorous dot-product rounding bound, relative
+        self.kappa = (n + 4) * unit
         self.s = np.zeros(d)
-        self.s_err = np.zeros(d)
         self.g = np.zeros(d)
-        self.g_err = np.zeros(d)
         self.n_passes = 0
+
+
+class ScreenedScan(_Scan):
+    """Carries the dual and finds each next jump with one float32 pass over ``X``.
+
+    ``dtype`` is the precision of the pass (float32 halves memory traffic; the
+    candidates are re-checked in float64, so the answer is the same).
+    """
+
+    def __init__(self, X, norms, eligible, grad_tol, tie_tol, *, dtype=np.float32):
+        super().__init__(X, norms, eligible, grad_tol, tie_tol, unit=float(np.finfo(dtype).eps))
+        self.Xlow = X.astype(dtype)
+        self.s_err = np.zeros(X.shape[1])
+        self.g_err = np.zeros(X.shape[1])
         self.n_exact_columns = 0
 
     def _exact(self, idx, r, R):
@@ -190,11 +201,11 @@ class ScreenedScan:
 RESYNC_BOUND = 1e-10
 
 
-class FullScan(ScreenedScan):
+class FullScan(_Scan):
     """Float64 scan of every coordinate, carrying the dual (resynchronised when needed)."""
 
     def __init__(self, X, norms, eligible, grad_tol, tie_tol):
-        super().__init__(X, norms, eligible, grad_tol, tie_tol, dtype=np.float64)
+        super().__init__(X, norms, eligible, grad_tol, tie_tol, unit=float(np.finfo(float).eps))
         self._drift_bound = np.inf  # forces an exact dual at the first scan
         self._g_bound = 0.0
         self._max_norm = float(norms.max(initial=0.0))
@@ -248,5 +259,5 @@ def make_scanner(X, norms, eligible, grad_tol, tie_tol, *, precision: str):
     if precision == "auto":
         precision = "mixed" if X.size >= 2_000_000 else "float64"
     if precision == "mixed":
-        return ScreenedScan(X, norms, eligible, grad_tol, tie_tol, dtype=np.float32)
+        return ScreenedScan(X, norms, eligible, grad_tol, tie_tol)
     return FullScan(X, norms, eligible, grad_tol, tie_tol)
