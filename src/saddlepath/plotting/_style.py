@@ -100,3 +100,16 @@ def _axes(nrows: int = 1, ncols: int = 1, size=(8.5, 4.5), **kw):
         ax.grid(True, which="major", color="0.9", lw=0.8)
         ax.set_axisbelow(True)
     return fig, axes
+
+
+def legend_outside(ax, title: str) -> None:
+    """A small legend to the right of ``ax`` (when it has labelled artists)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(
+            title=title,
+            fontsize=8,
+            title_fontsize=8,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+        )

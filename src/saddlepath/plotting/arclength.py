@@ -19,6 +19,7 @@ from saddlepath.plotting._style import (
     _runs,
     _shown_coordinates,
     alpha_label,
+    legend_outside,
 )
 from saddlepath.plotting.path import _COLOURS
 
@@ -98,14 +99,6 @@ def plot_arclength(trajectories, path: SaddlePath | None = None, *, n_labels: in
     top.legend(fontsize=8, loc="upper left")
     bottom.set_ylabel("coefficient βᵢ")
     bottom.set_xlabel("arc length a = τ + ∫‖dβ̃/dσ‖ dσ")
-    if bottom.get_legend_handles_labels()[0]:
-        bottom.legend(
-            title="coordinate (dashed: limit)",
-            fontsize=8,
-            title_fontsize=8,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0.0,
-        )
+    legend_outside(bottom, "coordinate (dashed: limit)")
     top.set_title("Arc-length view: the limit is a continuous curve", fontsize=10, loc="left")
     return fig

@@ -23,6 +23,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 
+from saddlepath.plotting._style import legend_outside
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -215,14 +217,7 @@ def _legend(ax: Axes, n_active: int, n_labels: int) -> None:
         )
         return
     title = "coordinate" if n_active <= n_labels else f"largest {n_labels} of {n_active}"
-    ax.legend(
-        title=title,
-        fontsize=8,
-        title_fontsize=8,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        borderaxespad=0.0,
-    )
+    legend_outside(ax, title)
 
 
 def plot_coefficients_vs_time(

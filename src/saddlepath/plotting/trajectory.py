@@ -29,6 +29,7 @@ from saddlepath.plotting._style import (
     _shown_coordinates,
     _until,
     alpha_label,
+    legend_outside,
 )
 from saddlepath.plotting.arclength import plot_arclength
 from saddlepath.plotting.path import _COLOURS, LOSS_LABEL, TAU_LABEL
@@ -168,15 +169,7 @@ def plot_coordinates_vs_tau(
     ax.set_xlim(0.0, horizon)
     ax.set_xlabel(TAU_LABEL)
     ax.set_ylabel("coefficient β̃ᵢ(τ)  (dashed: limit β°ᵢ)")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(
-            title="coordinate",
-            fontsize=8,
-            title_fontsize=8,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            borderaxespad=0.0,
-        )
+    legend_outside(ax, "coordinate")
     ax.set_title(
         f"Coordinates of the run at {alpha_label(run.log_alpha)} against τ", fontsize=10, loc="left"
     )
