@@ -291,3 +291,43 @@ def test_active_set_solve_matches_dense_solve(shape):
     U, b = rng.standard_normal((n, m)), rng.standard_normal(n)
     x = ActiveSetSolve(U)(b)
     np.testing.assert_allclose((np.eye(len(b)) + U @ U.T) @ x, b, atol=1e-12)
+
+
+def test_dropped_jacobian_columns_stay_within_their_share_of_rtol():
+    from saddlepath.diagonal._dual_ode import DualODE
+    from saddlepath.diagonal._flow_loop import JACOBIAN_SHARE, FlowLoop
+    from saddlepath.diagonal.model import initialisation
+
+    X, y = np.eye(3), np.ones(3)
+    loop = FlowLoop(
+        DualODE(X, y, initialisation(3, alpha=1e-3)),
+        rtol=1e-6,
+        atol=1e-9,
+        gtol=0.0,
+        tau_max=1.0,
+        max_steps=10,
+    )
+    budget = JACOBIAN_SHARE * 1e-6
+    weight = np.array([1.0, 0.3 * budget, 2.0, 0.5 * budget, 0.4 * budget, 1e-30])
+    kept = loop._stiff_columns(weight)
+    dropped = np.setdiff1d(np.arange(weight.size), kept)
+    assert weight[dropped].sum() <= budget  # the matrix moves by at most the budget
+    assert dropped.tolist() == [1, 4, 5]  # the smallest first, until the budget is spent
+    assert loop._stiff_columns(np.full(4, 2 * budget)) is None  # nothing small: keep all
+
+
+@pytest.mark.parametrize("shape", [(6, 12), (40, 500)])  # doubled and plain stage residuals
+def test_overparameterised_flow_at_moderate_alpha_matches_a_tight_reference(shape):
+    rng = np.random.default_rng(3)
+    d = shape[1]
+    X = rng.standard_normal(shape)
+    beta = np.zeros(d)
+    beta[:3] = [1.0, -2.0, 1.5]
+    y = X @ beta
+    ref = gradient_flow(X, y, alpha=1e-10, rtol=1e-11, atol=1e-13)
+    traj = gradient_flow(X, y, alpha=1e-10)
+    assert traj.status is TrajectoryStatus.CONVERGED
+    q = np.linspace(0.0, min(3.0, ref.tau[-1]), 301)
+    err = np.max(np.abs(traj.at(q) - ref.at(q))) / np.max(np.abs(ref.beta))
+    assert err <= 4.0 * traj.time_scale * 1e-8  # beta moves by 2 lambda beta ds
+    np.testing.assert_allclose(X @ traj.beta[-1], y, atol=1e-6 * np.max(np.abs(y)))

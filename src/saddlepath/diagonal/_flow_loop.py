@@ -31,8 +31,14 @@ TOL_SCALE = 1.0
 PLATEAU_STEPS = True
 """Take semi-analytic plateau steps where they are exact (tests switch them off)."""
 _LOG_HALF = float(np.log(0.5))
-_JACOBIAN_NEGLIGIBLE = 1e-20
-"""A column of U whose squared norm is below this changes I + UU^T by less than rounding."""
+JACOBIAN_SHARE = 1e-2
+r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
+the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n` are
+left out of :math:`I + UU^\top` while :math:`\sum c_i \le` ``JACOBIAN_SHARE``·rtol. The
+matrix then moves by at most that much in norm (its eigenvalues are ≥ 1), so every stage
+of the step moves by at most that relative amount — two orders below the tolerance."""
+_DOUBLED_MAX = 2**14
+"""Largest n·|A| for which the stage residuals use the doubled active matrices."""
 _PLATEAU_ERR = 0.05
 """An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
 
@@ -41,11 +47,13 @@ class _ActiveArrays:
     r"""Arrays of one active set, cached while the set does not change.
 
     With :math:`z = 2\lambda s_A`, :math:`\beta_A = e^{c_+ + z} - e^{c_- - z}`, so the
-    residual of a stage is one product ``XA2 @ exp(C2 + [z, -z]) - y`` with
-    ``XA2 = [X_A, -X_A]``, and ``[z, -z]`` moves by ``dR @ W2``.
+    residual of a stage is ``X_A @ (e[:m] - e[m:]) - y`` with ``e = exp(C2 + [z, -z])``,
+    and z moves by ``dR @ W``, ``W = -2λ X_A / n``. Small active sets use the doubled
+    ``[X_A, -X_A]`` and ``[W, -W]`` instead (two NumPy calls per stage rather than six; for
+    large ones the doubled matrices cost more memory traffic than the calls they save).
     """
 
-    __slots__ = ("C2", "W2", "XA", "XA2", "col_norm2", "idx", "key", "m")
+    __slots__ = ("C2", "W", "W2", "XA", "XA2", "col_norm2", "idx", "key", "m")
 
     def __init__(self, ode: DualODE, idx: np.ndarray) -> None:
         self.idx = idx
@@ -53,10 +61,27 @@ class _ActiveArrays:
         self.m = idx.size
         n = ode.n_samples
         self.XA = np.ascontiguousarray(ode.X[:, idx])
-        self.XA2 = np.hstack((self.XA, -self.XA))
-        self.W2 = self.XA2 * (-2.0 * ode.lam / n)
+        self.W = self.XA * (-2.0 * ode.lam / n)
+        self.XA2 = self.W2 = None
+        if n * self.m <= _DOUBLED_MAX:
+            self.XA2 = np.hstack((self.XA, -self.XA))
+            self.W2 = np.hstack((self.W, -self.W))
         self.C2 = np.concatenate((ode.log_w2_plus[idx], ode.log_w2_minus[idx])) + _LOG_HALF
         self.col_norm2 = np.einsum("ij,ij->j", self.XA, self.XA)
+
+    def residual_at(self, zc0: np.ndarray, y: np.ndarray):
+        r"""Return ``dR -> X_A beta_A - y`` at :math:`R + \Delta R`, from ``zc0 = C2 + [z, -z]``."""
+        XA, W, m = self.XA, self.W, self.m
+        if self.XA2 is not None:
+            XA2, W2 = self.XA2, self.W2
+            return lambda dR: XA2 @ np.exp(zc0 + dR @ W2) - y
+
+        def residual(dR):
+            dz = dR @ W
+            half_w2 = np.exp(zc0 + np.concatenate((dz, -dz)))
+            return XA @ (half_w2[:m] - half_w2[m:]) - y
+
+        return residual
 
 
 class FlowLoop:
@@ -117,6 +142,15 @@ class FlowLoop:
         return float(np.max(np.abs(r @ self.ode.X))) / self.ode.n_samples
 
     # -- one RODAS4 step ---------------------------------------------------------------
+    def _stiff_columns(self, weight: np.ndarray) -> np.ndarray | None:
+        """Columns of U kept in the Jacobian (None: all), see ``JACOBIAN_SHARE``."""
+        budget = JACOBIAN_SHARE * self.rtol * self.tol_scale
+        if weight.size == 0 or float(np.min(weight)) > budget:
+            return None
+        order = np.argsort(weight)
+        dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
+        return np.sort(order[dropped:])
+
     def _attempt(self, s, r, active, h):
         """One Rosenbrock step; returns (s_new, r_new, ds, error norm) or None if not finite.
 
@@ -124,7 +158,7 @@ class FlowLoop:
         """
         ode, n = self.ode, self.ode.n_samples
         arr = self._arrays(active)
-        XA2, W2, y, m = arr.XA2, arr.W2, ode.y, arr.m
+        m = arr.m
         z0 = (2.0 * ode.lam) * s[active]
         zc0 = arr.C2 + np.concatenate((z0, -z0))
         half_w2 = np.exp(zc0)  # w_+^2 / 2 and w_-^2 / 2
@@ -132,19 +166,19 @@ class FlowLoop:
         tab = self.method
         A, GC, B, stages = tab.A, tab.GC, tab.B, tab.stages
         scale = (2.0 * h * tab.gamma * ode.lam / n) * dbeta  # squared column scales of U
-        stiff = scale * arr.col_norm2 > _JACOBIAN_NEGLIGIBLE
-        if stiff.all():
+        stiff = self._stiff_columns(scale * arr.col_norm2)
+        if stiff is None:
             solve = ActiveSetSolve(arr.XA * np.sqrt(scale))
-        else:  # columns below rounding of I + U U^T leave the Jacobian exact to rounding
+        else:
             solve = ActiveSetSolve(arr.XA[:, stiff] * np.sqrt(scale[stiff]))
         hg = h * tab.gamma
         ks = np.empty((stages, n))
         ks[0] = solve(hg * r)
+        residual = arr.residual_at(zc0, ode.y)
         for i in range(1, stages):
-            ri = XA2 @ np.exp(zc0 + (A[i, :i] @ ks[:i]) @ W2) - y
-            ks[i] = solve(GC[i, :i] @ ks[:i] + hg * ri)
+            ks[i] = solve(GC[i, :i] @ ks[:i] + hg * residual(A[i, :i] @ ks[:i]))
         dR = B @ ks
-        ri = XA2 @ np.exp(zc0 + dR @ W2) - y
+        ri = residual(dR)
         self.n_evals += stages
         X = ode.X
         ds = dR @ X  # the passes over X: two matrix-vector products
