@@ -75,19 +75,24 @@ def analysis_case(repeats: int) -> dict:
     flow_s = time.perf_counter() - start
     path = saddle_path(X, y)
     plateau_timing, plateaus = both_thread_settings(lambda: find_plateaus(traj, X, y), repeats)
-    explain_timing, records = both_thread_settings(lambda: explain_jumps(X, y, path, traj),
-                                                   repeats)
+    explain_timing, records = both_thread_settings(lambda: explain_jumps(X, y, path, traj), repeats)
     matches = match_saddles(plateaus, path)
     best = min(t["median_s"] for t in explain_timing.values())
     return {
-        "case": "analysis", "shape": [50, 100], "alpha": 1e-30,
-        "flow_s": flow_s, "n_saved_points": len(traj.tau), "flow_status": traj.status.name,
-        "n_path_saddles": path.n_saddles, "n_plateaus": len(plateaus),
+        "case": "analysis",
+        "shape": [50, 100],
+        "alpha": 1e-30,
+        "flow_s": flow_s,
+        "n_saved_points": len(traj.tau),
+        "flow_status": traj.status.name,
+        "n_path_saddles": path.n_saddles,
+        "n_plateaus": len(plateaus),
         "n_matched": int(np.count_nonzero(matches >= 0)),
         "n_resolved_in_records": int(sum(np.isfinite(r.observed_tau) for r in records)),
         "eigenvector_rule_agrees": int(sum(r.agrees for r in records[:-1])),
         "n_jumps": path.n_jumps,
-        "find_plateaus": plateau_timing, "explain_jumps": explain_timing,
+        "find_plateaus": plateau_timing,
+        "explain_jumps": explain_timing,
         "target_s": TARGET_ANALYSIS_S,
         "meets_target": {k: t["median_s"] < TARGET_ANALYSIS_S for k, t in explain_timing.items()},
         "best_median_s": best,
@@ -97,12 +102,15 @@ def analysis_case(repeats: int) -> dict:
 def enumeration_case(n: int, d: int, repeats: int) -> dict:
     ds = make_sparse_regression(n, d, n_nonzero=4, seed=0)
     path = saddle_path(ds.X, ds.y)
-    timing, cat = both_thread_settings(lambda: enumerate_saddles(ds.X, ds.y, path=path),
-                                       repeats)
+    timing, cat = both_thread_settings(lambda: enumerate_saddles(ds.X, ds.y, path=path), repeats)
     return {
-        "case": "enumeration", "shape": [n, d], "n_supports": cat.n_examined,
-        "n_critical_points": len(cat), "n_dependent": cat.n_dependent,
-        "path_saddles_found": int(cat.visited.sum()), "n_path_saddles": path.n_saddles,
+        "case": "enumeration",
+        "shape": [n, d],
+        "n_supports": cat.n_examined,
+        "n_critical_points": len(cat),
+        "n_dependent": cat.n_dependent,
+        "path_saddles_found": int(cat.visited.sum()),
+        "n_path_saddles": path.n_saddles,
         "timing": timing,
     }
 
@@ -110,8 +118,10 @@ def enumeration_case(n: int, d: int, repeats: int) -> dict:
 def environment() -> dict:
     return {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "platform": platform.platform(), "cpus": os.cpu_count(),
-        "python": platform.python_version(), "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
         "saddlepath": saddlepath.__version__,
     }
 
@@ -185,10 +195,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
     report = {
-        "environment": environment(), "repeats": args.repeats,
+        "environment": environment(),
+        "repeats": args.repeats,
         "analysis": analysis_case(args.repeats),
-        "enumeration": [enumeration_case(20, 15, args.repeats),
-                        enumeration_case(10, 15, args.repeats)],
+        "enumeration": [
+            enumeration_case(20, 15, args.repeats),
+            enumeration_case(10, 15, args.repeats),
+        ],
     }
     write_atomic(args.out / "analysis.json", json.dumps(report, indent=2) + "\n")
     write_atomic(args.out / "analysis.md", markdown(report))

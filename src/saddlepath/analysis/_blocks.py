@@ -55,8 +55,9 @@ class Pieces:
         dense = np.linalg.eigvalsh(self.sub) if c.size else np.zeros(0)
         Gii, ua, va = np.diag(G)[self.alone], u[self.alone], v[self.alone]
         off = va * ua * Gii + g[self.alone]
-        blocks = np.stack([np.stack([va * va * Gii, off], -1),
-                           np.stack([off, ua * ua * Gii], -1)], -2)
+        blocks = np.stack(
+            [np.stack([va * va * Gii, off], -1), np.stack([off, ua * ua * Gii], -1)], -2
+        )
         self.small_values, self.small_vectors = np.linalg.eigh(blocks)  # (k, 2), (k, 2, 2)
         merged = np.concatenate((dense, self.small_values.ravel()))
         self.order = np.argsort(merged, kind="stable")

@@ -35,8 +35,9 @@ def check_vector(value: object, *, name: str, n_features: int, where: str) -> np
 
 def check_rtol(value: object, *, name: str, where: str) -> float:
     """A relative tolerance in ``(0, 1)``."""
-    return check_real(value, name=name, low=0.0, high=1.0, low_open=True, high_open=True,
-                      where=where)
+    return check_real(
+        value, name=name, low=0.0, high=1.0, low_open=True, high_open=True, where=where
+    )
 
 
 def check_path(path: object, X: np.ndarray, y: np.ndarray, *, where: str) -> SaddlePath:

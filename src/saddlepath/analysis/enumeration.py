@@ -91,11 +91,25 @@ class SaddleCatalog:
     def rows(self) -> list[dict]:
         """One JSON-ready dict per critical point."""
         return [
-            {"support": s.tolist(), "beta": b.tolist(), "loss": float(loss), "index": int(i),
-             "type": c.name, "visited": bool(v), "path_position": int(p)}
+            {
+                "support": s.tolist(),
+                "beta": b.tolist(),
+                "loss": float(loss),
+                "index": int(i),
+                "type": c.name,
+                "visited": bool(v),
+                "path_position": int(p),
+            }
             for s, b, loss, i, c, v, p in zip(
-                self.supports, self.coefs, self.losses, self.indices, self.classification,
-                self.visited, self.path_position, strict=True)
+                self.supports,
+                self.coefs,
+                self.losses,
+                self.indices,
+                self.classification,
+                self.visited,
+                self.path_position,
+                strict=True,
+            )
         ]
 
 
@@ -122,8 +136,7 @@ def _check_size(d: int, max_support) -> int:
     return k
 
 
-def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9
-                      ) -> SaddleCatalog:
+def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9) -> SaddleCatalog:
     r"""List every isolated critical point of :math:`F` (P&F Prop. 1) with loss and index.
 
     Every support ``S`` with :math:`|S| \le` ``max_support`` is examined; the fit on ``S``
@@ -177,8 +190,18 @@ def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9
             supports += list(S)
             coefs.append(beta)
             losses.append(0.5 * (base + rr) / n)
-    return _catalog(X, y, R, c, (supports, np.concatenate(coefs), np.concatenate(losses)),
-                    path, rtol, n_examined, n_dependent, k_max)
+    return _catalog(
+        X,
+        y,
+        R,
+        c,
+        (supports, np.concatenate(coefs), np.concatenate(losses)),
+        path,
+        rtol,
+        n_examined,
+        n_dependent,
+        k_max,
+    )
 
 
 def _solve(R, c, combos: np.ndarray, y_norm: float):
@@ -208,8 +231,10 @@ def _catalog(X, y, R, c, found, path, rtol, n_examined, n_dependent, k_max) -> S
     gradients = (coefs @ R.T - c) @ R / X.shape[0]
     tol = rtol * gradient_scale(X, y)
     indices = np.sum((coefs == 0) & (np.abs(gradients) > tol), axis=1)
-    kinds = tuple(CriticalPointType.STRICT_SADDLE if i > 0 else CriticalPointType.GLOBAL_MINIMUM
-                  for i in indices)
+    kinds = tuple(
+        CriticalPointType.STRICT_SADDLE if i > 0 else CriticalPointType.GLOBAL_MINIMUM
+        for i in indices
+    )
     lookup = {tuple(S.tolist()): j for j, S in enumerate(supports)}
     position = np.full(order.size, -1, dtype=int)
     unmatched = []
@@ -220,8 +245,15 @@ def _catalog(X, y, R, c, found, path, rtol, n_examined, n_dependent, k_max) -> S
         else:
             unmatched.append(k)
     return SaddleCatalog(
-        coefs=coefs, supports=supports, losses=losses, indices=indices.astype(int),
-        classification=kinds, visited=position >= 0, path_position=position,
-        unmatched_path_saddles=tuple(unmatched), n_examined=n_examined,
-        n_dependent=n_dependent, max_support=k_max,
+        coefs=coefs,
+        supports=supports,
+        losses=losses,
+        indices=indices.astype(int),
+        classification=kinds,
+        visited=position >= 0,
+        path_position=position,
+        unmatched_path_saddles=tuple(unmatched),
+        n_examined=n_examined,
+        n_dependent=n_dependent,
+        max_support=k_max,
     )

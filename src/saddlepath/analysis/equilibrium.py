@@ -178,12 +178,14 @@ def refine_equilibrium(
     X, y = check_xy(X, y)
     d = X.shape[1]
     gap = check_real(gap, name="gap", low=1.0, low_open=True, where=_WHERE)
-    max_distance = check_real(max_distance, name="max_distance", low=0.0, low_open=True,
-                              where=_WHERE)
+    max_distance = check_real(
+        max_distance, name="max_distance", low=0.0, low_open=True, where=_WHERE
+    )
     target, conserved, u_sign = _target(beta, u, v, d)
     _, distance, coef, dependent = SupportFits(X, y).nearest(target, gap)
-    u_new, v_new = limit_weights(coef, None if conserved is None else
-                                 np.where(coef != 0, conserved, 0.0), u_sign=u_sign)
+    u_new, v_new = limit_weights(
+        coef, None if conserved is None else np.where(coef != 0, conserved, 0.0), u_sign=u_sign
+    )
     status = RefinementStatus.NOT_ISOLATED if dependent else RefinementStatus.EXACT
     if distance > max_distance:
         status = RefinementStatus.FAR
@@ -277,8 +279,10 @@ class SupportFits:
         fits = [self.fit(S) for S in _candidate_supports(target, gap)]
         dist = [self.distance(fit[1], target) for fit in fits]
         best = min(dist)
-        j = min((j for j in range(len(fits)) if dist[j] <= best * (1 + _TIE) + _TIE),
-                key=lambda j: fits[j][0].size)
+        j = min(
+            (j for j in range(len(fits)) if dist[j] <= best * (1 + _TIE) + _TIE),
+            key=lambda j: fits[j][0].size,
+        )
         return fits[j][0], dist[j], fits[j][1], fits[j][2]
 
 
@@ -297,7 +301,14 @@ def _equilibrium(X, y, coef, u, v, distance, status) -> Equilibrium:
     weight = max(float(np.abs(u).max()), float(np.abs(v).max()))
     relative = residual / (gradient_scale(X, y) * weight) if weight > 0 else 0.0
     return Equilibrium(
-        beta=coef, u=u, v=v, support=np.flatnonzero(coef), loss=0.5 * float(r @ r) / X.shape[0],
-        gradient=g, residual=residual, relative_residual=relative, distance=distance,
+        beta=coef,
+        u=u,
+        v=v,
+        support=np.flatnonzero(coef),
+        loss=0.5 * float(r @ r) / X.shape[0],
+        gradient=g,
+        residual=residual,
+        relative_residual=relative,
+        distance=distance,
         status=status,
     )

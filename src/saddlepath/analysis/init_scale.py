@@ -116,11 +116,25 @@ class InitScaleStudy:
     def rows(self) -> list[dict]:
         """One JSON-ready dict per γ."""
         return [
-            {"gamma": float(g), "log_gamma": float(lg), "outcome": o.name, "loss": _num(loss),
-             "l1_norm": _num(l1), "n_active": int(k), "message": m}
-            for g, lg, o, loss, l1, k, m in zip(self.gammas, self.log_gammas, self.outcomes,
-                                                self.losses, self.l1_norms, self.n_active,
-                                                self.messages, strict=True)
+            {
+                "gamma": float(g),
+                "log_gamma": float(lg),
+                "outcome": o.name,
+                "loss": _num(loss),
+                "l1_norm": _num(l1),
+                "n_active": int(k),
+                "message": m,
+            }
+            for g, lg, o, loss, l1, k, m in zip(
+                self.gammas,
+                self.log_gammas,
+                self.outcomes,
+                self.losses,
+                self.l1_norms,
+                self.n_active,
+                self.messages,
+                strict=True,
+            )
         ]
 
 
@@ -141,8 +155,10 @@ def _parse_gammas(gammas) -> tuple[list, np.ndarray]:
         raise ValueError(f"The `gammas` parameter of {_WHERE} is empty; give at least one scale.")
     logs = []
     for g in values:
-        if not isinstance(g, str | Real) or isinstance(g, bool) or (
-            not isinstance(g, str) and not (np.isfinite(g) and g > 0)
+        if (
+            not isinstance(g, str | Real)
+            or isinstance(g, bool)
+            or (not isinstance(g, str) and not (np.isfinite(g) and g > 0))
         ):
             raise ValueError(
                 f"The `gammas` parameter of {_WHERE} must hold scales > 0 (floats, or strings "
@@ -163,16 +179,22 @@ def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol):
             "gradient descent, which allows any gamma > 0."
         )
     if step_size is not None:
-        step_size = check_real(step_size, name="step_size", low=0.0, low_open=True,
-                               where=_WHERE)
+        step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
     check_int(max_steps, name="max_steps", low=1, where=_WHERE)
     active_rtol = check_rtol(active_rtol, name="active_rtol", where=_WHERE)
     return X, y, values, logs, v0, step_size, active_rtol
 
 
 def init_scale_study(
-    X, y, gammas, *, v0: float = 1.0, step_size: float | None = None,
-    max_steps: int = 1_000_000, gtol: float = 1e-8, active_rtol: float = 1e-3,
+    X,
+    y,
+    gammas,
+    *,
+    v0: float = 1.0,
+    step_size: float | None = None,
+    max_steps: int = 1_000_000,
+    gtol: float = 1e-8,
+    active_rtol: float = 1e-3,
 ) -> InitScaleStudy:
     r"""Run from :math:`u(0) = \sqrt2\gamma\mathbf 1`, :math:`v(0) = v_0\gamma\mathbf 1` for each γ.
 
@@ -209,8 +231,9 @@ def init_scale_study(
     >>> [o.name for o in study.outcomes], study.n_active.tolist()
     (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
     """
-    X, y, values, logs, v0, step_size, active_rtol = _validate(X, y, gammas, v0, step_size,
-                                                               max_steps, active_rtol)
+    X, y, values, logs, v0, step_size, active_rtol = _validate(
+        X, y, gammas, v0, step_size, max_steps, active_rtol
+    )
     runs = [_run(X, y, g, v0, step_size, max_steps, gtol) for g in values]
     coefs = np.array([beta for beta, _, _ in runs]).reshape(len(values), X.shape[1])
     diverged = np.array([o is RunOutcome.DIVERGED for _, o, _ in runs])
@@ -219,15 +242,26 @@ def init_scale_study(
     with np.errstate(under="ignore"):
         gammas = np.exp(logs)
     return InitScaleStudy(
-        gammas=gammas, log_gammas=logs, v0=v0, method="flow" if step_size is None else "gd",
-        step_size=step_size, coefs=coefs,
+        gammas=gammas,
+        log_gammas=logs,
+        v0=v0,
+        method="flow" if step_size is None else "gd",
+        step_size=step_size,
+        coefs=coefs,
         losses=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
         l1_norms=np.abs(coefs).sum(axis=1),
-        n_active=np.array([-1 if bad else count_active(b, active_rtol)
-                           for b, bad in zip(coefs, diverged, strict=True)], dtype=int),
-        outcomes=tuple(o for _, o, _ in runs), messages=tuple(m for _, _, m in runs),
+        n_active=np.array(
+            [
+                -1 if bad else count_active(b, active_rtol)
+                for b, bad in zip(coefs, diverged, strict=True)
+            ],
+            dtype=int,
+        ),
+        outcomes=tuple(o for _, o, _ in runs),
+        messages=tuple(m for _, _, m in runs),
         min_l1_coef=saddle_path(X, y).coefs[-1],
-        min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0], active_rtol=active_rtol,
+        min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0],
+        active_rtol=active_rtol,
     )
 
 
@@ -236,6 +270,7 @@ def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol):
     if step_size is None:
         traj = gradient_flow(X, y, alpha=gamma, v0=v0, gtol=gtol)
     else:
-        traj = gradient_descent(X, y, step_size=step_size, alpha=gamma, v0=v0, gtol=gtol,
-                                max_steps=max_steps)
+        traj = gradient_descent(
+            X, y, step_size=step_size, alpha=gamma, v0=v0, gtol=gtol, max_steps=max_steps
+        )
     return traj.beta[-1], _OUTCOMES[traj.status], traj.message

@@ -188,12 +188,22 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
     top = spec.top_eigen_coordinate
     verdict = _verdict(last, top in entered, dual in entered)
     return JumpExplanation(
-        saddle_index=k, tau=float(path.times[k]), beta=beta, loss=float(path.losses[k]),
-        classification=spec.classification, morse_index=spec.index,
-        unstable_eigenvalues=spec.unstable_eigenvalues, top_eigen_coordinate=top,
-        dual_rule_coordinate=dual, dual_rule_times=times, entered=tuple(entered),
-        left=tuple(left), angle=angle, agrees=bool(top in entered),
-        dual_rule_agrees=bool(dual in entered), verdict=verdict,
+        saddle_index=k,
+        tau=float(path.times[k]),
+        beta=beta,
+        loss=float(path.losses[k]),
+        classification=spec.classification,
+        morse_index=spec.index,
+        unstable_eigenvalues=spec.unstable_eigenvalues,
+        top_eigen_coordinate=top,
+        dual_rule_coordinate=dual,
+        dual_rule_times=times,
+        entered=tuple(entered),
+        left=tuple(left),
+        angle=angle,
+        agrees=bool(top in entered),
+        dual_rule_agrees=bool(dual in entered),
+        verdict=verdict,
         reason=_reason(verdict, top, dual, entered, path.duals[k], path.gradients[k], times),
     )
 
@@ -263,10 +273,14 @@ def _observe(X, y, path, trajectory, records, step_size, spectrum) -> list[JumpE
             entered = tuple(sorted(set(there.tolist()) - set(here.tolist())))
             angle = _angle(spec, trajectory.beta[plateaus.index[j + 1]] - trajectory.beta[i])
         iteration = None if plateaus.iterations is None else int(plateaus.iterations[j])
-        out[k] = replace(out[k], observed_tau=float(plateaus.tau_start[j]),
-                         observed_entered=entered, observed_iteration=iteration,
-                         observed_top_eigen_coordinate=spec.top_eigen_coordinate,
-                         observed_angle=angle)
+        out[k] = replace(
+            out[k],
+            observed_tau=float(plateaus.tau_start[j]),
+            observed_entered=entered,
+            observed_iteration=iteration,
+            observed_top_eigen_coordinate=spec.top_eigen_coordinate,
+            observed_angle=angle,
+        )
     return out
 
 
@@ -282,21 +296,32 @@ def jump_rows(explanations: list[JumpExplanation]) -> list[dict]:
     """
     rows = []
     for r in explanations:
-        rows.append({
-            "k": r.saddle_index, "tau": r.tau, "support": np.flatnonzero(r.beta).tolist(),
-            "beta": r.beta.tolist(), "loss": r.loss, "type": r.classification.name,
-            "morse_index": r.morse_index,
-            "top_eigenvalues": r.unstable_eigenvalues[:3].tolist(),
-            "top_eigen_coordinate": r.top_eigen_coordinate,
-            "dual_rule_coordinate": r.dual_rule_coordinate, "entered": list(r.entered),
-            "left": list(r.left), "angle_deg": None if np.isnan(r.angle)
-            else float(np.degrees(r.angle)),
-            "verdict": r.verdict.name, "reason": r.reason,
-            "observed_tau": None if np.isnan(r.observed_tau) else r.observed_tau,
-            "observed_iteration": r.observed_iteration,
-            "observed_entered": None if r.observed_entered is None else list(r.observed_entered),
-            "observed_top_eigen_coordinate": r.observed_top_eigen_coordinate,
-            "observed_angle_deg": None if np.isnan(r.observed_angle)
-            else float(np.degrees(r.observed_angle)),
-        })
+        rows.append(
+            {
+                "k": r.saddle_index,
+                "tau": r.tau,
+                "support": np.flatnonzero(r.beta).tolist(),
+                "beta": r.beta.tolist(),
+                "loss": r.loss,
+                "type": r.classification.name,
+                "morse_index": r.morse_index,
+                "top_eigenvalues": r.unstable_eigenvalues[:3].tolist(),
+                "top_eigen_coordinate": r.top_eigen_coordinate,
+                "dual_rule_coordinate": r.dual_rule_coordinate,
+                "entered": list(r.entered),
+                "left": list(r.left),
+                "angle_deg": None if np.isnan(r.angle) else float(np.degrees(r.angle)),
+                "verdict": r.verdict.name,
+                "reason": r.reason,
+                "observed_tau": None if np.isnan(r.observed_tau) else r.observed_tau,
+                "observed_iteration": r.observed_iteration,
+                "observed_entered": None
+                if r.observed_entered is None
+                else list(r.observed_entered),
+                "observed_top_eigen_coordinate": r.observed_top_eigen_coordinate,
+                "observed_angle_deg": None
+                if np.isnan(r.observed_angle)
+                else float(np.degrees(r.observed_angle)),
+            }
+        )
     return rows

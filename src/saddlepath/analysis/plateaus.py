@@ -141,8 +141,14 @@ def log10_speed(trajectory) -> np.ndarray:
 
 
 def find_plateaus(
-    trajectory, X=None, y=None, *, min_drop: float | None = None, max_distance: float = 0.1,
-    proximity: bool = False, step_size: float | None = None,
+    trajectory,
+    X=None,
+    y=None,
+    *,
+    min_drop: float | None = None,
+    max_distance: float = 0.1,
+    proximity: bool = False,
+    step_size: float | None = None,
 ) -> DetectedPlateaus:
     r"""Find the plateaus of a trajectory (flow, GD or SGD; any α; accelerated or raw time).
 
@@ -198,8 +204,9 @@ def find_plateaus(
     if min_drop is None:
         min_drop = 2.0 if with_data else 10.0
     min_drop = check_real(min_drop, name="min_drop", low=1.0, low_open=True, where=_WHERE)
-    max_distance = check_real(max_distance, name="max_distance", low=0.0, low_open=True,
-                              where=_WHERE)
+    max_distance = check_real(
+        max_distance, name="max_distance", low=0.0, low_open=True, where=_WHERE
+    )
     if step_size is not None:
         step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
     speed = log10_speed(trajectory)
@@ -209,8 +216,13 @@ def find_plateaus(
         X, y = _check_data(X, y, trajectory)
         rows, n_rejected = _snap(rows, trajectory, X, y, speed, max_distance, proximity)
         equilibria = tuple(
-            refine_equilibrium(X, y, u=trajectory.u[r["index"]], v=trajectory.v[r["index"]],
-                               max_distance=max_distance)
+            refine_equilibrium(
+                X,
+                y,
+                u=trajectory.u[r["index"]],
+                v=trajectory.v[r["index"]],
+                max_distance=max_distance,
+            )
             for r in rows
         )
     return _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size)
@@ -221,14 +233,23 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
     column = lambda key: np.array([r[key] for r in rows], dtype=float)  # noqa: E731
     end = column("end")
     return DetectedPlateaus(
-        tau_start=column("start"), tau_end=end, tau=trajectory.tau[index],
-        t=trajectory.t[index], index=index,
-        iterations=None if step_size is None
+        tau_start=column("start"),
+        tau_end=end,
+        tau=trajectory.tau[index],
+        t=trajectory.t[index],
+        index=index,
+        iterations=None
+        if step_size is None
         else np.rint(trajectory.time_scale * column("start") / step_size).astype(int),
-        beta=trajectory.beta[index].reshape(index.size, -1), loss=trajectory.loss[index],
-        depth=column("depth"), log10_speed=speed, equilibria=equilibria,
-        distance=column("distance"), evidence=tuple(r["evidence"] for r in rows),
-        n_rejected=n_rejected, ends_on_plateau=bool(index.size and end[-1] >= trajectory.tau[-1]),
+        beta=trajectory.beta[index].reshape(index.size, -1),
+        loss=trajectory.loss[index],
+        depth=column("depth"),
+        log10_speed=speed,
+        equilibria=equilibria,
+        distance=column("distance"),
+        evidence=tuple(r["evidence"] for r in rows),
+        n_rejected=n_rejected,
+        ends_on_plateau=bool(index.size and end[-1] >= trajectory.tau[-1]),
     )
 
 
@@ -254,15 +275,23 @@ def _dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
     keep = (peaks >= 1) & (peaks <= n) & (prominence >= min_depth)
     peaks, prominence = peaks[keep], prominence[keep]
     _, _, left, right = peak_widths(
-        signal, peaks, rel_height=0.5,
+        signal,
+        peaks,
+        rel_height=0.5,
         prominence_data=(prominence, left_base[keep], right_base[keep]),
     )
     grid = np.arange(n)
     start = np.interp(np.clip(left - 1, 0, n - 1), grid, tau)
     end = np.interp(np.clip(right - 1, 0, n - 1), grid, tau)
     return [
-        {"index": int(p - 1), "start": float(a), "end": float(b), "depth": float(h),
-         "distance": np.nan, "evidence": PlateauEvidence.SPEED_DIP}
+        {
+            "index": int(p - 1),
+            "start": float(a),
+            "end": float(b),
+            "depth": float(h),
+            "distance": np.nan,
+            "evidence": PlateauEvidence.SPEED_DIP,
+        }
         for p, a, b, h in zip(peaks, start, end, prominence, strict=True)
     ]
 
@@ -277,8 +306,9 @@ def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
     out = np.empty(peaks.size)
     for j, (p, lb, rb) in enumerate(zip(peaks, left_base, right_base, strict=True)):
         left = signal[lb] if lb > 0 else (signal[1:p].min() if p > 1 else -np.inf)
-        right = signal[rb] if rb < last else (signal[p + 1 : last].min() if p < last - 1
-                                              else -np.inf)
+        right = (
+            signal[rb] if rb < last else (signal[p + 1 : last].min() if p < last - 1 else -np.inf)
+        )
         base = max(left, right)
         out[j] = signal[p] - base if np.isfinite(base) else 0.0
     return out
@@ -320,11 +350,19 @@ def _passes(tau, keys, dist, max_distance, seen) -> list[dict]:
             k += 1
         run = np.arange(j, k + 1)
         i = int(run[np.argmin(dist[run])])
-        if keys[j] not in seen and dist[i] <= max_distance and (
-            keys[j] not in best or dist[i] < best[keys[j]]["distance"]
+        if (
+            keys[j] not in seen
+            and dist[i] <= max_distance
+            and (keys[j] not in best or dist[i] < best[keys[j]]["distance"])
         ):
-            best[keys[j]] = {"index": i, "start": float(tau[j]), "end": float(tau[k]),
-                             "depth": 0.0, "distance": float(dist[i]), "key": keys[j],
-                             "evidence": PlateauEvidence.PROXIMITY}
+            best[keys[j]] = {
+                "index": i,
+                "start": float(tau[j]),
+                "end": float(tau[k]),
+                "depth": 0.0,
+                "distance": float(dist[i]),
+                "key": keys[j],
+                "evidence": PlateauEvidence.PROXIMITY,
+            }
         j = k + 1
     return list(best.values())

@@ -81,29 +81,55 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     ax.set_axisbelow(True)
     losses, log_axis, floor = _floor_losses(catalog.losses)
     x = _spread(catalog.support_sizes, catalog.losses)
-    dots = ax.scatter(x, losses, c=catalog.indices, cmap="viridis", s=18, zorder=2,
-                      gid="critical-points")
+    dots = ax.scatter(
+        x, losses, c=catalog.indices, cmap="viridis", s=18, zorder=2, gid="critical-points"
+    )
     fig.colorbar(dots, ax=ax, label="Morse index (unstable directions)")
     visited = np.flatnonzero(catalog.visited)
     order = visited[np.argsort(catalog.path_position[visited])]
-    ax.plot(x[order], losses[order], "-o", color="C3", mfc="none", ms=10, lw=1.5, zorder=3,
-            gid="path", label="exact saddle path")
+    ax.plot(
+        x[order],
+        losses[order],
+        "-o",
+        color="C3",
+        mfc="none",
+        ms=10,
+        lw=1.5,
+        zorder=3,
+        gid="path",
+        label="exact saddle path",
+    )
     for j in order:
-        ax.annotate(f"k={catalog.path_position[j]}", (x[j], losses[j]), xytext=(6, 4),
-                    textcoords="offset points", fontsize=8, color="C3")
+        ax.annotate(
+            f"k={catalog.path_position[j]}",
+            (x[j], losses[j]),
+            xytext=(6, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color="C3",
+        )
     if log_axis:
         ax.set_yscale("log")
     if floor is not None:
-        ax.annotate("interpolators: L ≈ 0 (round-off), drawn on this floor", (0.01, floor),
-                    xycoords=("axes fraction", "data"), xytext=(0, 5),
-                    textcoords="offset points", fontsize=8, color="0.35")
+        ax.annotate(
+            "interpolators: L ≈ 0 (round-off), drawn on this floor",
+            (0.01, floor),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 5),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.35",
+        )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("support size |S|")
     ax.set_ylabel(LOSS_LABEL)
     ax.legend(loc="upper right", fontsize=9)
     ax.set_title(
         f"Saddle landscape: {len(catalog)} critical points, {order.size} on the path "
-        f"({catalog.n_dependent} dependent supports skipped)", fontsize=10, loc="left")
+        f"({catalog.n_dependent} dependent supports skipped)",
+        fontsize=10,
+        loc="left",
+    )
     return fig
 
 
@@ -140,18 +166,35 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
     names = [o.name for o in study.outcomes]
     ok = np.array([n == "CONVERGED" for n in names])
     bad = np.array([n == "DIVERGED" for n in names])
-    for ax, values, label in ((top, study.l1_norms, "‖β‖₁ of the minimiser reached"),
-                              (bottom, study.n_active.astype(float), "active coordinates")):
+    for ax, values, label in (
+        (top, study.l1_norms, "‖β‖₁ of the minimiser reached"),
+        (bottom, study.n_active.astype(float), "active coordinates"),
+    ):
         ax.grid(True, color="0.9", lw=0.8)
         ax.set_axisbelow(True)
         ax.set_xscale("log" if log_axis else "linear")
         ax.plot(x[~bad], values[~bad], "-", color="C0", lw=1, zorder=2)
         ax.plot(x[ok], values[ok], "o", color="C0", zorder=3, gid="converged")
-        ax.plot(x[~ok & ~bad], values[~ok & ~bad], "o", mfc="none", color="C0", zorder=3,
-                gid="not-converged")
+        ax.plot(
+            x[~ok & ~bad],
+            values[~ok & ~bad],
+            "o",
+            mfc="none",
+            color="C0",
+            zorder=3,
+            gid="not-converged",
+        )
         if bad.any():
-            ax.plot(x[bad], np.full(bad.sum(), 0.97), "x", color="C3", ms=9,
-                    transform=ax.get_xaxis_transform(), gid="diverged", label="diverged")
+            ax.plot(
+                x[bad],
+                np.full(bad.sum(), 0.97),
+                "x",
+                color="C3",
+                ms=9,
+                transform=ax.get_xaxis_transform(),
+                gid="diverged",
+                label="diverged",
+            )
         ax.set_ylabel(label)
     top.axhline(study.min_l1_norm, color="C2", ls="--", label="minimum-ℓ1 interpolator")
     top.axhline(study.min_l2_norm, color="C1", ls=":", label="minimum-ℓ2 solution")
@@ -159,8 +202,11 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
     bottom.axhline(np.count_nonzero(study.min_l1_coef), color="C2", ls="--")
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     scale = "initialisation scale γ" if log_axis else "log10 of the initialisation scale γ"
-    bottom.set_xlabel(f"{scale}   (u₀ = √2·γ, v₀ = {study.v0:g}·γ; "
-                      f"{'gradient flow' if study.method == 'flow' else 'GD'})")
-    top.set_title("Kernel (large γ, dense) to rich (small γ, sparse) regime", fontsize=10,
-                  loc="left")
+    bottom.set_xlabel(
+        f"{scale}   (u₀ = √2·γ, v₀ = {study.v0:g}·γ; "
+        f"{'gradient flow' if study.method == 'flow' else 'GD'})"
+    )
+    top.set_title(
+        "Kernel (large γ, dense) to rich (small γ, sparse) regime", fontsize=10, loc="left"
+    )
     return fig

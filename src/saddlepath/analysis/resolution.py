@@ -50,8 +50,9 @@ def same_point(a: np.ndarray, b: np.ndarray, rtol: float = 1e-8) -> bool:
     return bool(np.abs(a - b).max(initial=0.0) <= rtol * scale)
 
 
-def match_saddles(plateaus: DetectedPlateaus, path: SaddlePath, *, rtol: float = 1e-6
-                  ) -> np.ndarray:
+def match_saddles(
+    plateaus: DetectedPlateaus, path: SaddlePath, *, rtol: float = 1e-6
+) -> np.ndarray:
     r"""For each plateau, the position ``k`` of its saddle on the exact path, or −1.
 
     A plateau matches saddle ``k`` when its exact saddle agrees with ``path.coefs[k]`` to
@@ -110,8 +111,9 @@ def _settling_rate(path: SaddlePath, k: int) -> float:
     return mu if mu > 0 else np.inf
 
 
-def plateau_resolution(path: SaddlePath, *, alpha: float | str | None = None,
-                       log_alpha: float | None = None) -> np.ndarray:
+def plateau_resolution(
+    path: SaddlePath, *, alpha: float | str | None = None, log_alpha: float | None = None
+) -> np.ndarray:
     r"""Resolution :math:`R_k` of every plateau of the exact path at scale α (module docstring).
 
     The run at scale α passes within about :math:`e^{-R_k}` (relative) of saddle ``k``;

@@ -185,8 +185,11 @@ def _gram(X: np.ndarray) -> np.ndarray:
 def _validate(X, y, u, v, where):
     X, y = check_xy(X, y)
     d = X.shape[1]
-    return X, y, check_vector(u, name="u", n_features=d, where=where), check_vector(
-        v, name="v", n_features=d, where=where
+    return (
+        X,
+        y,
+        check_vector(u, name="u", n_features=d, where=where),
+        check_vector(v, name="v", n_features=d, where=where),
     )
 
 
