@@ -107,9 +107,9 @@ class SaddlePathRegressor(RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    A constant ``y`` (with ``fit_intercept=True``) or ``y = 0`` gives the one-saddle path
-    ``β = 0`` with no jump. Columns that are constant are set exactly to zero after
-    centring, so they never enter. ``sample_weight`` is not supported.
+    A constant ``y = c`` (with ``fit_intercept=True``) or ``y = 0`` gives the one-saddle
+    path ``β = 0`` with no jump, and ``intercept_ = c`` exactly. Constant columns are
+    exactly zero after centring, so they never enter. ``sample_weight`` is not supported.
 
     Examples
     --------
@@ -222,18 +222,20 @@ def _check_selection(saddle, tau) -> tuple[int | None, float | None]:
 def _centre(X: np.ndarray, y: np.ndarray, fit_intercept: bool):
     """Offsets ``x̄``, ``ȳ`` and the centred copies ``X − x̄``, ``y − ȳ`` (zero if no intercept).
 
-    Constant columns (and a constant ``y``) are set exactly to zero: their centred values
-    would otherwise be rounding errors of the mean, which the path would try to fit.
+    A constant column (or ``y``) is centred on its value, not on its computed mean, so it
+    becomes exactly zero rather than the rounding error of the mean, which the path would
+    try to fit.
     """
     d = X.shape[1]
     if not fit_intercept:
         return np.zeros(d), 0.0, X.copy(), y.copy()
-    X_offset = X.mean(axis=0)
-    y_offset = float(y.mean())
+    constant = np.ptp(X, axis=0) == 0
+    X_offset = np.where(constant, X[0], X.mean(axis=0))
     Xc = X - X_offset
-    Xc[:, np.ptp(X, axis=0) == 0] = 0.0
-    yc = y - y_offset if np.ptp(y) > 0 else np.zeros_like(y)
-    return X_offset, y_offset, Xc, yc
+    if np.ptp(y) == 0:
+        return X_offset, float(y[0]), Xc, np.zeros_like(y)
+    y_offset = float(y.mean())
+    return X_offset, y_offset, Xc, y - y_offset
 
 
 def _selected_index(path: SaddlePath, saddle: int | None, tau: float | None) -> int:
