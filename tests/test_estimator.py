@@ -289,3 +289,29 @@ def test_grid_search_picks_what_a_hand_written_cv_loop_picks(param):
     best = int(np.argmax(hand))
     assert 0 < best < len(grid) - 1  # an interior choice: the test can tell them apart
     assert search.best_params_[param] == grid[best]
+
+
+def test_lasso_lars_cv_example_reduced():
+    import importlib.util
+    from pathlib import Path
+
+    from sklearn.linear_model import LassoLars
+
+    file = Path(__file__).resolve().parents[1] / "examples" / "sklearn_cv.py"
+    spec = importlib.util.spec_from_file_location("sklearn_cv_example", file)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    res = example.compare(n_splits=3, seed=1, nested=False)
+    X, y = load_diabetes(return_X_y=True)
+    by_saddle = np.array(res["path_cv_mse_by_saddle"])
+    k = res["saddle"]
+    assert by_saddle.size == SaddlePathRegressor().fit(X, y).n_saddles_ == 12
+    assert k == int(np.argmin(by_saddle)) and res["path_cv_mse"] == by_saddle.min()
+    refit = SaddlePathRegressor(saddle=k).fit(X, y)
+    assert res["path_support"] == np.count_nonzero(refit.coef_) > 0
+    assert res["tau"] == refit.path_.times[k]
+    lasso = LassoLars(alpha=res["alpha"]).fit(X, y)
+    assert res["lasso_support"] == np.count_nonzero(lasso.coef_) > 0
+    assert res["entered"][1] == ["bmi"]  # the feature most correlated with y enters first
+    text = example.report(res)
+    assert f"saddle {k}, τ = " in text and "LassoLarsCV" in text
