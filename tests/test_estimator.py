@@ -315,3 +315,12 @@ def test_lasso_lars_cv_example_reduced():
     assert res["entered"][1] == ["bmi"]  # the feature most correlated with y enters first
     text = example.report(res)
     assert f"saddle {k}, τ = " in text and "LassoLarsCV" in text
+
+
+def test_feature_names_from_a_dataframe():
+    pd = pytest.importorskip("pandas")  # not in the default test environment
+    X = pd.DataFrame(WORKED_X, columns=["a", "b", "c", "d"])
+    model = SaddlePathRegressor(fit_intercept=False).fit(X, WORKED_Y)
+    assert list(model.feature_names_in_) == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(X.rename(columns={"a": "z"}))
