@@ -1,6 +1,6 @@
 r"""Cross-validate where the saddle-to-saddle path stops, against ``LassoLarsCV``.
 
-One command (run from the repository root; about 3 s)::
+One command (run from the repository root; about 4 s)::
 
     .venv/bin/python examples/sklearn_cv.py [--folds 5] [--seed 0] [--no-nested]
 

@@ -55,7 +55,11 @@ def min_l1_interpolator(X, y, *, intercept):
 
 
 @parametrize_with_checks(
-    [SaddlePathRegressor(), SaddlePathRegressor(saddle=3, fit_intercept=False)]
+    [
+        SaddlePathRegressor(),
+        SaddlePathRegressor(saddle=3, fit_intercept=False),
+        SaddlePathRegressor(tau=2.0),
+    ]
 )
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
