@@ -58,3 +58,11 @@ __all__ = [
     "squared_loss_gradient",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):  # SaddlePathRegressor needs scikit-learn: import it lazily
+    if name == "SaddlePathRegressor":
+        from saddlepath.estimator import SaddlePathRegressor
+
+        return SaddlePathRegressor
+    raise AttributeError(f"module 'saddlepath' has no attribute {name!r}")
