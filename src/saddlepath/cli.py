@@ -43,6 +43,7 @@ from saddlepath.demo import DEMO_STEPS, DemoContext, DemoStep
 from saddlepath.diagonal import SaddlePath, saddle_path
 from saddlepath.report import (
     COMPUTING_PATH,
+    FIGURES,
     certify,
     metadata,
     path_table,
@@ -194,10 +195,14 @@ def path_command(
 
     def write(dataset: Dataset, result: _CheckedPath) -> dict[str, Path]:
         meta = metadata(dataset, str(data))
-        written = io.save_path(result.path, out, metadata=meta)
-        if plot:
-            written.update(write_figures(result.path, out, dataset.feature_names))
-        return written
+
+        def files(stage: Path) -> dict[str, Path]:
+            written = io.write_path_files(result.path, stage, metadata=meta)
+            if plot:
+                written.update(write_figures(result.path, stage, dataset.feature_names))
+            return written
+
+        return io.write_folder(out, files, owned=io.PATH_FILES + FIGURES)
 
     run = run_on_data(data, target, compute, None if out is None else write)
     path, report = run.result.path, run.result.report

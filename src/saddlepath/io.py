@@ -16,14 +16,15 @@ import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from saddlepath import __version__
+from saddlepath import __version__, _trajectory_npz
+from saddlepath.result_folder import staged_folder
 
 if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
@@ -34,6 +35,7 @@ __all__ = [
     "PATH_NPZ",
     "TRAJECTORY_JSON",
     "TRAJECTORY_NPZ",
+    "load_trajectory_arrays",
     "path_record",
     "prepare_output_dir",
     "report_record",
@@ -43,15 +45,20 @@ __all__ = [
     "save_trajectory",
     "to_json",
     "trajectory_record",
+    "write_folder",
     "write_json_atomic",
     "write_npz_atomic",
+    "write_path_files",
     "write_text_atomic",
+    "write_trajectory_files",
 ]
 
 PATH_JSON = "path.json"
 PATH_NPZ = "path.npz"
 TRAJECTORY_JSON = "trajectory.json"
 TRAJECTORY_NPZ = "trajectory.npz"
+PATH_FILES = (PATH_JSON, PATH_NPZ)
+TRAJECTORY_FILES = (TRAJECTORY_JSON, TRAJECTORY_NPZ)
 _FORMAT_VERSION = 1
 _UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
 
@@ -121,7 +128,8 @@ def _atomic_file(path: str | os.PathLike, mode: str) -> Iterator[IO]:
         raise IsADirectoryError(f"Cannot write '{target}': it is a directory.")
     directory = target.parent
     _check_writable(directory)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    prefix = f".{target.name}.{os.getpid()}-"  # the process id marks a live writer's file
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **text) as fh:
@@ -156,19 +164,36 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
+def _jsonable(value: Any) -> Any:
+    """``value`` with NumPy values as Python ones and every NaN/±inf float as ``None``."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
     if isinstance(value, np.ndarray):
-        return value.tolist()
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
     if isinstance(value, os.PathLike):
         return os.fspath(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serialisable.")
 
 
 def to_json(obj: Any) -> str:
-    """Serialise ``obj`` (NumPy values allowed, NaN/inf refused) as indented JSON."""
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
+    """Serialise ``obj`` as strict, indented JSON (NumPy values allowed).
+
+    A value that is not a finite number (NaN, ±inf: a jump a run missed, a delay that
+    does not exist) is written as ``null``, so a computed result is never lost to it.
+    """
+    return json.dumps(
+        _jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
+    )
 
 
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
@@ -176,8 +201,8 @@ def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     return write_text_atomic(path, to_json(obj) + "\n")
 
 
-def write_npz_atomic(path: str | os.PathLike, **arrays: Any) -> Path:
-    """Write ``arrays`` to an uncompressed ``.npz`` archive at ``path`` atomically.
+def write_npz_atomic(path: str | os.PathLike, *, compressed: bool = True, **arrays: Any) -> Path:
+    """Write ``arrays`` to a ``.npz`` archive at ``path`` atomically (deflated by default).
 
     Object arrays are refused: they would need pickling to be read back.
     """
@@ -189,7 +214,7 @@ def write_npz_atomic(path: str | os.PathLike, **arrays: Any) -> Path:
                 "convert it to a numeric or string dtype."
             )
     with _atomic_file(path, "wb") as fh:
-        np.savez(fh, **converted)
+        (np.savez_compressed if compressed else np.savez)(fh, **converted)
     return Path(path)
 
 
@@ -202,8 +227,8 @@ def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> 
 
 
 def save_figures(figures: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Save ``{file name: Figure}`` into ``out_dir`` atomically; return ``{name: path}``."""
-    directory = prepare_output_dir(out_dir)
+    """Save ``{file name: Figure}`` into an existing ``out_dir``; return ``{name: path}``."""
+    directory = Path(out_dir)
     return {name: save_figure_atomic(fig, directory / name) for name, fig in figures.items()}
 
 
@@ -266,10 +291,45 @@ def report_record(report: Any) -> dict[str, Any]:
     }
 
 
+def write_folder(
+    out_dir: str | os.PathLike,
+    write: Callable[[Path], dict[str, Path]],
+    *,
+    owned: Iterable[str] = (),
+) -> dict[str, Path]:
+    """Run ``write(stage)`` and put the files it writes into ``out_dir`` as one set.
+
+    ``write`` writes into the staging directory it is given and returns ``{key: file}``;
+    see :func:`saddlepath.result_folder.staged_folder` for ``owned`` and the guarantees.
+    Returns ``{key: out_dir/file name}``.
+    """
+    directory = prepare_output_dir(out_dir)
+    with staged_folder(directory, owned) as stage:
+        written = write(stage)
+    return {key: directory / Path(file).name for key, file in written.items()}
+
+
+def write_path_files(
+    path_result: SaddlePath, directory: Path, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``path.json`` and ``path.npz`` into an existing ``directory`` (not staged)."""
+    json_path = write_json_atomic(
+        directory / PATH_JSON, path_record(path_result, metadata=metadata)
+    )
+    npz_path = write_npz_atomic(
+        directory / PATH_NPZ,
+        times=path_result.times,
+        coefs=path_result.coefs,
+        duals=path_result.duals,
+        losses=path_result.losses,
+    )
+    return {"json": json_path, "npz": npz_path}
+
+
 def save_path(
     path_result: SaddlePath, out_dir: str | os.PathLike, *, metadata: dict | None = None
 ) -> dict[str, Path]:
-    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing).
+    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing), as a set.
 
     Parameters
     ----------
@@ -284,17 +344,11 @@ def save_path(
         ``{"json": .../path.json, "npz": .../path.npz}``. The archive holds ``times``,
         ``coefs``, ``duals`` and ``losses`` (time first: row ``k`` is saddle ``k``).
     """
-    directory = prepare_output_dir(out_dir)
-    record = path_record(path_result, metadata=metadata)
-    json_path = write_json_atomic(directory / PATH_JSON, record)
-    npz_path = write_npz_atomic(
-        directory / PATH_NPZ,
-        times=path_result.times,
-        coefs=path_result.coefs,
-        duals=path_result.duals,
-        losses=path_result.losses,
+    return write_folder(
+        out_dir,
+        lambda stage: write_path_files(path_result, stage, metadata=metadata),
+        owned=PATH_FILES,
     )
-    return {"json": json_path, "npz": npz_path}
 
 
 # ------------------------------------------------------------------ trajectory records
@@ -330,30 +384,40 @@ def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict
     }
 
 
-def save_trajectory(
-    traj: Trajectory, out_dir: str | os.PathLike, *, metadata: dict | None = None
+def write_trajectory_files(
+    traj: Trajectory, directory: Path, *, metadata: dict | None = None
 ) -> dict[str, Path]:
-    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir`` (atomically).
-
-    The archive holds the saved points, time first: ``t``, ``tau``, ``beta``, ``dual``,
-    ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v`` underflow for tiny α), and the
-    plateaus ``plateau_tau_enter``, ``plateau_tau_leave``, ``plateau_beta``.
-    """
-    directory = prepare_output_dir(out_dir)
+    """Write ``trajectory.json`` and ``trajectory.npz`` into an existing ``directory``."""
     json_path = write_json_atomic(
         directory / TRAJECTORY_JSON, trajectory_record(traj, metadata=metadata)
     )
-    npz_path = write_npz_atomic(
-        directory / TRAJECTORY_NPZ,
-        t=traj.t,
-        tau=traj.tau,
-        beta=traj.beta,
-        dual=traj.dual,
-        loss=traj.loss,
-        log_abs_u=traj.log_abs_u,
-        log_abs_v=traj.log_abs_v,
-        plateau_tau_enter=traj.plateaus.tau_enter,
-        plateau_tau_leave=traj.plateaus.tau_leave,
-        plateau_beta=traj.plateaus.beta,
-    )
+    npz_path = write_npz_atomic(directory / TRAJECTORY_NPZ, **_trajectory_npz.encode(traj))
     return {"trajectory_json": json_path, "trajectory_npz": npz_path}
+
+
+def save_trajectory(
+    traj: Trajectory, out_dir: str | os.PathLike, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir``, as one set.
+
+    The archive (compressed, format 2: see :mod:`saddlepath._trajectory_npz`) stores the
+    saved points, time first; :func:`load_trajectory_arrays` returns them dense: ``t``,
+    ``tau``, ``beta``, ``dual``, ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v``
+    underflow for tiny α), and the plateaus ``plateau_tau_enter``, ``plateau_tau_leave``,
+    ``plateau_beta``.
+    """
+    return write_folder(
+        out_dir,
+        lambda stage: write_trajectory_files(traj, stage, metadata=metadata),
+        owned=TRAJECTORY_FILES,
+    )
+
+
+def load_trajectory_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The dense arrays of a ``trajectory.npz`` written by :func:`save_trajectory`.
+
+    Reads the compact format 2 and the dense format 1 of older versions alike; β off its
+    support is rebuilt from ``log_abs_u``, ``log_abs_v`` (see :mod:`saddlepath._trajectory_npz`).
+    """
+    with np.load(path, allow_pickle=False) as archive:
+        return _trajectory_npz.read_arrays(archive)

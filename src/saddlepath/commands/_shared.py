@@ -15,13 +15,20 @@ NEEDS_OUT = "--plot needs --out DIR: the figures are written into that directory
 
 
 def write_outputs(out: Path, name: str, record: dict, figures: dict) -> dict[str, Path]:
-    """Write ``record`` as ``out/name`` and each ``figures[file]()`` as ``out/file``, atomically."""
-    directory = io.prepare_output_dir(out)
-    written = {"json": io.write_json_atomic(directory / name, record)}
-    for file, make in figures.items():
-        with progress(f"Drawing {file}…"):
-            written[file] = io.save_figure_atomic(make(), directory / file)
-    return written
+    """Write ``record`` as ``out/name`` and each ``figures[file]()`` as ``out/file``.
+
+    The files replace the older ones of the same command as one set
+    (:func:`saddlepath.io.write_folder`): a killed run leaves the old set whole.
+    """
+
+    def files(stage: Path) -> dict[str, Path]:
+        written = {"json": io.write_json_atomic(stage / name, record)}
+        for file, make in figures.items():
+            with progress(f"Drawing {file}…"):
+                written[file] = io.save_figure_atomic(make(), stage / file)
+        return written
+
+    return io.write_folder(out, files, owned=(name,))
 
 
 def note(message: str) -> None:

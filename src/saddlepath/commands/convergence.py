@@ -20,7 +20,12 @@ from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
 from saddlepath.data import Dataset
 from saddlepath.report import metadata, print_written, stderr_console, stdout_console
 
-__all__ = ["register"]
+__all__ = ["CONVERGENCE_JSON", "register"]
+
+CONVERGENCE_JSON = "convergence.json"
+# what an older converge run may have left (coefs_vs_tau.png is shared with `path --plot`)
+_OWNED = (CONVERGENCE_JSON, "convergence.png", "loss_vs_tau.png", "arclength.png")
+_OWNED += ("trajectory_3d.png",)
 
 _EXAMPLES = (
     "Examples:\n\n  saddlepath converge data.csv --alphas 1e-5,1e-10,1e-100,1e-1000\n\n"
@@ -161,14 +166,16 @@ def converge_command(
             "fits": _fits(study),
             "metadata": metadata(dataset, str(data)),
         }
-        written = {
-            "json": io.write_json_atomic(io.prepare_output_dir(out) / "convergence.json", record)
-        }
-        if plot:
-            from saddlepath.plotting.dynamics import convergence_figures
 
-            written.update(io.save_figures(convergence_figures(study), out))
-        return written
+        def files(stage: Path) -> dict[str, Path]:
+            written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
+            if plot:
+                from saddlepath.plotting.dynamics import convergence_figures
+
+                written.update(io.save_figures(convergence_figures(study), stage))
+            return written
+
+        return io.write_folder(out, files, owned=_OWNED)
 
     run = run_on_data(data, target, compute, None if out is None else write)
     study, fits = run.result, _fits(run.result)

@@ -36,6 +36,9 @@ from saddlepath.report import (
 
 __all__ = ["register"]
 
+_OWNED = (*io.TRAJECTORY_FILES, "flow_loss.png", "flow_coefs.png", "flow_arclength.png")
+_OWNED += ("flow_3d.png",)
+
 _FLOW_EXAMPLES = (
     "Examples:\n\n  saddlepath flow data.csv --alpha 1e-100 --out run --plot\n\n"
     "  saddlepath flow data.csv --alpha 1e-1000 --gd --step-size 0.1\n\n"
@@ -67,12 +70,17 @@ def _simulate(dataset: Dataset, *, alpha, gd, step_size, tau_max, rtol) -> _Flow
 
 def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
     meta = metadata(dataset, source)
-    written = io.save_trajectory(run.trajectory, out, metadata=meta)
-    if plot:
-        from saddlepath.plotting import trajectory_figures
 
-        written.update(io.save_figures(trajectory_figures(run.trajectory, run.path), out))
-    return written
+    def files(stage: Path) -> dict[str, Path]:
+        written = io.write_trajectory_files(run.trajectory, stage, metadata=meta)
+        if plot:
+            from saddlepath.plotting import trajectory_figures
+
+            figures = trajectory_figures(run.trajectory, run.path)
+            written.update(io.save_figures(figures, stage))
+        return written
+
+    return io.write_folder(out, files, owned=_OWNED)
 
 
 def flow_command(
