@@ -57,7 +57,7 @@ def test_flow_divergence_exits_1(worked_csv, invoke):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--alpha", "0"), "`alpha` parameter of gradient_flow must be > 0"),
+        (("--alpha", "0"), "--alpha must be > 0"),
         (("--alpha", "abc"), "alpha"),
         (("--gd",), "--gd needs --step-size"),
         (("--plot",), "--plot needs --out DIR"),

@@ -1,26 +1,37 @@
 """Shared pieces of the command line: error handling, the data-command runner, options.
 
 Every command module (:mod:`saddlepath.cli`, :mod:`saddlepath.commands`) uses these, so an
-expected failure always ends the same way: one red line on stderr and exit code 2.
+expected failure always ends the same way: one red line on stderr and exit code 2, in the
+words of the command line (``--log-alpha``, not ``log_alpha=``).
+
+Exit codes (:data:`EXIT_CODES`): 0 the computation reached its end; 1 it was computed and
+its files written, but it did not succeed (a run that diverged or stopped at its step
+limit, a path that stopped at its jump limit or stagnated, a failed ``--check``); 2 a
+usage error or input the library rejects.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Generic, NoReturn, TypeVar
 
+import numpy as np
 import typer
 
-from saddlepath.data import Dataset, load_data
+from saddlepath.data import Dataset, load_data, load_npz
+from saddlepath.data._file_checks import check_path
 from saddlepath.report import describe_error, print_error, print_warning
 from saddlepath.warnings import SaddlepathWarning
 
 __all__ = [
+    "CSV",
     "DATA",
     "EXIT_CHECK_FAILED",
     "EXIT_USAGE",
@@ -28,14 +39,54 @@ __all__ = [
     "OUT",
     "PLOT",
     "TARGET",
+    "X_KEY",
+    "Y_KEY",
     "DataRun",
+    "check_scale",
+    "cli_words",
     "errors_as_exit",
     "fail",
+    "load_dataset",
+    "parse_scales",
     "run_on_data",
 ]
 
+EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CHECK_FAILED = 1
+EXIT_NOT_SUCCESSFUL = EXIT_CHECK_FAILED
+EXIT_CODES = (
+    "Exit codes: 0 success (the path reached its minimiser, a run converged or reached "
+    "--tau-max/--n-steps); 1 computed and written but not successful (a run diverged, "
+    "failed or stopped at its step limit; the path stopped at its jump limit or "
+    "stagnated; --check failed); 2 usage error or input the library rejects."
+)
+# Python parameter → command-line flag, for the library's messages
+FLAGS = {
+    "alpha": "--alpha",
+    "alphas": "--alphas",
+    "log_alpha": "--log-alpha",
+    "gammas": "--gammas",
+    "step_size": "--step-size",
+    "tau_max": "--tau-max",
+    "rtol": "--rtol",
+    "max_support": "--max-support",
+    "max_jumps": "--max-jumps",
+    "grad_tol": "--grad-tol",
+    "tie_tol": "--tie-tol",
+    "n_steps": "--n-steps",
+    "max_steps": "--max-steps",
+    "save_every": "--save-every",
+    "batch_size": "--batch-size",
+    "seed": "--seed",
+    "u0": "--u0",
+    "v0": "--v0",
+    "x_key": "--x-key",
+    "y_key": "--y-key",
+    "target": "--target",
+}
+_PARAMETER = re.compile(r"[Tt]he `(\w+)` parameter of (?:saddlepath [\w-]+|[\w.]+)")
+_KEYWORD = re.compile(r"\b(\w+)=(?!=)(?=(.?))")
 _EXPECTED_ERRORS = (OSError, ValueError, TypeError)
 R = TypeVar("R")
 
@@ -49,6 +100,26 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code) from None
 
 
+def cli_words(message: str) -> str:
+    """A library message in the command line's words: Python parameters become flags.
+
+    ``"The `log_alpha` parameter of gradient_flow must be < 0"`` → ``"--log-alpha must
+    be < 0"``; ``"pass x_key=/y_key="`` → ``"pass --x-key/--y-key"``. Names without a
+    flag are left as they are.
+    """
+
+    def parameter(match: re.Match) -> str:
+        return FLAGS.get(match[1], match[0])
+
+    def keyword(match: re.Match) -> str:
+        flag = FLAGS.get(match[1])
+        if flag is None:
+            return match[0]
+        return flag if match[2] in ("", " ", "/", ",", ".", ";", ")") else flag + " "
+
+    return _KEYWORD.sub(keyword, _PARAMETER.sub(parameter, message))
+
+
 @contextmanager
 def errors_as_exit() -> Iterator[None]:
     """Turn expected errors into a one-line message and exit code 2; show our warnings."""
@@ -59,9 +130,9 @@ def errors_as_exit() -> Iterator[None]:
                 yield
             finally:
                 for w in caught:
-                    print_warning(str(w.message))
+                    print_warning(cli_words(str(w.message)))
     except _EXPECTED_ERRORS as exc:
-        fail(describe_error(exc))
+        fail(cli_words(describe_error(exc)))
 
 
 def _parse_target(target: str | None) -> int | str | None:
@@ -81,11 +152,54 @@ class DataRun(Generic[R]):
     written: dict[str, Path]
 
 
+_SPARSE_KEYS = {"indptr", "format", "shape"}
+
+
+def _sparse_npz(data: Path) -> bool:
+    """Whether ``data`` is a ``scipy.sparse.save_npz`` archive (CSR/CSC/COO/...)."""
+    try:
+        with np.load(data, allow_pickle=False) as archive:
+            keys = set(getattr(archive, "files", ()))
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
+    return "format" in keys and "shape" in keys and bool(keys & {"indptr", "row", "offsets"})
+
+
+def load_dataset(
+    data: Path, target: str | None, x_key: str | None = None, y_key: str | None = None
+) -> Dataset:
+    """Load DATA as the options say (``--target``, ``--x-key``, ``--y-key``)."""
+    npz = data.suffix.lower() == ".npz"
+    if (x_key is not None or y_key is not None) and not npz:
+        raise ValueError(
+            f"--x-key/--y-key name the arrays of an .npz archive, but DATA is '{data}'; use "
+            "--target COL to choose the target column of a text or .npy file."
+        )
+    if y_key is not None and target is not None:
+        raise ValueError(
+            f"--target {target!r} and --y-key {y_key!r} both name the y array of an .npz "
+            "archive; pass one of them."
+        )
+    if npz and data.is_file() and _sparse_npz(data):
+        raise TypeError(
+            f"'{data}' holds a scipy.sparse matrix (written by scipy.sparse.save_npz); "
+            "saddlepath needs dense arrays: X = scipy.sparse.load_npz(path).toarray(), then "
+            "np.savez(file, X=X, y=y)."
+        )
+    if npz and x_key is not None:
+        check_path(data)
+        return load_npz(data, x_key=x_key, y_key=y_key or target or "y")
+    return load_data(data, target=_parse_target(y_key if y_key is not None else target))
+
+
 def run_on_data(
     data: Path,
     target: str | None,
     compute: Callable[[Dataset], R],
     write: Callable[[Dataset, R], dict[str, Path]] | None = None,
+    *,
+    x_key: str | None = None,
+    y_key: str | None = None,
 ) -> DataRun[R]:
     """Load ``data`` → ``compute(dataset)`` → ``write(dataset, result)``, as one command.
 
@@ -93,10 +207,53 @@ def run_on_data(
     after a failed stage); the library's warnings are shown on stderr.
     """
     with errors_as_exit():
-        dataset = load_data(data, target=_parse_target(target))
+        dataset = load_dataset(data, target, x_key, y_key)
         result = compute(dataset)
         written = {} if write is None else write(dataset, result)
     return DataRun(dataset, result, written)
+
+
+def output_dir(text: str) -> Path:
+    """Parser of ``--out``: an empty path would silently mean the working directory."""
+    if not text.strip():
+        raise typer.BadParameter(
+            "needs a directory path; got ''. Pass e.g. --out results (use --out . for the "
+            "current directory)."
+        )
+    return Path(text)
+
+
+_DECIMAL = re.compile(r"[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def check_scale(text: str, flag: str) -> str:
+    """``text`` if it is a plain decimal number such as ``1e-1000`` or ``0.01``, else exit 2.
+
+    Python's ``float()`` and ``Decimal()`` accept ``"1e-5_0"`` (as 1e-50), ``"nan"`` and
+    ``"infinity"``; a scale on the command line must be written out plainly.
+    """
+    item = text.strip()
+    if not _DECIMAL.fullmatch(item):
+        fail(
+            f"{flag} takes plain decimal numbers such as 1e-10, 1e-1000 or 0.01; got "
+            f"{item!r}" + (" (underscores are not allowed)." if "_" in item else ".")
+        )
+    return item
+
+
+def parse_scales(text: str, flag: str) -> list[str]:
+    """``"1e-5, 1e-10"`` → ``["1e-5", "1e-10"]``: each checked, no value given twice."""
+    items = [check_scale(item, flag) for item in text.split(",") if item.strip()]
+    seen: dict[Decimal, str] = {}
+    for item in items:
+        value = Decimal(item)
+        if value in seen:
+            fail(
+                f"{flag} lists the same scale twice ({seen[value]!r} and {item!r} in "
+                f"{text!r}); give each scale once."
+            )
+        seen[value] = item
+    return items
 
 
 DATA = typer.Argument(
@@ -112,8 +269,88 @@ TARGET = typer.Option(
     help="Target column: a header name or a 0-based position (negative counts from the end). "
     "Default: the last column. For .npz files, the name of the y array.",
 )
-OUT = typer.Option(
-    "--out", "-o", metavar="DIR", help="Directory for the output files (created if missing)."
+X_KEY = typer.Option(
+    "--x-key", metavar="NAME", help="Name of the X array in an .npz DATA file. Default: X."
 )
-JSON = typer.Option("--json", help="Print the result as JSON on stdout instead of the table.")
-PLOT = typer.Option("--plot", help="Also write the figures (PNG) into --out.")
+Y_KEY = typer.Option(
+    "--y-key",
+    metavar="NAME",
+    help="Name of the y array in an .npz DATA file (same as --target there). Default: y.",
+)
+OUT = typer.Option(
+    "--out",
+    "-o",
+    metavar="DIR",
+    parser=output_dir,
+    help="Directory for the output files (created if missing). A run replaces the files of "
+    "the same command there as one set; other files stay.",
+)
+JSON = typer.Option(
+    "--json", metavar="", help="Print the result as JSON on stdout instead of the table."
+)
+PLOT = typer.Option("--plot", metavar="", help="Also write the figures (PNG) into --out.")
+
+
+def _csv_file(text: str) -> Path:
+    if not text.strip():
+        raise typer.BadParameter("needs a file path; got ''. Pass e.g. --csv table.csv.")
+    return Path(text)
+
+
+CSV = typer.Option(
+    "--csv",
+    metavar="FILE",
+    parser=_csv_file,
+    help="Also write the table as CSV to FILE: every column, no cell cut short.",
+)
+
+
+# ------------------------------------------------------------------ runs and exit codes
+
+
+def parse_vector(text: str | None, flag: str) -> float | list[float] | None:
+    """``"1.5"`` → 1.5 (every coordinate), ``"1,0,2"`` → ``[1.0, 0.0, 2.0]`` (one per feature)."""
+    if text is None:
+        return None
+    items = [item.strip() for item in text.split(",")]
+    values = []
+    for item in items:
+        if not _FLOAT.fullmatch(item):
+            fail(
+                f"{flag} takes one number (for every coordinate) or one per feature, "
+                f"comma-separated, e.g. {flag} 1 or {flag} 1,0,0.5; got {item!r} in {text!r}."
+            )
+        values.append(float(item))
+    return values[0] if len(values) == 1 else values
+
+
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def positive(value: float | None, flag: str) -> float | None:
+    """``value`` unless it is ≤ 0 (or not finite): then exit 2 naming ``flag``."""
+    if value is not None and not (value > 0 and np.isfinite(value)):
+        fail(f"{flag} must be a finite number > 0; got {value!r}.")
+    return value
+
+
+def only_with(given: dict[str, object], needed: str, present: bool) -> None:
+    """Exit 2 when a flag of ``given`` (flag → value, None when not given) lacks ``needed``."""
+    extra = [flag for flag, value in given.items() if value is not None]
+    if extra and not present:
+        fail(
+            f"{', '.join(extra)} {'is' if len(extra) == 1 else 'are'} only used with {needed}; "
+            f"add {needed} or drop {', '.join(extra)}."
+        )
+
+
+def run_exit_code(traj: object, *, asked_steps: bool = False) -> int:
+    """0 when a run converged or stopped where asked, else 1 (see :data:`EXIT_CODES`).
+
+    ``asked_steps``: ``--n-steps`` was given and is not above ``--max-steps``, so a
+    ``STEP_LIMIT`` is the stop the user asked for.
+    """
+    name = traj.status.name
+    if name in ("CONVERGED", "REACHED_TAU_MAX") or (name == "STEP_LIMIT" and asked_steps):
+        return EXIT_OK
+    return EXIT_NOT_SUCCESSFUL

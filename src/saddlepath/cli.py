@@ -4,8 +4,9 @@ This module only wires the library together; numerical work lives in
 :mod:`saddlepath.diagonal`, files in :mod:`saddlepath.io`, tables and figures in
 :mod:`saddlepath.report` and the demo's steps in :mod:`saddlepath.demo`. Every expected
 failure (missing file, bad target column, invalid option, data the library rejects,
-unwritable output) ends as one red line on stderr and exit code 2; a failed ``--check``
-exits with 1.
+unwritable output) ends as one red line on stderr and exit code 2; a result that was
+computed and written but is not a success (a failed ``--check``, a path that stagnated,
+a run that diverged or hit a step limit) exits with 1 (:data:`~saddlepath._cli_common.EXIT_CODES`).
 
 A new command on a data file is a function that declares its options and calls
 :func:`run_on_data` with what to compute and what to write; errors and warnings are
@@ -15,6 +16,7 @@ handled there.
 from __future__ import annotations
 
 import enum
+import inspect
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +28,17 @@ from typer.core import TyperGroup
 
 from saddlepath import __version__, io
 from saddlepath._cli_common import (
+    CSV,
     DATA,
     EXIT_CHECK_FAILED,
+    EXIT_CODES,
     EXIT_USAGE,
     JSON,
     OUT,
     PLOT,
     TARGET,
+    X_KEY,
+    Y_KEY,
     errors_as_exit,
     fail,
     run_on_data,
@@ -53,6 +59,7 @@ from saddlepath.report import (
     progress,
     status_line,
     stdout_console,
+    write_csv,
     write_figures,
 )
 from saddlepath.report import _coordinates as _coordinates  # re-exported for the tests
@@ -71,8 +78,35 @@ _PATH_EXAMPLES = (
 )
 
 
+def _reflow(text: str | None) -> str | None:
+    """Join the hard line breaks inside each paragraph (Rich help keeps them otherwise)."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(p.split("\n")) for p in paragraphs)
+
+
+def _tidy(command: Any, ctx: Any) -> Any:
+    """Flags get no ``<bool>`` type label; help paragraphs flow instead of breaking."""
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) and not param.metavar:
+            param.metavar = ""
+    command.help = _reflow(command.help)
+    if command.epilog and EXIT_CODES not in command.epilog:
+        command.epilog = f"{command.epilog}\n\n{EXIT_CODES}"
+    return command
+
+
 class _OneLineErrors(TyperGroup):
     """A Typer group that reports usage errors as one red line (exit 2), not a panel."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        return None if command is None else _tidy(command, ctx)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _tidy(self, ctx)
+        super().format_help(ctx, formatter)
 
     def main(
         self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
@@ -98,7 +132,7 @@ app = typer.Typer(
     name="saddlepath",
     cls=_OneLineErrors,
     epilog="Examples:\n\n  saddlepath demo --out demo-output\n\n"
-    "  saddlepath path data.csv --target y --out results --plot --check",
+    "  saddlepath path data.csv --target y --out results --plot --check\n\n" + EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -115,11 +149,19 @@ class Precision(enum.StrEnum):
 
 
 def compute_path(
-    dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto"
+    dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto", **tolerances
 ) -> SaddlePath:
-    """Run :func:`~saddlepath.saddle_path` on a data set behind a spinner on stderr."""
+    """Run :func:`~saddlepath.saddle_path` on a data set behind a spinner on stderr.
+
+    ``tolerances``: ``grad_tol`` and ``tie_tol`` when given (else the library's defaults).
+    """
+    given = {key: value for key, value in tolerances.items() if value is not None}
     with progress(COMPUTING_PATH):
-        return saddle_path(dataset.X, dataset.y, max_jumps=max_jumps, precision=precision)
+        return saddle_path(dataset.X, dataset.y, max_jumps=max_jumps, precision=precision, **given)
+
+
+# how the path may end with exit code 0 (see EXIT_CODES)
+PATH_SUCCESS = ("MIN_L1_INTERPOLATOR", "LEAST_SQUARES", "NON_UNIQUE")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -161,6 +203,17 @@ _PRECISION = typer.Option(
     help="Arithmetic of the correlation scans: float64, or mixed (float32 scan with an exact "
     "float64 re-check, same result); auto picks mixed for large X."
 )
+_GRAD_TOL = typer.Option(
+    metavar="TOL",
+    help="The path ends when every |∂_iL| ≤ TOL·‖x_i‖·‖y‖/n (dimensionless, in (0, 1)). "
+    "Default: 1e-9.",
+    show_default=False,
+)
+_TIE_TOL = typer.Option(
+    metavar="TOL",
+    help="Relative tolerance (in [0, 1)) under which jump times count as tied. Default: 1e-9.",
+    show_default=False,
+)
 _CHECK = typer.Option(
     "--check/--no-check",
     help="Certify the path independently of the solver (KKT, |s| ≤ 1, endpoint vs LP or least "
@@ -183,14 +236,29 @@ def path_command(
     plot: Annotated[bool, PLOT] = False,
     max_jumps: Annotated[int | None, _MAX_JUMPS] = None,
     precision: Annotated[Precision, _PRECISION] = Precision.auto,
+    grad_tol: Annotated[float | None, _GRAD_TOL] = None,
+    tie_tol: Annotated[float | None, _TIE_TOL] = None,
     check: Annotated[bool, _CHECK] = False,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
-    """Compute the exact saddle-to-saddle path of a data set and report it."""
+    """Compute the exact saddle-to-saddle path of a data set and report it.
+
+    Exit code 1 when the path stopped before its minimiser (JUMP_LIMIT, STAGNATED) or
+    --check failed; the files are written all the same.
+    """
     if plot and out is None:
         fail("--plot needs --out DIR: the figures are written into that directory.")
 
     def compute(dataset: Dataset) -> _CheckedPath:
-        path = compute_path(dataset, max_jumps=max_jumps, precision=precision.value)
+        path = compute_path(
+            dataset,
+            max_jumps=max_jumps,
+            precision=precision.value,
+            grad_tol=grad_tol,
+            tie_tol=tie_tol,
+        )
         return _CheckedPath(path, certify(path) if check else None)
 
     def write(dataset: Dataset, result: _CheckedPath) -> dict[str, Path]:
@@ -204,8 +272,14 @@ def path_command(
 
         return io.write_folder(out, files, owned=io.PATH_FILES + FIGURES)
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
     path, report = run.result.path, run.result.report
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, lambda: path_table(path, run.dataset))
     if as_json:
         record = io.path_record(path, metadata=metadata(run.dataset, str(data)))
         if report is not None:
@@ -217,9 +291,14 @@ def path_command(
         console.print(status_line(path))
         if report is not None:
             print_check(console, report)
-        print_written(console, run.written)
+        print_written(console, written)
     if report is not None and not report.passed:
         fail("the certificate of the path failed; see the check report.", EXIT_CHECK_FAILED)
+    if path.status.name not in PATH_SUCCESS:
+        fail(
+            f"the path did not reach its minimiser ({path.status.name}): {path.status.value}.",
+            EXIT_CHECK_FAILED,
+        )
 
 
 @app.command("demo", epilog="Example: saddlepath demo --out demo-output")

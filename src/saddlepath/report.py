@@ -7,6 +7,9 @@ which is imported only when figures are wanted, and files through :mod:`saddlepa
 
 from __future__ import annotations
 
+import csv
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import StringIO
@@ -16,7 +19,16 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from saddlepath import io
 from saddlepath.data import Dataset
@@ -26,7 +38,9 @@ __all__ = [
     "COMPUTING_PATH",
     "FIGURES",
     "MAX_LISTED",
+    "PIPE_WIDTH",
     "certify",
+    "coordinate_note",
     "describe_error",
     "metadata",
     "path_table",
@@ -36,15 +50,20 @@ __all__ = [
     "print_warning",
     "print_written",
     "progress",
+    "progress_bar",
     "render_text",
     "status_line",
     "stderr_console",
     "stdout_console",
+    "table_csv",
     "trajectory_status_line",
+    "write_csv",
     "write_figures",
 ]
 
 MAX_LISTED = 6  # coordinates listed per table cell before "…+N"
+PIPE_WIDTH = 200  # table width when stdout is not a terminal
+_LISTING = {"limit": MAX_LISTED}
 FIGURES = ("loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png")
 COMPUTING_PATH = "Computing the exact saddle path…"
 
@@ -53,8 +72,15 @@ COMPUTING_PATH = "Computing the exact saddle path…"
 
 
 def stdout_console() -> Console:
-    """The console for results: stdout, no highlighting, long lines not wrapped."""
-    return Console(highlight=False, soft_wrap=True)
+    """The console for results: stdout, no highlighting, long lines not wrapped.
+
+    Not on a terminal (a pipe, a file, a CI log) and without ``COLUMNS`` set, tables are
+    laid out :data:`PIPE_WIDTH` characters wide, so wide tables keep readable cells.
+    """
+    width = None
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        width = PIPE_WIDTH
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def stderr_console() -> Console:
@@ -79,11 +105,67 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def progress_bar(*, total: bool = True) -> Progress:
+    """A Rich progress display on stderr: what runs, a bar, done/total, elapsed, ETA.
+
+    Without a total (``total=False``) it shows a spinner, what runs and the elapsed time.
+    It disappears when done, so stdout and the final table stay clean, and it is not
+    shown at all when stderr is not a terminal.
+    """
+    columns: list = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total:
+        columns += [BarColumn(), TextColumn("{task.completed:g}/{task.total:g}")]
+    columns += [TextColumn("elapsed"), TimeElapsedColumn()]
+    if total:
+        columns += [TextColumn("ETA"), TimeRemainingColumn()]
+    console = stderr_console()  # not a terminal (a log file, a pipe): no display at all
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+
+
 @contextmanager
 def progress(message: str) -> Iterator[None]:
-    """Show a spinner with ``message`` on stderr while the block runs."""
-    with stderr_console().status(message):
+    """Show a spinner, ``message`` and the elapsed time on stderr while the block runs."""
+    with progress_bar(total=False) as bar:
+        bar.add_task(message, total=None)
         yield
+
+
+@contextmanager
+def full_lists() -> Iterator[None]:
+    """Inside the block, table cells list every coordinate (for ``--csv``), no "…+N"."""
+    _LISTING["limit"] = sys.maxsize
+    try:
+        yield
+    finally:
+        _LISTING["limit"] = MAX_LISTED
+
+
+def listing_limit() -> int:
+    """How many coordinates a table cell lists before ``…+N``."""
+    return _LISTING["limit"]
+
+
+def table_csv(table: Table) -> str:
+    """The cells of a Rich table as CSV text (markup removed), its headers first."""
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([Text.from_markup(str(c.header)).plain for c in table.columns])
+    cells = [[_csv_cell(cell) for cell in c.cells] for c in table.columns]
+    writer.writerows(zip(*cells, strict=True))
+    return buffer.getvalue()
+
+
+def _csv_cell(cell: Any) -> str:
+    """A cell's plain text; the table's "–" (no value) becomes an empty cell."""
+    text = Text.from_markup(str(cell)).plain
+    return "" if text == "–" else text
+
+
+def write_csv(path: Path, make_table: Callable[[], Table]) -> Path:
+    """Write the table ``make_table()`` builds, with every coordinate listed, as CSV."""
+    with full_lists():
+        table = make_table()
+    return io.write_text_atomic(path, table_csv(table))
 
 
 # --------------------------------------------------------------------------- tables
@@ -91,11 +173,19 @@ def progress(message: str) -> Iterator[None]:
 
 def _coordinates(indices: tuple[int, ...], names: tuple[str, ...] | None) -> str:
     """``"3, 7, 9"`` (or feature names), cut to ``MAX_LISTED`` items plus ``"…+N"``."""
-    shown = [str(i) if names is None else names[i] for i in indices[:MAX_LISTED]]
+    limit = listing_limit()
+    shown = [str(i) if names is None else names[i] for i in indices[:limit]]
     text = ", ".join(shown)
-    if len(indices) > MAX_LISTED:
-        text += f" …+{len(indices) - MAX_LISTED}"
+    if len(indices) > limit:
+        text += f" …+{len(indices) - limit}"
     return escape(text)
+
+
+def coordinate_note(names: tuple[str, ...] | None) -> str:
+    """How the tables number coordinates: the data's column names, else 0-based positions."""
+    if names is not None:
+        return "coordinates by the data's column names"
+    return "coordinates by 0-based position among the columns of X"
 
 
 def path_table(path: SaddlePath, dataset: Dataset) -> Table:
@@ -103,7 +193,8 @@ def path_table(path: SaddlePath, dataset: Dataset) -> Table:
     table = Table(
         title=f"Saddle path of {escape(dataset.name)} "
         f"({dataset.n_samples} samples × {dataset.n_features} features)",
-        caption="τ: accelerated time t/ln(1/α); L(β) = ‖Xβ − y‖²/(2n)",
+        caption="τ: accelerated time t/ln(1/α); L(β) = ‖Xβ − y‖²/(2n); "
+        + coordinate_note(dataset.feature_names),
     )
     table.add_column("k", justify="right")
     table.add_column("τ_k", justify="right")
@@ -219,7 +310,8 @@ def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -
     )
     table = Table(
         title=f"Plateaus of {kind} on {escape(dataset.name)} (ln(1/α) = {-traj.log_alpha:.6g})",
-        caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle",
+        caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle; "
+        + coordinate_note(dataset.feature_names),
     )
     for name in ("plateau", "τ enter", "τ leave", "loss", "non-zero coordinates"):
         table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")
