@@ -1,19 +1,23 @@
-"""Atomic file output and the on-disk format of a saddle path.
+"""Atomic file output, result folders written as a set, and the on-disk formats.
 
 Every writer here puts its bytes in a temporary file in the destination's directory,
 flushes and fsyncs it, then renames it over the destination with :func:`os.replace`,
 which is atomic: a reader sees the old file or the new one, never half of one. On any
 error the temporary file is removed and the destination is left as it was.
 
+A command's files go into a result folder together (:func:`write_folder`, built on
+:mod:`saddlepath.result_folder`): a reader sees the whole old set or the whole new one.
+
 :func:`save_path` writes a :class:`~saddlepath.SaddlePath` as ``path.json`` (readable,
-sparse saddles) and ``path.npz`` (dense arrays). Times are in accelerated time
-``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)`` (Pesme & Flammarion 2023).
+sparse saddles) and ``path.npz`` (dense arrays); :func:`save_trajectory` a finite-α run
+as ``trajectory.json`` and a compact ``trajectory.npz`` (:mod:`saddlepath._trajectory_npz`).
+Times are in accelerated time ``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)``
+(Pesme & Flammarion 2023); the JSON records are built in :mod:`saddlepath.records`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +27,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from saddlepath import __version__, _trajectory_npz
+from saddlepath import _trajectory_npz
+from saddlepath.records import _finite_or_none as _finite_or_none  # used by the commands
+from saddlepath.records import (  # re-exported: io is where the formats are documented
+    path_record,
+    report_record,
+    to_json,
+    trajectory_record,
+)
 from saddlepath.result_folder import staged_folder
 
 if TYPE_CHECKING:
@@ -59,8 +70,6 @@ TRAJECTORY_JSON = "trajectory.json"
 TRAJECTORY_NPZ = "trajectory.npz"
 PATH_FILES = (PATH_JSON, PATH_NPZ)
 TRAJECTORY_FILES = (TRAJECTORY_JSON, TRAJECTORY_NPZ)
-_FORMAT_VERSION = 1
-_UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
 
 
 # ------------------------------------------------------------------------ directories
@@ -164,38 +173,6 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
-def _jsonable(value: Any) -> Any:
-    """``value`` with NumPy values as Python ones and every NaN/±inf float as ``None``."""
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serialisable.")
-
-
-def to_json(obj: Any) -> str:
-    """Serialise ``obj`` as strict, indented JSON (NumPy values allowed).
-
-    A value that is not a finite number (NaN, ±inf: a jump a run missed, a delay that
-    does not exist) is written as ``null``, so a computed result is never lost to it.
-    """
-    return json.dumps(
-        _jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
-    )
-
-
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O."""
     return write_text_atomic(path, to_json(obj) + "\n")
@@ -232,63 +209,7 @@ def save_figures(figures: dict[str, Any], out_dir: str | os.PathLike) -> dict[st
     return {name: save_figure_atomic(fig, directory / name) for name, fig in figures.items()}
 
 
-# ---------------------------------------------------------------------- path records
-
-
-def path_record(path: SaddlePath, *, metadata: dict | None = None) -> dict[str, Any]:
-    """The JSON-ready description of a saddle path (the content of ``path.json``).
-
-    Saddles are stored sparsely, ``{"index": value}`` per saddle, from the path's own
-    sparse storage, so ``coefs[k, int(i)] == saddles[k][i]`` exactly.
-    """
-    return {
-        "format": "saddlepath.path",
-        "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
-        "units": _UNITS,
-        "status": {"name": path.status.name, "message": path.status.value},
-        "n_samples": int(path.X.shape[0]),
-        "n_features": path.n_features,
-        "n_saddles": path.n_saddles,
-        "n_jumps": path.n_jumps,
-        "n_passes": int(path.n_passes),
-        "tolerances": {key: float(value) for key, value in path.tolerances.items()},
-        "times": path.times.tolist(),
-        "losses": path.losses.tolist(),
-        "l1_norms": path.l1_norms.tolist(),
-        "entered": [list(map(int, c)) for c in path.entered],
-        "left": [list(map(int, c)) for c in path.left],
-        "saddles": [
-            {str(int(i)): float(v) for i, v in zip(idx, val, strict=True)}
-            for idx, val in zip(path.supports, path.values, strict=True)
-        ],
-        "metadata": dict(metadata or {}),
-    }
-
-
-def _finite_or_none(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number, else ``None`` (JSON has no inf)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
-
-
-def report_record(report: Any) -> dict[str, Any]:
-    """JSON-ready form of a certificate report (``passed`` and its named checks)."""
-    return {
-        "passed": bool(report.passed),
-        "checks": [
-            {
-                "name": str(c.name),
-                "passed": bool(c.passed),
-                "detail": str(c.detail),
-                "worst": _finite_or_none(getattr(c, "worst", None)),
-            }
-            for c in report.checks
-        ],
-    }
+# ------------------------------------------------------------------ result folders
 
 
 def write_folder(
@@ -351,37 +272,7 @@ def save_path(
     )
 
 
-# ------------------------------------------------------------------ trajectory records
-
-
-def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict[str, Any]:
-    """JSON-ready summary of a finite-α run (the content of ``trajectory.json``)."""
-    plateaus = traj.plateaus
-    return {
-        "format": "saddlepath.trajectory",
-        "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
-        "units": _UNITS,
-        "method": traj.method,
-        "status": {"name": traj.status.name, "message": traj.status.value},
-        "message": traj.message,
-        "log_alpha": float(traj.log_alpha),
-        "n_saved": int(traj.tau.size),
-        "n_grad_evals": int(traj.n_grad_evals),
-        "tau_end": float(traj.tau[-1]),
-        "loss_end": float(traj.loss[-1]),
-        "plateaus": [
-            {
-                "tau_enter": float(a),
-                "tau_leave": _finite_or_none(b),
-                "beta": {str(int(i)): float(v) for i, v in enumerate(beta) if v != 0.0},
-            }
-            for a, b, beta in zip(
-                plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True
-            )
-        ],
-        "metadata": dict(metadata or {}),
-    }
+# ------------------------------------------------------------------------ trajectories
 
 
 def write_trajectory_files(

@@ -7,11 +7,9 @@ which is imported only when figures are wanted, and files through :mod:`saddlepa
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -19,18 +17,17 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
 from saddlepath import io
+from saddlepath._table_output import (  # re-exported: the commands import them from here
+    MAX_LISTED,
+    listing_limit,
+    progress,
+    progress_bar,
+    table_csv,
+    write_csv,
+)
 from saddlepath.data import Dataset
 from saddlepath.diagonal import PathStatus, SaddlePath
 
@@ -61,9 +58,7 @@ __all__ = [
     "write_figures",
 ]
 
-MAX_LISTED = 6  # coordinates listed per table cell before "…+N"
 PIPE_WIDTH = 200  # table width when stdout is not a terminal
-_LISTING = {"limit": MAX_LISTED}
 FIGURES = ("loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png")
 COMPUTING_PATH = "Computing the exact saddle path…"
 
@@ -103,69 +98,6 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror and exc.filename:
         return f"{exc.strerror}: '{exc.filename}'"
     return str(exc) or type(exc).__name__
-
-
-def progress_bar(*, total: bool = True) -> Progress:
-    """A Rich progress display on stderr: what runs, a bar, done/total, elapsed, ETA.
-
-    Without a total (``total=False``) it shows a spinner, what runs and the elapsed time.
-    It disappears when done, so stdout and the final table stay clean, and it is not
-    shown at all when stderr is not a terminal.
-    """
-    columns: list = [SpinnerColumn(), TextColumn("{task.description}")]
-    if total:
-        columns += [BarColumn(), TextColumn("{task.completed:g}/{task.total:g}")]
-    columns += [TextColumn("elapsed"), TimeElapsedColumn()]
-    if total:
-        columns += [TextColumn("ETA"), TimeRemainingColumn()]
-    console = stderr_console()  # not a terminal (a log file, a pipe): no display at all
-    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
-
-
-@contextmanager
-def progress(message: str) -> Iterator[None]:
-    """Show a spinner, ``message`` and the elapsed time on stderr while the block runs."""
-    with progress_bar(total=False) as bar:
-        bar.add_task(message, total=None)
-        yield
-
-
-@contextmanager
-def full_lists() -> Iterator[None]:
-    """Inside the block, table cells list every coordinate (for ``--csv``), no "…+N"."""
-    _LISTING["limit"] = sys.maxsize
-    try:
-        yield
-    finally:
-        _LISTING["limit"] = MAX_LISTED
-
-
-def listing_limit() -> int:
-    """How many coordinates a table cell lists before ``…+N``."""
-    return _LISTING["limit"]
-
-
-def table_csv(table: Table) -> str:
-    """The cells of a Rich table as CSV text (markup removed), its headers first."""
-    buffer = StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([Text.from_markup(str(c.header)).plain for c in table.columns])
-    cells = [[_csv_cell(cell) for cell in c.cells] for c in table.columns]
-    writer.writerows(zip(*cells, strict=True))
-    return buffer.getvalue()
-
-
-def _csv_cell(cell: Any) -> str:
-    """A cell's plain text; the table's "–" (no value) becomes an empty cell."""
-    text = Text.from_markup(str(cell)).plain
-    return "" if text == "–" else text
-
-
-def write_csv(path: Path, make_table: Callable[[], Table]) -> Path:
-    """Write the table ``make_table()`` builds, with every coordinate listed, as CSV."""
-    with full_lists():
-        table = make_table()
-    return io.write_text_atomic(path, table_csv(table))
 
 
 # --------------------------------------------------------------------------- tables

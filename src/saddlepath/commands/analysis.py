@@ -17,6 +17,7 @@ import numpy as np
 import typer
 
 from saddlepath import io
+from saddlepath._cli_checks import check_scale, positive, run_exit_code
 from saddlepath._cli_common import (
     CSV,
     DATA,
@@ -26,12 +27,9 @@ from saddlepath._cli_common import (
     TARGET,
     X_KEY,
     Y_KEY,
-    check_scale,
     cli_words,
     errors_as_exit,
     fail,
-    positive,
-    run_exit_code,
     run_on_data,
 )
 from saddlepath.analysis import (

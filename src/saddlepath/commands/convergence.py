@@ -15,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from saddlepath import io
+from saddlepath._cli_checks import parse_scales
 from saddlepath._cli_common import (
     CSV,
     DATA,
@@ -27,7 +28,6 @@ from saddlepath._cli_common import (
     Y_KEY,
     errors_as_exit,
     fail,
-    parse_scales,
     run_on_data,
 )
 from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study

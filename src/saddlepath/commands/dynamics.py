@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from saddlepath import io
+from saddlepath._cli_checks import check_scale, only_with, parse_vector, positive, run_exit_code
 from saddlepath._cli_common import (
     CSV,
     DATA,
@@ -23,13 +24,8 @@ from saddlepath._cli_common import (
     TARGET,
     X_KEY,
     Y_KEY,
-    check_scale,
     errors_as_exit,
     fail,
-    only_with,
-    parse_vector,
-    positive,
-    run_exit_code,
     run_on_data,
 )
 from saddlepath.commands._shared import run_with_progress
