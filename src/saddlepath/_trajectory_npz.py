@@ -4,6 +4,7 @@ A finite-α run saves ``n_times × n_features`` arrays, but its support is spars
 the coordinates that ever enter, :math:`|\beta_i| = |u_i v_i|` stays many orders of
 magnitude below :math:`\max|\beta|`. Format 2 (written with ``np.savez_compressed``) keeps
 
+- ``log_alpha`` (ln α, also in ``trajectory.json``: a reader can check the pair);
 - ``t``, ``tau``, ``loss``, ``dual`` (:math:`s = S/\lambda`) dense, as before;
 - ``beta_values``: β on the columns ``beta_columns`` whose :math:`|\beta_i|` ever exceeds
   ``beta_floor`` :math:`= 10^{-12}\max|\beta|` (bit-exact there);
@@ -41,6 +42,7 @@ def encode(traj: Any) -> dict[str, np.ndarray]:
     same = log_v == log_u
     return {
         "format_version": np.int64(FORMAT),
+        "log_alpha": np.float64(traj.log_alpha),
         "t": np.asarray(traj.t, dtype=float),
         "tau": np.asarray(traj.tau, dtype=float),
         "loss": np.asarray(traj.loss, dtype=float),
@@ -68,7 +70,7 @@ def _decode(archive: Any) -> dict[str, np.ndarray]:
         beta = archive["beta_sign"] * np.exp(log_u + log_v)
     beta = np.where(archive["beta_sign"] == 0, 0.0, beta)
     beta[:, archive["beta_columns"]] = archive["beta_values"]
-    arrays = {key: archive[key] for key in ("t", "tau", "loss", "dual", *_PLATEAUS)}
+    arrays = {key: archive[key] for key in ("t", "tau", "loss", "dual", "log_alpha", *_PLATEAUS)}
     arrays.update(beta=beta, log_abs_u=log_u, log_abs_v=log_v)
     return arrays
 

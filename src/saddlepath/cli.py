@@ -41,6 +41,7 @@ from saddlepath._cli_common import (
     Y_KEY,
     errors_as_exit,
     fail,
+    output_dir,
     run_on_data,
 )
 from saddlepath.commands import register_commands
@@ -309,20 +310,31 @@ def demo_command(
             "--out",
             "-o",
             metavar="DIR",
+            parser=output_dir,
             help="Directory for the table, path files and figures (created if missing).",
         ),
     ] = Path("demo-output"),
 ) -> None:
-    """Run the built-in example and write its table, path files and figures."""
+    """Run the built-in example and write its table, path files and figures.
+
+    The files replace those of an earlier demo in DIR as one set, when every step has run.
+    """
     console = stdout_console()
-    with errors_as_exit():
-        ctx = DemoContext(out_dir=io.prepare_output_dir(out), console=console)
+    contexts: list[DemoContext] = []
+
+    def run_steps(stage: Path) -> dict[str, Path]:
+        ctx = DemoContext(out_dir=stage, console=console)
+        contexts.append(ctx)
         for number, step in enumerate(DEMO_STEPS, start=1):
             console.print(f"[bold]{number}/{len(DEMO_STEPS)}[/] {escape(step.description)}")
             step.run(ctx)
-    print_written(console, ctx.written)
-    if ctx.failures:
-        fail(f"demo step(s) failed: {', '.join(ctx.failures)}.", EXIT_CHECK_FAILED)
+        return ctx.written
+
+    with errors_as_exit():
+        written = io.write_folder(out, run_steps)
+    print_written(console, written)
+    if contexts[0].failures:
+        fail(f"demo step(s) failed: {', '.join(contexts[0].failures)}.", EXIT_CHECK_FAILED)
 
 
 register_commands(app)
