@@ -69,6 +69,33 @@ def test_a_new_set_replaces_the_old_keeps_other_files_and_drops_stale_owned_ones
     assert (out / "a.json").read_text() == (out / "b.txt").read_text() == "new"
 
 
+def test_a_failed_swap_falls_back_to_per_file_replacement(tmp_path, monkeypatch):
+    from saddlepath import result_folder
+
+    out = tmp_path / "run"
+    io.write_folder(out, lambda s: _write_set(s, "old"))
+    (out / "mine.csv").write_text("user data")
+
+    def refuse(*args):
+        raise PermissionError("cannot link")
+
+    monkeypatch.setattr(result_folder.os, "link", refuse)
+    monkeypatch.setattr(result_folder.shutil, "copy2", refuse)
+    io.write_folder(out, lambda s: _write_set(s, "new"))
+    assert LAST_MODE["mode"] == "per-file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.txt", "mine.csv"]
+    assert (out / "a.json").read_text() == "new" and (out / "mine.csv").read_text() == "user data"
+
+
+def test_an_unswappable_folder_is_written_file_by_file(tmp_path):
+    out = tmp_path / "run"
+    (out / "sub").mkdir(parents=True)  # a subfolder: the folder is not renamed
+    io.write_folder(out, lambda s: _write_set(s, "new"))
+    assert LAST_MODE["mode"] == "per-file"
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.txt", "sub"]
+
+
 def _touch(path: Path) -> Path:
     path.write_bytes(b"png")
     return path

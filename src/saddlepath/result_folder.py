@@ -162,7 +162,11 @@ def _commit_swap(target: Path, stage: Path, owned: set[str]) -> None:
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
         os.rmdir(old)
         os.rename(target, old)
-        os.rename(stage, target)
+        try:
+            os.rename(stage, target)
+        except OSError:
+            os.rename(old, target)  # the old set back; the caller falls back to per file
+            raise
         LAST_MODE["mode"] = "two-renames"
         _remove(old)
     _fsync(target.parent)
@@ -211,7 +215,10 @@ def staged_folder(folder: str | os.PathLike, owned: Iterable[str] = ()) -> Itera
         yield stage
         owned_names |= {entry.name for entry in stage.iterdir()}
         if swap:
-            _commit_swap(target, stage, owned_names)
+            try:
+                _commit_swap(target, stage, owned_names)
+            except OSError:  # a file that cannot be linked, a rename refused: never lose work
+                _commit_per_file(target, stage, owned_names)
         else:
             _commit_per_file(target, stage, owned_names)
     except BaseException:
