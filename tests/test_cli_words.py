@@ -71,6 +71,7 @@ def test_duplicate_alphas_are_an_error(worked_csv, alphas):
         ("analyze", "--alpha", "1e-5_0"),
         ("converge", "--alphas", "1e-10,1e-5_0"),
         ("flow", "--alpha", "nan"),
+        ("init-scale", "--gammas", "0.1,1e-5_0"),
     ],
 )
 def test_scales_with_underscores_or_words_are_refused(worked_csv, args):

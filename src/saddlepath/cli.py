@@ -27,6 +27,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from saddlepath import __version__, io
+from saddlepath._cli_checks import check_scale
 from saddlepath._cli_common import (
     CSV,
     DATA,
@@ -79,6 +80,9 @@ _PATH_EXAMPLES = (
 )
 
 
+_SCALE_LISTS = ("gammas",)  # scale flags of commands defined elsewhere
+
+
 def _reflow(text: str | None) -> str | None:
     """Join the hard line breaks inside each paragraph (Rich help keeps them otherwise)."""
     if not text:
@@ -87,11 +91,26 @@ def _reflow(text: str | None) -> str | None:
     return "\n\n".join(" ".join(p.split("\n")) for p in paragraphs)
 
 
+def _plain_scales(ctx: Any, param: Any, value: Any) -> Any:
+    """Refuse ``--gammas 1e-5_0`` (Decimal and float read it as 1e-50) before the command runs."""
+    if isinstance(value, str):  # only underscores: the command's own parser words the rest
+        for item in value.split(","):
+            if "_" in item:
+                check_scale(item, f"--{param.name}")
+    return value
+
+
 def _tidy(command: Any, ctx: Any) -> Any:
-    """Flags get no ``<bool>`` type label; help paragraphs flow instead of breaking."""
+    """Flags get no ``<bool>`` type label; help paragraphs flow instead of breaking.
+
+    A ``--gammas`` list gets the underscore check of the other scale flags
+    (:func:`~saddlepath._cli_checks.check_scale`): ``Decimal("1e-5_0")`` is 1e-50.
+    """
     for param in command.get_params(ctx):
         if getattr(param, "is_flag", False) and not param.metavar:
             param.metavar = ""
+        if param.name in _SCALE_LISTS and param.callback is None:
+            param.callback = _plain_scales
     command.help = _reflow(command.help)
     if command.epilog and EXIT_CODES not in command.epilog:
         command.epilog = f"{command.epilog}\n\n{EXIT_CODES}"
