@@ -238,6 +238,12 @@ def test_csv_lists_every_coordinate(tmp_path):
     assert sorted(map(int, entered)) == sorted(int(i) for c in path.entered for i in c)
 
 
+def test_analysis_json_says_which_matrix_the_eigenvalues_belong_to(worked_csv):
+    record = json.loads(run("analyze", worked_csv, "--json").stdout)
+    assert "Hessian of F(u, v)" in record["conventions"]["top_eigenvalues"]
+    assert all(v < 0 for row in record["rows"] for v in row["top_eigenvalues"])  # unstable
+
+
 def test_reasons_name_coordinates_like_the_table(tmp_path):
     data = tmp_path / "named.csv"
     rows = ["a,b,c,d,y"] + [

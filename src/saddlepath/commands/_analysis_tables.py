@@ -205,6 +205,11 @@ def analysis_record(
             "message": traj.message,
             "n_grad_evals": int(traj.n_grad_evals),
         },
+        "conventions": {
+            "top_eigenvalues": "most negative eigenvalues of the Hessian of F(u, v) at the "
+            "saddle; the Jacobian of -grad F has them with the opposite sign",
+            "coordinates": "0-based positions among the columns of X (names in metadata)",
+        },
         "rows": rows,
         "resolutions": finite,
         "unreached": [
