@@ -88,12 +88,19 @@ def test_a_failed_swap_falls_back_to_per_file_replacement(tmp_path, monkeypatch)
     assert (out / "a.json").read_text() == "new" and (out / "mine.csv").read_text() == "user data"
 
 
-def test_an_unswappable_folder_is_written_file_by_file(tmp_path):
+def test_an_unswappable_folder_is_written_file_by_file(tmp_path, monkeypatch):
     out = tmp_path / "run"
     (out / "sub").mkdir(parents=True)  # a subfolder: the folder is not renamed
     io.write_folder(out, lambda s: _write_set(s, "new"))
     assert LAST_MODE["mode"] == "per-file"
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.txt", "sub"]
+    link = tmp_path / "link"  # a symbolic link stays a link to the same folder
+    link.symlink_to(out / "sub")
+    io.write_folder(link, lambda s: _write_set(s, "via link"))
+    assert link.is_symlink() and (out / "sub" / "a.json").read_text() == "via link"
+    monkeypatch.chdir(out / "sub")  # the working directory is never renamed away
+    io.write_folder(".", lambda s: _write_set(s, "cwd"))
+    assert LAST_MODE["mode"] == "per-file" and Path("a.json").read_text() == "cwd"
 
 
 def _touch(path: Path) -> Path:

@@ -124,6 +124,8 @@ def _swappable(target: Path) -> bool:
         cwd = Path.cwd().resolve()
     except OSError:
         return False
+    if target.is_symlink():  # renaming would replace the link, not the folder it names
+        return False
     resolved = target.resolve()
     if resolved == cwd or resolved in cwd.parents or os.path.ismount(resolved):
         return False
