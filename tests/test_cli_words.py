@@ -55,8 +55,12 @@ def test_step_size_must_be_positive_and_its_help_says_so(worked_csv, command):
 
 
 @pytest.mark.parametrize("command", ["path", "flow", "converge", "saddles"])
-def test_empty_out_is_an_error_not_the_working_directory(worked_csv, command, tmp_path):
+def test_empty_out_is_an_error_not_the_working_directory(
+    worked_csv, command, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # where a regression would write
     one_line_error(run(command, worked_csv, "--out", ""), "--out", "needs a directory path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["worked.csv"]
 
 
 @pytest.mark.parametrize("alphas", ["1e-5,1e-10,1e-5", "1e-5,0.00001", "1e-5, 1E-5"])
