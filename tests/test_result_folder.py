@@ -268,3 +268,14 @@ def test_trajectory_npz_is_compact_and_reads_back_the_run(tmp_path):
     np.testing.assert_allclose(saved["beta"], traj.beta, rtol=0, atol=1e-20 * scale)
     support = np.abs(traj.beta).max(axis=0) > 1e-12 * scale
     np.testing.assert_array_equal(saved["beta"][:, support], traj.beta[:, support])
+
+
+def test_a_diverged_run_reads_back_as_it_was(tmp_path):
+    from helpers import WORKED_X, WORKED_Y
+    from saddlepath import gradient_descent
+
+    traj = gradient_descent(WORKED_X, WORKED_Y, step_size=50.0, alpha=0.5)
+    assert traj.status.name == "DIVERGED"
+    saved = io.load_trajectory_arrays(io.save_trajectory(traj, tmp_path)["trajectory_npz"])
+    for key in ("tau", "loss", "dual", "beta", "log_abs_u", "log_abs_v"):
+        np.testing.assert_array_equal(saved[key], np.asarray(getattr(traj, key)))

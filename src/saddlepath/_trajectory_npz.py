@@ -36,9 +36,10 @@ def encode(traj: Any) -> dict[str, np.ndarray]:
     beta = np.asarray(traj.beta, dtype=float)
     log_u = np.asarray(traj.log_abs_u, dtype=float)
     log_v = np.asarray(traj.log_abs_v, dtype=float)
-    scale = float(np.max(np.abs(beta))) if beta.size else 0.0
-    floor = BETA_FLOOR * scale
-    columns = np.flatnonzero(np.max(np.abs(beta), axis=0, initial=0.0) > floor)
+    finite = np.isfinite(beta)  # a diverged run: its non-finite columns are kept as they are
+    size = np.where(finite, np.abs(beta), 0.0)
+    floor = BETA_FLOOR * float(np.max(size, initial=0.0))
+    columns = np.flatnonzero((np.max(size, axis=0, initial=0.0) > floor) | ~finite.all(axis=0))
     same = log_v == log_u
     return {
         "format_version": np.int64(FORMAT),
