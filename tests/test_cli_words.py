@@ -80,7 +80,21 @@ def test_duplicate_alphas_are_an_error(worked_csv, alphas):
 )
 def test_scales_with_underscores_or_words_are_refused(worked_csv, args):
     # float("1e-5_0") == 1e-50: the run went ahead at a scale nobody asked for
-    one_line_error(run(args[0], worked_csv, *args[1:]), args[1], "plain decimal")
+    err = one_line_error(run(args[0], worked_csv, *args[1:]), args[1])
+    assert ("underscores" if "_" in args[2] else "plain decimal") in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("flow", "--step-size", "0.1_0", "--gd"),
+        ("flow", "--log-alpha=-1e3_0"),
+        ("path", "--grad-tol", "1e-1_0"),
+    ],
+)
+def test_no_float_flag_reads_underscores(worked_csv, args):
+    flag = args[1].split("=")[0]
+    one_line_error(run(args[0], worked_csv, *args[1:]), flag, "without underscores")
 
 
 @pytest.mark.parametrize("command", (None, *COMMANDS))

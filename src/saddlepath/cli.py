@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,26 @@ def _tidy(command: Any, ctx: Any) -> Any:
     return command
 
 
+_NUMBER = re.compile(r"[+-]?[\d._]*\d[\d._]*(?:[eE][+-]?[\d_]+)?")
+
+
+def _underscored_number(args: list[str]) -> str | None:
+    """``"--flag 'value'"`` for the first value that is a number with an underscore.
+
+    ``float()`` and ``Decimal()`` accept ``"1e-5_0"`` as 1e-50: every float flag would
+    silently run at a value nobody typed.
+    """
+    previous = ""
+    for arg in map(str, args):
+        flag, value = previous, arg
+        if arg.startswith("--") and "=" in arg:
+            flag, value = arg.split("=", 1)
+        if "_" in value and _NUMBER.fullmatch(value):
+            return f"{flag} {value!r}" if flag.startswith("-") else repr(value)
+        previous = arg
+    return None
+
+
 class _OneLineErrors(TyperGroup):
     """A Typer group that reports usage errors as one red line (exit 2), not a panel."""
 
@@ -133,6 +154,13 @@ class _OneLineErrors(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        number = _underscored_number(sys.argv[1:] if args is None else args)
+        if number is not None:
+            print_error(
+                f"{number}: write numbers without underscores (Python reads '1e-5_0' as "
+                "1e-50 and '0.1_5' as 0.15, which is rarely what was meant)."
+            )
+            sys.exit(EXIT_USAGE)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except typer.Abort:
