@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import WORKED_X, WORKED_Y
-from saddlepath import gradient_descent, gradient_flow
+from saddlepath import gradient_descent, gradient_flow, io
 
 
 def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv, invoke):
@@ -27,10 +27,10 @@ def test_flow_json_and_files_match_the_library(worked_csv, tmp_path, invoke):
     result = invoke("flow", worked_csv, "--alpha", "1e-300", "--out", out)
     assert result.exit_code == 0, result.output
     traj = gradient_flow(WORKED_X, WORKED_Y, alpha="1e-300")
-    with np.load(out / "trajectory.npz") as saved:
-        np.testing.assert_allclose(saved["tau"], traj.tau)
-        np.testing.assert_allclose(saved["beta"], traj.beta)
-        np.testing.assert_allclose(saved["plateau_tau_enter"], traj.plateaus.tau_enter)
+    saved = io.load_trajectory_arrays(out / "trajectory.npz")
+    np.testing.assert_allclose(saved["tau"], traj.tau)
+    np.testing.assert_allclose(saved["beta"], traj.beta)
+    np.testing.assert_allclose(saved["plateau_tau_enter"], traj.plateaus.tau_enter)
     record = json.loads((out / "trajectory.json").read_text())
     assert record["status"]["name"] == "CONVERGED"
     assert record["log_alpha"] == pytest.approx(-300 * np.log(10))
@@ -57,7 +57,7 @@ def test_flow_divergence_exits_1(worked_csv, invoke):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--alpha", "0"), "`alpha` parameter of gradient_flow must be > 0"),
+        (("--alpha", "0"), "--alpha must be > 0"),
         (("--alpha", "abc"), "alpha"),
         (("--gd",), "--gd needs --step-size"),
         (("--plot",), "--plot needs --out DIR"),

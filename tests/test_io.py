@@ -26,9 +26,9 @@ def demo_path():
     return saddle_path(ds.X, ds.y)
 
 
-def only_file(directory, name):
-    """The directory holds exactly ``name``: no temporary file was left behind."""
-    assert sorted(p.name for p in directory.iterdir()) == [name]
+def only_file(directory, *names):
+    """The directory holds exactly ``names``: no temporary file was left behind."""
+    assert sorted(p.name for p in directory.iterdir()) == sorted(names)
 
 
 # ------------------------------------------------------------------------ atomic writers
@@ -45,15 +45,20 @@ def test_write_text_replaces_content_with_normal_permissions(tmp_path):
     only_file(tmp_path, "note.txt")
 
 
-def test_write_json_converts_numpy_and_refuses_nan_before_writing(tmp_path):
+def test_write_json_converts_numpy_and_writes_non_finite_values_as_null(tmp_path):
     target = tmp_path / "a.json"
     io.write_json_atomic(target, {"x": np.float64(1.5), "v": np.arange(3), "n": np.int64(2)})
     assert json.loads(target.read_text()) == {"x": 1.5, "v": [0, 1, 2], "n": 2}
-    with pytest.raises(ValueError, match="not JSON compliant"):
-        io.write_json_atomic(tmp_path / "b.json", {"x": float("nan")})
+    record = {"x": float("nan"), "v": np.array([1.0, np.inf]), "t": (np.float64(-np.inf), 2)}
+    text = io.write_json_atomic(tmp_path / "b.json", record).read_text()
+    assert json.loads(text, parse_constant=pytest.fail) == {
+        "x": None,
+        "v": [1.0, None],
+        "t": [None, 2],
+    }
     with pytest.raises(TypeError, match="not JSON serialisable"):
         io.write_json_atomic(tmp_path / "c.json", {"x": object()})
-    only_file(tmp_path, "a.json")
+    only_file(tmp_path, "a.json", "b.json")
 
 
 def test_write_npz_round_trips_and_refuses_object_arrays(tmp_path):

@@ -4,8 +4,9 @@ This module only wires the library together; numerical work lives in
 :mod:`saddlepath.diagonal`, files in :mod:`saddlepath.io`, tables and figures in
 :mod:`saddlepath.report` and the demo's steps in :mod:`saddlepath.demo`. Every expected
 failure (missing file, bad target column, invalid option, data the library rejects,
-unwritable output) ends as one red line on stderr and exit code 2; a failed ``--check``
-exits with 1.
+unwritable output) ends as one red line on stderr and exit code 2; a result that was
+computed and written but is not a success (a failed ``--check``, a path that stagnated,
+a run that diverged or hit a step limit) exits with 1 (:data:`~saddlepath._cli_common.EXIT_CODES`).
 
 A new command on a data file is a function that declares its options and calls
 :func:`run_on_data` with what to compute and what to write; errors and warnings are
@@ -15,51 +16,50 @@ handled there.
 from __future__ import annotations
 
 import enum
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
 
 from saddlepath import __version__, io
 from saddlepath._cli_common import (
+    CSV,
     DATA,
     EXIT_CHECK_FAILED,
-    EXIT_USAGE,
+    EXIT_CODES,
     JSON,
     OUT,
     PLOT,
     TARGET,
+    X_KEY,
+    Y_KEY,
     errors_as_exit,
     fail,
+    output_dir,
     run_on_data,
 )
+from saddlepath._cli_group import OneLineErrors
 from saddlepath.commands import register_commands
 from saddlepath.data import Dataset
 from saddlepath.demo import DEMO_STEPS, DemoContext, DemoStep
 from saddlepath.diagonal import SaddlePath, saddle_path
 from saddlepath.report import (
     COMPUTING_PATH,
+    FIGURES,
     certify,
     metadata,
     path_table,
     print_check,
-    print_error,
     print_written,
     progress,
     status_line,
     stdout_console,
+    write_csv,
     write_figures,
 )
 from saddlepath.report import _coordinates as _coordinates  # re-exported for the tests
-
-try:  # typer ≥ 0.22 vendors click; its exceptions derive from TyperException
-    from typer import TyperException as _CliError
-except ImportError:  # pragma: no cover - older typer on top of click
-    from click import ClickException as _CliError
 
 __all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "app"]
 
@@ -70,34 +70,11 @@ _PATH_EXAMPLES = (
 )
 
 
-class _OneLineErrors(TyperGroup):
-    """A Typer group that reports usage errors as one red line (exit 2), not a panel."""
-
-    def main(
-        self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
-        except typer.Abort:
-            print_error("aborted.")
-            sys.exit(1)
-        except _CliError as exc:
-            if type(exc).__name__ != "NoArgsIsHelpError":  # its help is already printed
-                ctx = getattr(exc, "ctx", None)
-                hint = f" Try '{ctx.command_path} --help'." if ctx is not None else ""
-                message = exc.format_message().rstrip()
-                print_error(message + ("" if message.endswith((".", "?")) else ".") + hint)
-            sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
-        sys.exit(code if isinstance(code, int) else 0)
-
-
 app = typer.Typer(
     name="saddlepath",
-    cls=_OneLineErrors,
+    cls=OneLineErrors,
     epilog="Examples:\n\n  saddlepath demo --out demo-output\n\n"
-    "  saddlepath path data.csv --target y --out results --plot --check",
+    "  saddlepath path data.csv --target y --out results --plot --check\n\n" + EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -114,11 +91,19 @@ class Precision(enum.StrEnum):
 
 
 def compute_path(
-    dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto"
+    dataset: Dataset, *, max_jumps: int | None = None, precision: str = "auto", **tolerances
 ) -> SaddlePath:
-    """Run :func:`~saddlepath.saddle_path` on a data set behind a spinner on stderr."""
+    """Run :func:`~saddlepath.saddle_path` on a data set behind a spinner on stderr.
+
+    ``tolerances``: ``grad_tol`` and ``tie_tol`` when given (else the library's defaults).
+    """
+    given = {key: value for key, value in tolerances.items() if value is not None}
     with progress(COMPUTING_PATH):
-        return saddle_path(dataset.X, dataset.y, max_jumps=max_jumps, precision=precision)
+        return saddle_path(dataset.X, dataset.y, max_jumps=max_jumps, precision=precision, **given)
+
+
+# how the path may end with exit code 0 (see EXIT_CODES)
+PATH_SUCCESS = ("MIN_L1_INTERPOLATOR", "LEAST_SQUARES", "NON_UNIQUE")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -160,6 +145,17 @@ _PRECISION = typer.Option(
     help="Arithmetic of the correlation scans: float64, or mixed (float32 scan with an exact "
     "float64 re-check, same result); auto picks mixed for large X."
 )
+_GRAD_TOL = typer.Option(
+    metavar="TOL",
+    help="The path ends when every |∂_iL| ≤ TOL·‖x_i‖·‖y‖/n (dimensionless, in (0, 1)). "
+    "Default: 1e-9.",
+    show_default=False,
+)
+_TIE_TOL = typer.Option(
+    metavar="TOL",
+    help="Relative tolerance (in [0, 1)) under which jump times count as tied. Default: 1e-9.",
+    show_default=False,
+)
 _CHECK = typer.Option(
     "--check/--no-check",
     help="Certify the path independently of the solver (KKT, |s| ≤ 1, endpoint vs LP or least "
@@ -182,25 +178,50 @@ def path_command(
     plot: Annotated[bool, PLOT] = False,
     max_jumps: Annotated[int | None, _MAX_JUMPS] = None,
     precision: Annotated[Precision, _PRECISION] = Precision.auto,
+    grad_tol: Annotated[float | None, _GRAD_TOL] = None,
+    tie_tol: Annotated[float | None, _TIE_TOL] = None,
     check: Annotated[bool, _CHECK] = False,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
-    """Compute the exact saddle-to-saddle path of a data set and report it."""
+    """Compute the exact saddle-to-saddle path of a data set and report it.
+
+    Exit code 1 when the path stopped before its minimiser (JUMP_LIMIT, STAGNATED) or
+    --check failed; the files are written all the same.
+    """
     if plot and out is None:
         fail("--plot needs --out DIR: the figures are written into that directory.")
 
     def compute(dataset: Dataset) -> _CheckedPath:
-        path = compute_path(dataset, max_jumps=max_jumps, precision=precision.value)
+        path = compute_path(
+            dataset,
+            max_jumps=max_jumps,
+            precision=precision.value,
+            grad_tol=grad_tol,
+            tie_tol=tie_tol,
+        )
         return _CheckedPath(path, certify(path) if check else None)
 
     def write(dataset: Dataset, result: _CheckedPath) -> dict[str, Path]:
         meta = metadata(dataset, str(data))
-        written = io.save_path(result.path, out, metadata=meta)
-        if plot:
-            written.update(write_figures(result.path, out, dataset.feature_names))
-        return written
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+        def files(stage: Path) -> dict[str, Path]:
+            written = io.write_path_files(result.path, stage, metadata=meta)
+            if plot:
+                written.update(write_figures(result.path, stage, dataset.feature_names))
+            return written
+
+        return io.write_folder(out, files, owned=io.PATH_FILES + FIGURES)
+
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
     path, report = run.result.path, run.result.report
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, lambda: path_table(path, run.dataset))
     if as_json:
         record = io.path_record(path, metadata=metadata(run.dataset, str(data)))
         if report is not None:
@@ -212,9 +233,14 @@ def path_command(
         console.print(status_line(path))
         if report is not None:
             print_check(console, report)
-        print_written(console, run.written)
+        print_written(console, written)
     if report is not None and not report.passed:
         fail("the certificate of the path failed; see the check report.", EXIT_CHECK_FAILED)
+    if path.status.name not in PATH_SUCCESS:
+        fail(
+            f"the path did not reach its minimiser ({path.status.name}): {path.status.value}.",
+            EXIT_CHECK_FAILED,
+        )
 
 
 @app.command("demo", epilog="Example: saddlepath demo --out demo-output")
@@ -225,20 +251,31 @@ def demo_command(
             "--out",
             "-o",
             metavar="DIR",
+            parser=output_dir,
             help="Directory for the table, path files and figures (created if missing).",
         ),
     ] = Path("demo-output"),
 ) -> None:
-    """Run the built-in example and write its table, path files and figures."""
+    """Run the built-in example and write its table, path files and figures.
+
+    The files replace those of an earlier demo in DIR as one set, when every step has run.
+    """
     console = stdout_console()
-    with errors_as_exit():
-        ctx = DemoContext(out_dir=io.prepare_output_dir(out), console=console)
+    contexts: list[DemoContext] = []
+
+    def run_steps(stage: Path) -> dict[str, Path]:
+        ctx = DemoContext(out_dir=stage, console=console)
+        contexts.append(ctx)
         for number, step in enumerate(DEMO_STEPS, start=1):
             console.print(f"[bold]{number}/{len(DEMO_STEPS)}[/] {escape(step.description)}")
             step.run(ctx)
-    print_written(console, ctx.written)
-    if ctx.failures:
-        fail(f"demo step(s) failed: {', '.join(ctx.failures)}.", EXIT_CHECK_FAILED)
+        return ctx.written
+
+    with errors_as_exit():
+        written = io.write_folder(out, run_steps)
+    print_written(console, written)
+    if contexts[0].failures:
+        fail(f"demo step(s) failed: {', '.join(contexts[0].failures)}.", EXIT_CHECK_FAILED)
 
 
 register_commands(app)

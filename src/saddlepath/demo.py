@@ -95,7 +95,7 @@ def _demo_planted(ctx: DemoContext) -> None:
 @demo_step("files", "the path as path.json and path.npz")
 def _demo_files(ctx: DemoContext) -> None:
     meta = metadata(ctx.dataset, "demo_problem(seed=0)")
-    ctx.written.update(io.save_path(ctx.path, ctx.out_dir, metadata=meta))
+    ctx.written.update(io.write_path_files(ctx.path, ctx.out_dir, metadata=meta))
 
 
 @demo_step("figures", "loss staircase, coordinates vs τ and vs saddle index → PNG")

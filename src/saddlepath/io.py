@@ -1,29 +1,41 @@
-"""Atomic file output and the on-disk format of a saddle path.
+"""Atomic file output, result folders written as a set, and the on-disk formats.
 
 Every writer here puts its bytes in a temporary file in the destination's directory,
 flushes and fsyncs it, then renames it over the destination with :func:`os.replace`,
 which is atomic: a reader sees the old file or the new one, never half of one. On any
 error the temporary file is removed and the destination is left as it was.
 
+A command's files go into a result folder together (:func:`write_folder`, built on
+:mod:`saddlepath.result_folder`): a reader sees the whole old set or the whole new one.
+
 :func:`save_path` writes a :class:`~saddlepath.SaddlePath` as ``path.json`` (readable,
-sparse saddles) and ``path.npz`` (dense arrays). Times are in accelerated time
-``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)`` (Pesme & Flammarion 2023).
+sparse saddles) and ``path.npz`` (dense arrays); :func:`save_trajectory` a finite-α run
+as ``trajectory.json`` and a compact ``trajectory.npz`` (:mod:`saddlepath._trajectory_npz`).
+Times are in accelerated time ``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)``
+(Pesme & Flammarion 2023); the JSON records are built in :mod:`saddlepath.records`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from saddlepath import __version__
+from saddlepath import _trajectory_npz
+from saddlepath.records import _finite_or_none as _finite_or_none  # used by the commands
+from saddlepath.records import (  # re-exported: io is where the formats are documented
+    path_record,
+    report_record,
+    to_json,
+    trajectory_record,
+)
+from saddlepath.result_folder import staged_folder
 
 if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
@@ -34,6 +46,7 @@ __all__ = [
     "PATH_NPZ",
     "TRAJECTORY_JSON",
     "TRAJECTORY_NPZ",
+    "load_trajectory_arrays",
     "path_record",
     "prepare_output_dir",
     "report_record",
@@ -43,17 +56,20 @@ __all__ = [
     "save_trajectory",
     "to_json",
     "trajectory_record",
+    "write_folder",
     "write_json_atomic",
     "write_npz_atomic",
+    "write_path_files",
     "write_text_atomic",
+    "write_trajectory_files",
 ]
 
 PATH_JSON = "path.json"
 PATH_NPZ = "path.npz"
 TRAJECTORY_JSON = "trajectory.json"
 TRAJECTORY_NPZ = "trajectory.npz"
-_FORMAT_VERSION = 1
-_UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
+PATH_FILES = (PATH_JSON, PATH_NPZ)
+TRAJECTORY_FILES = (TRAJECTORY_JSON, TRAJECTORY_NPZ)
 
 
 # ------------------------------------------------------------------------ directories
@@ -121,7 +137,8 @@ def _atomic_file(path: str | os.PathLike, mode: str) -> Iterator[IO]:
         raise IsADirectoryError(f"Cannot write '{target}': it is a directory.")
     directory = target.parent
     _check_writable(directory)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    prefix = f".{target.name}.{os.getpid()}-"  # the process id marks a live writer's file
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **text) as fh:
@@ -156,28 +173,13 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serialisable.")
-
-
-def to_json(obj: Any) -> str:
-    """Serialise ``obj`` (NumPy values allowed, NaN/inf refused) as indented JSON."""
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default)
-
-
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O."""
     return write_text_atomic(path, to_json(obj) + "\n")
 
 
-def write_npz_atomic(path: str | os.PathLike, **arrays: Any) -> Path:
-    """Write ``arrays`` to an uncompressed ``.npz`` archive at ``path`` atomically.
+def write_npz_atomic(path: str | os.PathLike, *, compressed: bool = True, **arrays: Any) -> Path:
+    """Write ``arrays`` to a ``.npz`` archive at ``path`` atomically (deflated by default).
 
     Object arrays are refused: they would need pickling to be read back.
     """
@@ -189,7 +191,7 @@ def write_npz_atomic(path: str | os.PathLike, **arrays: Any) -> Path:
                 "convert it to a numeric or string dtype."
             )
     with _atomic_file(path, "wb") as fh:
-        np.savez(fh, **converted)
+        (np.savez_compressed if compressed else np.savez)(fh, **converted)
     return Path(path)
 
 
@@ -202,74 +204,53 @@ def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> 
 
 
 def save_figures(figures: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Save ``{file name: Figure}`` into ``out_dir`` atomically; return ``{name: path}``."""
-    directory = prepare_output_dir(out_dir)
+    """Save ``{file name: Figure}`` into an existing ``out_dir``; return ``{name: path}``."""
+    directory = Path(out_dir)
     return {name: save_figure_atomic(fig, directory / name) for name, fig in figures.items()}
 
 
-# ---------------------------------------------------------------------- path records
+# ------------------------------------------------------------------ result folders
 
 
-def path_record(path: SaddlePath, *, metadata: dict | None = None) -> dict[str, Any]:
-    """The JSON-ready description of a saddle path (the content of ``path.json``).
+def write_folder(
+    out_dir: str | os.PathLike,
+    write: Callable[[Path], dict[str, Path]],
+    *,
+    owned: Iterable[str] = (),
+) -> dict[str, Path]:
+    """Run ``write(stage)`` and put the files it writes into ``out_dir`` as one set.
 
-    Saddles are stored sparsely, ``{"index": value}`` per saddle, from the path's own
-    sparse storage, so ``coefs[k, int(i)] == saddles[k][i]`` exactly.
+    ``write`` writes into the staging directory it is given and returns ``{key: file}``;
+    see :func:`saddlepath.result_folder.staged_folder` for ``owned`` and the guarantees.
+    Returns ``{key: out_dir/file name}``.
     """
-    return {
-        "format": "saddlepath.path",
-        "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
-        "units": _UNITS,
-        "status": {"name": path.status.name, "message": path.status.value},
-        "n_samples": int(path.X.shape[0]),
-        "n_features": path.n_features,
-        "n_saddles": path.n_saddles,
-        "n_jumps": path.n_jumps,
-        "n_passes": int(path.n_passes),
-        "tolerances": {key: float(value) for key, value in path.tolerances.items()},
-        "times": path.times.tolist(),
-        "losses": path.losses.tolist(),
-        "l1_norms": path.l1_norms.tolist(),
-        "entered": [list(map(int, c)) for c in path.entered],
-        "left": [list(map(int, c)) for c in path.left],
-        "saddles": [
-            {str(int(i)): float(v) for i, v in zip(idx, val, strict=True)}
-            for idx, val in zip(path.supports, path.values, strict=True)
-        ],
-        "metadata": dict(metadata or {}),
-    }
+    directory = prepare_output_dir(out_dir)
+    with staged_folder(directory, owned) as stage:
+        written = write(stage)
+    return {key: directory / Path(file).name for key, file in written.items()}
 
 
-def _finite_or_none(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number, else ``None`` (JSON has no inf)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
-
-
-def report_record(report: Any) -> dict[str, Any]:
-    """JSON-ready form of a certificate report (``passed`` and its named checks)."""
-    return {
-        "passed": bool(report.passed),
-        "checks": [
-            {
-                "name": str(c.name),
-                "passed": bool(c.passed),
-                "detail": str(c.detail),
-                "worst": _finite_or_none(getattr(c, "worst", None)),
-            }
-            for c in report.checks
-        ],
-    }
+def write_path_files(
+    path_result: SaddlePath, directory: Path, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``path.json`` and ``path.npz`` into an existing ``directory`` (not staged)."""
+    json_path = write_json_atomic(
+        directory / PATH_JSON, path_record(path_result, metadata=metadata)
+    )
+    npz_path = write_npz_atomic(
+        directory / PATH_NPZ,
+        times=path_result.times,
+        coefs=path_result.coefs,
+        duals=path_result.duals,
+        losses=path_result.losses,
+    )
+    return {"json": json_path, "npz": npz_path}
 
 
 def save_path(
     path_result: SaddlePath, out_dir: str | os.PathLike, *, metadata: dict | None = None
 ) -> dict[str, Path]:
-    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing).
+    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing), as a set.
 
     Parameters
     ----------
@@ -284,76 +265,50 @@ def save_path(
         ``{"json": .../path.json, "npz": .../path.npz}``. The archive holds ``times``,
         ``coefs``, ``duals`` and ``losses`` (time first: row ``k`` is saddle ``k``).
     """
-    directory = prepare_output_dir(out_dir)
-    record = path_record(path_result, metadata=metadata)
-    json_path = write_json_atomic(directory / PATH_JSON, record)
-    npz_path = write_npz_atomic(
-        directory / PATH_NPZ,
-        times=path_result.times,
-        coefs=path_result.coefs,
-        duals=path_result.duals,
-        losses=path_result.losses,
+    return write_folder(
+        out_dir,
+        lambda stage: write_path_files(path_result, stage, metadata=metadata),
+        owned=PATH_FILES,
     )
-    return {"json": json_path, "npz": npz_path}
 
 
-# ------------------------------------------------------------------ trajectory records
+# ------------------------------------------------------------------------ trajectories
 
 
-def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict[str, Any]:
-    """JSON-ready summary of a finite-α run (the content of ``trajectory.json``)."""
-    plateaus = traj.plateaus
-    return {
-        "format": "saddlepath.trajectory",
-        "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
-        "units": _UNITS,
-        "method": traj.method,
-        "status": {"name": traj.status.name, "message": traj.status.value},
-        "message": traj.message,
-        "log_alpha": float(traj.log_alpha),
-        "n_saved": int(traj.tau.size),
-        "n_grad_evals": int(traj.n_grad_evals),
-        "tau_end": float(traj.tau[-1]),
-        "loss_end": float(traj.loss[-1]),
-        "plateaus": [
-            {
-                "tau_enter": float(a),
-                "tau_leave": _finite_or_none(b),
-                "beta": {str(int(i)): float(v) for i, v in enumerate(beta) if v != 0.0},
-            }
-            for a, b, beta in zip(
-                plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True
-            )
-        ],
-        "metadata": dict(metadata or {}),
-    }
+def write_trajectory_files(
+    traj: Trajectory, directory: Path, *, metadata: dict | None = None
+) -> dict[str, Path]:
+    """Write ``trajectory.json`` and ``trajectory.npz`` into an existing ``directory``."""
+    json_path = write_json_atomic(
+        directory / TRAJECTORY_JSON, trajectory_record(traj, metadata=metadata)
+    )
+    npz_path = write_npz_atomic(directory / TRAJECTORY_NPZ, **_trajectory_npz.encode(traj))
+    return {"trajectory_json": json_path, "trajectory_npz": npz_path}
 
 
 def save_trajectory(
     traj: Trajectory, out_dir: str | os.PathLike, *, metadata: dict | None = None
 ) -> dict[str, Path]:
-    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir`` (atomically).
+    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir``, as one set.
 
-    The archive holds the saved points, time first: ``t``, ``tau``, ``beta``, ``dual``,
-    ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v`` underflow for tiny α), and the
-    plateaus ``plateau_tau_enter``, ``plateau_tau_leave``, ``plateau_beta``.
+    The archive (compressed, format 2: see :mod:`saddlepath._trajectory_npz`) stores the
+    saved points, time first; :func:`load_trajectory_arrays` returns them dense: ``t``,
+    ``tau``, ``beta``, ``dual``, ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v``
+    underflow for tiny α), and the plateaus ``plateau_tau_enter``, ``plateau_tau_leave``,
+    ``plateau_beta``.
     """
-    directory = prepare_output_dir(out_dir)
-    json_path = write_json_atomic(
-        directory / TRAJECTORY_JSON, trajectory_record(traj, metadata=metadata)
+    return write_folder(
+        out_dir,
+        lambda stage: write_trajectory_files(traj, stage, metadata=metadata),
+        owned=TRAJECTORY_FILES,
     )
-    npz_path = write_npz_atomic(
-        directory / TRAJECTORY_NPZ,
-        t=traj.t,
-        tau=traj.tau,
-        beta=traj.beta,
-        dual=traj.dual,
-        loss=traj.loss,
-        log_abs_u=traj.log_abs_u,
-        log_abs_v=traj.log_abs_v,
-        plateau_tau_enter=traj.plateaus.tau_enter,
-        plateau_tau_leave=traj.plateaus.tau_leave,
-        plateau_beta=traj.plateaus.beta,
-    )
-    return {"trajectory_json": json_path, "trajectory_npz": npz_path}
+
+
+def load_trajectory_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The dense arrays of a ``trajectory.npz`` written by :func:`save_trajectory`.
+
+    Reads the compact format 2 and the dense format 1 of older versions alike; β off its
+    support is rebuilt from ``log_abs_u``, ``log_abs_v`` (see :mod:`saddlepath._trajectory_npz`).
+    """
+    with np.load(path, allow_pickle=False) as archive:
+        return _trajectory_npz.read_arrays(archive)

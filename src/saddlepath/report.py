@@ -7,8 +7,9 @@ which is imported only when figures are wanted, and files through :mod:`saddlepa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import os
+import sys
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from saddlepath import io
+from saddlepath._table_output import (  # re-exported: the commands import them from here
+    MAX_LISTED,
+    listing_limit,
+    progress,
+    progress_bar,
+    table_csv,
+    write_csv,
+)
 from saddlepath.data import Dataset
 from saddlepath.diagonal import PathStatus, SaddlePath
 
@@ -26,7 +35,9 @@ __all__ = [
     "COMPUTING_PATH",
     "FIGURES",
     "MAX_LISTED",
+    "PIPE_WIDTH",
     "certify",
+    "coordinate_note",
     "describe_error",
     "metadata",
     "path_table",
@@ -36,15 +47,18 @@ __all__ = [
     "print_warning",
     "print_written",
     "progress",
+    "progress_bar",
     "render_text",
     "status_line",
     "stderr_console",
     "stdout_console",
+    "table_csv",
     "trajectory_status_line",
+    "write_csv",
     "write_figures",
 ]
 
-MAX_LISTED = 6  # coordinates listed per table cell before "…+N"
+PIPE_WIDTH = 200  # table width when stdout is not a terminal
 FIGURES = ("loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png")
 COMPUTING_PATH = "Computing the exact saddle path…"
 
@@ -53,8 +67,15 @@ COMPUTING_PATH = "Computing the exact saddle path…"
 
 
 def stdout_console() -> Console:
-    """The console for results: stdout, no highlighting, long lines not wrapped."""
-    return Console(highlight=False, soft_wrap=True)
+    """The console for results: stdout, no highlighting, long lines not wrapped.
+
+    Not on a terminal (a pipe, a file, a CI log) and without ``COLUMNS`` set, tables are
+    laid out :data:`PIPE_WIDTH` characters wide, so wide tables keep readable cells.
+    """
+    width = None
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        width = PIPE_WIDTH
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def stderr_console() -> Console:
@@ -79,23 +100,24 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-@contextmanager
-def progress(message: str) -> Iterator[None]:
-    """Show a spinner with ``message`` on stderr while the block runs."""
-    with stderr_console().status(message):
-        yield
-
-
 # --------------------------------------------------------------------------- tables
 
 
 def _coordinates(indices: tuple[int, ...], names: tuple[str, ...] | None) -> str:
     """``"3, 7, 9"`` (or feature names), cut to ``MAX_LISTED`` items plus ``"…+N"``."""
-    shown = [str(i) if names is None else names[i] for i in indices[:MAX_LISTED]]
+    limit = listing_limit()
+    shown = [str(i) if names is None else names[i] for i in indices[:limit]]
     text = ", ".join(shown)
-    if len(indices) > MAX_LISTED:
-        text += f" …+{len(indices) - MAX_LISTED}"
+    if len(indices) > limit:
+        text += f" …+{len(indices) - limit}"
     return escape(text)
+
+
+def coordinate_note(names: tuple[str, ...] | None) -> str:
+    """How the tables number coordinates: the data's column names, else 0-based positions."""
+    if names is not None:
+        return "coordinates by the data's column names"
+    return "coordinates by 0-based position among the columns of X"
 
 
 def path_table(path: SaddlePath, dataset: Dataset) -> Table:
@@ -103,7 +125,8 @@ def path_table(path: SaddlePath, dataset: Dataset) -> Table:
     table = Table(
         title=f"Saddle path of {escape(dataset.name)} "
         f"({dataset.n_samples} samples × {dataset.n_features} features)",
-        caption="τ: accelerated time t/ln(1/α); L(β) = ‖Xβ − y‖²/(2n)",
+        caption="τ: accelerated time t/ln(1/α); L(β) = ‖Xβ − y‖²/(2n); "
+        + coordinate_note(dataset.feature_names),
     )
     table.add_column("k", justify="right")
     table.add_column("τ_k", justify="right")
@@ -219,7 +242,8 @@ def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -
     )
     table = Table(
         title=f"Plateaus of {kind} on {escape(dataset.name)} (ln(1/α) = {-traj.log_alpha:.6g})",
-        caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle",
+        caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle; "
+        + coordinate_note(dataset.feature_names),
     )
     for name in ("plateau", "τ enter", "τ leave", "loss", "non-zero coordinates"):
         table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")

@@ -6,6 +6,7 @@ Rendering only: every number comes from :mod:`saddlepath.analysis` (``jump_rows`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from saddlepath import __version__
 from saddlepath.data import Dataset
-from saddlepath.report import MAX_LISTED, _coordinates
+from saddlepath.report import _coordinates, coordinate_note, listing_limit
 
 __all__ = [
     "EIGENVECTOR_FAILED",
@@ -43,6 +44,8 @@ _VERDICTS = {
     "NO_JUMP": "end",
 }
 _TYPES = {"STRICT_SADDLE": "saddle", "GLOBAL_MINIMUM": "min"}
+HESSIAN_EIGENVALUES = "eig. of Hessian ∇²F (< 0)"
+_COORDINATE = re.compile(r"\bcoordinate (\d+)\b")
 _OUTCOME_COLOURS = {"CONVERGED": "green", "NOT_CONVERGED": "yellow"}
 
 
@@ -60,8 +63,9 @@ def _beta(beta: list[float], names: tuple[str, ...] | None) -> str:
     support = [i for i, v in enumerate(beta) if v != 0.0]
     if not support:
         return "0"
-    text = ", ".join(f"{_name(i, names)}: {beta[i]:.3g}" for i in support[:MAX_LISTED])
-    return text + (f" …+{len(support) - MAX_LISTED}" if len(support) > MAX_LISTED else "")
+    limit = listing_limit()
+    text = ", ".join(f"{_name(i, names)}: {beta[i]:.3g}" for i in support[:limit])
+    return text + (f" …+{len(support) - limit}" if len(support) > limit else "")
 
 
 def _number(value: float | None, fmt: str = ".6g") -> str:
@@ -83,16 +87,20 @@ def jump_table(rows: list[dict], dataset: Dataset, *, method: str, alpha: str) -
     table = Table(
         title=f"Jumps of the saddle path of {escape(dataset.name)} "
         f"({dataset.n_samples} × {dataset.n_features}) and a {run} at α = {escape(alpha)}",
-        caption="idx: Morse index (unstable directions); τ run: when the run reaches β_k"
+        caption="idx: Morse index (negative eigenvalues of the Hessian ∇²F(u, v)); τ run: "
+        "when the run reaches β_k"
         + (" (iter: GD step)" if gd else "")
-        + "; eig / dual: next coordinate predicted by the top unstable eigenvector / by the "
-        "first dual to reach ±1; entered: next coordinates on the path (in the run); "
-        "angle: top eigenvector vs β_{k+1} − β_k; verdict: the rule that was right",
+        + f"; {HESSIAN_EIGENVALUES}: the most negative eigenvalues of the Hessian of F at the "
+        "saddle (the Jacobian of −∇F, the flow's linearisation, has them with the opposite "
+        "sign); eig / dual: next coordinate predicted by the top unstable eigenvector / by "
+        "the first dual to reach ±1; entered: next coordinates on the path (in the run); "
+        "angle: top eigenvector vs β_{k+1} − β_k; verdict: the rule that was right; "
+        + coordinate_note(names),
     )
     headers = ["k", "β_k", "type", "idx", "τ_k", "τ run"] + (["iter"] if gd else [])
-    headers += ["top eigenvalues", "eig", "dual", "entered", "angle°", "verdict"]
+    headers += [HESSIAN_EIGENVALUES, "eig", "dual", "entered", "angle°", "verdict"]
     for header in headers:
-        left = header in ("β_k", "type", "top eigenvalues", "entered", "verdict")
+        left = header in ("β_k", "type", HESSIAN_EIGENVALUES, "entered", "verdict")
         table.add_column(header, justify="left" if left else "right", overflow="fold")
     for row in rows:
         observed = row["observed_entered"]
@@ -124,10 +132,17 @@ def jump_table(rows: list[dict], dataset: Dataset, *, method: str, alpha: str) -
     return table
 
 
-def reason_lines(rows: list[dict]) -> list[str]:
+def _named(reason: str, names: tuple[str, ...] | None) -> str:
+    """``coordinate 2`` → ``coordinate x3`` when the data name its columns (as the table)."""
+    if names is None:
+        return reason
+    return _COORDINATE.sub(lambda m: f"coordinate {names[int(m[1])]}", reason)
+
+
+def reason_lines(rows: list[dict], names: tuple[str, ...] | None = None) -> list[str]:
     """``* k = 1: <reason>`` for every saddle where the eigenvector rule failed."""
     return [
-        f"[red]*[/] k = {row['k']}: {escape(row['reason'])}"
+        f"[red]*[/] k = {row['k']}: {escape(_named(row['reason'], names))}"
         for row in rows
         if row["verdict"] in EIGENVECTOR_FAILED
     ]
@@ -162,7 +177,7 @@ def print_analysis(console: Console, result: Any, dataset: Dataset, *, alpha: st
     """The jump table, the reasons where the eigenvector rule failed, the unreached saddles."""
     rows = result.rows
     console.print(jump_table(rows, dataset, method=result.trajectory.method, alpha=alpha))
-    for line in reason_lines(rows):
+    for line in reason_lines(rows, dataset.feature_names):
         console.print(line)
     unreached = unreached_table(rows, result.resolution, dataset)
     if unreached is None:
@@ -190,6 +205,11 @@ def analysis_record(
             "message": traj.message,
             "n_grad_evals": int(traj.n_grad_evals),
         },
+        "conventions": {
+            "top_eigenvalues": "most negative eigenvalues of the Hessian of F(u, v) at the "
+            "saddle; the Jacobian of -grad F has them with the opposite sign",
+            "coordinates": "0-based positions among the columns of X (names in metadata)",
+        },
         "rows": rows,
         "resolutions": finite,
         "unreached": [
@@ -212,7 +232,8 @@ def catalog_table(catalog: Any, dataset: Dataset, *, show_all: bool) -> Table:
     which = "All critical points" if show_all else "Critical points visited by the exact path"
     table = Table(
         title=f"{which} of {escape(dataset.name)} ({len(rows)} of {len(catalog)})",
-        caption="k: position on the exact path; index: unstable directions of the Hessian",
+        caption="k: position on the exact path; index: Morse index, the number of negative "
+        "eigenvalues of the Hessian ∇²F(u, v); " + coordinate_note(dataset.feature_names),
     )
     for header in ("k", "|S|", "β (support: value)", "loss L(β)", "index", "type"):
         table.add_column(header, justify="left" if header.startswith(("β", "type")) else "right")

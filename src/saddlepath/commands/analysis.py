@@ -17,12 +17,18 @@ import numpy as np
 import typer
 
 from saddlepath import io
+from saddlepath._cli_checks import check_scale, positive, run_exit_code
 from saddlepath._cli_common import (
+    CSV,
     DATA,
     EXIT_CHECK_FAILED,
     JSON,
     OUT,
     TARGET,
+    X_KEY,
+    Y_KEY,
+    cli_words,
+    errors_as_exit,
     fail,
     run_on_data,
 )
@@ -35,7 +41,7 @@ from saddlepath.analysis import (
 )
 from saddlepath.analysis.enumeration import MAX_FEATURES
 from saddlepath.commands import _analysis_tables as tables
-from saddlepath.commands._shared import NEEDS_OUT, note, write_outputs
+from saddlepath.commands._shared import NEEDS_OUT, note, run_with_progress, write_outputs
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.diagonal.model import resolve_log_alpha
@@ -46,6 +52,7 @@ from saddlepath.report import (
     progress,
     stdout_console,
     trajectory_status_line,
+    write_csv,
 )
 
 __all__ = ["register"]
@@ -106,11 +113,13 @@ def _analyze(dataset: Dataset, *, alpha: str, step_size: float | None) -> _Analy
     with progress(COMPUTING_PATH):
         path = saddle_path(X, y)
     if step_size is not None:
-        with progress(f"Running gradient descent at α = {alpha}, η = {step_size:g}…"):
-            traj = gradient_descent(X, y, step_size=step_size, alpha=alpha)
+        what = f"Running gradient descent at α = {alpha}, η = {step_size:g}"
+        traj = run_with_progress(
+            gradient_descent, dataset, what, path, step_size=step_size, alpha=alpha
+        )
     else:
-        with progress(f"Integrating the gradient flow at α = {alpha}…"):
-            traj = gradient_flow(X, y, alpha=alpha)
+        what = f"Integrating the gradient flow at α = {alpha}"
+        traj = run_with_progress(gradient_flow, dataset, what, path, alpha=alpha)
     observed = traj if traj.status.success else None  # a diverged run has nothing to match
     with progress("Explaining the jumps (Hessian spectrum at every saddle)…"):
         explanations = explain_jumps(X, y, path, observed, step_size=step_size)
@@ -123,6 +132,8 @@ def analyze_command(
     gd: Annotated[bool, _GD] = False,
     step_size: Annotated[float | None, _GD_STEP] = None,
     target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
     plot: Annotated[
@@ -131,6 +142,7 @@ def analyze_command(
             "--plot", help=f"Also write {LANDSCAPE} into --out (at most {MAX_FEATURES} features)."
         ),
     ] = False,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
     """Explain every jump of the exact path and compare with a finite-α run.
 
@@ -145,11 +157,12 @@ def analyze_command(
         fail("--gd needs --step-size η (a positive float), e.g. --gd --step-size 0.1.")
     if step_size is not None and not gd:
         fail("--step-size is the step of gradient descent; add --gd to run it.")
-    alpha = alpha if alpha is not None else ("1e-100" if gd else "1e-30")
+    positive(step_size, "--step-size")
+    alpha = check_scale(alpha, "--alpha") if alpha is not None else ("1e-100" if gd else "1e-30")
     try:  # before any work: the saddle analysis needs α < 1, for GD too
         resolve_log_alpha(alpha, None, where="saddlepath analyze", require_small=True)
     except ValueError as exc:
-        fail(str(exc))
+        fail(cli_words(str(exc)))
 
     def record(dataset: Dataset, result: _Analysis) -> dict:
         return tables.analysis_record(
@@ -169,6 +182,8 @@ def analyze_command(
         target,
         lambda ds: _analyze(ds, alpha=alpha, step_size=step_size),
         None if out is None else write,
+        x_key=x_key,
+        y_key=y_key,
     )
     if plot and run.dataset.n_features > MAX_FEATURES:
         note(
@@ -176,16 +191,25 @@ def analyze_command(
             f"{run.dataset.n_features} > {MAX_FEATURES}; use `saddlepath saddles "
             "--max-support K --plot` instead."
         )
-    traj = run.result.trajectory
+    traj, result = run.result.trajectory, run.result
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(
+                csv,
+                lambda: tables.jump_table(
+                    result.rows, run.dataset, method=traj.method, alpha=alpha
+                ),
+            )
     if as_json:
         typer.echo(io.to_json(record(run.dataset, run.result)))
     else:
         console = stdout_console()
         tables.print_analysis(console, run.result, run.dataset, alpha=alpha)
         console.print(trajectory_status_line(traj))
-        print_written(console, run.written)
-    if not traj.status.success:
-        fail(f"the run did not succeed: {traj.message}", EXIT_CHECK_FAILED)
+        print_written(console, written)
+    if run_exit_code(traj):
+        fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)
 
 
 # ---------------------------------------------------------------------------- saddles
@@ -206,11 +230,14 @@ def saddles_command(
     max_support: Annotated[int | None, _MAX_SUPPORT] = None,
     show_all: Annotated[bool, _ALL] = False,
     target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
     plot: Annotated[
         bool, typer.Option("--plot", help=f"Also write {LANDSCAPE} into --out.")
     ] = False,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
     """Enumerate every critical point (saddle or minimum) and mark those the path visits.
 
@@ -234,14 +261,22 @@ def saddles_command(
         figures = {LANDSCAPE: lambda: _landscape(catalog)} if plot else {}
         return write_outputs(out, "saddles.json", record(dataset, catalog), figures)
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(
+                csv, lambda: tables.catalog_table(run.result, run.dataset, show_all=show_all)
+            )
     if as_json:
         typer.echo(io.to_json(record(run.dataset, run.result)))
         return
     console = stdout_console()
     console.print(tables.counts_line(run.result))
     console.print(tables.catalog_table(run.result, run.dataset, show_all=show_all))
-    print_written(console, run.written)
+    print_written(console, written)
 
 
 def register(app: typer.Typer) -> None:

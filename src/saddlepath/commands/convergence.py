@@ -11,16 +11,41 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from saddlepath import io
-from saddlepath._cli_common import DATA, JSON, OUT, PLOT, TARGET, fail, run_on_data
+from saddlepath._cli_checks import parse_scales
+from saddlepath._cli_common import (
+    CSV,
+    DATA,
+    EXIT_NOT_SUCCESSFUL,
+    JSON,
+    OUT,
+    PLOT,
+    TARGET,
+    X_KEY,
+    Y_KEY,
+    errors_as_exit,
+    fail,
+    run_on_data,
+)
 from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
 from saddlepath.data import Dataset
-from saddlepath.report import metadata, print_written, stderr_console, stdout_console
+from saddlepath.report import (
+    metadata,
+    print_written,
+    progress_bar,
+    stdout_console,
+    write_csv,
+)
 
-__all__ = ["register"]
+__all__ = ["CONVERGENCE_JSON", "register"]
+
+CONVERGENCE_JSON = "convergence.json"
+# what an older converge run may have left (coefs_vs_tau.png is shared with `path --plot`)
+_OWNED = (CONVERGENCE_JSON, "convergence.png", "loss_vs_tau.png", "arclength.png")
+_OWNED += ("trajectory_3d.png",)
 
 _EXAMPLES = (
     "Examples:\n\n  saddlepath converge data.csv --alphas 1e-5,1e-10,1e-100,1e-1000\n\n"
@@ -38,22 +63,14 @@ class _RichStudyProgress:
         self.task = self.bar.add_task("flows", total=total)
 
     def begin(self, index: int, alpha: str) -> None:
-        self.bar.update(self.task, description=f"flow at α = {alpha}")
+        self.bar.update(self.task, description=f"gradient flow {index + 1} at α = {alpha}")
 
     def done(self, index: int, row: dict) -> None:
         self.bar.advance(self.task)
 
 
 def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        transient=True,
-    )
-    with bar:
+    with progress_bar() as bar:
         return convergence_study(
             dataset.X,
             dataset.y,
@@ -71,13 +88,15 @@ def _fmt(value) -> str:
 def _study_table(study: ConvergenceStudy, dataset: Dataset) -> Table:
     table = Table(
         title=f"Convergence of the flow to the exact path on {dataset.name}",
-        caption="error: sup |β̃_α(τ) − β°(τ)| on plateaus away from jumps, relative to ‖β°‖∞; "
+        caption="rel. error: sup |β̃_α(τ) − β°(τ)| on plateaus away from jumps, relative to ‖β°‖∞; "
         "delay: τ at half of each jump minus τ_k (max over jumps); λ = ln(1/α)",
     )
     for name in ("α", "λ", "rel. error", "max delay", "delay·λ", "status", "steps", "s"):
         table.add_column(name, justify="right" if name != "status" else "left")
     for row in study.rows():
         status = row["status"] + (f" (missing {row['missing']})" if row["missing"] else "")
+        if row["run_status"] not in ("CONVERGED", "REACHED_TAU_MAX"):
+            status += f"; run {row['run_status']}"
         table.add_row(
             row["alpha"],
             f"{row['lambda']:.4g}",
@@ -141,14 +160,21 @@ def converge_command(
     ] = "1e-5,1e-10,1e-100,1e-1000",
     rtol: Annotated[float, typer.Option(help="Relative tolerance of each flow.")] = 1e-8,
     target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
     plot: Annotated[bool, PLOT] = False,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
-    """Measure how the flow converges to the exact path as α → 0 (errors, delays, rates)."""
+    """Measure how the flow converges to the exact path as α → 0 (errors, delays, rates).
+
+    A run that misses a jump is kept: its missing values are empty cells in the table and
+    null in the JSON. Exit code 1 when a flow did not converge or reach its time limit.
+    """
     if plot and out is None:
         fail("--plot needs --out DIR: the figures are written into that directory.")
-    grid = [a.strip() for a in alphas.split(",") if a.strip()]
+    grid = parse_scales(alphas, "--alphas")
     if not grid:
         fail(f"--alphas needs at least one scale, e.g. 1e-10,1e-100; got {alphas!r}.")
 
@@ -161,25 +187,44 @@ def converge_command(
             "fits": _fits(study),
             "metadata": metadata(dataset, str(data)),
         }
-        written = {
-            "json": io.write_json_atomic(io.prepare_output_dir(out) / "convergence.json", record)
-        }
-        if plot:
-            from saddlepath.plotting.dynamics import convergence_figures
 
-            written.update(io.save_figures(convergence_figures(study), out))
-        return written
+        def files(stage: Path) -> dict[str, Path]:
+            written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
+            if plot:
+                from saddlepath.plotting.dynamics import convergence_figures
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+                written.update(io.save_figures(convergence_figures(study), stage))
+            return written
+
+        return io.write_folder(out, files, owned=_OWNED)
+
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
     study, fits = run.result, _fits(run.result)
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, lambda: _study_table(study, run.dataset))
     if as_json:
         typer.echo(io.to_json({"rows": study.rows(), "fits": fits}))
-        return
-    console = stdout_console()
-    console.print(_study_table(study, run.dataset))
-    for line in _fit_lines(fits):
-        console.print(line)
-    print_written(console, run.written)
+    else:
+        console = stdout_console()
+        console.print(_study_table(study, run.dataset))
+        for line in _fit_lines(fits):
+            console.print(line)
+        print_written(console, written)
+    failed = [a for a, s in zip(study.alphas, study.run_statuses, strict=True) if not _ok(s)]
+    if failed:
+        fail(
+            f"the flow at α = {', '.join(failed)} did not converge or reach its time limit; "
+            "see the status column (run_status in the JSON).",
+            EXIT_NOT_SUCCESSFUL,
+        )
+
+
+def _ok(status) -> bool:
+    return status.name in ("CONVERGED", "REACHED_TAU_MAX")
 
 
 def register(app: typer.Typer) -> None:

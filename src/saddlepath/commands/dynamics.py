@@ -13,28 +13,39 @@ from typing import Annotated
 import typer
 
 from saddlepath import io
+from saddlepath._cli_checks import check_scale, only_with, parse_vector, positive, run_exit_code
 from saddlepath._cli_common import (
+    CSV,
     DATA,
     EXIT_CHECK_FAILED,
     JSON,
     OUT,
     PLOT,
     TARGET,
+    X_KEY,
+    Y_KEY,
+    errors_as_exit,
     fail,
     run_on_data,
 )
+from saddlepath.commands._shared import run_with_progress
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.report import (
+    COMPUTING_PATH,
     metadata,
     plateau_table,
     print_written,
     progress,
     stdout_console,
     trajectory_status_line,
+    write_csv,
 )
 
 __all__ = ["register"]
+
+_OWNED = (*io.TRAJECTORY_FILES, "flow_loss.png", "flow_coefs.png", "flow_arclength.png")
+_OWNED += ("flow_3d.png",)
 
 _FLOW_EXAMPLES = (
     "Examples:\n\n  saddlepath flow data.csv --alpha 1e-100 --out run --plot\n\n"
@@ -49,82 +60,216 @@ class _FlowRun:
     path: SaddlePath
 
 
-def _simulate(dataset: Dataset, *, alpha, gd, step_size, tau_max, rtol) -> _FlowRun:
-    with progress("Computing the exact saddle path…"):
+@dataclass(frozen=True)
+class _Options:
+    """What ``flow`` runs: the method and the library's keyword arguments."""
+
+    gd: bool
+    label: str
+    kwargs: dict
+
+
+def _simulate(dataset: Dataset, options: _Options) -> _FlowRun:
+    with progress(COMPUTING_PATH):
         path = saddle_path(dataset.X, dataset.y)
-    if gd:
-        if step_size is None:
-            raise ValueError("--gd needs --step-size η (a positive float), e.g. --step-size 0.1.")
-        with progress(f"Running gradient descent at α = {alpha}…"):
-            traj = gradient_descent(
-                dataset.X, dataset.y, step_size=step_size, alpha=alpha, tau_max=tau_max
-            )
-    else:
-        with progress(f"Integrating the gradient flow at α = {alpha}…"):
-            traj = gradient_flow(dataset.X, dataset.y, alpha=alpha, tau_max=tau_max, rtol=rtol)
+    run = gradient_descent if options.gd else gradient_flow
+    what = "gradient descent" if options.gd else "the gradient flow"
+    traj = run_with_progress(
+        run, dataset, f"Running {what} at {options.label}", path, **options.kwargs
+    )
     return _FlowRun(traj, path)
 
 
 def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
     meta = metadata(dataset, source)
-    written = io.save_trajectory(run.trajectory, out, metadata=meta)
-    if plot:
-        from saddlepath.plotting import trajectory_figures
 
-        written.update(io.save_figures(trajectory_figures(run.trajectory, run.path), out))
-    return written
+    def files(stage: Path) -> dict[str, Path]:
+        written = io.write_trajectory_files(run.trajectory, stage, metadata=meta)
+        if plot:
+            from saddlepath.plotting import trajectory_figures
+
+            figures = trajectory_figures(run.trajectory, run.path)
+            written.update(io.save_figures(figures, stage))
+        return written
+
+    return io.write_folder(out, files, owned=_OWNED)
+
+
+_ALPHA = typer.Option(
+    metavar="α",
+    help="Initialisation scale α in (0, 1), parsed exactly: 1e-100, 1e-1000 and 1e-10000 all "
+    "work (u(0) = α·u0, v(0) = α·v0). Default: 1e-100.",
+    show_default=False,
+)
+_LOG_ALPHA = typer.Option(
+    metavar="LN_α", help="ln α < 0 instead of --alpha, e.g. --log-alpha -1e5 for α = e^(−10⁵)."
+)
+_U0 = typer.Option(
+    metavar="U0",
+    help="u(0) in units of α: one number for every coordinate or one per feature, "
+    "comma-separated. Default: √2.",
+)
+_V0 = typer.Option(
+    metavar="V0",
+    help="v(0) in units of α, like --u0. Default: 0 (β(0) = 0); 1 is the thesis's v(0) = α·1.",
+)
+_STEP = typer.Option(metavar="η", help="GD step size η > 0 (raw time t = kη); needs --gd.")
+_N_STEPS = typer.Option(metavar="N", min=0, help="GD: stop after N steps (needs --gd).")
+_MAX_STEPS = typer.Option(
+    metavar="N",
+    min=1,
+    help="Cap on solver steps (flow, default 100000) or GD steps (default 1000000); "
+    "hitting it is status STEP_LIMIT, exit code 1.",
+)
+_SAVE_EVERY = typer.Option(
+    metavar="K",
+    min=1,
+    help="GD: save every K-th iterate (needs --gd). Default: whenever the loss moved by 1 %, "
+    "at least every 1000 steps (SGD: once per epoch).",
+)
+_BATCH = typer.Option(
+    metavar="B", min=1, help="GD: mini-batch size B for SGD (needs --gd). Default: full batch."
+)
+_SEED = typer.Option(metavar="SEED", help="Seed of the SGD sampler (needs --batch-size).")
+_RTOL = typer.Option(
+    metavar="RTOL",
+    help="Relative tolerance of the flow solver on the dual s (dimensionless; not with --gd). "
+    "Default: 1e-8.",
+    show_default=False,
+)
+
+
+def _options(
+    *,
+    alpha,
+    log_alpha,
+    gd,
+    step_size,
+    u0,
+    v0,
+    n_steps,
+    max_steps,
+    save_every,
+    batch_size,
+    seed,
+    tau_max,
+    rtol,
+) -> _Options:
+    """Check the flags against each other (exit 2) and build the library's arguments."""
+    only_with(
+        {
+            "--step-size": step_size,
+            "--n-steps": n_steps,
+            "--save-every": save_every,
+            "--batch-size": batch_size,
+        },
+        "--gd",
+        gd,
+    )
+    only_with({"--seed": seed}, "--batch-size", batch_size is not None)
+    only_with({"--rtol": rtol}, "the flow (without --gd)", not gd)
+    if gd and step_size is None:
+        fail("--gd needs --step-size η (a positive float), e.g. --gd --step-size 0.1.")
+    if alpha is not None and log_alpha is not None:
+        fail("--alpha and --log-alpha both set the initialisation scale; pass one of them.")
+    positive(step_size, "--step-size")
+    scale = {"log_alpha": log_alpha} if log_alpha is not None else {}
+    if log_alpha is None:
+        scale = {"alpha": check_scale(alpha or "1e-100", "--alpha")}
+    label = f"α = {scale['alpha']}" if "alpha" in scale else f"ln α = {log_alpha:g}"
+    kwargs = dict(scale, tau_max=tau_max, u0=parse_vector(u0, "--u0"), v0=parse_vector(v0, "--v0"))
+    if max_steps is not None:
+        kwargs["max_steps"] = max_steps
+    if gd:
+        kwargs.update(
+            step_size=step_size,
+            n_steps=n_steps,
+            save_every=save_every,
+            batch_size=batch_size,
+            seed=seed,
+        )
+        label += f", η = {step_size:g}"
+    else:
+        kwargs["rtol"] = 1e-8 if rtol is None else rtol
+    return _Options(gd, label, kwargs)
 
 
 def flow_command(
     data: Annotated[Path, DATA],
-    alpha: Annotated[
-        str,
-        typer.Option(
-            help="Initialisation scale α in (0, 1), parsed exactly: 1e-100, 1e-1000 and "
-            "1e-10000 all work (u₀ = √2·α, v₀ = 0)."
-        ),
-    ] = "1e-100",
+    alpha: Annotated[str | None, _ALPHA] = None,
+    log_alpha: Annotated[float | None, _LOG_ALPHA] = None,
     gd: Annotated[
         bool, typer.Option("--gd", help="Run gradient descent (needs --step-size) instead.")
     ] = False,
-    step_size: Annotated[
-        float | None, typer.Option(min=0.0, help="GD step size η > 0 (raw time t = kη).")
-    ] = None,
+    step_size: Annotated[float | None, _STEP] = None,
+    u0: Annotated[str | None, _U0] = None,
+    v0: Annotated[str | None, _V0] = None,
     tau_max: Annotated[
         float | None,
         typer.Option(help="Stop at this accelerated time. Default: when the gradient vanishes."),
     ] = None,
-    rtol: Annotated[float, typer.Option(help="Relative tolerance of the flow solver.")] = 1e-8,
+    n_steps: Annotated[int | None, _N_STEPS] = None,
+    max_steps: Annotated[int | None, _MAX_STEPS] = None,
+    save_every: Annotated[int | None, _SAVE_EVERY] = None,
+    batch_size: Annotated[int | None, _BATCH] = None,
+    seed: Annotated[int | None, _SEED] = None,
+    rtol: Annotated[float | None, _RTOL] = None,
     target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
     plot: Annotated[bool, PLOT] = False,
+    csv: Annotated[Path | None, CSV] = None,
 ) -> None:
     """Simulate the network at initialisation scale α and compare with the exact path."""
     if plot and out is None:
         fail("--plot needs --out DIR: the figures are written into that directory.")
-
-    def compute(dataset: Dataset) -> _FlowRun:
-        return _simulate(
-            dataset, alpha=alpha, gd=gd, step_size=step_size, tau_max=tau_max, rtol=rtol
-        )
+    options = _options(
+        alpha=alpha,
+        log_alpha=log_alpha,
+        gd=gd,
+        step_size=step_size,
+        u0=u0,
+        v0=v0,
+        n_steps=n_steps,
+        max_steps=max_steps,
+        save_every=save_every,
+        batch_size=batch_size,
+        seed=seed,
+        tau_max=tau_max,
+        rtol=rtol,
+    )
 
     def write(dataset: Dataset, run: _FlowRun) -> dict[str, Path]:
         return _write(dataset, run, out, plot, str(data))
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+    run = run_on_data(
+        data,
+        target,
+        lambda ds: _simulate(ds, options),
+        None if out is None else write,
+        x_key=x_key,
+        y_key=y_key,
+    )
     traj = run.result.trajectory
+    table = lambda: plateau_table(traj, run.dataset, run.result.path)  # noqa: E731
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, table)
     if as_json:
         typer.echo(
             io.to_json(io.trajectory_record(traj, metadata=metadata(run.dataset, str(data))))
         )
     else:
         console = stdout_console()
-        console.print(plateau_table(traj, run.dataset, run.result.path))
+        console.print(table())
         console.print(trajectory_status_line(traj))
-        print_written(console, run.written)
-    if not traj.status.success:
-        fail(f"the run did not succeed: {traj.message}", EXIT_CHECK_FAILED)
+        print_written(console, written)
+    asked = n_steps is not None and (max_steps is None or n_steps <= max_steps)
+    if run_exit_code(traj, asked_steps=asked):
+        fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)
 
 
 def register(app: typer.Typer) -> None:
