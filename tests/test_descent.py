@@ -138,7 +138,9 @@ def test_divergence_after_some_steps_keeps_the_history():
         traj = gradient_descent(X, y, step_size=1.2, alpha=0.5, save_every=1, max_steps=10_000)
     assert traj.status is TrajectoryStatus.DIVERGED
     step = int(traj.message.split("step ")[1].split(" ")[0])
-    assert step > 0 and len(traj.t) == step + 1
+    # every iterate before the blow-up is kept, the one out of range is not
+    assert step > 0 and len(traj.t) == step and traj.t[-1] == pytest.approx(1.2 * (step - 1))
+    assert np.all(np.isfinite(traj.loss))
 
 
 @pytest.mark.parametrize(

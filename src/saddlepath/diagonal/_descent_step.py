@@ -37,6 +37,10 @@ class SignedLogWeights:
     def _largest(self) -> float:
         return float(max(self.lp.max(initial=-np.inf), self.lm.max(initial=-np.inf)))
 
+    def snapshot(self) -> tuple:
+        """``(ℓ+, ℓ−, σ+, σ−, S)`` now (the arrays are replaced by a step, never mutated)."""
+        return self.lp, self.lm, self.sp, self.sm, self.S
+
     def step(self, eta_g: np.ndarray, eta_gmax: float) -> None:
         """Multiply :math:`w_\\pm` by :math:`1 \\mp \\eta g` (``eta_gmax`` = max|ηg|)."""
         if eta_gmax < 1.0:
@@ -54,6 +58,10 @@ class SignedLogWeights:
         """Why the run has diverged at this iterate, or None (see ``gradient_descent``)."""
         if not (math.isfinite(loss) and math.isfinite(gmax)):
             return f"the loss ({loss:.3g}) or the gradient (max {gmax:.3g}) is not finite"
+        return self.out_of_range()
+
+    def out_of_range(self) -> str | None:
+        """Why the weights are out of range (:math:`\\ell_\\pm >` ``LOG_W_MAX``), or None."""
         if self.top > LOG_W_MAX:
             self.top = self._largest()
             if self.top > LOG_W_MAX:

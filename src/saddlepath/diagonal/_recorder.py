@@ -43,7 +43,7 @@ class Recorder:
     def add(self, t, dual, lp, lm, sp, sm, beta, gradient, loss, *, forced=False) -> None:
         """Offer the iterate at raw time ``t`` (``dual`` is s = S/λ); ``forced``: always keep."""
         data = self._data
-        if self.n and data["t"][self.n - 1] == t:  # never save the same time twice
+        if self.n and data["t"][self.n - 1] >= t:  # never the same time twice, nor go back
             return
         candidate = self._n_candidates
         self._n_candidates += 1

@@ -228,13 +228,17 @@ def _warn(status, message, rec, max_saved) -> None:
         )
 
 
-def _save(rec, t, state, beta, g, loss, lam, forced=False) -> None:
-    rec.add(t, state.S / lam, state.lp, state.lm, state.sp, state.sm, beta, g, loss, forced=forced)
+def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
+    lp, lm, sp, sm, S = snap
+    rec.add(t, S / lam, lp, lm, sp, sm, beta, g, loss, forced=forced)
 
 
 def _diverged(k, t, lam, cause):
     return TrajectoryStatus.DIVERGED, (
-        f"diverged at step {k} (t = {t:.6g}, tau = {t / lam:.6g}): {cause}"
+        f"diverged at step {k} (t = {t:.6g}, tau = {t / lam:.6g}): {cause}; the last saved "
+        "iterate is the one before, the last in range"
+        if k
+        else f"diverged at step 0: {cause} (the initialisation is out of range)"
     )
 
 
@@ -242,22 +246,23 @@ def _iterate_gd(X, y, eta, rule, rec, state, log):
     """Full-batch GD; returns (status, message, number of gradient evaluations)."""
     lam = rec.time_scale
     beta, g, loss = _full_state(X, y, state.lp, state.lm)
-    k = 0
+    k, last = 0, None
     while True:
         t = k * eta
         gmax = float(np.max(np.abs(g)))
         cause = state.blow_up(loss, gmax)
-        if cause is not None:
-            _save(rec, t, state, beta, g, loss, lam, forced=True)
+        if cause is not None:  # keep the last iterate in range (or the initial one)
+            _save(rec, *(last or (t, state.snapshot(), beta, g, loss)), lam, forced=True)
             return (*_diverged(k, t, lam, cause), k + 1)
         if log is not None:
             log.check(k, g, state, beta, loss)
         stop = rule.stop(k, t, gmax)
         if stop is not None or rule.is_save(k, loss):
-            _save(rec, t, state, beta, g, loss, lam, forced=stop is not None)
+            _save(rec, t, state.snapshot(), beta, g, loss, lam, forced=stop is not None)
             rule.saved(k, loss)
         if stop is not None:
             return (*stop, k + 1)
+        last = (t, state.snapshot(), beta, g, loss)
         state.step(eta * g, eta * gmax)
         k += 1
         beta, g, loss = _full_state(X, y, state.lp, state.lm)
@@ -266,26 +271,28 @@ def _iterate_gd(X, y, eta, rule, rec, state, log):
 def _iterate_sgd(X, y, eta, rule, rec, state, batch_size, seed):
     """Mini-batch SGD; the full gradient is evaluated at saved iterates only."""
     lam, sampler = rec.time_scale, batches(X.shape[0], batch_size, seed)
-    n_evals, k = 0, 0
+    n_evals, k, last = 0, 0, None
     while True:
         t = k * eta
-        known = rule.is_save(k, None) or rule.stop(k, t, None) is not None
-        if known:
+        cause = state.out_of_range()
+        if cause is None and (rule.is_save(k, None) or rule.stop(k, t, None) is not None):
             beta, g_full, loss = _full_state(X, y, state.lp, state.lm)
             n_evals += 1
             stop = rule.stop(k, t, float(np.max(np.abs(g_full))))
-            _save(rec, t, state, beta, g_full, loss, lam, forced=stop is not None)
+            _save(rec, t, state.snapshot(), beta, g_full, loss, lam, forced=stop is not None)
             rule.saved(k, loss)
             if stop is not None:
                 return (*stop, n_evals)
-        rows = next(sampler)
-        residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
-        g = residual @ X[rows] / len(rows)
-        gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
-        cause = state.blow_up(0.5 * float(residual @ residual) / len(rows), gmax)
-        if cause is not None:
-            beta, g_full, loss = _full_state(X, y, state.lp, state.lm)
-            _save(rec, t, state, beta, g_full, loss, lam, forced=True)
-            return (*_diverged(k, t, lam, cause), n_evals)
+        if cause is None:
+            rows = next(sampler)
+            residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
+            g = residual @ X[rows] / len(rows)
+            gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
+            cause = state.blow_up(0.5 * float(residual @ residual) / len(rows), gmax)
+        if cause is not None:  # keep the last iterate in range (ignored if saved already)
+            t_good, snap = last or (t, state.snapshot())
+            _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)
+            return (*_diverged(k, t, lam, cause), n_evals + 1)
+        last = (t, state.snapshot())
         state.step(eta * g, eta * gmax)
         k += 1
