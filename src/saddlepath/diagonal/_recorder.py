@@ -16,16 +16,21 @@ _FIRST_CAPACITY = 1024
 
 
 class Recorder:
-    """Collects one row per saved iterate; ``arrays()`` returns them (time first)."""
+    """Collects one row per saved iterate; ``arrays()`` returns them (time first).
 
-    def __init__(self, n_features: int, time_scale: float, max_saved: int) -> None:
+    ``expected``: the number of rows the run will offer, when known (no regrowth then).
+    """
+
+    def __init__(
+        self, n_features: int, time_scale: float, max_saved: int, expected: int | None = None
+    ) -> None:
         self.time_scale = time_scale
         self.max_saved = max_saved
         self.stride = 1
         self.n = 0
         self._n_candidates = 0
         self._data: dict[str, np.ndarray] = {}
-        self._allocate(min(max_saved, _FIRST_CAPACITY), n_features)
+        self._allocate(min(max_saved, expected or _FIRST_CAPACITY), n_features)
 
     def __len__(self) -> int:
         return self.n

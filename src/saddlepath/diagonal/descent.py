@@ -187,7 +187,7 @@ def gradient_descent(
         save_every=save_every,
         epoch=(-(-X.shape[0] // batch_size) if sgd else None),
     )
-    rec = Recorder(X.shape[1], lam, max_saved)
+    rec = Recorder(X.shape[1], lam, max_saved, _expected_rows(n_steps, max_steps, save_every))
     state = SignedLogWeights(init)
     log = None if margin is None else MarginLog(margin)
     with np.errstate(under="ignore", divide="ignore"):
@@ -213,6 +213,13 @@ def gradient_descent(
         margin_crossings=None if log is None else log.result(X.shape[1]),
         save_stride=rec.stride,
     )
+
+
+def _expected_rows(n_steps, max_steps, save_every) -> int | None:
+    """Rows a run with a fixed ``save_every`` offers at most (None: unknown)."""
+    if save_every is None:
+        return None
+    return min(n_steps if n_steps is not None else max_steps, max_steps) // save_every + 2
 
 
 def _warn(status, message, rec, max_saved) -> None:
