@@ -91,8 +91,8 @@ def batches(n_samples: int, batch_size: int, seed: int | None):
 class MarginLog:
     r"""Records where :math:`G = \max|\nabla F(u, v)|` crosses ``margin``, at every step."""
 
-    def __init__(self, margin: float) -> None:
-        self.margin = margin
+    def __init__(self, margin: float, step_size: float) -> None:
+        self.margin, self.step_size = margin, step_size
         self.above = True  # the thesis's `plateau = True` before the first iteration
         self.enter: list[int] = []
         self.leave: list[int] = []
@@ -120,6 +120,7 @@ class MarginLog:
         vec = lambda j, dt=float: np.array(cols[j], dtype=dt).reshape(-1, n_features)  # noqa: E731
         return MarginCrossings(
             margin=self.margin,
+            step_size=self.step_size,
             enter=np.array(self.enter, dtype=np.int64),
             leave=np.array(self.leave, dtype=np.int64),
             grad_max=np.array(cols[0], dtype=float),

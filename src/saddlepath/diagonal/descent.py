@@ -189,7 +189,7 @@ def gradient_descent(
     )
     rec = Recorder(X.shape[1], lam, max_saved, _expected_rows(n_steps, max_steps, save_every))
     state = SignedLogWeights(init)
-    log = None if margin is None else MarginLog(margin)
+    log = None if margin is None else MarginLog(margin, eta)
     with np.errstate(under="ignore", divide="ignore"):
         if sgd:
             status, message, n_evals = _iterate_sgd(X, y, eta, rule, rec, state, batch_size, seed)

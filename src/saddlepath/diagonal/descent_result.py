@@ -50,6 +50,8 @@ class MarginCrossings:
     ----------
     margin : float
         In units of :math:`\nabla F`, i.e. of ``X``·``y``/n times the weights.
+    step_size : float
+        The run's η (iteration ``k`` is at raw time ``k·η``).
     enter, leave : ndarray of int, shape (n_crossings,)
         Iterations; ``leave[j] = -1`` when the run ends below the margin.
     grad_max : ndarray of shape (n_crossings,)
@@ -63,6 +65,7 @@ class MarginCrossings:
     """
 
     margin: float
+    step_size: float
     enter: np.ndarray
     leave: np.ndarray
     grad_max: np.ndarray
