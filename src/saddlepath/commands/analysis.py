@@ -76,6 +76,11 @@ _ALPHA = typer.Option(
     show_default=False,
 )
 _GD_STEP = typer.Option(metavar="η", help="GD step size η > 0 (only with --gd).")
+_MARGIN = typer.Option(
+    metavar="M",
+    help="Plateaus by the thesis's rule (only with --gd): a plateau starts at the first GD "
+    "iteration with max|∇F(u, v)| ≤ M after being above it, checked at every step.",
+)
 _MAX_SUPPORT = typer.Option(
     "--max-support",
     min=0,
@@ -101,13 +106,15 @@ class _Analysis:
     resolution: np.ndarray
 
 
-def _analyze(dataset: Dataset, *, alpha: str, step_size: float | None) -> _Analysis:
+def _analyze(
+    dataset: Dataset, *, alpha: str, step_size: float | None, margin: float | None = None
+) -> _Analysis:
     X, y = dataset.X, dataset.y
     with progress(COMPUTING_PATH):
         path = saddle_path(X, y)
     if step_size is not None:
         with progress(f"Running gradient descent at α = {alpha}, η = {step_size:g}…"):
-            traj = gradient_descent(X, y, step_size=step_size, alpha=alpha)
+            traj = gradient_descent(X, y, step_size=step_size, alpha=alpha, margin=margin)
     else:
         with progress(f"Integrating the gradient flow at α = {alpha}…"):
             traj = gradient_flow(X, y, alpha=alpha)
@@ -122,6 +129,7 @@ def analyze_command(
     alpha: Annotated[str | None, _ALPHA] = None,
     gd: Annotated[bool, _GD] = False,
     step_size: Annotated[float | None, _GD_STEP] = None,
+    margin: Annotated[float | None, _MARGIN] = None,
     target: Annotated[str | None, TARGET] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
@@ -145,6 +153,8 @@ def analyze_command(
         fail("--gd needs --step-size η (a positive float), e.g. --gd --step-size 0.1.")
     if step_size is not None and not gd:
         fail("--step-size is the step of gradient descent; add --gd to run it.")
+    if margin is not None and not (gd and margin > 0):
+        fail(f"--margin needs --gd and a value > 0 (the GD loop checks it); got {margin!r}.")
     alpha = alpha if alpha is not None else ("1e-100" if gd else "1e-30")
     try:  # before any work: the saddle analysis needs α < 1, for GD too
         resolve_log_alpha(alpha, None, where="saddlepath analyze", require_small=True)
@@ -167,7 +177,7 @@ def analyze_command(
     run = run_on_data(
         data,
         target,
-        lambda ds: _analyze(ds, alpha=alpha, step_size=step_size),
+        lambda ds: _analyze(ds, alpha=alpha, step_size=step_size, margin=margin),
         None if out is None else write,
     )
     if plot and run.dataset.n_features > MAX_FEATURES:
