@@ -241,11 +241,10 @@ def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
 
 
 def _diverged(k, t, lam, cause):
+    where = f"at step {k} (t = {t:.6g}, tau = {t / lam:.6g})" if k else "at step 0"
+    kept = "; the last iterate saved is the one before, the last in range" if k else ""
     return TrajectoryStatus.DIVERGED, (
-        f"diverged at step {k} (t = {t:.6g}, tau = {t / lam:.6g}): {cause}; the last saved "
-        "iterate is the one before, the last in range"
-        if k
-        else f"diverged at step 0: {cause} (the initialisation is out of range)"
+        f"diverged {where}: {cause} — the step size is too large for this scale{kept}"
     )
 
 
