@@ -31,12 +31,12 @@ from scipy.signal import find_peaks, peak_widths
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_trajectory, check_xy
 from saddlepath.analysis._margin_plateaus import check_margin, margin_rows
-from saddlepath.analysis.equilibrium import Equilibrium, SupportFits, refine_equilibrium
+from saddlepath.analysis._plateau_snapping import snap
+from saddlepath.analysis.equilibrium import Equilibrium, refine_equilibrium
 
 __all__ = ["DetectedPlateaus", "PlateauEvidence", "find_plateaus", "log10_speed"]
 
 _WHERE = "find_plateaus"
-_GAP = 10.0  # support cuts at ratios ≥ 10 between sorted |β_i| (see refine_equilibrium)
 
 
 class PlateauEvidence(enum.Enum):
@@ -234,7 +234,9 @@ def find_plateaus(
     equilibria, n_rejected = None, 0
     if with_data:
         X, y = _check_data(X, y, trajectory)
-        rows, n_rejected = _snap(rows, trajectory, X, y, speed, max_distance, proximity)
+        rows, n_rejected = snap(
+            rows, trajectory, X, y, speed, max_distance, proximity, PlateauEvidence.PROXIMITY
+        )
         equilibria = tuple(
             refine_equilibrium(
                 X,
@@ -364,57 +366,3 @@ def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
         base = max(left, right)
         out[j] = signal[p] - base if np.isfinite(base) else 0.0
     return out
-
-
-def _snap(rows, trajectory, X, y, speed, max_distance, proximity):
-    """Attach the nearest critical point; drop far dips, merge repeats, add passes."""
-    fits = SupportFits(X, y)
-    points = range(len(trajectory.tau)) if proximity else [row["index"] for row in rows]
-    near = {i: fits.nearest(trajectory.beta[i], _GAP) for i in points}
-    kept: list[dict] = []
-    for row in rows:
-        support, distance = near[row["index"]][:2]
-        row.update(distance=float(distance), key=tuple(support.tolist()))
-        if distance > max_distance:
-            continue
-        if kept and kept[-1]["key"] == row["key"]:
-            last = kept[-1]
-            last["end"] = row["end"]
-            if speed[row["index"]] < speed[last["index"]]:
-                last.update(index=row["index"], depth=row["depth"], distance=row["distance"])
-            continue
-        kept.append(row)
-    n_rejected = len(rows) - sum(1 for row in rows if row["distance"] <= max_distance)
-    if proximity:
-        keys = [tuple(near[i][0].tolist()) for i in points]
-        dist = np.array([near[i][1] for i in points])
-        kept += _passes(trajectory.tau, keys, dist, max_distance, {r["key"] for r in kept})
-    return sorted(kept, key=lambda r: r["index"]), n_rejected
-
-
-def _passes(tau, keys, dist, max_distance, seen) -> list[dict]:
-    """Closest approach to each critical point within ``max_distance`` not yet reported."""
-    best: dict[tuple[int, ...], dict] = {}
-    j = 0
-    while j < len(keys):
-        k = j
-        while k + 1 < len(keys) and keys[k + 1] == keys[j]:
-            k += 1
-        run = np.arange(j, k + 1)
-        i = int(run[np.argmin(dist[run])])
-        if (
-            keys[j] not in seen
-            and dist[i] <= max_distance
-            and (keys[j] not in best or dist[i] < best[keys[j]]["distance"])
-        ):
-            best[keys[j]] = {
-                "index": i,
-                "start": float(tau[j]),
-                "end": float(tau[k]),
-                "depth": 0.0,
-                "distance": float(dist[i]),
-                "key": keys[j],
-                "evidence": PlateauEvidence.PROXIMITY,
-            }
-        j = k + 1
-    return list(best.values())
