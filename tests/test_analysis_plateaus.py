@@ -249,3 +249,23 @@ def test_margin_errors(worked_flow):
         find_plateaus(worked_flow, margin=1e-3)
     with pytest.raises(ValueError, match=r"`margin` parameter of find_plateaus"):
         find_plateaus(traj, margin=-1.0)
+
+
+@pytest.mark.slow
+def test_margin_rule_reproduces_the_thesis_table_9_iterations():
+    """Thesis §5.3.2 (d = 7, n = 5): γ = 1e-100, η = 0.001, margin 1e-4, v₀ = 0.
+
+    Its Table 9 lists the iterations 1, 13798, 50388 (1-based) for the first three plateaus
+    and the saddles p₁ = −9.19e₃, p₂ = −9.64e₃ + 3.91e₅.
+    """
+    rs = np.random.RandomState(10)
+    X = rs.randn(5, 7)
+    y = X @ np.array([10.0, 20.0, 0, 0, 0, 0, 0])
+    traj = gradient_descent(
+        X, y, step_size=0.001, alpha=1e-100, margin=1e-4, n_steps=51_000, gtol=0.0
+    )
+    plateaus = find_plateaus(traj, X, y)
+    assert (plateaus.iterations + 1).tolist() == [1, 13798, 50388]
+    np.testing.assert_allclose(plateaus.coefs[1, 2], -9.1919, atol=1e-4)
+    np.testing.assert_allclose(plateaus.coefs[2, [2, 4]], [-9.6439, 3.9053], atol=1e-4)
+    np.testing.assert_allclose(plateaus.coefs, saddle_path(X, y).coefs[:3], atol=1e-12)
