@@ -166,6 +166,7 @@ def test_divergence_after_some_steps_keeps_the_history():
         ({"margin": 0.0}, ValueError, "`margin` parameter of gradient_descent"),
         ({"margin": 1e-3, "batch_size": 1}, ValueError, "full-batch GD; drop `batch_size`"),
         ({"max_saved": 1}, ValueError, "`max_saved` parameter of gradient_descent"),
+        ({"progress": 3}, TypeError, "`progress` parameter of gradient_descent must be a call"),
     ],
 )
 def test_error_messages(kwargs, error, match):
@@ -174,3 +175,15 @@ def test_error_messages(kwargs, error, match):
     X, y = args.pop("X"), args.pop("y")
     with pytest.raises(error, match=match):
         gradient_descent(X, y, **args)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1])
+def test_progress_reports_the_accelerated_time_every_1024_steps(batch_size):
+    seen = []
+    traj = gradient_descent(
+        X_WORKED, Y_WORKED, step_size=0.1, alpha=1e-10, n_steps=5000, batch_size=batch_size,
+        seed=0, gtol=0.0, progress=seen.append,
+    )  # fmt: skip
+    lam = 10 * math.log(10)
+    np.testing.assert_allclose(seen, 0.1 * 1024 * np.arange(1, 5) / lam, rtol=1e-12)
+    assert traj.tau[-1] == pytest.approx(500 / lam)

@@ -23,6 +23,7 @@ bounded without converging ends at its step limit (``STEP_LIMIT``), however larg
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import fields
 
 import numpy as np
@@ -48,6 +49,7 @@ from saddlepath.diagonal.trajectory import (
 __all__ = ["gradient_descent"]
 
 _WHERE = "gradient_descent"
+_PROGRESS_MASK = 1023  # report progress every 1024 steps
 
 
 def _full_state(X, y, lp, lm):
@@ -73,7 +75,12 @@ def _validate(X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, m
     return X, y, eta
 
 
-def _validate_record(margin, max_saved, sgd):
+def _validate_record(margin, max_saved, sgd, progress):
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            "The `progress` parameter of gradient_descent must be a callable taking the "
+            f"accelerated time reached, or None. Got {type(progress).__name__} instead."
+        )
     if margin is not None:
         margin = check_real(margin, name="margin", low=0.0, low_open=True, where=_WHERE)
         if sgd:
@@ -104,6 +111,7 @@ def gradient_descent(
     plateau_threshold: float = 1e-2,
     margin: float | None = None,
     max_saved: int = 100_000,
+    progress: Callable[[float], object] | None = None,
 ) -> DescentTrajectory:
     r"""Run (mini-batch) gradient descent on a diagonal network, exactly in log-domain.
 
@@ -153,6 +161,9 @@ def gradient_descent(
         Most iterates kept (≈ 310 B each at d = 7, :math:`8(5d + 2) + 2d` B in general).
         When more would be saved, every other saved iterate is dropped and saving continues
         at twice the stride (``save_stride``), with a :class:`RecordThinnedWarning`.
+    progress : callable, optional
+        Called as ``progress(tau)`` with the accelerated time reached, every 1024 steps
+        (for a progress display; its return value is ignored).
 
     Returns
     -------
@@ -172,7 +183,7 @@ def gradient_descent(
         X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, max_steps
     )
     sgd = batch_size is not None and batch_size < X.shape[0]
-    margin = _validate_record(margin, max_saved, sgd)
+    margin = _validate_record(margin, max_saved, sgd, progress)
     init = initialisation(X.shape[1], alpha=alpha, log_alpha=log_alpha, u0=u0, v0=v0, where=_WHERE)
     lam = time_scale(init.log_alpha)
     rule = StopRule.create(
@@ -192,9 +203,10 @@ def gradient_descent(
     log = None if margin is None else MarginLog(margin, eta)
     with np.errstate(under="ignore", divide="ignore"):
         if sgd:
-            status, message, n_evals = _iterate_sgd(X, y, eta, rule, rec, state, batch_size, seed)
+            sampler = batches(X.shape[0], batch_size, seed)
+            status, message, n_evals = _iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
         else:
-            status, message, n_evals = _iterate_gd(X, y, eta, rule, rec, state, log)
+            status, message, n_evals = _iterate_gd(X, y, eta, rule, rec, state, log, progress)
     _warn(status, message, rec, max_saved)
     traj = build_trajectory(
         rec.arrays(),
@@ -248,7 +260,7 @@ def _diverged(k, t, lam, cause):
     )
 
 
-def _iterate_gd(X, y, eta, rule, rec, state, log):
+def _iterate_gd(X, y, eta, rule, rec, state, log, report):
     """Full-batch GD; returns (status, message, number of gradient evaluations)."""
     lam = rec.time_scale
     beta, g, loss = _full_state(X, y, state.lp, state.lm)
@@ -271,12 +283,14 @@ def _iterate_gd(X, y, eta, rule, rec, state, log):
         last = (t, state.snapshot(), beta, g, loss)
         state.step(eta * g, eta * gmax)
         k += 1
+        if report is not None and not k & _PROGRESS_MASK:
+            report(k * eta / lam)
         beta, g, loss = _full_state(X, y, state.lp, state.lm)
 
 
-def _iterate_sgd(X, y, eta, rule, rec, state, batch_size, seed):
+def _iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
     """Mini-batch SGD; the full gradient is evaluated at saved iterates only."""
-    lam, sampler = rec.time_scale, batches(X.shape[0], batch_size, seed)
+    lam = rec.time_scale
     n_evals, k, last = 0, 0, None
     while True:
         t = k * eta
@@ -302,3 +316,5 @@ def _iterate_sgd(X, y, eta, rule, rec, state, batch_size, seed):
         last = (t, state.snapshot())
         state.step(eta * g, eta * gmax)
         k += 1
+        if report is not None and not k & _PROGRESS_MASK:
+            report(k * eta / lam)
