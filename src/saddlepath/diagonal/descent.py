@@ -156,7 +156,7 @@ def gradient_descent(
     margin : float, optional
         Full-batch GD only: check :math:`\max|\nabla F(u, v)|` against ``margin`` at every
         step and record its crossings (:class:`MarginCrossings`, the thesis's plateau rule;
-        used by :func:`saddlepath.analysis.find_plateaus`). Costs ~20 % more per step.
+        used by :func:`saddlepath.analysis.find_plateaus`). Costs ~30 % more per step.
     max_saved : int, default 100_000
         Most iterates kept (≈ 310 B each at d = 7, :math:`8(5d + 2) + 2d` B in general).
         When more would be saved, every other saved iterate is dropped and saving continues
