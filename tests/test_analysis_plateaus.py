@@ -187,3 +187,85 @@ def test_errors(worked_flow):
     with pytest.raises(TypeError, match=r"`plateaus` parameter of match_saddles"):
         match_saddles(None, saddle_path(WORKED_X, WORKED_Y))
     assert isinstance(find_plateaus(worked_flow), DetectedPlateaus)
+
+
+def thesis_margin_rule(X, y, eta, u, v, n_steps, margin):
+    """Oracle: the thesis's Algorithm 1 on plain float (u, v) GD, iterations 0-based."""
+    above, entries = True, []
+    for k in range(n_steps + 1):
+        g = (X @ (u * v) - y) @ X / len(y)
+        grad_F = np.concatenate([g * v, g * u])
+        if np.max(np.abs(grad_F)) > margin:
+            above = True
+        elif above:
+            above = False
+            entries.append(k)
+        u, v = u - eta * g * v, v - eta * g * u
+    return entries
+
+
+@pytest.mark.parametrize("margin", [1e-3, 1e-4])
+def test_margin_rule_is_the_thesis_rule_whatever_the_saving(margin):
+    """Issue 8 §5: the iteration reported depended on how densely the run was saved."""
+    runs = [
+        gradient_descent(
+            WORKED_X, WORKED_Y, step_size=0.1, alpha=1e-8, gtol=1e-10, margin=margin, **kw
+        )
+        for kw in ({}, {"save_every": 1}, {"save_every": 997})
+    ]
+    n_steps = round(runs[0].t[-1] / 0.1)
+    u0, v0 = np.full(4, np.sqrt(2.0) * 1e-8), np.zeros(4)
+    expected = thesis_margin_rule(WORKED_X, WORKED_Y, 0.1, u0, v0, n_steps, margin)
+    assert len(expected) >= 2 and expected[0] == 0
+    for traj in runs:
+        assert traj.status.name == "CONVERGED" and round(traj.t[-1] / 0.1) == n_steps
+        plateaus = find_plateaus(traj, margin=margin)
+        assert plateaus.iterations.tolist() == expected
+        assert all(e is PlateauEvidence.MARGIN for e in plateaus.evidence)
+        np.testing.assert_allclose(plateaus.tau_start, np.array(expected) * 0.1 / traj.time_scale)
+    dense, sparse = (find_plateaus(r, WORKED_X, WORKED_Y) for r in runs[1:])
+    assert dense.iterations.tolist() == sparse.iterations.tolist()
+    np.testing.assert_array_equal(dense.beta, sparse.beta)  # the state at the entry
+    assert np.all(dense.distance <= 0.1)
+    np.testing.assert_allclose(dense.coefs[0], 0.0)  # the origin first
+
+
+def test_margin_rule_snaps_to_the_saddles():
+    """At α = 1e-100 every entry below the margin is one of the four saddles, in order."""
+    traj = gradient_descent(WORKED_X, WORKED_Y, step_size=0.2, alpha=1e-100, margin=1e-6)
+    plateaus = find_plateaus(traj, WORKED_X, WORKED_Y)
+    path = saddle_path(WORKED_X, WORKED_Y)
+    assert match_saddles(plateaus, path).tolist() == [0, 1, 2, 3]
+    np.testing.assert_allclose(plateaus.coefs, path.coefs, atol=1e-12)
+    assert plateaus.ends_on_plateau and traj.margin_crossings.leave[-1] == -1
+    assert np.all(np.diff(plateaus.iterations) > 0)
+
+
+def test_margin_errors(worked_flow):
+    traj = gradient_descent(WORKED_X, WORKED_Y, step_size=0.2, alpha=1e-3, margin=1e-4)
+    with pytest.raises(ValueError, match=r"recorded crossings of margin = 0.0001"):
+        find_plateaus(traj, margin=1e-3)
+    with pytest.raises(ValueError, match=r"gradient_descent\(\.\.\., margin=0.001\)"):
+        find_plateaus(worked_flow, margin=1e-3)
+    with pytest.raises(ValueError, match=r"`margin` parameter of find_plateaus"):
+        find_plateaus(traj, margin=-1.0)
+
+
+@pytest.mark.slow
+def test_margin_rule_reproduces_the_thesis_table_9_iterations():
+    """Thesis §5.3.2 (d = 7, n = 5): γ = 1e-100, η = 0.001, margin 1e-4, v₀ = 0.
+
+    Its Table 9 lists the iterations 1, 13798, 50388 (1-based) for the first three plateaus
+    and the saddles p₁ = −9.19e₃, p₂ = −9.64e₃ + 3.91e₅.
+    """
+    rs = np.random.RandomState(10)
+    X = rs.randn(5, 7)
+    y = X @ np.array([10.0, 20.0, 0, 0, 0, 0, 0])
+    traj = gradient_descent(
+        X, y, step_size=0.001, alpha=1e-100, margin=1e-4, n_steps=51_000, gtol=0.0
+    )
+    plateaus = find_plateaus(traj, X, y)
+    assert (plateaus.iterations + 1).tolist() == [1, 13798, 50388]
+    np.testing.assert_allclose(plateaus.coefs[1, 2], -9.1919, atol=1e-4)
+    np.testing.assert_allclose(plateaus.coefs[2, [2, 4]], [-9.6439, 3.9053], atol=1e-4)
+    np.testing.assert_allclose(plateaus.coefs, saddle_path(X, y).coefs[:3], atol=1e-12)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from saddlepath.diagonal.descent import gradient_descent
+from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 # Worked example of background.md §1.2 (Zhao et al. 2026): saddles and jump times.
@@ -117,20 +118,29 @@ def test_sgd_is_reproducible_and_converges():
         assert run.loss[-1] < 1e-12 * run.loss[0]
 
 
-def test_divergence_when_a_factor_crosses_zero():
-    traj = gradient_descent(X_WORKED, Y_WORKED, step_size=0.1, alpha=7.0, v0=1.0)
+def test_divergence_is_a_real_blow_up_with_a_warning():
+    """γ = 7 from u₀ = √2γ, v₀ = γ: plain float GD overflows, the library says DIVERGED."""
+    with pytest.warns(DivergenceWarning, match="diverged at step"):
+        traj = gradient_descent(X_WORKED, Y_WORKED, step_size=0.1, alpha=7.0, v0=1.0)
     assert traj.status is TrajectoryStatus.DIVERGED
     assert not traj.status.success
-    assert "diverged at step 0" in traj.message and "crossed zero" in traj.message
-    assert "coordinate" in traj.message
+    assert "left the float range" in traj.message
+    step = int(traj.message.split("step ")[1].split(" ")[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        ref, _, _ = plain_float_gd(X_WORKED, Y_WORKED, 0.1, 7.0, [2**0.5] * 4, [1.0] * 4, step + 3)
+    assert np.all(np.isfinite(ref[:step]))  # the oracle: plain GD really overflows
+    assert not np.all(np.isfinite(ref[step + 3])) or np.max(np.abs(ref[step + 3])) > 1e250
 
 
 def test_divergence_after_some_steps_keeps_the_history():
     X, y = random_problem()
-    traj = gradient_descent(X, y, step_size=1.2, alpha=0.5, save_every=1, max_steps=10_000)
+    with pytest.warns(DivergenceWarning):
+        traj = gradient_descent(X, y, step_size=1.2, alpha=0.5, save_every=1, max_steps=10_000)
     assert traj.status is TrajectoryStatus.DIVERGED
     step = int(traj.message.split("step ")[1].split(" ")[0])
-    assert step > 0 and len(traj.t) == step + 1
+    # every iterate before the blow-up is kept, the one out of range is not
+    assert step > 0 and len(traj.t) == step and traj.t[-1] == pytest.approx(1.2 * (step - 1))
+    assert np.all(np.isfinite(traj.loss))
 
 
 @pytest.mark.parametrize(
@@ -153,6 +163,10 @@ def test_divergence_after_some_steps_keeps_the_history():
         ({"v0": [np.nan] * 4}, ValueError, "`v0` contains NaN"),
         ({"batch_size": 0}, ValueError, "`batch_size` parameter"),
         ({"n_steps": 1.5}, TypeError, "`n_steps` parameter .* must be an int"),
+        ({"margin": 0.0}, ValueError, "`margin` parameter of gradient_descent"),
+        ({"margin": 1e-3, "batch_size": 1}, ValueError, "full-batch GD; drop `batch_size`"),
+        ({"max_saved": 1}, ValueError, "`max_saved` parameter of gradient_descent"),
+        ({"progress": 3}, TypeError, "`progress` parameter of gradient_descent must be a call"),
     ],
 )
 def test_error_messages(kwargs, error, match):
@@ -161,3 +175,15 @@ def test_error_messages(kwargs, error, match):
     X, y = args.pop("X"), args.pop("y")
     with pytest.raises(error, match=match):
         gradient_descent(X, y, **args)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1])
+def test_progress_reports_the_accelerated_time_every_1024_steps(batch_size):
+    seen = []
+    traj = gradient_descent(
+        X_WORKED, Y_WORKED, step_size=0.1, alpha=1e-10, n_steps=5000, batch_size=batch_size,
+        seed=0, gtol=0.0, progress=seen.append,
+    )  # fmt: skip
+    lam = 10 * math.log(10)
+    np.testing.assert_allclose(seen, 0.1 * 1024 * np.arange(1, 5) / lam, rtol=1e-12)
+    assert traj.tau[-1] == pytest.approx(500 / lam)

@@ -13,6 +13,7 @@ descent with too large a γ or step diverges, which is detected and reported per
 from __future__ import annotations
 
 import enum
+import warnings
 from dataclasses import dataclass, field
 from numbers import Real
 
@@ -21,6 +22,7 @@ import numpy as np
 from saddlepath._validation import check_int, check_real
 from saddlepath.analysis._checks import check_rtol, check_xy
 from saddlepath.diagonal.descent import gradient_descent
+from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.flow import gradient_flow
 from saddlepath.diagonal.model import resolve_log_alpha
 from saddlepath.diagonal.saddle_path import saddle_path
@@ -69,6 +71,11 @@ class InitScaleStudy:
     step_size : float or None
     coefs : ndarray of shape (n_gammas, n_features)
         Last β of each run (NaN for a diverged run).
+    u, v : ndarray of shape (n_gammas, n_features)
+        The weights at the end of each run, :math:`u\odot v = \beta` (NaN for a diverged
+        run); the thesis's Table 11 lists them as ``[v_i, u_i]`` pairs.
+    n_steps : int or None
+        The exact number of GD steps of every run, when given (the thesis's T).
     losses, l1_norms : ndarray of shape (n_gammas,)
         Final loss and :math:`\|\beta\|_1` (NaN for a diverged run).
     n_active : ndarray of int, shape (n_gammas,)
@@ -89,6 +96,9 @@ class InitScaleStudy:
     method: str
     step_size: float | None
     coefs: np.ndarray = field(repr=False)
+    u: np.ndarray = field(repr=False)
+    v: np.ndarray = field(repr=False)
+    n_steps: int | None
     losses: np.ndarray
     l1_norms: np.ndarray
     n_active: np.ndarray
@@ -114,32 +124,30 @@ class InitScaleStudy:
         return self.l1_norms / self.min_l1_norm - 1.0
 
     def rows(self) -> list[dict]:
-        """One JSON-ready dict per γ."""
+        """One JSON-ready dict per γ (``beta``, ``u``, ``v``: the minimiser, None if diverged)."""
         return [
             {
-                "gamma": float(g),
-                "log_gamma": float(lg),
-                "outcome": o.name,
-                "loss": _num(loss),
-                "l1_norm": _num(l1),
-                "n_active": int(k),
-                "message": m,
+                "gamma": float(self.gammas[j]),
+                "log_gamma": float(self.log_gammas[j]),
+                "outcome": self.outcomes[j].name,
+                "loss": _num(self.losses[j]),
+                "l1_norm": _num(self.l1_norms[j]),
+                "n_active": int(self.n_active[j]),
+                "message": self.messages[j],
+                "beta": _vector(self.coefs[j]),
+                "u": _vector(self.u[j]),
+                "v": _vector(self.v[j]),
             }
-            for g, lg, o, loss, l1, k, m in zip(
-                self.gammas,
-                self.log_gammas,
-                self.outcomes,
-                self.losses,
-                self.l1_norms,
-                self.n_active,
-                self.messages,
-                strict=True,
-            )
+            for j in range(self.gammas.size)
         ]
 
 
 def _num(x: float) -> float | None:
     return None if not np.isfinite(x) else float(x)
+
+
+def _vector(x: np.ndarray) -> list[float] | None:
+    return None if not np.all(np.isfinite(x)) else [float(value) for value in x]
 
 
 def count_active(beta: np.ndarray, active_rtol: float) -> int:
@@ -168,7 +176,7 @@ def _parse_gammas(gammas) -> tuple[list, np.ndarray]:
     return values, np.array(logs)
 
 
-def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol):
+def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol, n_steps):
     X, y = check_xy(X, y)
     values, logs = _parse_gammas(gammas)
     v0 = check_real(v0, name="v0", where=_WHERE)
@@ -181,6 +189,13 @@ def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol):
     if step_size is not None:
         step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
     check_int(max_steps, name="max_steps", low=1, where=_WHERE)
+    if n_steps is not None:
+        check_int(n_steps, name="n_steps", low=1, where=_WHERE)
+        if step_size is None:
+            raise ValueError(
+                f"The `n_steps` parameter of {_WHERE} counts gradient-descent steps; pass "
+                "step_size=<float> too (the flow has no steps)."
+            )
     active_rtol = check_rtol(active_rtol, name="active_rtol", where=_WHERE)
     return X, y, values, logs, v0, step_size, active_rtol
 
@@ -195,6 +210,7 @@ def init_scale_study(
     max_steps: int = 1_000_000,
     gtol: float = 1e-8,
     active_rtol: float = 1e-3,
+    n_steps: int | None = None,
 ) -> InitScaleStudy:
     r"""Run from :math:`u(0) = \sqrt2\gamma\mathbf 1`, :math:`v(0) = v_0\gamma\mathbf 1` for each γ.
 
@@ -218,6 +234,9 @@ def init_scale_study(
     gtol : float, default 1e-8
     active_rtol : float, default 1e-3
         A coordinate is active when :math:`|\beta_i| > ` ``active_rtol`` :math:`\|\beta\|_\infty`.
+    n_steps : int, optional
+        Run gradient descent exactly this many steps (no convergence test; the thesis's T),
+        outcome ``NOT_CONVERGED`` unless it diverges. Needs ``step_size``.
 
     Returns
     -------
@@ -232,12 +251,14 @@ def init_scale_study(
     (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
     """
     X, y, values, logs, v0, step_size, active_rtol = _validate(
-        X, y, gammas, v0, step_size, max_steps, active_rtol
+        X, y, gammas, v0, step_size, max_steps, active_rtol, n_steps
     )
-    runs = [_run(X, y, g, v0, step_size, max_steps, gtol) for g in values]
-    coefs = np.array([beta for beta, _, _ in runs]).reshape(len(values), X.shape[1])
-    diverged = np.array([o is RunOutcome.DIVERGED for _, o, _ in runs])
-    coefs[diverged] = np.nan
+    runs = _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps)
+    coefs, u, v = (
+        np.array([r[i] for r in runs]).reshape(len(values), X.shape[1]) for i in range(3)
+    )
+    diverged = np.array([r[3] is RunOutcome.DIVERGED for r in runs])
+    coefs[diverged], u[diverged], v[diverged] = np.nan, np.nan, np.nan
     residual = coefs @ X.T - y
     with np.errstate(under="ignore"):
         gammas = np.exp(logs)
@@ -248,6 +269,9 @@ def init_scale_study(
         method="flow" if step_size is None else "gd",
         step_size=step_size,
         coefs=coefs,
+        u=u,
+        v=v,
+        n_steps=n_steps,
         losses=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
         l1_norms=np.abs(coefs).sum(axis=1),
         n_active=np.array(
@@ -257,20 +281,38 @@ def init_scale_study(
             ],
             dtype=int,
         ),
-        outcomes=tuple(o for _, o, _ in runs),
-        messages=tuple(m for _, _, m in runs),
+        outcomes=tuple(r[3] for r in runs),
+        messages=tuple(r[4] for r in runs),
         min_l1_coef=saddle_path(X, y).coefs[-1],
         min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0],
         active_rtol=active_rtol,
     )
 
 
-def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol):
-    """One run: (final β, outcome, message)."""
+def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps) -> list[tuple]:
+    """Every run; their divergences are summed up in one warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        runs = [_run(X, y, g, v0, step_size, max_steps, gtol, n_steps) for g in values]
+    bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is RunOutcome.DIVERGED]
+    if bad:
+        warnings.warn(
+            f"init_scale_study: gradient descent diverged for gamma = {', '.join(bad)} (the "
+            "scale or the step size is too large); those rows are NaN.",
+            DivergenceWarning,
+            stacklevel=3,
+        )
+    return runs
+
+
+def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol, n_steps):
+    """One run: (final β, u, v, outcome, message)."""
     if step_size is None:
         traj = gradient_flow(X, y, alpha=gamma, v0=v0, gtol=gtol)
     else:
+        exact = {} if n_steps is None else {"n_steps": n_steps, "gtol": 0.0}
         traj = gradient_descent(
-            X, y, step_size=step_size, alpha=gamma, v0=v0, gtol=gtol, max_steps=max_steps
-        )
-    return traj.beta[-1], _OUTCOMES[traj.status], traj.message
+            X, y, step_size=step_size, alpha=gamma, v0=v0, max_steps=max(max_steps, n_steps or 0),
+            save_every=None if n_steps is None else n_steps, **({"gtol": gtol} | exact),
+        )  # fmt: skip
+    return traj.beta[-1], traj.u[-1], traj.v[-1], _OUTCOMES[traj.status], traj.message

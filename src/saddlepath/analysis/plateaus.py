@@ -30,12 +30,13 @@ from scipy.signal import find_peaks, peak_widths
 
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_trajectory, check_xy
-from saddlepath.analysis.equilibrium import Equilibrium, SupportFits, refine_equilibrium
+from saddlepath.analysis._margin_plateaus import check_margin, margin_rows
+from saddlepath.analysis._plateau_snapping import snap
+from saddlepath.analysis.equilibrium import Equilibrium, refine_equilibrium
 
 __all__ = ["DetectedPlateaus", "PlateauEvidence", "find_plateaus", "log10_speed"]
 
 _WHERE = "find_plateaus"
-_GAP = 10.0  # support cuts at ratios ≥ 10 between sorted |β_i| (see refine_equilibrium)
 
 
 class PlateauEvidence(enum.Enum):
@@ -46,6 +47,7 @@ class PlateauEvidence(enum.Enum):
         "the run passes within max_distance of this critical point without a speed dip of "
         "min_drop (a plateau too short to resolve at this α)"
     )
+    MARGIN = "max|grad F(u, v)| fell to the margin after being above it (the thesis's rule)"
 
     def __str__(self) -> str:
         return self.value
@@ -64,14 +66,14 @@ class DetectedPlateaus:
     index : ndarray of int, shape (n_plateaus,)
         Position of the representative among the trajectory's saved points.
     iterations : ndarray of int or None
-        GD iteration at which each plateau starts, ``round(λ·tau_start / step_size)``, when
-        ``step_size`` is given.
+        GD iteration at which each plateau starts: ``round(λ·tau_start / step_size)`` when
+        ``step_size`` is given; with the margin rule the exact iteration, always.
     beta : ndarray of shape (n_plateaus, n_features)
         The trajectory's β at the representative point.
     loss : ndarray of shape (n_plateaus,)
         The trajectory's loss there.
     depth : ndarray of shape (n_plateaus,)
-        Prominence of the speed dip in decades (log10 of the factor).
+        Prominence of the speed dip in decades (log10 of the factor); NaN for the margin rule.
     log10_speed : ndarray of shape (n_times,)
         :math:`\log_{10}\|d\beta/d\tau\|_\infty` at every saved point.
     equilibria : tuple of Equilibrium or None
@@ -149,6 +151,7 @@ def find_plateaus(
     max_distance: float = 0.1,
     proximity: bool = False,
     step_size: float | None = None,
+    margin: float | None = None,
 ) -> DetectedPlateaus:
     r"""Find the plateaus of a trajectory (flow, GD or SGD; any α; accelerated or raw time).
 
@@ -184,6 +187,17 @@ def find_plateaus(
         points that the α → 0 path never visits.
     step_size : float, optional
         GD step η, to report the iteration at which each plateau starts.
+    margin : float, optional
+        Use the thesis's rule instead of speed dips: a plateau starts at the first iteration
+        at which :math:`\max|\nabla F(u, v)| \le` ``margin`` after being above it (the run
+        counts as above before its first iteration) and ends at the next one above it.
+        Needs a run of ``gradient_descent(..., margin=margin)``, which checks every step,
+        so the iterations (``iterations``, exact) do not depend on which iterates were
+        saved; ``beta``, ``loss``, ``tau`` are the state at the entry and ``index`` the
+        saved point nearest it. Default: the margin the run recorded, if any, else the
+        speed-dip rule. With the data, entries farther than ``max_distance`` from every
+        critical point are dropped (``n_rejected``); ``min_drop`` and ``proximity`` do
+        not apply.
 
     Returns
     -------
@@ -209,12 +223,20 @@ def find_plateaus(
     )
     if step_size is not None:
         step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
+    if margin is not None:
+        margin = check_real(margin, name="margin", low=0.0, low_open=True, where=_WHERE)
+    crossings = check_margin(trajectory, margin, _WHERE)
     speed = log10_speed(trajectory)
+    if crossings is not None:
+        data = _check_data(X, y, trajectory) if with_data else None
+        return _margin_plateaus(trajectory, crossings, data, speed, max_distance)
     rows = _dips(speed, trajectory.tau, np.log10(min_drop))
     equilibria, n_rejected = None, 0
     if with_data:
         X, y = _check_data(X, y, trajectory)
-        rows, n_rejected = _snap(rows, trajectory, X, y, speed, max_distance, proximity)
+        rows, n_rejected = snap(
+            rows, trajectory, X, y, speed, max_distance, proximity, PlateauEvidence.PROXIMITY
+        )
         equilibria = tuple(
             refine_equilibrium(
                 X,
@@ -250,6 +272,38 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
         evidence=tuple(r["evidence"] for r in rows),
         n_rejected=n_rejected,
         ends_on_plateau=bool(index.size and end[-1] >= trajectory.tau[-1]),
+    )
+
+
+def _margin_plateaus(trajectory, crossings, data, speed, max_distance) -> DetectedPlateaus:
+    rows, equilibria = margin_rows(trajectory, crossings), None
+    n_found = len(rows)
+    if data is not None:
+        snapped = [
+            (r, refine_equilibrium(*data, u=r["u"], v=r["v"], max_distance=max_distance))
+            for r in rows
+        ]
+        snapped = [(r, eq) for r, eq in snapped if eq.distance <= max_distance]
+        for r, eq in snapped:
+            r["distance"] = eq.distance
+        rows, equilibria = [r for r, _ in snapped], tuple(eq for _, eq in snapped)
+    column = lambda key, dt=float: np.array([r[key] for r in rows], dtype=dt)  # noqa: E731
+    return DetectedPlateaus(
+        tau_start=column("start"),
+        tau_end=column("end"),
+        tau=column("tau"),
+        t=column("t"),
+        index=column("index", int),
+        iterations=column("iteration", int),
+        beta=np.array([r["beta"] for r in rows]).reshape(len(rows), trajectory.beta.shape[1]),
+        loss=column("loss"),
+        depth=column("depth"),
+        log10_speed=speed,
+        equilibria=equilibria,
+        distance=column("distance"),
+        evidence=(PlateauEvidence.MARGIN,) * len(rows),
+        n_rejected=n_found - len(rows),
+        ends_on_plateau=bool(rows and rows[-1]["open"]),
     )
 
 
@@ -312,57 +366,3 @@ def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
         base = max(left, right)
         out[j] = signal[p] - base if np.isfinite(base) else 0.0
     return out
-
-
-def _snap(rows, trajectory, X, y, speed, max_distance, proximity):
-    """Attach the nearest critical point; drop far dips, merge repeats, add passes."""
-    fits = SupportFits(X, y)
-    points = range(len(trajectory.tau)) if proximity else [row["index"] for row in rows]
-    near = {i: fits.nearest(trajectory.beta[i], _GAP) for i in points}
-    kept: list[dict] = []
-    for row in rows:
-        support, distance = near[row["index"]][:2]
-        row.update(distance=float(distance), key=tuple(support.tolist()))
-        if distance > max_distance:
-            continue
-        if kept and kept[-1]["key"] == row["key"]:
-            last = kept[-1]
-            last["end"] = row["end"]
-            if speed[row["index"]] < speed[last["index"]]:
-                last.update(index=row["index"], depth=row["depth"], distance=row["distance"])
-            continue
-        kept.append(row)
-    n_rejected = len(rows) - sum(1 for row in rows if row["distance"] <= max_distance)
-    if proximity:
-        keys = [tuple(near[i][0].tolist()) for i in points]
-        dist = np.array([near[i][1] for i in points])
-        kept += _passes(trajectory.tau, keys, dist, max_distance, {r["key"] for r in kept})
-    return sorted(kept, key=lambda r: r["index"]), n_rejected
-
-
-def _passes(tau, keys, dist, max_distance, seen) -> list[dict]:
-    """Closest approach to each critical point within ``max_distance`` not yet reported."""
-    best: dict[tuple[int, ...], dict] = {}
-    j = 0
-    while j < len(keys):
-        k = j
-        while k + 1 < len(keys) and keys[k + 1] == keys[j]:
-            k += 1
-        run = np.arange(j, k + 1)
-        i = int(run[np.argmin(dist[run])])
-        if (
-            keys[j] not in seen
-            and dist[i] <= max_distance
-            and (keys[j] not in best or dist[i] < best[keys[j]]["distance"])
-        ):
-            best[keys[j]] = {
-                "index": i,
-                "start": float(tau[j]),
-                "end": float(tau[k]),
-                "depth": 0.0,
-                "distance": float(dist[i]),
-                "key": keys[j],
-                "evidence": PlateauEvidence.PROXIMITY,
-            }
-        j = k + 1
-    return list(best.values())

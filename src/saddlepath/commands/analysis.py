@@ -83,6 +83,11 @@ _ALPHA = typer.Option(
     show_default=False,
 )
 _GD_STEP = typer.Option(metavar="η", help="GD step size η > 0 (only with --gd).")
+_MARGIN = typer.Option(
+    metavar="M",
+    help="Plateaus by the thesis's rule (only with --gd): a plateau starts at the first GD "
+    "iteration with max|∇F(u, v)| ≤ M after being above it, checked at every step.",
+)
 _MAX_SUPPORT = typer.Option(
     "--max-support",
     min=0,
@@ -108,14 +113,16 @@ class _Analysis:
     resolution: np.ndarray
 
 
-def _analyze(dataset: Dataset, *, alpha: str, step_size: float | None) -> _Analysis:
+def _analyze(
+    dataset: Dataset, *, alpha: str, step_size: float | None, margin: float | None = None
+) -> _Analysis:
     X, y = dataset.X, dataset.y
     with progress(COMPUTING_PATH):
         path = saddle_path(X, y)
     if step_size is not None:
         what = f"Running gradient descent at α = {alpha}, η = {step_size:g}"
         traj = run_with_progress(
-            gradient_descent, dataset, what, path, step_size=step_size, alpha=alpha
+            gradient_descent, dataset, what, path, step_size=step_size, alpha=alpha, margin=margin
         )
     else:
         what = f"Integrating the gradient flow at α = {alpha}"
@@ -131,6 +138,7 @@ def analyze_command(
     alpha: Annotated[str | None, _ALPHA] = None,
     gd: Annotated[bool, _GD] = False,
     step_size: Annotated[float | None, _GD_STEP] = None,
+    margin: Annotated[float | None, _MARGIN] = None,
     target: Annotated[str | None, TARGET] = None,
     x_key: Annotated[str | None, X_KEY] = None,
     y_key: Annotated[str | None, Y_KEY] = None,
@@ -158,6 +166,8 @@ def analyze_command(
     if step_size is not None and not gd:
         fail("--step-size is the step of gradient descent; add --gd to run it.")
     positive(step_size, "--step-size")
+    if margin is not None and not (gd and margin > 0):
+        fail(f"--margin needs --gd and a value > 0 (the GD loop checks it); got {margin!r}.")
     alpha = check_scale(alpha, "--alpha") if alpha is not None else ("1e-100" if gd else "1e-30")
     try:  # before any work: the saddle analysis needs α < 1, for GD too
         resolve_log_alpha(alpha, None, where="saddlepath analyze", require_small=True)
@@ -180,7 +190,7 @@ def analyze_command(
     run = run_on_data(
         data,
         target,
-        lambda ds: _analyze(ds, alpha=alpha, step_size=step_size),
+        lambda ds: _analyze(ds, alpha=alpha, step_size=step_size, margin=margin),
         None if out is None else write,
         x_key=x_key,
         y_key=y_key,

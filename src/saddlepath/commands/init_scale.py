@@ -11,7 +11,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
 
 from saddlepath import io
 from saddlepath._cli_common import DATA, JSON, OUT, TARGET, fail, run_on_data
@@ -44,12 +48,37 @@ _STUDY_STEP = typer.Option(
     metavar="η",
     help="Run gradient descent with step η > 0 instead of the gradient flow (needed for γ ≥ 1).",
 )
+_N_STEPS = typer.Option(
+    metavar="T",
+    help="With --step-size: run exactly T steps of gradient descent (no convergence test), "
+    "as the thesis does; default: run to convergence.",
+)
 
 
 def _init_scale_figure(study: InitScaleStudy) -> Any:
     from saddlepath.analysis import plots  # matplotlib is imported only with --plot
 
     return plots.plot_init_scale(study)
+
+
+def minimiser_table(study: InitScaleStudy, given: list[str], dataset: Dataset) -> Table:
+    """Three rows per γ (β, u, v at the end of the run), one column per coordinate."""
+    names = dataset.feature_names or tuple(str(i) for i in range(dataset.n_features))
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=escape("Minimiser reached: β = u⊙v (the thesis's Table 11 lists [v_i, u_i])"),
+        caption="coordinates as in the data (0-based when the data have no names)",
+    )
+    table.add_column("γ", justify="right")
+    table.add_column("", justify="left")
+    for name in names:
+        table.add_column(escape(name), justify="right", overflow="fold")
+    for j, text in enumerate(given):
+        for label, values in (("β", study.coefs[j]), ("u", study.u[j]), ("v", study.v[j])):
+            cells = ["–" if not np.isfinite(x) else f"{x:.4f}" for x in values]
+            table.add_row(escape(text) if label == "β" else "", label, *cells)
+        table.add_section()
+    return table
 
 
 def parse_gammas(text: str) -> list[str]:
@@ -76,6 +105,7 @@ def init_scale_command(
     gammas: Annotated[str, _GAMMAS],
     v0: Annotated[float, _V0] = 1.0,
     step_size: Annotated[float | None, _STUDY_STEP] = None,
+    n_steps: Annotated[int | None, _N_STEPS] = None,
     target: Annotated[str | None, TARGET] = None,
     out: Annotated[Path | None, OUT] = None,
     as_json: Annotated[bool, JSON] = False,
@@ -86,10 +116,13 @@ def init_scale_command(
     """Run from initialisation scale γ for each γ and report the minimiser reached.
 
     Small γ gives the sparse minimum-ℓ1 interpolator (rich regime), large γ a dense one
-    (kernel regime). A run that diverges is reported in its row, not as an error.
+    (kernel regime). A run that diverges is reported in its row, not as an error. The
+    minimiser reached (β, u, v per coordinate) is printed and saved.
     """
     if plot and out is None:
         fail(NEEDS_OUT)
+    if n_steps is not None and (step_size is None or n_steps < 1):
+        fail(f"--n-steps needs --step-size and a value ≥ 1; got --n-steps {n_steps}.")
     try:
         given = parse_gammas(gammas)
     except ValueError as exc:
@@ -97,7 +130,9 @@ def init_scale_command(
 
     def compute(dataset: Dataset) -> InitScaleStudy:
         with progress(f"Running the initialisation-scale study ({len(given)} runs)…"):
-            return init_scale_study(dataset.X, dataset.y, given, v0=v0, step_size=step_size)
+            return init_scale_study(
+                dataset.X, dataset.y, given, v0=v0, step_size=step_size, n_steps=n_steps
+            )
 
     def record(dataset: Dataset, study: InitScaleStudy) -> dict:
         return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
@@ -113,6 +148,7 @@ def init_scale_command(
     console = stdout_console()
     console.print(tables.init_scale_table(run.result, given, run.dataset))
     console.print(tables.reference_line(run.result))
+    console.print(minimiser_table(run.result, given, run.dataset))
     print_written(console, run.written)
 
 

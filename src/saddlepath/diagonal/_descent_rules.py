@@ -1,4 +1,4 @@
-"""Stopping, saving, sampling and divergence rules of the GD/SGD loop (private)."""
+"""Stopping, saving, sampling and margin-crossing rules of the GD/SGD loop (private)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from saddlepath.diagonal.model import Initialisation
+from saddlepath.diagonal.descent_result import MarginCrossings
 from saddlepath.diagonal.trajectory import TrajectoryStatus
+
+_SQRT_HALF = float(np.sqrt(0.5))
 
 SAVE_LOSS_CHANGE = 1e-2
 """Default full-batch saving: save when the loss moved by this fraction since the last save."""
@@ -42,15 +44,15 @@ class StopRule:
             save_every=save_every if save_every is not None else epoch,
         )
 
-    def stop(self, k: int, t: float, gradient: np.ndarray | None):
+    def stop(self, k: int, t: float, gmax: float | None):
         """Return ``(status, message)`` if the loop stops at iterate ``k``, else None.
 
-        ``gradient`` is the full gradient, or None when it is not known at this iterate.
+        ``gmax`` is the largest entry of the full-batch |grad L|, or None when not known.
         """
-        if gradient is not None and float(np.max(np.abs(gradient))) <= self.g_tol:
+        if gmax is not None and gmax <= self.g_tol:
             return TrajectoryStatus.CONVERGED, (
                 f"converged at step {k} (tau = {t / self.lam:.6g}): max|grad L| = "
-                f"{float(np.max(np.abs(gradient))):.3g} <= {self.g_tol:.3g}"
+                f"{gmax:.3g} <= {self.g_tol:.3g}"
             )
         if self.t_max is not None and t >= self.t_max * (1 - 1e-12):
             return TrajectoryStatus.REACHED_TAU_MAX, f"reached tau_max at step {k}"
@@ -86,18 +88,47 @@ def batches(n_samples: int, batch_size: int, seed: int | None):
             yield order[start : start + batch_size]
 
 
-def check_factors(eta_g: np.ndarray, initial: Initialisation) -> str | None:
-    r"""Return why a factor :math:`1 \mp \eta g_i` of a non-zero weight is ≤ 0, or None."""
-    for name, factor, sign in (
-        ("1 - eta*g", 1.0 - eta_g, initial.sign_w_plus),
-        ("1 + eta*g", 1.0 + eta_g, initial.sign_w_minus),
-    ):
-        bad = (factor <= 0) & (sign != 0)
-        if np.any(bad):
-            i = int(np.argmax(bad))
-            what = "hit zero" if factor[i] == 0 else "crossed zero"
-            return (
-                f"the factor {name} = {factor[i]:.6g} of coordinate {i} {what} (eta*g = "
-                f"{eta_g[i]:.6g}): the step size is too large for this state"
-            )
-    return None
+class MarginLog:
+    r"""Records where :math:`G = \max|\nabla F(u, v)|` crosses ``margin``, at every step."""
+
+    def __init__(self, margin: float, step_size: float) -> None:
+        self.margin, self.step_size = margin, step_size
+        self.above = True  # the thesis's `plateau = True` before the first iteration
+        self.enter: list[int] = []
+        self.leave: list[int] = []
+        self.states: list[tuple] = []
+        self.n_checked = 0
+
+    def check(self, k: int, g, state, beta, loss: float) -> None:
+        """Look at iterate ``k`` (gradient ``g`` of L, ``state`` the signed log-weights)."""
+        self.n_checked = k + 1
+        G = float(np.max(np.abs(g) * (np.exp(state.lp) + np.exp(state.lm)))) * _SQRT_HALF
+        if G > self.margin:
+            if not self.above:
+                self.leave[-1] = k
+                self.above = True
+        elif self.above:
+            self.above = False
+            self.enter.append(k)
+            self.leave.append(-1)
+            snapshot = (state.lp, state.lm, state.sp, state.sm)  # replaced, never mutated
+            self.states.append((G, np.array(beta), float(loss), *snapshot))
+
+    def result(self, n_features: int) -> MarginCrossings:
+        """The crossings as a frozen :class:`MarginCrossings`."""
+        cols = list(zip(*self.states, strict=True)) if self.states else [()] * 7
+        vec = lambda j, dt=float: np.array(cols[j], dtype=dt).reshape(-1, n_features)  # noqa: E731
+        return MarginCrossings(
+            margin=self.margin,
+            step_size=self.step_size,
+            enter=np.array(self.enter, dtype=np.int64),
+            leave=np.array(self.leave, dtype=np.int64),
+            grad_max=np.array(cols[0], dtype=float),
+            beta=vec(1),
+            loss=np.array(cols[2], dtype=float),
+            log_abs_w_plus=vec(3),
+            log_abs_w_minus=vec(4),
+            sign_w_plus=vec(5, np.int8),
+            sign_w_minus=vec(6, np.int8),
+            n_checked=self.n_checked,
+        )

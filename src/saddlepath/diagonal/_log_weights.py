@@ -22,6 +22,7 @@ __all__ = [
     "beta_from_log_weights",
     "beta_kernel",
     "dbeta_dS_from_log_weights",
+    "log_abs_one_plus",
     "log_abs_pair_sum",
     "log_beta_bound",
 ]
@@ -104,3 +105,24 @@ def log_abs_pair_sum(
         log_x = np.where(both_zero, -np.inf, big + np.log1p(ratio))
     sign_x = np.where(np.isneginf(log_x), 0.0, sign_big)
     return log_x, sign_x
+
+
+def log_abs_one_plus(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Return :math:`(\log|1 + x|, \mathrm{sign}(1 + x))` to full relative accuracy.
+
+    ``log1p`` where :math:`|x| < 1/2`; elsewhere :math:`1 + x` is exact (Sterbenz) or
+    rounded once relative to itself, so its log is accurate too. A factor exactly 0 gives
+    ``(-inf, 0)`` (without a warning).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log_f, sign_f = log_abs_one_plus(np.array([-3.0, -1.0, 1e-20]))
+    >>> np.exp(log_f).tolist(), sign_f.tolist()
+    ([2.0, 0.0, 1.0], [-1.0, 0.0, 1.0])
+    """
+    factor = 1.0 + x
+    small = np.abs(x) < 0.5
+    with np.errstate(divide="ignore"):
+        log_f = np.where(small, np.log1p(np.where(small, x, 0.0)), np.log(np.abs(factor)))
+    return log_f, np.sign(factor)

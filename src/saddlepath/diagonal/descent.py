@@ -9,21 +9,35 @@ The network's own iterates on :math:`F(u, v) = L(u\odot v)` with step η,
 
 are, with :math:`w_\pm = (u \pm v)/\sqrt2`, the multiplicative updates
 :math:`w_{+,k+1} = w_{+,k}(1 - \eta g_k)` and :math:`w_{-,k+1} = w_{-,k}(1 + \eta g_k)`.
-They are computed on :math:`\log|w_\pm|` (``log1p``), so α = 1e-1000 costs the same as
-α = 1e-3 and gives the same numbers as plain float GD wherever that is representable.
-A factor :math:`1 \mp \eta g` reaching zero or below (the weight would cross zero: the
-step is too large) is reported as divergence, as are a blown-up loss and weights beyond
-the float range.
+They are computed on :math:`\log|w_\pm|` (``log1p``) and the signs of :math:`w_\pm`, so
+α = 1e-1000 costs the same as α = 1e-3 and gives the same numbers as plain float GD wherever
+that is representable — also when a factor :math:`1 \mp \eta g` is negative (the weight
+changes sign, as in plain GD) or exactly zero (the weight is zero from then on).
+
+Divergence is reported only when the run has really blown up: the loss or the gradient is
+not finite, or a weight left the float range in which β is represented
+(:math:`\log|w_\pm| >` ``LOG_W_MAX`` = 170, :math:`|\beta|` up to 1e147). A run that stays
+bounded without converging ends at its step limit (``STEP_LIMIT``), however large its loss.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
+from dataclasses import fields
+
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
-from saddlepath.diagonal._descent_rules import StopRule, batches, check_factors
-from saddlepath.diagonal._log_weights import LOG_W_MAX, beta_kernel
+from saddlepath.diagonal._descent_rules import MarginLog, StopRule, batches
+from saddlepath.diagonal._descent_step import SignedLogWeights
+from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal._recorder import Recorder
+from saddlepath.diagonal.descent_result import (
+    DescentTrajectory,
+    DivergenceWarning,
+    RecordThinnedWarning,
+)
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import (
     Trajectory,
@@ -35,8 +49,7 @@ from saddlepath.diagonal.trajectory import (
 __all__ = ["gradient_descent"]
 
 _WHERE = "gradient_descent"
-BLOW_UP = 1e8
-"""GD has diverged when the loss exceeds ``BLOW_UP`` times max(L(β₀), L(0))."""
+_PROGRESS_MASK = 1023  # report progress every 1024 steps
 
 
 def _full_state(X, y, lp, lm):
@@ -44,17 +57,6 @@ def _full_state(X, y, lp, lm):
     residual = X @ beta - y
     gradient = residual @ X / X.shape[0]
     return beta, gradient, 0.5 * float(residual @ residual) / X.shape[0]
-
-
-def _divergence(lp, lm, eta_g, init, loss, loss_ref) -> str | None:
-    largest = float(np.max(np.abs(eta_g)))
-    if not (np.isfinite(largest) and np.isfinite(loss)):
-        return "the gradient or the loss is not finite"
-    if loss > BLOW_UP * loss_ref:
-        return f"the loss blew up to {loss:.3g} (> {BLOW_UP:.0e} x its initial scale)"
-    if max(lp.max(), lm.max()) > LOG_W_MAX:
-        return f"the weights left the float range (log|w| > {LOG_W_MAX:g})"
-    return None if largest < 1.0 else check_factors(eta_g, init)
 
 
 def _validate(X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, max_steps):
@@ -71,6 +73,23 @@ def _validate(X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, m
     check_real(gtol, name="gtol", low=0.0, where=_WHERE)
     check_int(max_steps, name="max_steps", low=1, where=_WHERE)
     return X, y, eta
+
+
+def _validate_record(margin, max_saved, sgd, progress):
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            "The `progress` parameter of gradient_descent must be a callable taking the "
+            f"accelerated time reached, or None. Got {type(progress).__name__} instead."
+        )
+    if margin is not None:
+        margin = check_real(margin, name="margin", low=0.0, low_open=True, where=_WHERE)
+        if sgd:
+            raise ValueError(
+                "The `margin` parameter of gradient_descent needs the full gradient at every "
+                "step and is defined for full-batch GD; drop `batch_size` (or margin)."
+            )
+    check_int(max_saved, name="max_saved", low=2, where=_WHERE)
+    return margin
 
 
 def gradient_descent(
@@ -90,12 +109,16 @@ def gradient_descent(
     gtol: float = 1e-8,
     max_steps: int = 1_000_000,
     plateau_threshold: float = 1e-2,
-) -> Trajectory:
+    margin: float | None = None,
+    max_saved: int = 100_000,
+    progress: Callable[[float], object] | None = None,
+) -> DescentTrajectory:
     r"""Run (mini-batch) gradient descent on a diagonal network, exactly in log-domain.
 
     Iterates :math:`w_{\pm,k+1} = w_{\pm,k}(1 \mp \eta\, g_k)` with
     :math:`g_k = \nabla L(\beta_k)` (or its mini-batch estimate), :math:`L(\beta) =
-    \|X\beta - y\|^2/(2n)`, from :math:`u(0) = \alpha u_0`, :math:`v(0) = \alpha v_0`.
+    \|X\beta - y\|^2/(2n)`, from :math:`u(0) = \alpha u_0`, :math:`v(0) = \alpha v_0`, on
+    the magnitudes and signs of :math:`w_\pm` (exact through sign changes; see the module).
     Raw time is :math:`t_k = k\eta`; accelerated time :math:`\tau = t/\ln(1/\alpha)`.
 
     Parameters
@@ -114,7 +137,9 @@ def gradient_descent(
     u0, v0 : float or array-like of shape (n_features,), optional
         Initial weights in units of α (default :math:`\sqrt2` and 0).
     batch_size : int, optional
-        Mini-batch size for SGD (``None``: full batch). Each epoch reshuffles the samples.
+        Mini-batch size for SGD (``None``: full batch). Each epoch draws a permutation of the
+        samples from ``numpy.random.default_rng(seed)`` and takes consecutive batches of it
+        (the last one shorter).
     seed : int, optional
         Seed of the SGD sampler.
     save_every : int, optional
@@ -128,11 +153,23 @@ def gradient_descent(
         Hard cap on the number of steps when neither ``n_steps`` nor ``tau_max`` stops first.
     plateau_threshold : float
         Relative speed threshold of plateau detection (see ``find_plateaus``).
+    margin : float, optional
+        Full-batch GD only: check :math:`\max|\nabla F(u, v)|` against ``margin`` at every
+        step and record its crossings (:class:`MarginCrossings`, the thesis's plateau rule;
+        used by :func:`saddlepath.analysis.find_plateaus`). Costs ~30 % more per step.
+    max_saved : int, default 100_000
+        Most iterates kept (≈ 310 B each at d = 7, :math:`8(5d + 2) + 2d` B in general).
+        When more would be saved, every other saved iterate is dropped and saving continues
+        at twice the stride (``save_stride``), with a :class:`RecordThinnedWarning`.
+    progress : callable, optional
+        Called as ``progress(tau)`` with the accelerated time reached, every 1024 steps
+        (for a progress display; its return value is ignored).
 
     Returns
     -------
-    Trajectory
-        ``method`` is ``"gd"`` or ``"sgd"``; divergence is reported in ``status``/``message``.
+    DescentTrajectory
+        ``method`` is ``"gd"`` or ``"sgd"``. A divergence (see the module) is reported in
+        ``status``/``message`` and with a :class:`DivergenceWarning`.
 
     Examples
     --------
@@ -145,9 +182,10 @@ def gradient_descent(
     X, y, eta = _validate(
         X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, max_steps
     )
+    sgd = batch_size is not None and batch_size < X.shape[0]
+    margin = _validate_record(margin, max_saved, sgd, progress)
     init = initialisation(X.shape[1], alpha=alpha, log_alpha=log_alpha, u0=u0, v0=v0, where=_WHERE)
     lam = time_scale(init.log_alpha)
-    sgd = batch_size is not None and batch_size < X.shape[0]
     rule = StopRule.create(
         X,
         y,
@@ -160,12 +198,17 @@ def gradient_descent(
         save_every=save_every,
         epoch=(-(-X.shape[0] // batch_size) if sgd else None),
     )
-    rec = Recorder(init, lam)
+    rec = Recorder(X.shape[1], lam, max_saved, _expected_rows(n_steps, max_steps, save_every))
+    state = SignedLogWeights(init)
+    log = None if margin is None else MarginLog(margin, eta)
     with np.errstate(under="ignore", divide="ignore"):
-        status, message, n_evals = _iterate(
-            X, y, init, eta, rule, rec, batch_size if sgd else None, seed
-        )
-    return build_trajectory(
+        if sgd:
+            sampler = batches(X.shape[0], batch_size, seed)
+            status, message, n_evals = _iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
+        else:
+            status, message, n_evals = _iterate_gd(X, y, eta, rule, rec, state, log, progress)
+    _warn(status, message, rec, max_saved)
+    traj = build_trajectory(
         rec.arrays(),
         initial=init,
         status=status,
@@ -174,59 +217,104 @@ def gradient_descent(
         method="sgd" if sgd else "gd",
         plateau_threshold=plateau_threshold,
     )
+    sign_w_plus, sign_w_minus = rec.signs()
+    return DescentTrajectory(
+        **{f.name: getattr(traj, f.name) for f in fields(Trajectory)},
+        sign_w_plus=sign_w_plus,
+        sign_w_minus=sign_w_minus,
+        margin_crossings=None if log is None else log.result(X.shape[1]),
+        save_stride=rec.stride,
+    )
 
 
-def _iterate(X, y, init, eta, rule, rec, batch_size, seed):
-    """The GD/SGD loop; returns (status, message, number of gradient evaluations)."""
-    lp, lm = init.log_abs_w_plus.copy(), init.log_abs_w_minus.copy()
-    S = np.zeros(X.shape[1])
-    sampler = batches(X.shape[0], batch_size, seed) if batch_size else None
-    beta, g_full, loss = _full_state(X, y, lp, lm)
-    loss_ref = max(loss, 0.5 * float(y @ y) / X.shape[0], np.finfo(float).tiny)
-    n_evals, k = 1, 0
+def _expected_rows(n_steps, max_steps, save_every) -> int | None:
+    """Rows a run with a fixed ``save_every`` offers at most (None: unknown)."""
+    if save_every is None:
+        return None
+    return min(n_steps if n_steps is not None else max_steps, max_steps) // save_every + 2
+
+
+def _warn(status, message, rec, max_saved) -> None:
+    if status is TrajectoryStatus.DIVERGED:
+        warnings.warn(f"gradient_descent {message}", DivergenceWarning, stacklevel=3)
+    if rec.stride > 1:
+        warnings.warn(
+            f"gradient_descent kept only every {rec.stride}-th of the iterates it would have "
+            f"saved, to stay within max_saved = {max_saved} rows; raise max_saved or "
+            "save_every (margin crossings are recorded at every step regardless).",
+            RecordThinnedWarning,
+            stacklevel=3,
+        )
+
+
+def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
+    lp, lm, sp, sm, S = snap
+    rec.add(t, S / lam, lp, lm, sp, sm, beta, g, loss, forced=forced)
+
+
+def _diverged(k, t, lam, cause):
+    where = f"at step {k} (t = {t:.6g}, tau = {t / lam:.6g})" if k else "at step 0"
+    kept = "; the last iterate saved is the one before, the last in range" if k else ""
+    return TrajectoryStatus.DIVERGED, (
+        f"diverged {where}: {cause} — the step size is too large for this scale{kept}"
+    )
+
+
+def _iterate_gd(X, y, eta, rule, rec, state, log, report):
+    """Full-batch GD; returns (status, message, number of gradient evaluations)."""
+    lam = rec.time_scale
+    beta, g, loss = _full_state(X, y, state.lp, state.lm)
+    k, last = 0, None
     while True:
         t = k * eta
-        known = sampler is None or rule.is_save(k, None)
-        if sampler is not None and known and k > 0:
-            beta, g_full, loss = _full_state(X, y, lp, lm)
-            n_evals += 1
-        stop = rule.stop(k, t, g_full if known else None)
-        if stop is not None and not known:  # SGD: final state needs the full gradient
-            beta, g_full, loss = _full_state(X, y, lp, lm)
-            n_evals, known = n_evals + 1, True
-            stop = rule.stop(k, t, g_full)
-        if stop is not None or (known and rule.is_save(k, loss)):
-            rec.add(t, S / rec.time_scale, lp, lm, beta, g_full, loss)
+        gmax = float(np.max(np.abs(g)))
+        cause = state.blow_up(loss, gmax)
+        if cause is not None:  # keep the last iterate in range (or the initial one)
+            _save(rec, *(last or (t, state.snapshot(), beta, g, loss)), lam, forced=True)
+            return (*_diverged(k, t, lam, cause), k + 1)
+        if log is not None:
+            log.check(k, g, state, beta, loss)
+        stop = rule.stop(k, t, gmax)
+        if stop is not None or rule.is_save(k, loss):
+            _save(rec, t, state.snapshot(), beta, g, loss, lam, forced=stop is not None)
             rule.saved(k, loss)
         if stop is not None:
-            return stop[0], stop[1], n_evals
-        g, loss_k = _step_gradient(X, y, lp, lm, sampler, g_full, loss)
-        n_evals += sampler is not None
-        cause = _divergence(lp, lm, eta * g, init, loss_k, loss_ref)
-        if cause is not None:
-            if not known:
-                beta, g_full, loss = _full_state(X, y, lp, lm)
-            rec.add(t, S / rec.time_scale, lp, lm, beta, g_full, loss)
-            return (
-                TrajectoryStatus.DIVERGED,
-                (f"diverged at step {k} (t = {t:.6g}, tau = {t / rec.time_scale:.6g}): {cause}"),
-                n_evals,
-            )
-        eta_g = eta * g
-        lp = lp + np.log1p(np.maximum(-eta_g, -1.0))
-        lm = lm + np.log1p(np.maximum(eta_g, -1.0))
-        S = S - eta_g
+            return (*stop, k + 1)
+        last = (t, state.snapshot(), beta, g, loss)
+        state.step(eta * g, eta * gmax)
         k += 1
-        if sampler is None:
-            beta, g_full, loss = _full_state(X, y, lp, lm)
+        if report is not None and not k & _PROGRESS_MASK:
+            report(k * eta / lam)
+        beta, g, loss = _full_state(X, y, state.lp, state.lm)
+
+
+def _iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
+    """Mini-batch SGD; the full gradient is evaluated at saved iterates only."""
+    lam = rec.time_scale
+    n_evals, k, last = 0, 0, None
+    while True:
+        t = k * eta
+        cause = state.out_of_range()
+        if cause is None and (rule.is_save(k, None) or rule.stop(k, t, None) is not None):
+            beta, g_full, loss = _full_state(X, y, state.lp, state.lm)
             n_evals += 1
-
-
-def _step_gradient(X, y, lp, lm, sampler, g_full, loss):
-    """Gradient (and loss) used for the update: full batch, or a fresh mini-batch."""
-    if sampler is None:
-        return g_full, loss
-    rows = next(sampler)
-    beta = beta_kernel(lp, lm)
-    residual = X[rows] @ beta - y[rows]
-    return residual @ X[rows] / len(rows), 0.5 * float(residual @ residual) / len(rows)
+            stop = rule.stop(k, t, float(np.max(np.abs(g_full))))
+            _save(rec, t, state.snapshot(), beta, g_full, loss, lam, forced=stop is not None)
+            rule.saved(k, loss)
+            if stop is not None:
+                return (*stop, n_evals)
+        if cause is None:
+            rows = next(sampler)
+            residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
+            g = residual @ X[rows] / len(rows)
+            gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
+            cause = state.blow_up(0.5 * float(residual @ residual) / len(rows), gmax)
+        if cause is not None:  # keep the last iterate in range (ignored if saved already)
+            t_good, snap = last or (t, state.snapshot())
+            _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)
+            return (*_diverged(k, t, lam, cause), n_evals + 1)
+        last = (t, state.snapshot())
+        state.step(eta * g, eta * gmax)
+        k += 1
+        if report is not None and not k & _PROGRESS_MASK:
+            report(k * eta / lam)
