@@ -53,6 +53,9 @@ class DualODE:
             initial.log_abs_w_minus, _FLOOR
         )
         self.version = 0  # incremented by every re-basing (caches key on it)
+        # coordinates with u_i = v_i = 0 stay there (w_+ = w_- = 0): they cannot move, and
+        # their gradient does not enter the convergence test
+        self.live = (initial.sign_w_plus != 0) | (initial.sign_w_minus != 0)
         self._set_bases()
         col_max = np.max(np.abs(X), axis=0)
         self.y_scale = max(

@@ -132,8 +132,8 @@ class FlowLoop:
         self.tol_scale = TOL_SCALE
         self.exponent = 1.0 / (METHOD.order_embedded + 1)
         self.plateau = PlateauStepper(ode, rtol=rtol, atol=atol, gtol=gtol)
-        self.loss = np.inf  # of the last accepted state
-        self.climb: tuple[float, float, float] | None = None  # (old, new, allowed) if failed
+        self.res_norm = np.inf  # ||X beta - y|| at the last accepted state
+        self.climb: tuple[float, float, float] | None = None  # (old, new, allowed) norms
 
     # -- bookkeeping -------------------------------------------------------------------
     def _record(self, tau, sigma, r) -> None:
@@ -151,7 +151,7 @@ class FlowLoop:
         r = ode.X @ ode.beta(sigma) - ode.y
         g = r @ ode.X / ode.n_samples
         self.n_evals += 1
-        self.loss = 0.5 * float(r @ r) / ode.n_samples
+        self.res_norm = float(np.linalg.norm(r))
         self._record(0.0, sigma, r)
         return sigma, r, g
 
@@ -174,29 +174,36 @@ class FlowLoop:
             and float(np.max(np.abs(r @ cache.XA))) > (self.gtol * self.ode.n_samples)
         ):
             return None
-        if rate is not None and float(np.max(np.abs(rate))) > 4.0 * self.gtol * self.ode.lam:
+        live = self.ode.live
+        if rate is not None and float(np.max(np.abs(rate[live]))) > 4.0 * self.gtol * self.ode.lam:
             return None
-        return float(np.max(np.abs(r @ self.ode.X))) / self.ode.n_samples
+        return float(np.max(np.abs(r @ self.ode.X)[live], initial=0.0)) / self.ode.n_samples
 
     def _descends(self, sigma, r_new, active) -> bool:
-        """Whether the loss did not rise by more than the guard's allowance (module doc)."""
-        n = self.ode.n_samples
-        loss = 0.5 * float(r_new @ r_new) / n
-        if loss <= self.loss:
-            self.loss = loss
+        """Whether the loss did not rise by more than the guard's allowance (module doc).
+
+        Compared through residual norms scaled by the larger of ‖r_old‖ and e, so that
+        data of any magnitude (losses that underflow or overflow) are checked alike."""
+        rho = float(np.linalg.norm(r_new))
+        old = self.res_norm
+        if rho <= old:
+            self.res_norm = rho
             return True
-        if not np.isfinite(loss):
+        if not np.isfinite(rho):
+            self.climb = (old, rho, 0.0)
             return False
         arr = self._arrays(active)
         size = float(np.linalg.norm(self.ode.y)) + float(
             np.abs(self.ode.beta(sigma[active], active)) @ np.sqrt(arr.col_norm2)
         )
         e = (10.0 * (self.rtol + self.atol) + 8.0 * (arr.m + 2) * EPS) * size
-        allowed = self.rtol * self.loss + (np.sqrt(2.0 * n * self.loss) * e + e * e) / n
-        if loss - self.loss > allowed:
-            self.climb = (self.loss, loss, allowed)
+        unit = max(old, e, np.finfo(float).tiny)
+        o, q, f = old / unit, rho / unit, e / unit
+        allowed = self.rtol * o * o + 2.0 * o * f + 2.0 * f * f  # on (rho^2 - old^2)/unit^2
+        if (q - o) * (q + o) > allowed:
+            self.climb = (old, rho, unit * np.sqrt(o * o + allowed))
             return False
-        self.loss = loss
+        self.res_norm = rho
         return True
 
     # -- one RODAS4 step ---------------------------------------------------------------
@@ -276,16 +283,17 @@ class FlowLoop:
     def _climbed(self, tau):
         old, new, allowed = self.climb
         return TrajectoryStatus.SOLVER_FAILED, (
-            f"the loss rose from {old:.6g} to {new:.6g} in a step at tau = {tau:.6g} (allowed: "
-            f"{allowed:.3g}); the flow never raises the loss, so the integration is wrong "
-            "beyond this point and was stopped (states up to here are correct)"
+            f"the loss rose in a step at tau = {tau:.6g}: ||X beta - y|| from {old:.6g} to "
+            f"{new:.6g} (allowed: up to {allowed:.6g}). The flow never raises the loss, so the "
+            "integration went wrong there and was stopped; the states saved before it passed "
+            "every check"
         )
 
     def run(self):
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
         ode = self.ode
         sigma, r, g = self._start()
-        gmax = float(np.max(np.abs(g)))
+        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
         # time unit: s moves by 1, or the fastest relaxation (trace of the Jacobian) if sooner
         stiffness = ode.lam * float(ode.dbeta(sigma) @ self.plateau.col_norm**2) / ode.n_samples
         tau, tau_unit = 0.0, 1.0 / max(gmax, stiffness, np.finfo(float).tiny)

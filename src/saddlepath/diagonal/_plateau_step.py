@@ -140,7 +140,7 @@ class PlateauStepper:
             g_inf = r_inf @ ode.X / n
             shift = np.zeros(d)
         g = (r @ ode.X) / n
-        if float(np.max(np.abs(g_inf), initial=0.0)) <= self.gtol:
+        if float(np.max(np.abs(g_inf[ode.live]), initial=0.0)) <= self.gtol:
             return None  # the flow converges on this plateau: the RODAS steps finish it
         # dense output (Hermite with the slopes at both ends) stays exact only if the
         # gradient is already g_inf to within the tolerance over the whole step
