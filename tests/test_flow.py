@@ -337,5 +337,5 @@ def test_overparameterised_flow_at_moderate_alpha_matches_direct_uv_integration(
     q = np.linspace(0.0, min(3.0, traj.tau[-1]), 301)  # independent: (u, v) integrated directly
     u, v = direct_uv(X, y, 1e-10, np.sqrt(2.0), 0.0, traj.time_scale * q)
     err = np.max(np.abs(traj.at(q) - u * v)) / np.max(np.abs(u * v))
-    assert err <= 4.0 * traj.time_scale * 1e-8  # beta moves by 2 lambda beta ds
+    assert err <= 20 * 1e-8  # beta itself to about rtol (no longer lambda * rtol)
     np.testing.assert_allclose(X @ traj.beta[-1], y, atol=1e-6 * np.max(np.abs(y)))

@@ -69,7 +69,8 @@ class DualODE:
             self.log_beta_ref = np.log(self.y_scale) - np.log(col_max)
 
     def _set_bases(self) -> None:
-        init, shift = self.initial, self.lam * self.base
+        init = self.initial
+        self.shift = shift = self.lam * self.base  # S at sigma = 0
         self.log_plus = init.log_abs_w_plus + shift  # log|w_+| at sigma = 0
         self.log_minus = init.log_abs_w_minus - shift
         self.log_ratio = self.log_ratio0 + 2.0 * shift  # log|w_+| - log|w_-| at sigma = 0
@@ -134,4 +135,4 @@ class DualODE:
             0.5 * rtol * np.abs(np.tanh(diff))
             + atol * np.exp(np.minimum(self.log_beta_ref - log_db, 700.0))
         )
-        return np.minimum(self.lam * atol + rtol * np.abs(self.lam * self.base + sigma), beta_tol)
+        return np.minimum(self.lam * atol + rtol * np.abs(self.shift + sigma), beta_tol)

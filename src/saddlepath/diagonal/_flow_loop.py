@@ -12,12 +12,7 @@ The state is the re-based offset σ = S − λc of ``_dual_ode.py`` (error contr
 
 Step sizes follow Gustafsson's predictive controller (as in Hairer & Wanner's ``rodas.f``).
 
-Loss guard: the exact flow is a descent flow, :math:`dL/d\tau = -\lambda\sum_i
-(d\beta_i/dS_i)\,(\partial_i L)^2 \le 0`. Every accepted step must satisfy
-:math:`L_{new} \le L_{old} + \mathrm{rtol}\,L_{old} + (\|r\|e + e^2)/n` with
-:math:`e = (10(\mathrm{rtol} + \mathrm{atol}) + 8(|A| + 2)\varepsilon)(\|y\|_2 +
-\sum_{i\in A}|\beta_i|\|x_i\|_2)`, what the controlled local error and rounding can
-add to the residual; otherwise the run stops with ``SOLVER_FAILED`` (``gradient_flow`` warns).
+Loss guard: every accepted step must not raise the loss (``_descent_guard.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal import _dual_ode
+from saddlepath.diagonal._active_set import ActiveArrays
+from saddlepath.diagonal._descent_guard import DescentGuard
 from saddlepath.diagonal._dual_ode import DualODE
 from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal._plateau_step import PlateauStepper
@@ -40,7 +37,6 @@ TOL_SCALE = 1.0
 """Internal factor on (rtol, atol) (for measurements)."""
 PLATEAU_STEPS = True
 """Take semi-analytic plateau steps where they are exact (tests switch them off)."""
-_LOG_HALF = float(np.log(0.5))
 EPS = float(np.finfo(float).eps)
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
@@ -48,71 +44,8 @@ the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n
 left out of :math:`I + UU^\top` while :math:`\sum c_i \le` ``JACOBIAN_SHARE``·rtol. The
 matrix then moves by at most that much in norm (its eigenvalues are ≥ 1), so every stage
 of the step moves by at most that relative amount — two orders below the tolerance."""
-_DOUBLED_MAX = 2**14
-"""Largest n·|A| for which the stage residuals use the doubled active matrices."""
-_CANCEL = 0.5
-"""Below this |log|w_+| - log|w_-||, stage residuals form β with expm1 (no cancellation)."""
 _PLATEAU_ERR = 0.05
 """An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
-
-
-class _ActiveArrays:
-    r"""Arrays of one active set, cached while the set and the re-basing do not change.
-
-    With :math:`z = 2\sigma_A`, :math:`\beta_A = e^{c_+ + z} - e^{c_- - z}`, so the
-    residual of a stage is ``X_A @ (e[:m] - e[m:]) - y`` with ``e = exp(C2 + [z, -z])``,
-    and z moves by ``dR @ W``, ``W = -2λ X_A / n``. Small active sets use the doubled
-    ``[X_A, -X_A]`` and ``[W, -W]`` instead (two NumPy calls per stage rather than six; for
-    large ones the doubled matrices cost more memory traffic than the calls they save).
-    Where :math:`w_+^2` and :math:`w_-^2` are comparable (:math:`|\ell_+ - \ell_-| <`
-    ``_CANCEL``, e.g. a large initialisation relative to the data) that difference would
-    cancel, and the stages form β with ``expm1`` instead (``beta_kernel``).
-    """
-
-    __slots__ = (
-        *("C2", "W", "W2", "XA", "XA2", "beta_ref", "col_norm2", "idx", "key", "m"),
-        *("log_plus", "log_minus", "ratio"),
-    )
-
-    def __init__(self, ode: DualODE, idx: np.ndarray) -> None:
-        self.idx = idx
-        self.key = (ode.version, idx.tobytes())
-        self.m = idx.size
-        n = ode.n_samples
-        self.XA = np.ascontiguousarray(ode.X[:, idx])
-        self.W = self.XA * (-2.0 * ode.lam / n)
-        self.XA2 = self.W2 = None
-        if n * self.m <= _DOUBLED_MAX:
-            self.XA2 = np.hstack((self.XA, -self.XA))
-            self.W2 = np.hstack((self.W, -self.W))
-        self.C2 = np.concatenate((ode.log_w2_plus[idx], ode.log_w2_minus[idx])) + _LOG_HALF
-        self.col_norm2 = np.einsum("ij,ij->j", self.XA, self.XA)
-        self.beta_ref = np.exp(ode.log_beta_ref[idx])
-        self.log_plus, self.log_minus = ode.log_plus[idx], ode.log_minus[idx]
-        self.ratio = ode.log_ratio[idx]
-
-    def residual_at(self, zc0: np.ndarray, z0: np.ndarray, diff: np.ndarray, y: np.ndarray):
-        r"""Return ``dR -> X_A beta_A - y`` at :math:`R + \Delta R`, from ``zc0 = C2 + [z, -z]``
-        (``diff`` = :math:`\ell_+ - \ell_-` at the start)."""
-        XA, W, m = self.XA, self.W, self.m
-        if m and float(np.min(np.abs(diff))) < _CANCEL:
-            lp, lm = self.log_plus + 0.5 * z0, self.log_minus - 0.5 * z0
-
-            def exact(dR):
-                dz = dR @ W
-                return XA @ beta_kernel(lp + 0.5 * dz, lm - 0.5 * dz, diff + dz) - y
-
-            return exact
-        if self.XA2 is not None:
-            XA2, W2 = self.XA2, self.W2
-            return lambda dR: XA2 @ np.exp(zc0 + dR @ W2) - y
-
-        def residual(dR):
-            dz = dR @ W
-            half_w2 = np.exp(zc0 + np.concatenate((dz, -dz)))
-            return XA @ (half_w2[:m] - half_w2[m:]) - y
-
-        return residual
 
 
 class FlowLoop:
@@ -127,13 +60,12 @@ class FlowLoop:
         self.offsets: list[np.ndarray] = []
         self.bases: list[np.ndarray] = []
         self.residuals: list[np.ndarray] = []
-        self._cache: _ActiveArrays | None = None
+        self._cache: ActiveArrays | None = None
         self.method = METHOD
         self.tol_scale = TOL_SCALE
         self.exponent = 1.0 / (METHOD.order_embedded + 1)
         self.plateau = PlateauStepper(ode, rtol=rtol, atol=atol, gtol=gtol)
-        self.res_norm = np.inf  # ||X beta - y|| at the last accepted state
-        self.climb: tuple[float, float, float] | None = None  # (old, new, allowed) norms
+        self.guard = DescentGuard(ode, rtol=rtol, atol=atol)
 
     # -- bookkeeping -------------------------------------------------------------------
     def _record(self, tau, sigma, r) -> None:
@@ -151,15 +83,15 @@ class FlowLoop:
         r = ode.X @ ode.beta(sigma) - ode.y
         g = r @ ode.X / ode.n_samples
         self.n_evals += 1
-        self.res_norm = float(np.linalg.norm(r))
+        self.guard.res_norm = float(np.linalg.norm(r))
         self._record(0.0, sigma, r)
         return sigma, r, g
 
-    def _arrays(self, active: np.ndarray) -> _ActiveArrays:
+    def _arrays(self, active: np.ndarray) -> ActiveArrays:
         cache = self._cache
         key = (self.ode.version, active.tobytes())
         if cache is None or cache.idx.shape != active.shape or cache.key != key:
-            cache = self._cache = _ActiveArrays(self.ode, active)
+            cache = self._cache = ActiveArrays(self.ode, active)
         return cache
 
     def _gradient_if_small(self, r, rate) -> float | None:
@@ -178,33 +110,6 @@ class FlowLoop:
         if rate is not None and float(np.max(np.abs(rate[live]))) > 4.0 * self.gtol * self.ode.lam:
             return None
         return float(np.max(np.abs(r @ self.ode.X)[live], initial=0.0)) / self.ode.n_samples
-
-    def _descends(self, sigma, r_new, active) -> bool:
-        """Whether the loss did not rise by more than the guard's allowance (module doc).
-
-        Compared through residual norms scaled by the larger of ‖r_old‖ and e, so that
-        data of any magnitude (losses that underflow or overflow) are checked alike."""
-        rho = float(np.linalg.norm(r_new))
-        old = self.res_norm
-        if rho <= old:
-            self.res_norm = rho
-            return True
-        if not np.isfinite(rho):
-            self.climb = (old, rho, 0.0)
-            return False
-        arr = self._arrays(active)
-        size = float(np.linalg.norm(self.ode.y)) + float(
-            np.abs(self.ode.beta(sigma[active], active)) @ np.sqrt(arr.col_norm2)
-        )
-        e = (10.0 * (self.rtol + self.atol) + 8.0 * (arr.m + 2) * EPS) * size
-        unit = max(old, e, np.finfo(float).tiny)
-        o, q, f = old / unit, rho / unit, e / unit
-        allowed = self.rtol * o * o + 2.0 * o * f + 2.0 * f * f  # on (rho^2 - old^2)/unit^2
-        if (q - o) * (q + o) > allowed:
-            self.climb = (old, rho, unit * np.sqrt(o * o + allowed))
-            return False
-        self.res_norm = rho
-        return True
 
     # -- one RODAS4 step ---------------------------------------------------------------
     def _stiff_columns(self, weight: np.ndarray) -> np.ndarray | None:
@@ -251,8 +156,10 @@ class FlowLoop:
         dsig *= lam / n
         sigma_new = sigma - dsig
         rtol, atol = self.rtol * self.tol_scale, self.atol * self.tol_scale
-        S = lam * ode.base  # the time part on S itself, as lam * (atol + rtol |s|)
-        tol = np.maximum(np.abs(S + sigma), np.abs(S + sigma_new))
+        tol = ode.shift + sigma  # S: the time part is lam * (atol + rtol max|s|), as before
+        end = tol - dsig
+        np.abs(tol, out=tol)
+        np.maximum(tol, np.abs(end, out=end), out=tol)
         tol *= rtol
         tol += lam * atol
         beta_tol = (0.5 * rtol) * np.abs(np.tanh(diff)) + atol * arr.beta_ref / (2.0 * dbeta)
@@ -280,45 +187,60 @@ class FlowLoop:
             )
         return None
 
-    def _climbed(self, tau):
-        old, new, allowed = self.climb
-        return TrajectoryStatus.SOLVER_FAILED, (
-            f"the loss rose in a step at tau = {tau:.6g}: ||X beta - y|| from {old:.6g} to "
-            f"{new:.6g} (allowed: up to {allowed:.6g}). The flow never raises the loss, so the "
-            "integration went wrong there and was stopped; the states saved before it passed "
-            "every check"
-        )
+    def _time_unit(self, sigma, g) -> float:
+        """Time for s to move by 1, or the fastest relaxation (trace of the Jacobian) if
+        sooner — the first step is 1% of it (scale-free: invariant under X → aX, y → by)."""
+        ode = self.ode
+        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
+        stiffness = ode.lam * float(ode.dbeta(sigma) @ self.plateau.col_norm**2) / ode.n_samples
+        return 1.0 / max(gmax, stiffness, np.finfo(float).tiny)
+
+    def _try_plateau(self, sigma, r, h, tau):
+        """A plateau step that is exact to tolerance and descends, or None."""
+        left = None if self.tau_max is None else self.tau_max - tau
+        tol = self.ode.tolerance(sigma, self.rtol, self.atol)
+        jump = self.plateau.step(sigma, r, h, tau, left, tol)
+        if jump is None:
+            return None
+        self.n_attempts += 1
+        if not self.guard.descends(jump[0], jump[1], self._arrays(jump[5])):
+            return None  # its assumptions failed: RODAS4 steps go on
+        self.n_plateau_steps += 1
+        self.n_evals += 1
+        return jump[:5]
+
+    def _grow(self, h, err) -> float:
+        """Next step after an accepted one: Gustafsson's predictive controller (rodas.f),
+        the smaller of the two factors."""
+        fac = SAFETY / max(err, 1e-10) ** self.exponent
+        if self._h_acc is not None:
+            ratio = (self._err_acc / max(err, 1e-10) ** 2) ** self.exponent
+            fac = min(fac, (h / self._h_acc) * SAFETY * ratio)
+        self._h_acc, self._err_acc = h, max(1e-2, err)
+        h *= min(self._fac_max, max(FAC_MIN, fac))
+        self._fac_max = FAC_MAX
+        return h
 
     def run(self):
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
         ode = self.ode
         sigma, r, g = self._start()
         gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
-        # time unit: s moves by 1, or the fastest relaxation (trace of the Jacobian) if sooner
-        stiffness = ode.lam * float(ode.dbeta(sigma) @ self.plateau.col_norm**2) / ode.n_samples
-        tau, tau_unit = 0.0, 1.0 / max(gmax, stiffness, np.finfo(float).tiny)
-        h, fac_max = 1e-2 * tau_unit, FAC_MAX
-        h_acc = err_acc = None  # last accepted step and error (predictive controller)
+        tau, tau_unit = 0.0, self._time_unit(sigma, g)
+        h, self._fac_max, self._h_acc, self._err_acc = 1e-2 * tau_unit, FAC_MAX, None, None
         rate = ode.lam * g  # about -dsigma/dtau: the last step's mean slope (look-ahead)
-        try_plateau = True
-        woken = np.zeros(sigma.shape, dtype=bool)
+        try_plateau, woken = True, np.zeros(sigma.shape, dtype=bool)
         while (stop := self._stop(tau, gmax)) is None:
-            if try_plateau and PLATEAU_STEPS:
-                try_plateau = False
-                left = None if self.tau_max is None else self.tau_max - tau
-                tol = ode.tolerance(sigma, self.rtol, self.atol)
-                jump = self.plateau.step(sigma, r, h, tau, left, tol)
-                self.n_attempts += jump is not None
-                if jump is not None and self._descends(jump[0], jump[1], jump[5]):
-                    self.n_plateau_steps += 1
-                    self.n_evals += 1
-                    sigma, r, rate, dtau, h, _ = jump
-                    tau += dtau
-                    sigma = ode.rebase(sigma)
-                    self._record(tau, sigma, r)
-                    h_acc = err_acc = None
-                    gmax = self._gradient_if_small(r, None)
-                    continue
+            jump = self._try_plateau(sigma, r, h, tau) if try_plateau and PLATEAU_STEPS else None
+            try_plateau = False
+            if jump is not None:
+                sigma, r, rate, dtau, h = jump
+                tau += dtau
+                sigma = ode.rebase(sigma)
+                self._record(tau, sigma, r)
+                self._h_acc = self._err_acc = None
+                gmax = self._gradient_if_small(r, None)
+                continue
             if self.tau_max is not None:
                 h = min(h, self.tau_max - tau)
             if h < 8 * EPS * max(tau, tau_unit):
@@ -329,35 +251,25 @@ class FlowLoop:
             active = np.flatnonzero(ode.awake(sigma, h * rate) | woken)
             self.n_attempts += 1
             out = self._attempt(sigma, r, active, h)
-            if out is not None and out[3] <= 1.0:
-                late = ode.awake(out[0])
-                late[active] = False
-                if late.any():  # an accurate step woke a dropped coordinate: redo with it
-                    woken |= late
-                    continue
             if out is None or out[3] > 1.0:
                 err = np.inf if out is None else out[3]
                 h *= max(FAC_MIN, min(1.0, SAFETY / err**self.exponent))
-                fac_max, self.n_rejected = 1.0, self.n_rejected + 1
+                self._fac_max, self.n_rejected = 1.0, self.n_rejected + 1
+                continue
+            late = ode.awake(out[0])
+            late[active] = False
+            if late.any():  # an accurate step woke a dropped coordinate: redo with it
+                woken |= late
                 continue
             sigma, r, dsig, err = out
-            if not self._descends(sigma, r, active):
-                return self._climbed(tau)
-            rate = dsig / h
-            tau += h
+            if not self.guard.descends(sigma, r, self._arrays(active)):
+                return TrajectoryStatus.SOLVER_FAILED, self.guard.message(tau)
+            rate, tau = dsig / h, tau + h
             sigma = ode.rebase(sigma)
             self._record(tau, sigma, r)
             gmax = self._gradient_if_small(r, rate)
             woken[:] = False
-            # Gustafsson's predictive controller (rodas.f): the smaller of the two factors
-            fac = SAFETY / max(err, 1e-10) ** self.exponent
-            if h_acc is not None:
-                fac = min(
-                    fac, (h / h_acc) * SAFETY * (err_acc / max(err, 1e-10) ** 2) ** self.exponent
-                )
-            h_acc, err_acc = h, max(1e-2, err)
-            h *= min(fac_max, max(FAC_MIN, fac))
-            fac_max = FAC_MAX
+            h = self._grow(h, err)
             try_plateau = err <= _PLATEAU_ERR
         return stop
 
