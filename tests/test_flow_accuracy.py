@@ -179,3 +179,12 @@ def test_frozen_coordinates_do_not_stop_convergence():
     assert traj.status is TrajectoryStatus.CONVERGED
     assert np.all(traj.beta[:, 1] == 0.0)
     np.testing.assert_allclose(traj.beta[-1], [1.0, 0.0, 0.5], rtol=1e-6)
+
+
+def test_zero_atol_is_a_pure_relative_tolerance():
+    # atol = 0 used to fail at tau = 0 (0/0 in the error norm of a coordinate that cannot
+    # move yet) with SOLVER_FAILED and no warning
+    X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
+    traj = gradient_flow(X, np.array([1.0, 0.0]), alpha="1e-1000", atol=0.0)
+    assert traj.status is TrajectoryStatus.CONVERGED
+    np.testing.assert_allclose(traj.beta[-1], [0, 0, 10 / 7, -10 / 49], rtol=0, atol=1e-7)

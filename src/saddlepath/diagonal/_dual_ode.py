@@ -39,6 +39,7 @@ REBASE = 0.75
 BETA_SHARE = 4.0
 """Factor on the β-part of the tolerance (see ``DualODE.tolerance``)."""
 _FLOOR = -1e300  # log 0 inside differences
+EPS = float(np.finfo(float).eps)
 
 
 class DualODE:
@@ -135,4 +136,4 @@ class DualODE:
             0.5 * rtol * np.abs(np.tanh(diff))
             + atol * np.exp(np.minimum(self.log_beta_ref - log_db, 700.0))
         )
-        return np.minimum(self.lam * atol + rtol * np.abs(self.shift + sigma), beta_tol)
+        return np.minimum(self.lam * (atol + EPS) + rtol * np.abs(self.shift + sigma), beta_tol)

@@ -38,6 +38,7 @@ TOL_SCALE = 1.0
 PLATEAU_STEPS = True
 """Take semi-analytic plateau steps where they are exact (tests switch them off)."""
 EPS = float(np.finfo(float).eps)
+TINY = float(np.finfo(float).tiny)
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
 the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n` are
@@ -161,8 +162,9 @@ class FlowLoop:
         np.abs(tol, out=tol)
         np.maximum(tol, np.abs(end, out=end), out=tol)
         tol *= rtol
-        tol += lam * atol
-        beta_tol = (0.5 * rtol) * np.abs(np.tanh(diff)) + atol * arr.beta_ref / (2.0 * dbeta)
+        tol += lam * (atol + EPS)  # s is resolved to eps at best (atol = 0 allowed)
+        th = np.maximum(np.abs(np.tanh(diff)), np.abs(np.tanh(diff - 2.0 * dsig[active])))
+        beta_tol = (0.5 * rtol) * th + (atol * arr.beta_ref + TINY) / (2.0 * dbeta)  # no 0/0
         beta_tol *= _dual_ode.BETA_SHARE
         tol[active] = np.minimum(tol[active], beta_tol)
         err = float(np.max(np.abs(ks[-1] @ X) * (lam / n) / tol))
