@@ -122,12 +122,15 @@ class DualODE:
     def tolerance(self, sigma: np.ndarray, rtol: float, atol: float) -> np.ndarray:
         r"""Per-coordinate tolerance on the local error of :math:`S_i` (e-folds), the smaller of
 
-        * :math:`\lambda\,\mathrm{atol} + \mathrm{rtol}\,|\sigma_i|` — when a coordinate wakes
-          is accurate to about rtol in τ (the old tolerance on s, on the re-based state);
-        * :math:`(\mathrm{rtol}\,|\beta_i| + \mathrm{atol}\,\beta^{\rm ref}_i)/(d\beta_i/dS_i)`
-          — β is accurate to rtol relative, atol in units of
+        * :math:`\lambda(\mathrm{atol} + \varepsilon) + \mathrm{rtol}\,|S_i|`, i.e.
+          :math:`\lambda(\mathrm{atol} + \varepsilon + \mathrm{rtol}|s_i|)` — when a sleeping
+          coordinate wakes is accurate to about rtol in τ (s is resolved to ε at best);
+        * ``BETA_SHARE`` :math:`\cdot(\mathrm{rtol}\,|\beta_i| + \mathrm{atol}\,
+          \beta^{\rm ref}_i)/(d\beta_i/dS_i)` — β to about rtol relative, atol in units of
           :math:`\beta^{\rm ref}_i = \|y\|_\infty/\|x_i\|_\infty`, at any λ and any scaling
-          of X and y (both terms are invariant under :math:`X \to aX`, :math:`y \to by`).
+          of X and y (invariant under :math:`X \to aX`, :math:`y \to by`). Computed as
+          :math:`\tfrac12\mathrm{rtol}|\tanh(\ell_+ - \ell_-)| + \ldots`, free of
+          overflow and cancellation. The RODAS4 loop inlines the same rule on the active set.
         """
         lp, lm = self.log_weights(sigma)
         diff = self.log_ratio + 2.0 * sigma
