@@ -132,14 +132,18 @@ def test_observed_order_of_the_rosenbrock_step():
     tau_end, everything = 1.0, np.array([0])
     errors, steps = [], [8, 16, 32, 64]
     for n_steps in steps:
-        h, s = tau_end / n_steps, np.zeros(1)
+        h, s = tau_end / n_steps, np.zeros(1)  # s: the offset S = lambda * dual here
+        lam = ode.lam
         for _ in range(n_steps):
             r = ode.residual(x, s, everything)
-            solve = ActiveSetSolve(x * np.sqrt(h * GAMMA * ode.lam * ode.dbeta(s) / 3))
+            solve = ActiveSetSolve(x * np.sqrt(h * GAMMA * lam * ode.dbeta(s) / 3))
             dR, _ = rodas4_step(
-                lambda dR, s=s: ode.residual(x, s - dR @ x / 3, everything), r, solve, h
+                lambda dR, s=s, lam=lam: ode.residual(x, s - lam * dR @ x / 3, everything),
+                r,
+                solve,
+                h,
             )
-            s = s - dR @ x / 3
+            s = s - lam * dR @ x / 3
         errors.append(abs(ode.beta(s)[0] - logistic(x[:, 0], y, 0.05, tau_end * ode.lam)))
     slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
     assert errors[0] > 1e-6  # the coarse run is really inaccurate
@@ -230,8 +234,8 @@ def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, ins
     taken = []  # (tau before, tau after) of every plateau step
     original = PlateauStepper.step
 
-    def spy(self, s, r, h, tau, tau_left):
-        out = original(self, s, r, h, tau, tau_left)
+    def spy(self, sigma, r, h, tau, *args):
+        out = original(self, sigma, r, h, tau, *args)
         if out is not None:
             taken.append((tau, tau + out[3]))
         return out
@@ -257,7 +261,7 @@ def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, ins
     err = np.max(np.abs(traj.at(q) - full.at(q))) / scale
     err_plain = np.max(np.abs(plain.at(q) - full.at(q))) / scale
     assert err <= 2.0 * err_plain + 1e-12
-    assert err <= 4.0 * traj.time_scale * 1e-8  # beta moves by 2 lambda beta ds
+    assert err <= 20 * 1e-8  # dense output: relative error of beta ~ rtol at any alpha
 
 
 def test_rodas5p_tableau_is_of_order_five():
@@ -269,14 +273,18 @@ def test_rodas5p_tableau_is_of_order_five():
     ode = DualODE(x, y, initialisation(1, alpha=0.05, u0=1.0, v0=1.0))
     everything, errors, steps = np.array([0]), [], [8, 16, 32, 64]
     for n_steps in steps:
-        h, s = 1.0 / n_steps, np.zeros(1)
+        h, s, lam = 1.0 / n_steps, np.zeros(1), ode.lam  # s: the offset S = lambda * dual
         for _ in range(n_steps):
             r = ode.residual(x, s, everything)
-            solve = ActiveSetSolve(x * np.sqrt(h * RODAS5P.gamma * ode.lam * ode.dbeta(s) / 3))
+            solve = ActiveSetSolve(x * np.sqrt(h * RODAS5P.gamma * lam * ode.dbeta(s) / 3))
             dR, _ = rosenbrock_step(
-                RODAS5P, lambda dR, s=s: ode.residual(x, s - dR @ x / 3, everything), r, solve, h
+                RODAS5P,
+                lambda dR, s=s, lam=lam: ode.residual(x, s - lam * dR @ x / 3, everything),
+                r,
+                solve,
+                h,
             )
-            s = s - dR @ x / 3
+            s = s - lam * dR @ x / 3
         errors.append(abs(ode.beta(s)[0] - logistic(x[:, 0], y, 0.05, ode.lam)))
     slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
     assert -5.6 < slope < -4.5
@@ -329,5 +337,5 @@ def test_overparameterised_flow_at_moderate_alpha_matches_direct_uv_integration(
     q = np.linspace(0.0, min(3.0, traj.tau[-1]), 301)  # independent: (u, v) integrated directly
     u, v = direct_uv(X, y, 1e-10, np.sqrt(2.0), 0.0, traj.time_scale * q)
     err = np.max(np.abs(traj.at(q) - u * v)) / np.max(np.abs(u * v))
-    assert err <= 4.0 * traj.time_scale * 1e-8  # beta moves by 2 lambda beta ds
+    assert err <= 20 * 1e-8  # beta itself to about rtol (no longer lambda * rtol)
     np.testing.assert_allclose(X @ traj.beta[-1], y, atol=1e-6 * np.max(np.abs(y)))

@@ -1,6 +1,7 @@
-"""The adaptive step loop of ``gradient_flow`` (private): attempt, accept/reject, record.
+r"""The adaptive step loop of ``gradient_flow`` (private): attempt, accept/reject, record.
 
-Two kinds of steps, both exact to the requested tolerance:
+The state is the re-based offset σ = S − λc of ``_dual_ode.py`` (error control on σ, see
+``DualODE.tolerance``). Two kinds of steps, both exact to the requested tolerance:
 
 * RODAS4 steps (``_rosenbrock.py``) on the integrated residual, with linear solves of the
   size of the active set; the stage loop is inlined here on arrays cached per active set.
@@ -10,13 +11,19 @@ Two kinds of steps, both exact to the requested tolerance:
   sleeping coordinate wakes.
 
 Step sizes follow Gustafsson's predictive controller (as in Hairer & Wanner's ``rodas.f``).
+
+Loss guard: every accepted step must not raise the loss (``_descent_guard.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from saddlepath.diagonal import _dual_ode
+from saddlepath.diagonal._active_set import ActiveArrays
+from saddlepath.diagonal._descent_guard import DescentGuard
 from saddlepath.diagonal._dual_ode import DualODE
+from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal._plateau_step import PlateauStepper
 from saddlepath.diagonal._rosenbrock import RODAS4, ActiveSetSolve
 from saddlepath.diagonal.trajectory import TrajectoryStatus
@@ -30,62 +37,20 @@ TOL_SCALE = 1.0
 """Internal factor on (rtol, atol) (for measurements)."""
 PLATEAU_STEPS = True
 """Take semi-analytic plateau steps where they are exact (tests switch them off)."""
-_LOG_HALF = float(np.log(0.5))
+EPS = float(np.finfo(float).eps)
+TINY = float(np.finfo(float).tiny)
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
 the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n` are
 left out of :math:`I + UU^\top` while :math:`\sum c_i \le` ``JACOBIAN_SHARE``·rtol. The
 matrix then moves by at most that much in norm (its eigenvalues are ≥ 1), so every stage
 of the step moves by at most that relative amount — two orders below the tolerance."""
-_DOUBLED_MAX = 2**14
-"""Largest n·|A| for which the stage residuals use the doubled active matrices."""
 _PLATEAU_ERR = 0.05
 """An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
 
 
-class _ActiveArrays:
-    r"""Arrays of one active set, cached while the set does not change.
-
-    With :math:`z = 2\lambda s_A`, :math:`\beta_A = e^{c_+ + z} - e^{c_- - z}`, so the
-    residual of a stage is ``X_A @ (e[:m] - e[m:]) - y`` with ``e = exp(C2 + [z, -z])``,
-    and z moves by ``dR @ W``, ``W = -2λ X_A / n``. Small active sets use the doubled
-    ``[X_A, -X_A]`` and ``[W, -W]`` instead (two NumPy calls per stage rather than six; for
-    large ones the doubled matrices cost more memory traffic than the calls they save).
-    """
-
-    __slots__ = ("C2", "W", "W2", "XA", "XA2", "col_norm2", "idx", "key", "m")
-
-    def __init__(self, ode: DualODE, idx: np.ndarray) -> None:
-        self.idx = idx
-        self.key = idx.tobytes()
-        self.m = idx.size
-        n = ode.n_samples
-        self.XA = np.ascontiguousarray(ode.X[:, idx])
-        self.W = self.XA * (-2.0 * ode.lam / n)
-        self.XA2 = self.W2 = None
-        if n * self.m <= _DOUBLED_MAX:
-            self.XA2 = np.hstack((self.XA, -self.XA))
-            self.W2 = np.hstack((self.W, -self.W))
-        self.C2 = np.concatenate((ode.log_w2_plus[idx], ode.log_w2_minus[idx])) + _LOG_HALF
-        self.col_norm2 = np.einsum("ij,ij->j", self.XA, self.XA)
-
-    def residual_at(self, zc0: np.ndarray, y: np.ndarray):
-        r"""Return ``dR -> X_A beta_A - y`` at :math:`R + \Delta R`, from ``zc0 = C2 + [z, -z]``."""
-        XA, W, m = self.XA, self.W, self.m
-        if self.XA2 is not None:
-            XA2, W2 = self.XA2, self.W2
-            return lambda dR: XA2 @ np.exp(zc0 + dR @ W2) - y
-
-        def residual(dR):
-            dz = dR @ W
-            half_w2 = np.exp(zc0 + np.concatenate((dz, -dz)))
-            return XA @ (half_w2[:m] - half_w2[m:]) - y
-
-        return residual
-
-
 class FlowLoop:
-    """Integrates a :class:`DualODE` with RODAS4 and plateau steps; error control on s."""
+    """Integrates a :class:`DualODE` with RODAS4 and plateau steps; error control on σ."""
 
     def __init__(self, ode: DualODE, *, rtol, atol, gtol, tau_max, max_steps):
         self.ode = ode
@@ -93,43 +58,48 @@ class FlowLoop:
         self.tau_max, self.max_steps = tau_max, max_steps
         self.n_evals = self.n_attempts = self.n_rejected = self.n_plateau_steps = 0
         self.taus: list[float] = []
-        self.duals: list[np.ndarray] = []
+        self.offsets: list[np.ndarray] = []
+        self.bases: list[np.ndarray] = []
         self.residuals: list[np.ndarray] = []
-        self._cache: _ActiveArrays | None = None
+        self._cache: ActiveArrays | None = None
         self.method = METHOD
         self.tol_scale = TOL_SCALE
         self.exponent = 1.0 / (METHOD.order_embedded + 1)
         self.plateau = PlateauStepper(ode, rtol=rtol, atol=atol, gtol=gtol)
+        self.guard = DescentGuard(ode, rtol=rtol, atol=atol)
 
     # -- bookkeeping -------------------------------------------------------------------
-    def _record(self, tau, s, r) -> None:
+    def _record(self, tau, sigma, r) -> None:
         """Save a state; gradients are formed for all saved points at once in ``arrays``."""
         if self.taus and tau <= self.taus[-1]:
             return
         self.taus.append(float(tau))
-        self.duals.append(s)
+        self.offsets.append(sigma)
+        self.bases.append(self.ode.base)
         self.residuals.append(r)
 
     def _start(self):
         ode = self.ode
-        s = np.zeros(ode.X.shape[1])
-        r = ode.X @ ode.beta(s) - ode.y
+        sigma = np.zeros(ode.X.shape[1])
+        r = ode.X @ ode.beta(sigma) - ode.y
         g = r @ ode.X / ode.n_samples
         self.n_evals += 1
-        self._record(0.0, s, r)
-        return s, r, g
+        self.guard.res_norm = float(np.linalg.norm(r))
+        self._record(0.0, sigma, r)
+        return sigma, r, g
 
-    def _arrays(self, active: np.ndarray) -> _ActiveArrays:
+    def _arrays(self, active: np.ndarray) -> ActiveArrays:
         cache = self._cache
-        if cache is None or cache.idx.shape != active.shape or cache.key != active.tobytes():
-            cache = self._cache = _ActiveArrays(self.ode, active)
+        key = (self.ode.version, active.tobytes())
+        if cache is None or cache.idx.shape != active.shape or cache.key != key:
+            cache = self._cache = ActiveArrays(self.ode, active)
         return cache
 
-    def _gradient_if_small(self, r, ds_rate) -> float | None:
+    def _gradient_if_small(self, r, rate) -> float | None:
         """``max|grad L|`` if it may be below ``gtol`` (one pass over X), else None.
 
         Cheap screens first: the gradient on the active set, and the last step's mean
-        slope of s (= −mean gradient) everywhere."""
+        slope of σ (= −λ·mean gradient) everywhere."""
         cache = self._cache
         if (
             cache is not None
@@ -137,9 +107,10 @@ class FlowLoop:
             and float(np.max(np.abs(r @ cache.XA))) > (self.gtol * self.ode.n_samples)
         ):
             return None
-        if ds_rate is not None and float(np.max(np.abs(ds_rate))) > 4.0 * self.gtol:
+        live = self.ode.live
+        if rate is not None and float(np.max(np.abs(rate[live]))) > 4.0 * self.gtol * self.ode.lam:
             return None
-        return float(np.max(np.abs(r @ self.ode.X))) / self.ode.n_samples
+        return float(np.max(np.abs(r @ self.ode.X)[live], initial=0.0)) / self.ode.n_samples
 
     # -- one RODAS4 step ---------------------------------------------------------------
     def _stiff_columns(self, weight: np.ndarray) -> np.ndarray | None:
@@ -151,21 +122,21 @@ class FlowLoop:
         dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
         return np.sort(order[dropped:])
 
-    def _attempt(self, s, r, active, h):
-        """One Rosenbrock step; returns (s_new, r_new, ds, error norm) or None if not finite.
+    def _attempt(self, sigma, r, active, h):
+        """One Rosenbrock step; returns (σ_new, r_new, dσ, error norm) or None if not finite.
 
         Stages are not checked one by one: a non-finite stage propagates to the error norm.
         """
-        ode, n = self.ode, self.ode.n_samples
+        ode, n, lam = self.ode, self.ode.n_samples, self.ode.lam
         arr = self._arrays(active)
         m = arr.m
-        z0 = (2.0 * ode.lam) * s[active]
+        z0 = 2.0 * sigma[active]
         zc0 = arr.C2 + np.concatenate((z0, -z0))
         half_w2 = np.exp(zc0)  # w_+^2 / 2 and w_-^2 / 2
         dbeta = half_w2[:m] + half_w2[m:]  # (d beta / dS) / 2
         tab = self.method
         A, GC, B, stages = tab.A, tab.GC, tab.B, tab.stages
-        scale = (2.0 * h * tab.gamma * ode.lam / n) * dbeta  # squared column scales of U
+        scale = (2.0 * h * tab.gamma * lam / n) * dbeta  # squared column scales of U
         stiff = self._stiff_columns(scale * arr.col_norm2)
         if stiff is None:
             solve = ActiveSetSolve(arr.XA * np.sqrt(scale))
@@ -174,21 +145,30 @@ class FlowLoop:
         hg = h * tab.gamma
         ks = np.empty((stages, n))
         ks[0] = solve(hg * r)
-        residual = arr.residual_at(zc0, ode.y)
+        diff = arr.ratio + z0  # log|w_+| - log|w_-|, free of cancellation
+        residual = arr.residual_at(zc0, z0, diff, ode.y)
         for i in range(1, stages):
             ks[i] = solve(GC[i, :i] @ ks[:i] + hg * residual(A[i, :i] @ ks[:i]))
         dR = B @ ks
         ri = residual(dR)
         self.n_evals += stages
         X = ode.X
-        ds = dR @ X  # the passes over X: two matrix-vector products
-        ds *= 1.0 / n
-        s_new = s - ds
-        bound = np.maximum(np.abs(s), np.abs(s_new))
-        bound *= n * self.rtol * self.tol_scale
-        bound += n * self.atol * self.tol_scale
-        err = float(np.max(np.abs(ks[-1] @ X) / bound))
-        return (s_new, ri, ds, err) if np.isfinite(err) else None
+        dsig = dR @ X  # the passes over X: two matrix-vector products
+        dsig *= lam / n
+        sigma_new = sigma - dsig
+        rtol, atol = self.rtol * self.tol_scale, self.atol * self.tol_scale
+        tol = ode.shift + sigma  # S: the time part is lam * (atol + rtol max|s|), as before
+        end = tol - dsig
+        np.abs(tol, out=tol)
+        np.maximum(tol, np.abs(end, out=end), out=tol)
+        tol *= rtol
+        tol += lam * (atol + EPS)  # s is resolved to eps at best (atol = 0 allowed)
+        th = np.maximum(np.abs(np.tanh(diff)), np.abs(np.tanh(diff - 2.0 * dsig[active])))
+        beta_tol = (0.5 * rtol) * th + (atol * arr.beta_ref + TINY) / (2.0 * dbeta)  # no 0/0
+        beta_tol *= _dual_ode.BETA_SHARE
+        tol[active] = np.minimum(tol[active], beta_tol)
+        err = float(np.max(np.abs(ks[-1] @ X) * (lam / n) / tol))
+        return (sigma_new, ri, dsig, err) if np.isfinite(err) else None
 
     # -- stopping ----------------------------------------------------------------------
     def _stop(self, tau, gmax):
@@ -198,7 +178,7 @@ class FlowLoop:
                 f"{self.gtol:.3g} after {self.n_attempts} steps ({self.n_rejected} rejected, "
                 f"{self.n_plateau_steps} plateau steps)"
             )
-        if self.tau_max is not None and tau >= self.tau_max * (1 - 4 * np.finfo(float).eps):
+        if self.tau_max is not None and tau >= self.tau_max * (1 - 4 * EPS):
             return TrajectoryStatus.REACHED_TAU_MAX, (
                 f"reached tau_max = {self.tau_max:g} after {self.n_attempts} steps "
                 f"({self.n_rejected} rejected, {self.n_plateau_steps} plateau steps)"
@@ -209,83 +189,108 @@ class FlowLoop:
             )
         return None
 
+    def _time_unit(self, sigma, g) -> float:
+        """Time for s to move by 1, or the fastest relaxation (trace of the Jacobian) if
+        sooner — the first step is 1% of it (scale-free: invariant under X → aX, y → by)."""
+        ode = self.ode
+        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
+        stiffness = ode.lam * float(ode.dbeta(sigma) @ self.plateau.col_norm**2) / ode.n_samples
+        return 1.0 / max(gmax, stiffness, np.finfo(float).tiny)
+
+    def _try_plateau(self, sigma, r, h, tau):
+        """A plateau step that is exact to tolerance and descends, or None."""
+        left = None if self.tau_max is None else self.tau_max - tau
+        tol = self.ode.tolerance(sigma, self.rtol, self.atol)
+        jump = self.plateau.step(sigma, r, h, tau, left, tol)
+        if jump is None:
+            return None
+        self.n_attempts += 1
+        if not self.guard.descends(jump[0], jump[1], self._arrays(jump[5])):
+            return None  # its assumptions failed: RODAS4 steps go on
+        self.n_plateau_steps += 1
+        self.n_evals += 1
+        return jump[:5]
+
+    def _grow(self, h, err) -> float:
+        """Next step after an accepted one: Gustafsson's predictive controller (rodas.f),
+        the smaller of the two factors."""
+        fac = SAFETY / max(err, 1e-10) ** self.exponent
+        if self._h_acc is not None:
+            ratio = (self._err_acc / max(err, 1e-10) ** 2) ** self.exponent
+            fac = min(fac, (h / self._h_acc) * SAFETY * ratio)
+        self._h_acc, self._err_acc = h, max(1e-2, err)
+        h *= min(self._fac_max, max(FAC_MIN, fac))
+        self._fac_max = FAC_MAX
+        return h
+
     def run(self):
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
         ode = self.ode
-        s, r, g = self._start()
-        gmax = float(np.max(np.abs(g)))
-        tau, tau_unit = 0.0, 1.0 / max(gmax, np.finfo(float).tiny)
-        h, fac_max = 1e-2 * tau_unit, FAC_MAX
-        h_acc = err_acc = None  # last accepted step and error (predictive controller)
-        rate = g  # about ds/dtau = -grad L: the last step's mean slope (for look-ahead)
-        try_plateau = True
-        woken = np.zeros(s.shape, dtype=bool)
+        sigma, r, g = self._start()
+        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
+        tau, tau_unit = 0.0, self._time_unit(sigma, g)
+        h, self._fac_max, self._h_acc, self._err_acc = 1e-2 * tau_unit, FAC_MAX, None, None
+        rate = ode.lam * g  # about -dsigma/dtau: the last step's mean slope (look-ahead)
+        try_plateau, woken = True, np.zeros(sigma.shape, dtype=bool)
         while (stop := self._stop(tau, gmax)) is None:
-            if try_plateau and PLATEAU_STEPS:
-                try_plateau = False
-                left = None if self.tau_max is None else self.tau_max - tau
-                jump = self.plateau.step(s, r, h, tau, left)
-                if jump is not None:
-                    self.n_attempts += 1
-                    self.n_plateau_steps += 1
-                    self.n_evals += 1
-                    s, r, rate, dtau, h = jump
-                    tau += dtau
-                    self._record(tau, s, r)
-                    h_acc = err_acc = None
-                    gmax = self._gradient_if_small(r, None)
-                    continue
+            jump = self._try_plateau(sigma, r, h, tau) if try_plateau and PLATEAU_STEPS else None
+            try_plateau = False
+            if jump is not None:
+                sigma, r, rate, dtau, h = jump
+                tau += dtau
+                sigma = ode.rebase(sigma)
+                self._record(tau, sigma, r)
+                self._h_acc = self._err_acc = None
+                gmax = self._gradient_if_small(r, None)
+                continue
             if self.tau_max is not None:
                 h = min(h, self.tau_max - tau)
-            if h < 8 * np.finfo(float).eps * max(tau, tau_unit):
+            if h < 8 * EPS * max(tau, tau_unit):
                 return TrajectoryStatus.SOLVER_FAILED, (
                     f"step size {h:.3g} too small at tau = {tau:.6g} after {self.n_attempts} "
                     "steps: the flow could not be resolved (non-finite stages?)"
                 )
-            active = np.flatnonzero(ode.awake(s, h * rate) | woken)
+            active = np.flatnonzero(ode.awake(sigma, h * rate) | woken)
             self.n_attempts += 1
-            out = self._attempt(s, r, active, h)
-            if out is not None and out[3] <= 1.0:
-                late = ode.awake(out[0])
-                late[active] = False
-                if late.any():  # an accurate step woke a dropped coordinate: redo with it
-                    woken |= late
-                    continue
+            out = self._attempt(sigma, r, active, h)
             if out is None or out[3] > 1.0:
                 err = np.inf if out is None else out[3]
                 h *= max(FAC_MIN, min(1.0, SAFETY / err**self.exponent))
-                fac_max, self.n_rejected = 1.0, self.n_rejected + 1
+                self._fac_max, self.n_rejected = 1.0, self.n_rejected + 1
                 continue
-            s, r, ds, err = out
-            rate = ds / h
-            tau += h
-            self._record(tau, s, r)
+            late = ode.awake(out[0])
+            late[active] = False
+            if late.any():  # an accurate step woke a dropped coordinate: redo with it
+                woken |= late
+                continue
+            sigma, r, dsig, err = out
+            if not self.guard.descends(sigma, r, self._arrays(active)):
+                return TrajectoryStatus.SOLVER_FAILED, self.guard.message(tau)
+            rate, tau = dsig / h, tau + h
+            sigma = ode.rebase(sigma)
+            self._record(tau, sigma, r)
             gmax = self._gradient_if_small(r, rate)
             woken[:] = False
-            # Gustafsson's predictive controller (rodas.f): the smaller of the two factors
-            fac = SAFETY / max(err, 1e-10) ** self.exponent
-            if h_acc is not None:
-                fac = min(
-                    fac, (h / h_acc) * SAFETY * (err_acc / max(err, 1e-10) ** 2) ** self.exponent
-                )
-            h_acc, err_acc = h, max(1e-2, err)
-            h *= min(fac_max, max(FAC_MIN, fac))
-            fac_max = FAC_MAX
+            h = self._grow(h, err)
             try_plateau = err <= _PLATEAU_ERR
         return stop
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The saved states as the arrays of a :class:`Trajectory` (computed in one batch)."""
-        ode = self.ode
+        ode, init = self.ode, self.ode.initial
         tau = np.asarray(self.taus, dtype=float)
-        dual = np.asarray(self.duals, dtype=float).reshape(len(tau), -1)
-        lp, lm = ode.log_weights(dual)
+        sigma = np.asarray(self.offsets, dtype=float).reshape(len(tau), -1)
+        base = np.asarray(self.bases, dtype=float).reshape(sigma.shape)
+        shift = ode.lam * base
+        lp = (init.log_abs_w_plus + shift) + sigma
+        lm = (init.log_abs_w_minus - shift) - sigma
+        ratio = (ode.log_ratio0 + 2.0 * shift) + 2.0 * sigma
         res = np.asarray(self.residuals, dtype=float).reshape(len(tau), -1)
         return {
             "t": tau * ode.lam,
             "tau": tau,
-            "beta": ode.beta(dual),
-            "dual": dual,
+            "beta": beta_kernel(lp, lm, ratio),
+            "dual": base + sigma / ode.lam,
             "gradient": (res @ ode.X) / ode.n_samples,
             "loss": 0.5 * np.einsum("ij,ij->i", res, res) / ode.n_samples,
             "log_abs_w_plus": lp,

@@ -62,6 +62,24 @@ def _allowed_time(log_room: np.ndarray, rate: np.ndarray) -> np.ndarray:
     return out
 
 
+def offsets_of(ode: DualODE, beta: np.ndarray, idx: np.ndarray, fallback: np.ndarray):
+    r"""Return σ on coordinates ``idx`` with :math:`\beta(\sigma) = ` ``beta`` exactly.
+
+    With :math:`p = w_+^2/2`, :math:`q = w_-^2/2` at σ = 0, :math:`x = e^{2\sigma}` solves
+    :math:`p x^2 - \beta x - q = 0`; in log-domain, with
+    :math:`t = \log(1 + \sqrt{1 + 4pq/\beta^2})`: :math:`2\sigma = \log\beta + t - \log 2p`
+    if β > 0, :math:`2\sigma = \log 2q - \log|\beta| - t` if β < 0 (no cancellation, no
+    overflow). Where β = 0 or a weight is zero, ``fallback`` is kept."""
+    lp, lm = ode.log_plus[idx], ode.log_minus[idx]
+    ok = (beta != 0) & np.isfinite(lp) & np.isfinite(lm)
+    with np.errstate(divide="ignore"):
+        log_b = np.log(np.abs(beta))
+    u = 2.0 * (lp + lm) - 2.0 * log_b  # log(4pq / beta^2)
+    t = np.logaddexp(0.0, 0.5 * np.logaddexp(0.0, u))
+    two_sigma = np.where(beta > 0, log_b + t - 2.0 * lp, 2.0 * lm - log_b - t)
+    return np.where(ok, 0.5 * two_sigma, fallback)
+
+
 class PlateauStepper:
     """Decides whether a plateau step is exact to tolerance, and takes it."""
 
@@ -74,18 +92,22 @@ class PlateauStepper:
             self.log_col_norm = np.log(self.col_norm)
         self.n_tried = self.n_taken = 0
 
-    def step(self, s, r, h, tau, tau_left):
-        """Return ``(s, r, grad_inf, dtau, h_next)`` after one plateau step, or None."""
+    def step(self, sigma, r, h, tau, tau_left, tol_S):
+        r"""Return ``(sigma, r, rate, dtau, h_next, awake)`` after one plateau step, or None.
+
+        ``sigma`` is the re-based state and ``tol_S`` the per-coordinate tolerance on S
+        (``DualODE.tolerance``); ``rate`` is :math:`\lambda\nabla L` on the plateau (the
+        speed of σ) and ``awake`` the indices of the non-negligible coordinates after it."""
         ode = self.ode
         n, d = ode.X.shape
         self.n_tried += 1
-        tol = self.atol + self.rtol * np.abs(s)
+        tol = tol_S / ode.lam  # on s
         # budget on sum_j |x_j| * int |beta_j| so that no s_k moves more than FRACTION * tol_k
         with np.errstate(divide="ignore"):
             budget = FRACTION * n * float(np.min(tol / self.col_norm))
         if not budget > 0 or not np.isfinite(budget):
             return None
-        z = (2.0 * ode.lam) * s
+        z = 2.0 * sigma
         log_p = ode.log_w2_plus + z  # log w_+^2
         log_m = ode.log_w2_minus - z
         log_big = np.maximum(log_p, log_m) + self.log_col_norm
@@ -118,7 +140,7 @@ class PlateauStepper:
             g_inf = r_inf @ ode.X / n
             shift = np.zeros(d)
         g = (r @ ode.X) / n
-        if float(np.max(np.abs(g_inf), initial=0.0)) <= self.gtol:
+        if float(np.max(np.abs(g_inf[ode.live]), initial=0.0)) <= self.gtol:
             return None  # the flow converges on this plateau: the RODAS steps finish it
         # dense output (Hermite with the slopes at both ends) stays exact only if the
         # gradient is already g_inf to within the tolerance over the whole step
@@ -140,12 +162,14 @@ class PlateauStepper:
         delta = min(delta, GROWTH_CAP * max(h, tau))
         if not delta >= MIN_GAIN * h:
             return None
-        s_new = s - delta * g_inf - shift
-        awake = np.flatnonzero(ode.awake(s_new))
-        r_new = ode.X[:, awake] @ ode.beta(s_new[awake], awake) - ode.y
+        sigma_new = sigma - ode.lam * (delta * g_inf + shift)
+        if m:  # B at its optimum exactly, not to first order (end slopes of dense output)
+            sigma_new[big] = offsets_of(ode, beta_inf, big, sigma_new[big])
+        awake = np.flatnonzero(ode.awake(sigma_new))
+        r_new = ode.X[:, awake] @ ode.beta(sigma_new[awake], awake) - ode.y
         if not np.isfinite(r_new @ r_new):
             return None
         fastest = float(np.max(np.abs(rate), initial=0.0))
         h_next = min(delta, 1.0 / fastest) if fastest > 0 else delta
         self.n_taken += 1
-        return s_new, r_new, g_inf, delta, h_next
+        return sigma_new, r_new, ode.lam * g_inf, delta, h_next, awake
