@@ -47,3 +47,51 @@ def test_init_scale_n_steps(tmp_path, invoke):
     assert "n_steps = 300" in record["rows"][0]["message"]
     result = invoke("init-scale", path, "--gammas", "0.5", "--n-steps", "300")
     assert result.exit_code == 2 and "--n-steps needs --step-size" in result.output
+
+
+def test_init_scale_csv_and_npz_keys(tmp_path, invoke):
+    """``--csv`` writes the study table; ``--x-key/--y-key`` read an .npz with other names."""
+    _, X, y = thesis_csv(tmp_path)
+    data = tmp_path / "thesis.npz"
+    np.savez(data, A=X, b=y)
+    csv = tmp_path / "study.csv"
+    args = ("init-scale", data, "--gammas", "1,5", "--step-size", "0.01")
+    result = invoke(*args, "--x-key", "A", "--y-key", "b", "--csv", csv)
+    assert result.exit_code == 0, result.output
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("γ,outcome,loss")
+    study = init_scale_study(X, y, ["1", "5"], step_size=0.01)
+    for line, loss in zip(lines[1:], study.losses, strict=True):
+        assert abs(float(line.split(",")[2]) - loss) <= 1e-3 * loss + 1e-300
+
+
+def test_init_scale_study_reports_progress():
+    """The study tells a progress object about every run, in order, with its outcome."""
+    _, X, y = thesis_csv_arrays()
+    events = []
+
+    class Recorder:
+        def start(self, total):
+            events.append(("start", total))
+
+        def begin(self, index, gamma):
+            events.append(("begin", index, gamma))
+
+        def done(self, index, row):
+            events.append(("done", index, row["outcome"]))
+
+    study = init_scale_study(X, y, ["1", "5"], step_size=0.01, progress=Recorder())
+    outcomes = [o.name for o in study.outcomes]
+    assert events == [
+        ("start", 2),
+        ("begin", 0, "1"),
+        ("done", 0, outcomes[0]),
+        ("begin", 1, "5"),
+        ("done", 1, outcomes[1]),
+    ]
+
+
+def thesis_csv_arrays():
+    rs = np.random.RandomState(10)
+    X = rs.randn(5, 7)
+    return None, X, X @ np.array([10.0, 20.0, 0, 0, 0, 0, 0])

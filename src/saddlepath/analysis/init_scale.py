@@ -21,6 +21,7 @@ import numpy as np
 
 from saddlepath._validation import check_int, check_real
 from saddlepath.analysis._checks import check_rtol, check_xy
+from saddlepath.analysis.convergence import StudyProgress
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.flow import gradient_flow
@@ -211,6 +212,7 @@ def init_scale_study(
     gtol: float = 1e-8,
     active_rtol: float = 1e-3,
     n_steps: int | None = None,
+    progress: StudyProgress | None = None,
 ) -> InitScaleStudy:
     r"""Run from :math:`u(0) = \sqrt2\gamma\mathbf 1`, :math:`v(0) = v_0\gamma\mathbf 1` for each γ.
 
@@ -237,6 +239,9 @@ def init_scale_study(
     n_steps : int, optional
         Run gradient descent exactly this many steps (no convergence test; the thesis's T),
         outcome ``NOT_CONVERGED`` unless it diverges. Needs ``step_size``.
+    progress : StudyProgress, optional
+        Told about each run (``start(total)``, ``begin(index, gamma)``, ``done(index, row)``
+        with ``row = {"gamma": …, "outcome": …}``); nothing is printed.
 
     Returns
     -------
@@ -253,7 +258,12 @@ def init_scale_study(
     X, y, values, logs, v0, step_size, active_rtol = _validate(
         X, y, gammas, v0, step_size, max_steps, active_rtol, n_steps
     )
-    runs = _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps)
+    if progress is not None and not isinstance(progress, StudyProgress):
+        raise TypeError(
+            "The `progress` parameter of init_scale_study must have start(total), "
+            f"begin(index, gamma) and done(index, row) methods. Got {type(progress).__name__}."
+        )
+    runs = _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps, progress)
     coefs, u, v = (
         np.array([r[i] for r in runs]).reshape(len(values), X.shape[1]) for i in range(3)
     )
@@ -289,11 +299,19 @@ def init_scale_study(
     )
 
 
-def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps) -> list[tuple]:
+def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps, progress) -> list[tuple]:
     """Every run; their divergences are summed up in one warning."""
+    if progress is not None:
+        progress.start(len(values))
+    runs = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        runs = [_run(X, y, g, v0, step_size, max_steps, gtol, n_steps) for g in values]
+        for index, gamma in enumerate(values):
+            if progress is not None:
+                progress.begin(index, str(gamma))
+            runs.append(_run(X, y, gamma, v0, step_size, max_steps, gtol, n_steps))
+            if progress is not None:
+                progress.done(index, {"gamma": str(gamma), "outcome": runs[-1][3].name})
     bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is RunOutcome.DIVERGED]
     if bad:
         warnings.warn(

@@ -53,17 +53,18 @@ _EXAMPLES = (
 )
 
 
-class _RichStudyProgress:
-    """Adapter from the study's progress protocol to a Rich progress bar on stderr."""
+class RichStudyProgress:
+    """Adapter from a study's progress protocol (one run per scale) to a Rich progress bar."""
 
-    def __init__(self, bar: Progress) -> None:
-        self.bar, self.task = bar, None
+    def __init__(self, bar: Progress, what: str = "gradient flow", scale: str = "α") -> None:
+        self.bar, self.task, self.what, self.scale = bar, None, what, scale
 
     def start(self, total: int) -> None:
-        self.task = self.bar.add_task("flows", total=total)
+        self.task = self.bar.add_task(f"{self.what} runs", total=total)
 
     def begin(self, index: int, alpha: str) -> None:
-        self.bar.update(self.task, description=f"gradient flow {index + 1} at α = {alpha}")
+        text = f"{self.what} {index + 1} at {self.scale} = {alpha}"
+        self.bar.update(self.task, description=text)
 
     def done(self, index: int, row: dict) -> None:
         self.bar.advance(self.task)
@@ -77,7 +78,7 @@ def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
             alphas,
             rtol=rtol,
             keep_runs=keep,
-            progress=_RichStudyProgress(bar),
+            progress=RichStudyProgress(bar),
         )
 
 

@@ -18,12 +18,26 @@ from rich.markup import escape
 from rich.table import Table
 
 from saddlepath import io
-from saddlepath._cli_common import DATA, JSON, OUT, TARGET, fail, run_on_data
+from saddlepath._cli_checks import check_scale
+from saddlepath._cli_common import (
+    CSV,
+    DATA,
+    JSON,
+    OUT,
+    TARGET,
+    X_KEY,
+    Y_KEY,
+    errors_as_exit,
+    fail,
+    run_on_data,
+)
+from saddlepath._table_output import write_csv
 from saddlepath.analysis import InitScaleStudy, init_scale_study
 from saddlepath.commands import _analysis_tables as tables
 from saddlepath.commands._shared import NEEDS_OUT, write_outputs
+from saddlepath.commands.convergence import RichStudyProgress
 from saddlepath.data import Dataset
-from saddlepath.report import metadata, print_written, progress, stdout_console
+from saddlepath.report import metadata, print_written, progress_bar, stdout_console
 
 __all__ = ["register"]
 
@@ -88,6 +102,7 @@ def parse_gammas(text: str) -> list[str]:
     """
     items = [item.strip() for item in text.split(",")]
     for item in items:
+        check_scale(item, "--gammas")  # plain decimals only: no "1e-5_0"
         try:
             value = Decimal(item)
         except InvalidOperation:
@@ -107,7 +122,10 @@ def init_scale_command(
     step_size: Annotated[float | None, _STUDY_STEP] = None,
     n_steps: Annotated[int | None, _N_STEPS] = None,
     target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
     out: Annotated[Path | None, OUT] = None,
+    csv: Annotated[Path | None, CSV] = None,
     as_json: Annotated[bool, JSON] = False,
     plot: Annotated[
         bool, typer.Option("--plot", help=f"Also write {INIT_SCALE} into --out.")
@@ -129,10 +147,12 @@ def init_scale_command(
         fail(str(exc))
 
     def compute(dataset: Dataset) -> InitScaleStudy:
-        with progress(f"Running the initialisation-scale study ({len(given)} runs)…"):
+        what = "gradient flow" if step_size is None else "gradient descent"
+        with progress_bar() as bar:
             return init_scale_study(
-                dataset.X, dataset.y, given, v0=v0, step_size=step_size, n_steps=n_steps
-            )
+                dataset.X, dataset.y, given, v0=v0, step_size=step_size, n_steps=n_steps,
+                progress=RichStudyProgress(bar, what, "γ"),
+            )  # fmt: skip
 
     def record(dataset: Dataset, study: InitScaleStudy) -> dict:
         return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
@@ -141,7 +161,14 @@ def init_scale_command(
         figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
         return write_outputs(out, "init_scale.json", record(dataset, study), figures)
 
-    run = run_on_data(data, target, compute, None if out is None else write)
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
+    if csv is not None:
+        with errors_as_exit():
+            run.written["csv"] = write_csv(
+                csv, lambda: tables.init_scale_table(run.result, given, run.dataset)
+            )
     if as_json:
         typer.echo(io.to_json(record(run.dataset, run.result)))
         return
