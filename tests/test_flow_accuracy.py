@@ -193,3 +193,14 @@ def test_zero_atol_is_a_pure_relative_tolerance():
     traj = gradient_flow(X, np.array([1.0, 0.0]), alpha="1e-1000", atol=0.0)
     assert traj.status is TrajectoryStatus.CONVERGED
     np.testing.assert_allclose(traj.beta[-1], [0, 0, 10 / 7, -10 / 49], rtol=0, atol=1e-7)
+
+
+def test_flow_reports_progress_in_increasing_tau():
+    """``progress(tau)`` is called once per saved point, with the trajectory's own times."""
+    X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
+    y = np.array([1.0, 0.0])
+    seen = []
+    traj = gradient_flow(X, y, alpha=1e-30, progress=seen.append)
+    np.testing.assert_array_equal(seen, traj.tau)
+    with pytest.raises(TypeError, match="`progress` parameter of gradient_flow"):
+        gradient_flow(X, y, alpha=1e-30, progress=3)

@@ -52,8 +52,8 @@ _PLATEAU_ERR = 0.05
 class FlowLoop:
     """Integrates a :class:`DualODE` with RODAS4 and plateau steps; error control on σ."""
 
-    def __init__(self, ode: DualODE, *, rtol, atol, gtol, tau_max, max_steps):
-        self.ode = ode
+    def __init__(self, ode: DualODE, *, rtol, atol, gtol, tau_max, max_steps, progress=None):
+        self.ode, self.progress = ode, progress
         self.rtol, self.atol, self.gtol = rtol, atol, gtol
         self.tau_max, self.max_steps = tau_max, max_steps
         self.n_evals = self.n_attempts = self.n_rejected = self.n_plateau_steps = 0
@@ -77,6 +77,8 @@ class FlowLoop:
         self.offsets.append(sigma)
         self.bases.append(self.ode.base)
         self.residuals.append(r)
+        if self.progress is not None:
+            self.progress(float(tau))
 
     def _start(self):
         ode = self.ode

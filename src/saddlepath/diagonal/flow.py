@@ -37,6 +37,7 @@ and tolerance allowance documented in ``_flow_loop.py``) stops the run with stat
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -72,6 +73,7 @@ def gradient_flow(
     max_steps: int = 100_000,
     gtol: float = 1e-8,
     plateau_threshold: float = 1e-2,
+    progress: Callable[[float], object] | None = None,
 ) -> Trajectory:
     r"""Integrate the gradient flow of a diagonal network from :math:`u(0) = \alpha u_0`,
     :math:`v(0) = \alpha v_0`, exactly (no small-α approximation).
@@ -110,6 +112,9 @@ def gradient_flow(
         (over the coordinates that can move: not those with u0 = v0 = 0).
     plateau_threshold : float
         Relative speed threshold of plateau detection (see ``find_plateaus``).
+    progress : callable, optional
+        Called as ``progress(tau)`` with the accelerated time reached after each accepted
+        step (for a progress display; its return value is ignored).
 
     Returns
     -------
@@ -144,6 +149,11 @@ def gradient_flow(
     atol = check_real(atol, name="atol", low=0.0, where=_WHERE)
     max_steps = check_int(max_steps, name="max_steps", low=1, where=_WHERE)
     gtol = check_real(gtol, name="gtol", low=0.0, where=_WHERE)
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            "The `progress` parameter of gradient_flow must be a callable taking the "
+            f"accelerated time reached, or None. Got {type(progress).__name__} instead."
+        )
     init = initialisation(
         X.shape[1], alpha=alpha, log_alpha=log_alpha, u0=u0, v0=v0, where=_WHERE, require_small=True
     )
@@ -162,6 +172,7 @@ def gradient_flow(
         gtol=gtol * (g_ref if g_ref > 0 else 1.0),
         tau_max=tau_max,
         max_steps=max_steps,
+        progress=progress,
     )
     with np.errstate(under="ignore", over="ignore", divide="ignore", invalid="ignore"):
         status, message = loop.run()
