@@ -28,7 +28,10 @@ class TrajectoryStatus(enum.Enum):
     REACHED_TAU_MAX = "reached tau_max"
     STEP_LIMIT = "stopped at the step limit before converging"
     DIVERGED = "diverged"
-    SOLVER_FAILED = "the solver failed: its step size fell below the resolution of time"
+    SOLVER_FAILED = (
+        "the solver failed: its step size fell below the resolution of time, or an accepted "
+        "step raised the loss (the message says which)"
+    )
 
     @property
     def success(self) -> bool:
