@@ -25,8 +25,9 @@ def heteroclinic_length(X, y, start, end, face, sign, *, seed=1e-14, method="DOP
 
     The state is ``(z, ℓ)`` with ``β = sign·exp(2z)``, ``ż = −sign·∇L(β)`` on the face and
     ``ℓ̇ = ‖β̇‖₂ = ‖2β ż‖₂``, integrated at rtol 1e-13 until β is within 1e-13 of ``end``
-    (then closed by that chord). Across DOP853/Radau/LSODA, rtol 1e-12…1e-14, seeds
-    1e-12…1e-16 and the Haswell/SkylakeX/Zen OpenBLAS kernels it agrees to < 1e-11 relative.
+    (then closed by that chord). Across DOP853/Radau/LSODA, rtol 1e-13 and 1e-14, seeds
+    1e-12…1e-16 and four OpenBLAS kernels it agrees to 3e-12 relative (at rtol 1e-12 the
+    first orbit moves by 6e-11).
     """
     n = X.shape[0]
     Xf = X[:, face]
@@ -97,7 +98,7 @@ def test_heteroclinic_jumps_are_longer_than_chords_and_match_an_oracle(worked):
     for k, face, sign in ((1, [0, 2], [1.0, 1.0]), (2, [2, 3], [1.0, -1.0])):
         start, end = path.coefs[k], path.coefs[k + 1]
         length = heteroclinic_length(X, y, start, end, np.array(face), np.array(sign))
-        # the library is within 1e-10 of the oracle, the oracle within 3e-11 of the truth
+        # the library is within 1e-10 of the oracle, the oracle within 1e-10 of the truth
         assert curve.jump_lengths[k] == pytest.approx(length, rel=1e-8)
     assert curve.a[-1] == pytest.approx(path.times[-1] + curve.jump_lengths.sum(), rel=1e-14)
 
@@ -105,7 +106,7 @@ def test_heteroclinic_jumps_are_longer_than_chords_and_match_an_oracle(worked):
 def test_the_jump_oracle_is_independent_of_solver_and_seed(worked):
     """The oracle above must be ≥ 100× tighter than the 1e-8 it checks: a closed form on the
     straight jump, and two unrelated integrators (explicit DOP853, stiff LSODA) and two
-    seeds agreeing to 3e-11 on the curved ones (measured: 3e-12). The previous oracle, a
+    seeds agreeing to 1e-10 on the curved ones (measured: ≤ 3.1e-12). The previous oracle, a
     polyline on a uniform time grid, was 1.7e-8 off, and on which side of the library's
     value it landed depended on the BLAS kernel."""
     X, y, path = worked
@@ -118,7 +119,7 @@ def test_the_jump_oracle_is_independent_of_solver_and_seed(worked):
             heteroclinic_length(X, y, start, end, face, sign, method="LSODA"),
             heteroclinic_length(X, y, start, end, face, sign, seed=1e-16),
         ]
-        np.testing.assert_allclose(lengths, lengths[0], rtol=3e-11)
+        np.testing.assert_allclose(lengths, lengths[0], rtol=1e-10)
 
 
 def test_arclength_of_a_straight_run():
