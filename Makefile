@@ -16,9 +16,15 @@ PYTEST_WORKERS ?= 2
 # pip's config still apply). --build-constraint pins the build backend (setuptools, wheel).
 pip = PIP_CONSTRAINT=/dev/null $(1)/bin/python -m pip install --quiet --disable-pip-version-check
 
+# refuse an old interpreter up front, naming the fix (pip's own message is obscure)
+check_python = $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	"saddlepath needs Python >= 3.11; $(PYTHON) is " + sys.version.split()[0] + \
+	". Pass a newer one: make $(MAKECMDGOALS) PYTHON=python3.11")'
+
 .PHONY: demo test test-latest lock lint bench clean
 
 $(BIN)/python:
+	@$(check_python)
 	$(PYTHON) -m venv $(VENV)
 
 # pip itself first (the venv's bundled pip may predate --build-constraint)
@@ -41,6 +47,7 @@ test: $(STAMP_TEST)
 
 # The newest releases allowed by pyproject.toml, without the lock (a separate venv).
 $(LATEST)/bin/python:
+	@$(check_python)
 	$(PYTHON) -m venv $(LATEST)
 	echo '*' > $(LATEST)/.gitignore
 
