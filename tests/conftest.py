@@ -11,10 +11,20 @@ from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
 
+# "ci" (the default) draws the same examples on every run and machine, so that the suite
+# passes or fails reproducibly; "explore" searches with fresh random examples, more of them.
 settings.register_profile(
-    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
 )
 settings.register_profile("dev", max_examples=15, deadline=None)
+settings.register_profile(
+    "explore", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 try:  # the library never flips this global flag; the tests do
