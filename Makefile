@@ -42,14 +42,13 @@ demo: $(STAMP_BASE)
 	MPLBACKEND=Agg $(BIN)/saddlepath demo --out demo-output
 
 test: $(STAMP_TEST)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # The newest releases allowed by pyproject.toml, without the lock (a separate venv).
 $(LATEST)/bin/python:
 	@$(check_python)
 	$(PYTHON) -m venv $(LATEST)
-	echo '*' > $(LATEST)/.gitignore
 
 # setuptools and wheel too, so that `make lock` records the build backend's versions
 $(STAMP_LATEST): pyproject.toml | $(LATEST)/bin/python
@@ -59,7 +58,7 @@ $(STAMP_LATEST): pyproject.toml | $(LATEST)/bin/python
 
 test-latest: $(STAMP_LATEST)
 	$(LATEST)/bin/python -m pip list --format=freeze --exclude-editable
-	$(LATEST)/bin/ruff check src tests benchmarks
+	$(LATEST)/bin/ruff check src tests benchmarks examples
 	MPLBACKEND=Agg $(LATEST)/bin/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # Upgrade the lock: fresh newest versions, the whole suite green, then freeze them.
@@ -73,8 +72,8 @@ lock:
 	mv $(LOCK).new $(LOCK)
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/path.py
