@@ -3,6 +3,9 @@ r"""The individual checks of :func:`saddlepath.diagonal.certificate.certify_path
 All quantities are in the scaled units of :func:`~._dual_certificate.scale_path`
 (``X' = 2^p X``, ``y' = 2^q y``); every violation reported is dimensionless: duals in
 units of ``s``, gradients relative to ``‖x_i‖·‖y‖/n``, losses relative to ``L(0)``.
+Gradients and duals are compared after subtracting their allowances (see
+:class:`~._dual_certificate.Recomputed`): what float64 saddles cannot determine is not
+counted as a violation.
 """
 
 from __future__ import annotations
@@ -96,24 +99,26 @@ def order_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[Chec
     ]
 
 
-def _sign_condition(times, s, grads, gscale, near) -> np.ndarray:
+def _sign_condition(times, s, grads, allow, gscale, near) -> np.ndarray:
     """KKT sign condition for zero coordinates with ``|s_i|`` within ``rtol`` of 1.
 
     Such a coordinate may have an outward gradient (``s_i ∂_iL < 0``) only if it does not
     leave ``[−1, 1]`` before the next saddle: the violation is the overshoot
     ``Δ_k·|∂_iL| − (1 − |s_i|)``. A coordinate just inside the boundary that re-enters at
     the next jump is then not flagged, and a true violation still is. At the last saddle
-    (``Δ = ∞``) it is the outward gradient relative to ``‖x_i‖‖y‖/n``.
+    (``Δ = ∞``) it is the outward gradient relative to ``‖x_i‖‖y‖/n``. Gradients are
+    first reduced by their allowance (the effect of rounding the saddle).
     """
-    outward = near & (np.sign(s) * grads < 0)
+    outward = near & (np.sign(s) * grads < -allow)
     k, i = np.nonzero(outward)
     if k.size == 0:
         return np.zeros(0)
     steps = np.append(np.diff(times), np.inf)[k]
     last = ~np.isfinite(steps)
+    g = np.abs(grads[k, i]) - allow[k, i]  # outward beyond what the saddle's rounding allows
     with np.errstate(all="ignore"):
-        overshoot = np.nan_to_num(steps * np.abs(grads[k, i])) - (1 - np.abs(s[k, i]))
-    return np.where(last, np.abs(grads[k, i]) / gscale[i], np.where(last, 0.0, overshoot))
+        overshoot = np.nan_to_num(steps * g) - (1 - np.abs(s[k, i]))
+    return np.where(last, g / gscale[i], np.where(last, 0.0, overshoot))
 
 
 def _reported_duals(path, sp: ScaledPath) -> tuple[np.ndarray, np.ndarray]:
@@ -135,8 +140,9 @@ def dual_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[Check
     on = coefs != 0
     sign_err = np.abs(s[on] - np.sign(coefs[on])).max(initial=0.0)
     boundary = np.abs(s) >= 1 - rtol
-    kkt_supp = np.abs(grads[on]) / np.broadcast_to(gscale, on.shape)[on]
-    kkt_sign = _sign_condition(sp.times, s, grads, gscale, boundary & ~on)
+    slack = np.maximum(np.abs(grads) - rc.gradient_allowance, 0.0)
+    kkt_supp = slack[on] / np.broadcast_to(gscale, on.shape)[on]
+    kkt_sign = _sign_condition(sp.times, s, grads, rc.gradient_allowance, gscale, boundary & ~on)
     with np.errstate(all="ignore"):
         drift = np.abs(s - rc.duals) - rc.allowance - s_bound
         excess = np.abs(rc.duals) - 1.0 - rc.allowance
@@ -178,7 +184,8 @@ def dual_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[Check
 
 def final_gradient_check(sp: ScaledPath, rc: Recomputed, rtol: float) -> CheckResult:
     """Least squares reached: ``∇L(β_last) = 0`` (primal feasibility of min ℓ1)."""
-    worst = (np.abs(rc.gradients[-1]) / _gscale(sp)).max(initial=0.0)
+    slack = np.maximum(np.abs(rc.gradients[-1]) - rc.gradient_allowance[-1], 0.0)
+    worst = (slack / _gscale(sp)).max(initial=0.0)
     return _check(
         "gradient vanishes at the end", worst, rtol, "|∂_iL(β_last)| relative to ‖x_i‖‖y‖/n"
     )

@@ -20,8 +20,10 @@ Near the end of a path ``Xβ_j ≈ y`` and the plateaus are long: the naive resi
 rounding noise multiplied by a large ``Δτ_j``. Here every residual is evaluated in
 compensated (twice-precision) arithmetic, every gradient too when the problem is small
 (``n_saddles·n·d ≤`` :data:`COMPENSATED_BUDGET`), and the sum over ``j`` is a compensated
-running sum. A rigorous bound of the remaining rounding (the *allowance*, in units of
-``s``) is returned with the duals and added to the dual tolerances.
+running sum. What float64 saddles cannot determine — the effect of perturbing each
+stored saddle by :data:`SADDLE_ROUNDING`, plus the bound of any rounding left — is
+returned as an *allowance* (units of ``s`` for duals, of ``∇L`` for gradients) that the
+checks add to their tolerances.
 """
 
 from __future__ import annotations
@@ -37,12 +39,26 @@ from saddlepath.diagonal._compensated import (
     two_sum,
 )
 
-__all__ = ["COMPENSATED_BUDGET", "Recomputed", "ScaledPath", "recompute", "scale_path"]
+__all__ = [
+    "COMPENSATED_BUDGET",
+    "SADDLE_ROUNDING",
+    "Recomputed",
+    "ScaledPath",
+    "recompute",
+    "scale_path",
+]
 
 COMPENSATED_BUDGET = 25_000_000
 """Largest ``n_saddles·n_samples·n_features`` for which every gradient is compensated."""
 
 _U = 2.0**-53  # unit roundoff of float64
+
+SADDLE_ROUNDING = 2 * _U
+"""Backward error granted to every stored saddle: each ``β_k`` is accepted as any point
+within ``SADDLE_ROUNDING·|β_k|`` componentwise (dimensionless; 4× the rounding of an
+exact saddle to float64). The duals after a long plateau are ill-conditioned in the
+saddle (``Δτ·XᵀX δβ/n``), so even a correctly rounded path can look off by more than
+``rtol`` without it."""
 
 
 def _exponent(a: np.ndarray) -> int:
@@ -107,10 +123,15 @@ class Recomputed:
         ``‖y − Xβ_k‖²/(2n)``.
     gradients : ndarray (n_saddles, n_features)
         ``∇L(β_k) = −Xᵀ(y − Xβ_k)/n``.
+    gradient_allowance : ndarray (n_saddles, n_features)
+        How much ``gradients`` may move when each stored saddle is perturbed within
+        :data:`SADDLE_ROUNDING` (plus, for BLAS gradients, their rounding bound):
+        ``(SADDLE_ROUNDING·|X||β_k| + γ_{n+2}|r_k|)ᵀ|X|/n``, in units of the gradient.
     duals : ndarray (n_saddles, n_features)
         ``s_k = −Σ_{j<k} Δτ_j ∇L(β_j)`` (dimensionless).
     allowance : ndarray (n_saddles, n_features)
-        Bound on the rounding error left in ``duals`` (dimensionless).
+        ``Σ_{j<k} Δτ_j·(gradient_allowance_j + 4u|∇L(β_j)|)``: how far ``duals`` may be
+        from those of saddles within :data:`SADDLE_ROUNDING` (dimensionless).
     compensated : bool
         Whether the gradients themselves were compensated.
     """
@@ -118,6 +139,7 @@ class Recomputed:
     residuals: np.ndarray
     losses: np.ndarray
     gradients: np.ndarray
+    gradient_allowance: np.ndarray
     duals: np.ndarray
     allowance: np.ndarray
     compensated: bool
@@ -127,8 +149,8 @@ def _gradients(sp: ScaledPath, high: np.ndarray, low: np.ndarray, compensated: b
     n = sp.X.shape[0]
     if not compensated:
         return -((high + low) @ sp.X) / n
-    rows = zip(high, low, strict=True)
-    return np.array([-accurate_dot_columns(sp.X, h + lo) / n for h, lo in rows])
+    rows = zip(high, low, strict=True)  # the low part matters when Xᵀ cancels y − Xβ
+    return np.array([-(accurate_dot_columns(sp.X, h) + lo @ sp.X) / n for h, lo in rows])
 
 
 def _running_duals(steps: np.ndarray, grads: np.ndarray) -> np.ndarray:
@@ -144,8 +166,14 @@ def _running_duals(steps: np.ndarray, grads: np.ndarray) -> np.ndarray:
     return out
 
 
+def _abs_fits(sp: ScaledPath) -> np.ndarray:
+    """``|X||β_k|`` for every saddle (shape ``(n_saddles, n_samples)``)."""
+    absX = np.abs(sp.X)
+    return np.array([absX[:, s] @ np.abs(v) for s, v in zip(sp.supports, sp.values, strict=True)])
+
+
 def recompute(sp: ScaledPath) -> Recomputed:
-    """Residuals, losses, gradients, duals and their rounding allowance (see module)."""
+    """Residuals, losses, gradients, duals and their rounding allowances (see module)."""
     n, d = sp.X.shape
     saddles = zip(sp.supports, sp.values, strict=True)
     pairs = [accurate_residual(sp.X, sp.y, s, v) for s, v in saddles]
@@ -155,13 +183,14 @@ def recompute(sp: ScaledPath) -> Recomputed:
     compensated = len(pairs) * n * d <= COMPENSATED_BUDGET
     with np.errstate(all="ignore"):
         grads = _gradients(sp, high, low, compensated)
+        # backward error of the stored saddles, plus (BLAS gradients) their rounding
+        weight = SADDLE_ROUNDING * _abs_fits(sp).reshape(len(pairs), n)
+        if not compensated:  # γ_{n+2}·|X|ᵀ|r_k|
+            weight = weight + (n + 2) * _U / (1 - (n + 2) * _U) * np.abs(res)
+        grad_allowance = (weight @ np.abs(sp.X)) / n
         steps = np.diff(sp.times)
         duals = _running_duals(steps, grads[:-1])
-        if compensated:  # one rounding per term and per step
-            per_step = 4 * _U * np.abs(steps[:, None] * grads[:-1])
-        else:  # γ_{n+2}·Δτ_j·|X|ᵀ|r_j|/n: the rounding of each BLAS gradient
-            gamma = (n + 2) * _U / (1 - (n + 2) * _U)
-            per_step = gamma * steps[:, None] * (np.abs(res[:-1]) @ np.abs(sp.X)) / n
+        per_step = steps[:, None] * (grad_allowance[:-1] + 4 * _U * np.abs(grads[:-1]))
         allowance = np.vstack([np.zeros(d), np.cumsum(per_step, axis=0)])
         losses = np.einsum("kn,kn->k", res, res) / (2 * n)
-    return Recomputed(res, losses, grads, duals, allowance, compensated)
+    return Recomputed(res, losses, grads, grad_allowance, duals, allowance, compensated)
