@@ -244,3 +244,13 @@ def test_an_interpolator_with_excess_l1_norm_fails_both_certificates(worked):
     report = bad.check(endpoint=True)
     assert "endpoint has the least ℓ1 norm" in {c.name for c in report.checks if not c.passed}
     assert report.certified_by == ()
+
+
+def test_non_finite_path_numbers_are_reported_not_raised(worked):
+    # an overflowed jump time (as an unrepresentable path would carry) is a failed
+    # check, never an exception or a RuntimeWarning (the suite turns those into errors)
+    times = worked.times.copy()
+    times[-1] = np.inf
+    report = dataclasses.replace(worked, times=times).check(endpoint=True)
+    assert not report.passed
+    assert "path values are finite" in {c.name for c in report.checks if not c.passed}

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from saddlepath.diagonal._certificate_checks import (
     CheckResult,
     dual_checks,
@@ -131,15 +133,16 @@ def certify_path(
     >>> report.passed, report.certified_by
     (True, ('dual certificate', 'LP (HiGHS)'))
     """
-    sp = scale_path(path)
-    rc = recompute(sp)
-    checks = order_checks(path, sp, rc, rtol) + dual_checks(path, sp, rc, rtol)
-    certified: tuple[str, ...] = ()
-    if path.status not in (PathStatus.JUMP_LIMIT, PathStatus.STAGNATED):
-        checks.append(final_gradient_check(sp, rc, rtol))
-        if endpoint or (endpoint is None and path.X.size <= _ENDPOINT_AUTO_SIZE):
-            more, certified = endpoint_checks(sp, rc, rtol, max(rtol, LP_L1_TOL))
-            checks.extend(more)
+    with np.errstate(all="ignore"):  # non-finite path numbers fail checks, they do not warn
+        sp = scale_path(path)
+        rc = recompute(sp)
+        checks = order_checks(path, sp, rc, rtol) + dual_checks(path, sp, rc, rtol)
+        certified: tuple[str, ...] = ()
+        if path.status not in (PathStatus.JUMP_LIMIT, PathStatus.STAGNATED):
+            checks.append(final_gradient_check(sp, rc, rtol))
+            if endpoint or (endpoint is None and path.X.size <= _ENDPOINT_AUTO_SIZE):
+                more, certified = endpoint_checks(sp, rc, rtol, max(rtol, LP_L1_TOL))
+                checks.extend(more)
     cert = PathCertificate(tuple(checks), certified)
     if raise_on_failure and not cert.passed:
         raise CertificationError(str(cert))
