@@ -276,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         if time.perf_counter() - start > args.budget:
             break
         records.append(run_instance(i, args.seed, certificate=not args.no_certificate))
+        if (i + 1) % 500 == 0:
+            wrong = sum(r["verdict"] == "WRONG" for r in records)
+            elapsed = time.perf_counter() - start
+            print(f"{i + 1} instances, {wrong} WRONG, {elapsed:.0f} s", file=sys.stderr)
     meta = {
         "requested": args.n,
         "ran": len(records),
