@@ -25,8 +25,13 @@ compensated arithmetic. The checks:
 
 Tolerances (all dimensionless): ``rtol`` for duals (units of ``s``, which lives in
 ``[−1, 1]``), for gradients relative to ``‖x_i‖·‖y‖/n`` and for losses relative to
-``L(0)``; each dual tolerance is widened by a rigorous bound of the rounding left in the
-recomputed duals. :data:`LP_L1_TOL` for the relative ℓ1 gap to the LP optimum.
+``L(0)``. Gradients and duals are first reduced by an *allowance*: the effect of
+perturbing each stored saddle by ``SADDLE_ROUNDING`` (2 ulps, componentwise) plus a
+bound of any rounding left in the recomputation; the dual certificate counts only while
+that allowance is at most ``DUAL_CERTIFICATE_MAX_ALLOWANCE`` (1e-3).
+:data:`LP_L1_TOL` bounds the relative ℓ1 gap to the LP optimum. Why the allowance: after a
+long plateau the duals are ill-conditioned in the saddle (``Δτ·XᵀXδβ/n``), so a
+correctly rounded path could otherwise fail by more than ``rtol``.
 """
 
 from __future__ import annotations
