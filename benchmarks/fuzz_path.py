@@ -4,6 +4,7 @@ One command (from the repository root)::
 
     .venv/bin/python benchmarks/fuzz_path.py [--n 10000] [--seed 0] [--budget 3600]
                                              [--out benchmarks/results] [--no-certificate]
+                                             [--resume benchmarks/results/fuzz_path.json]
 
 Instance ``i`` belongs to class ``CLASSES[i % 8]`` and is drawn from
 ``numpy.random.default_rng([seed, i])``, so any instance can be replayed alone
@@ -31,7 +32,6 @@ import platform
 import sys
 import time
 import warnings
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,18 +39,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import saddlepath
 from _fuzz_judge import judge
+from _fuzz_report import CLASSES, add_summaries, summarise, write_markdown
 from saddlepath.warnings import SaddlepathWarning
 
-CLASSES = (
-    "gaussian",
-    "column_scales",
-    "near_collinear",
-    "duplicates",
-    "integer_ties",
-    "rank_deficient",
-    "global_scale",
-    "mixed",
-)
 _SUCCESS = ("MIN_L1_INTERPOLATOR", "LEAST_SQUARES")
 
 
@@ -182,83 +173,6 @@ def run_instance(index: int, seed: int = 0, *, certificate: bool = True) -> dict
     return rec
 
 
-# --------------------------------------------------------------------------- report
-
-
-def summarise(records: list[dict]) -> dict:
-    """Per-class counts of verdicts, shapes, statuses and certificate agreement."""
-    out = {}
-    for cls in CLASSES:
-        rows = [r for r in records if r["class"] == cls]
-        verdicts = Counter(r["verdict"] for r in rows)
-        cert = Counter(
-            (r["verdict"], r.get("certificate"))
-            for r in rows
-            if r["verdict"] != "HONEST" and "certificate" in r
-        )
-        out[cls] = {
-            "instances": len(rows),
-            "wide": sum(r["n"] < r["d"] for r in rows),
-            "tall": sum(r["n"] > r["d"] for r in rows),
-            "PASS": verdicts["PASS"],
-            "HONEST": verdicts["HONEST"],
-            "WRONG": verdicts["WRONG"],
-            "wrong_wide": sum(r["verdict"] == "WRONG" and r["n"] < r["d"] for r in rows),
-            "statuses": dict(Counter(r["status"] for r in rows)),
-            "certificate_false_alarms": cert[("PASS", False)],
-            "certificate_misses": cert[("WRONG", True)],
-            "wrong_reasons": dict(
-                Counter(_short(r["reason"]) for r in rows if r["verdict"] == "WRONG")
-            ),
-        }
-    return out
-
-
-def _short(reason: str) -> str:
-    return reason.split(" (")[0].split(" at saddle")[0].split(" of saddle")[0][:80]
-
-
-def write_markdown(summary: dict, meta: dict, path: Path) -> None:
-    lines = [
-        "# Fuzzing the exact path",
-        "",
-        f"{meta['ran']} of {meta['requested']} instances (seed {meta['seed']}), "
-        f"{meta['seconds']:.0f} s, saddlepath {meta['saddlepath']}, numpy {meta['numpy']}, "
-        f"{meta['machine']}. Command: `{meta['command']}`.",
-        "",
-        "PASS: success claimed and the independent judge agrees. HONEST: a non-success status "
-        "with a warning. WRONG: success claimed and the judge disagrees, a non-success status "
-        "without a warning, or an exception. Certificate columns: `check()` against the judge "
-        "(false alarm: judge PASS, check() FAILED; miss: judge WRONG, check() PASSED).",
-        "",
-        "| class | instances | n<d / n>d | PASS | HONEST | WRONG (n<d) | statuses | "
-        "check() false alarms | check() misses |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for cls, s in summary.items():
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(s["statuses"].items()))
-        lines.append(
-            f"| {cls} | {s['instances']} | {s['wide']} / {s['tall']} | {s['PASS']} | "
-            f"{s['HONEST']} | {s['WRONG']} ({s['wrong_wide']}) | {statuses} | "
-            f"{s['certificate_false_alarms']} | {s['certificate_misses']} |"
-        )
-    total = {
-        k: sum(s[k] for s in summary.values()) for k in ("instances", "PASS", "HONEST", "WRONG")
-    }
-    lines += [
-        f"| **all** | {total['instances']} | | {total['PASS']} | {total['HONEST']} | "
-        f"{total['WRONG']} | | | |",
-        "",
-        "## Why the WRONG runs are wrong",
-        "",
-    ]
-    for cls, s in summary.items():
-        for reason, count in sorted(s["wrong_reasons"].items(), key=lambda kv: -kv[1]):
-            lines.append(f"- {cls}: {count} × {reason}")
-    lines += ["", "Replay one instance: `benchmarks/fuzz_path.py --replay INDEX --seed SEED`."]
-    path.write_text("\n".join(lines) + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10_000, help="instances (default 10000)")
@@ -267,12 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     ap.add_argument("--no-certificate", action="store_true", help="skip path.check()")
     ap.add_argument("--replay", type=int, default=None, help="run one instance and print it")
+    ap.add_argument(
+        "--resume", type=Path, default=None, help="a fuzz_path.json cut short: run the rest"
+    )
     args = ap.parse_args(argv)
     if args.replay is not None:
         print(json.dumps(run_instance(args.replay, args.seed), indent=1))
         return 0
+    before = json.loads(args.resume.read_text()) if args.resume else None
+    first = before["meta"]["ran"] if before else 0
+    if before and before["meta"]["seed"] != args.seed:
+        ap.error(f"--resume: {args.resume} used seed {before['meta']['seed']}, not {args.seed}")
     start, records = time.perf_counter(), []
-    for i in range(args.n):
+    for i in range(first, args.n):
         if time.perf_counter() - start > args.budget:
             break
         records.append(run_instance(i, args.seed, certificate=not args.no_certificate))
@@ -282,17 +203,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{i + 1} instances, {wrong} WRONG, {elapsed:.0f} s", file=sys.stderr)
     meta = {
         "requested": args.n,
-        "ran": len(records),
+        "ran": first + len(records),
         "seed": args.seed,
-        "seconds": time.perf_counter() - start,
+        "seconds": time.perf_counter() - start + (before["meta"]["seconds"] if before else 0),
         "saddlepath": saddlepath.__version__,
         "numpy": np.__version__,
         "machine": platform.machine(),
         "command": "benchmarks/fuzz_path.py " + " ".join(sys.argv[1:] if argv is None else argv),
     }
     summary = summarise(records)
-    args.out.mkdir(parents=True, exist_ok=True)
     findings = [r for r in records if r["verdict"] != "PASS" or r.get("certificate") is False]
+    if before:  # counts add up; keep every finding of both parts
+        summary = add_summaries(before["summary"], summary)
+        findings = before["not_pass"] + findings
+    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "fuzz_path.json").write_text(
         json.dumps({"meta": meta, "summary": summary, "not_pass": findings}, indent=1)
     )
