@@ -133,3 +133,12 @@ def test_no_wrong_answer_in_the_seeded_slice(slice_records, cls):
     assert len(rows) == SLICE // len(fuzz_path.CLASSES) + (fuzz_path.CLASSES.index(cls) < 4)
     wrong = [(r["index"], r["status"], r["reason"]) for r in rows if r["verdict"] == "WRONG"]
     assert not wrong, f"{len(wrong)} WRONG runs (index, status, reason): {wrong[:10]}"
+
+
+def test_the_judge_rejects_wrong_reported_duals(worked):
+    # a coordinate reported on the opposite boundary (the saddles themselves unchanged)
+    signs = [s.copy() for s in worked.boundary_signs]
+    signs[2][0] *= -1
+    ok, reason = judge(dataclasses.replace(worked, boundary_signs=tuple(signs)), WORKED_X, WORKED_Y)
+    assert not ok
+    assert "reported dual" in reason
