@@ -51,6 +51,7 @@ def test_the_judge_accepts_the_exact_path_at_any_global_scale(worked):
         times=worked.times * 2.0**100,
         values=tuple(v * 2.0**-500 for v in worked.values),
         losses=worked.losses * 2.0**-600,
+        integrated_residuals=worked.integrated_residuals * 2.0**-200,  # R' = R/2^200
         X=X,
         y=y,
     )
