@@ -60,11 +60,12 @@ def write_markdown(summary: dict, meta: dict, path: Path) -> None:
         "",
         "PASS: success claimed and the independent judge agrees. HONEST: a non-success status "
         "with a warning. WRONG: success claimed and the judge disagrees, a non-success status "
-        "without a warning, or an exception. Certificate columns: `check()` against the judge "
-        "(false alarm: judge PASS, check() FAILED; miss: judge WRONG, check() PASSED).",
+        "without a warning, or an exception. Last two columns: `path.check()` (default "
+        "rtol 1e-7) against the judge (tolerances 1e-6, 10× looser): judge PASS but check() "
+        "FAILED — check() is stricter or wrong; judge WRONG but check() PASSED — a miss.",
         "",
         "| class | instances | n<d / n>d | PASS | HONEST | WRONG (n<d) | statuses | "
-        "check() false alarms | check() misses |",
+        "judge PASS, check() FAILED | judge WRONG, check() PASSED |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for cls, s in summary.items():

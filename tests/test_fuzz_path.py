@@ -29,7 +29,7 @@ SLICE = 500
 _KNOWN_WRONG = {
     "column_scales": "issue 8 §2: badly scaled columns end above the least-squares loss",
     "near_collinear": "issue 8 §2: nearly collinear columns, success claimed off least squares",
-    "global_scale": "issue 8 §2: extreme global magnitudes give β = 0 without a warning",
+    "global_scale": "issue 8 §2: extreme global magnitudes, β = 0 or inf under a success status",
     "mixed": "issue 8 §2: the degeneracies above, combined",
 }
 
