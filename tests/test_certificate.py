@@ -254,3 +254,14 @@ def test_non_finite_path_numbers_are_reported_not_raised(worked):
     report = dataclasses.replace(worked, times=times).check(endpoint=True)
     assert not report.passed
     assert "path values are finite" in {c.name for c in report.checks if not c.passed}
+
+
+def test_report_record_names_the_endpoint_certificates():
+    """The JSON form of a report says which endpoint certificates held (none may be empty)."""
+    from saddlepath.records import report_record
+
+    X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
+    report = saddle_path(X, np.array([1.0, 0.0])).check()
+    record = report_record(report)
+    assert record["passed"] is True
+    assert record["certified_by"] == list(report.certified_by) != []

@@ -158,8 +158,9 @@ _TIE_TOL = typer.Option(
 )
 _CHECK = typer.Option(
     "--check/--no-check",
-    help="Certify the path independently of the solver (KKT, |s| ≤ 1, endpoint vs LP or least "
-    "squares) and print the report; exit code 1 if it fails.",
+    help="Certify the path independently of the solver (KKT, |s| ≤ 1, the endpoint's least "
+    "ℓ1 norm by a dual certificate or an LP, or least squares) and print the report; exit code 1 "
+    "if it fails.",
 )
 
 

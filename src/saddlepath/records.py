@@ -69,6 +69,7 @@ def report_record(report: Any) -> dict[str, Any]:
     """JSON-ready form of a certificate report (``passed`` and its named checks)."""
     return {
         "passed": bool(report.passed),
+        "certified_by": [str(name) for name in getattr(report, "certified_by", ())],
         "checks": [
             {
                 "name": str(c.name),
