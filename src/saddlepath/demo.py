@@ -103,7 +103,9 @@ def _demo_figures(ctx: DemoContext) -> None:
     ctx.written.update(write_figures(ctx.path, ctx.out_dir, ctx.dataset.feature_names))
 
 
-@demo_step("check", "certificate of the path (KKT, duals, endpoint by dual certificate or LP) → check.txt")
+@demo_step(
+    "check", "certificate of the path (KKT, duals, endpoint by dual certificate or LP) → check.txt"
+)
 def _demo_check(ctx: DemoContext) -> None:
     report = certify(ctx.path)
     print_check(ctx.console, report)
