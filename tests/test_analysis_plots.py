@@ -7,6 +7,7 @@ import pytest
 
 from saddlepath.analysis import enumerate_saddles, init_scale_study
 from saddlepath.analysis.plots import plot_init_scale, plot_saddle_landscape
+from saddlepath.diagonal.descent_result import DivergenceWarning
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])
@@ -33,7 +34,8 @@ def test_saddle_landscape_draws_every_point_and_the_path_in_order():
 
 
 def test_init_scale_figure_marks_divergence():
-    study = init_scale_study(WORKED_X, WORKED_Y, [1e-6, 1.0, 10.0], step_size=0.1)
+    with pytest.warns(DivergenceWarning, match="diverged for gamma = 10"):
+        study = init_scale_study(WORKED_X, WORKED_Y, [1e-6, 1.0, 10.0], step_size=0.1)
     fig = plot_init_scale(study)
     top, bottom = fig.axes[:2]
     assert len(_by_gid(top, "diverged")) == 1 and len(_by_gid(bottom, "diverged")) == 1

@@ -274,7 +274,10 @@ def test_a_diverged_run_reads_back_as_it_was(tmp_path):
     from helpers import WORKED_X, WORKED_Y
     from saddlepath import gradient_descent
 
-    traj = gradient_descent(WORKED_X, WORKED_Y, step_size=50.0, alpha=0.5)
+    from saddlepath.diagonal.descent_result import DivergenceWarning
+
+    with pytest.warns(DivergenceWarning, match="diverged at step"):
+        traj = gradient_descent(WORKED_X, WORKED_Y, step_size=50.0, alpha=0.5)
     assert traj.status.name == "DIVERGED"
     saved = io.load_trajectory_arrays(io.save_trajectory(traj, tmp_path)["trajectory_npz"])
     for key in ("tau", "loss", "dual", "beta", "log_abs_u", "log_abs_v"):
