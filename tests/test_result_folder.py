@@ -273,7 +273,6 @@ def test_trajectory_npz_is_compact_and_reads_back_the_run(tmp_path):
 def test_a_diverged_run_reads_back_as_it_was(tmp_path):
     from helpers import WORKED_X, WORKED_Y
     from saddlepath import gradient_descent
-
     from saddlepath.diagonal.descent_result import DivergenceWarning
 
     with pytest.warns(DivergenceWarning, match="diverged at step"):
