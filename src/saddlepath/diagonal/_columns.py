@@ -83,12 +83,14 @@ def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups
     """Find zero columns and groups of parallel columns of ``X``.
 
     Columns ``i`` and ``j`` are parallel when ``‖x_i/‖x_i‖ ∓ x_j/‖x_j‖‖ ≤ parallel_tol``;
-    a column is zero when its norm is at most ``parallel_tol`` times the largest norm.
+    a column is zero only when it is exactly zero. A short column is not: the path is not
+    invariant under column scaling, and a column ``10⁻¹²`` times shorter than the others
+    still enters, only later (``τ ∝ 1/‖x_i‖``).
     Costs two passes over ``X`` (norms, one random projection) plus a sort.
     """
     d = X.shape[1]
     norms = np.sqrt(np.einsum("ij,ij->j", X, X))
-    alive = norms > parallel_tol * max(float(norms.max()), np.finfo(float).tiny)
+    alive = norms > 0  # a short column is a column: scale never decides eligibility
     leader = np.where(alive, np.arange(d), -1)
     orient = np.ones(d)
     if np.count_nonzero(alive) > 1:
