@@ -73,3 +73,67 @@ def test_columns_scaled_over_ten_to_the_eight_match_the_rational_path(n, d, seed
     # coefficients in the units of the fit: |β_i − β*_i|·‖x_i‖ against ‖y‖
     err = np.abs(path.coefs - exact.coefs) * np.linalg.norm(X, axis=0)
     assert err.max() <= 1e-9 * np.linalg.norm(y)
+
+
+# --- 2. extreme global magnitudes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(1e155, 1.0), (1e300, 1.0), (1e-200, 1.0), (1e-300, 1.0), (1.0, 1e-150), (1e200, 1e-60)],
+)
+def test_global_scaling_maps_times_and_saddles_in_closed_form(a, b):
+    # issue 8: X·1e155 and X·1e-200 gave 0 jumps and β = 0 with no warning. The path is
+    # equivariant: X → aX, y → by maps τ → τ/(ab) and β → (b/a)β (scale_data's docstring).
+    X, y = _scaled_integer_problem(9, 6, 1, seed=7)
+    exact = rational_saddle_path(X, y).as_float()  # the oracle at unit scale
+    path, caught = _run(X * a, y * b)
+    assert path.status is PathStatus.LEAST_SQUARES and not caught
+    np.testing.assert_allclose(path.times, exact.times / a / b, rtol=1e-12)
+    np.testing.assert_allclose(path.coefs, exact.coefs * (b / a), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(path.losses, exact.losses * b**2, rtol=1e-12)
+
+
+def test_power_of_two_scaling_is_exact():
+    X, y = _scaled_integer_problem(8, 6, 2, seed=8)
+    base, _ = _run(X, y)
+    for p, q in [(600, 0), (-900, 0), (0, 500), (-400, 300)]:
+        path, caught = _run(np.ldexp(X, p), np.ldexp(y, q))
+        assert not caught and path.status is base.status
+        np.testing.assert_array_equal(path.times, np.ldexp(base.times, -p - q))
+        np.testing.assert_array_equal(path.coefs, np.ldexp(base.coefs, q - p))
+
+
+def test_huge_targets_warn_that_only_the_losses_overflow():
+    # y·1e160: the loss ‖y‖²/(2n) ~ 1e320 is not a float64; the path itself is
+    X, y = _scaled_integer_problem(9, 6, 1, seed=7)
+    exact = rational_saddle_path(X, y).as_float()
+    path, caught = _run(X, y * 1e160)
+    assert path.status is PathStatus.LEAST_SQUARES
+    assert [w.category.__name__ for w in caught] == ["PathRangeWarning"]
+    assert "losses" in str(caught[0].message) and np.isinf(path.losses[0])
+    np.testing.assert_allclose(path.coefs, exact.coefs * 1e160, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(path.times, exact.times / 1e160, rtol=1e-12)
+
+
+def test_unrepresentable_path_is_out_of_range_with_a_warning():
+    # τ ∝ 1/(ab) = 1e600 cannot be a float64: say so, do not return a silent inf
+    X, y = _scaled_integer_problem(9, 6, 1, seed=7)
+    path, caught = _run(X * 1e-300, y * 1e-300)
+    assert path.status is PathStatus.OUT_OF_RANGE
+    assert "PathRangeWarning" in {w.category.__name__ for w in caught}
+    assert "jump times" in str(caught[-1].message)
+
+
+def test_cli_path_on_huge_data_finds_the_jumps(invoke, tmp_path):
+    from helpers import WORKED_X, WORKED_Y
+
+    file = tmp_path / "huge.csv"
+    np.savetxt(file, np.column_stack([WORKED_X * 1e155, WORKED_Y]), delimiter=",")
+    result = invoke("path", file, "--target", "4", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    record = json.loads(result.stdout)
+    assert len(record["times"]) == 4 and record["status"]["name"] == "MIN_L1_INTERPOLATOR"

@@ -23,7 +23,15 @@ INTERPOLATION_TOL = 1e-6
 def fits_exactly(loss: float, y: np.ndarray) -> bool:
     """Whether a saddle of loss ``‖Xβ − y‖²/(2n)`` interpolates ``y`` (see above)."""
     residual = np.sqrt(2 * y.size * loss)
-    return bool(residual <= INTERPOLATION_TOL * float(np.linalg.norm(y)))
+    return bool(residual <= INTERPOLATION_TOL * _norm(y))
+
+
+def _norm(v: np.ndarray) -> float:
+    """``‖v‖`` without overflow or underflow of the squares (scaled by ``max|v|``)."""
+    top = float(np.max(np.abs(v), initial=0.0))
+    if top == 0 or not np.isfinite(top):
+        return top
+    return top * float(np.linalg.norm(v / top))
 
 
 class PathStatus(enum.Enum):
@@ -37,6 +45,10 @@ class PathStatus(enum.Enum):
         "minimiser the small-α gradient flow selects where known"
     )
     STAGNATED = "stopped early: floating point cannot resolve the next jump"
+    OUT_OF_RANGE = (
+        "computed, but some jump times, saddles or integrated residuals overflow or "
+        "underflow float64 in the units of the data"
+    )
 
     def __str__(self) -> str:
         return self.value
@@ -126,7 +138,8 @@ class SaddlePath:
     @cached_property
     def duals(self) -> np.ndarray:
         """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``)."""
-        out = -(self.integrated_residuals @ self.X) / self.X.shape[0]
+        with np.errstate(all="ignore"):  # inf/NaN only under status OUT_OF_RANGE
+            out = -(self.integrated_residuals @ self.X) / self.X.shape[0]
         for k, (idx, sgn) in enumerate(zip(self.boundaries, self.boundary_signs, strict=True)):
             out[k, idx] = sgn
         return out
@@ -134,8 +147,9 @@ class SaddlePath:
     @cached_property
     def gradients(self) -> np.ndarray:
         """``∇L(β_k)`` for every saddle, shape ``(n_saddles, n_features)``."""
-        residuals = self.coefs @ self.X.T - self.y
-        return residuals @ self.X / self.X.shape[0]
+        with np.errstate(all="ignore"):  # inf/NaN only when truly out of float64 range
+            residuals = self.coefs @ self.X.T - self.y
+            return residuals @ self.X / self.X.shape[0]
 
     @property
     def l1_norms(self) -> np.ndarray:
@@ -145,7 +159,12 @@ class SaddlePath:
     @property
     def interpolates(self) -> bool:
         """Whether the last saddle fits the data: ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
-        return fits_exactly(float(self.losses[-1]), self.y)
+        loss = float(self.losses[-1])
+        if np.isfinite(loss) and (loss == 0 or loss >= np.finfo(float).tiny):
+            return fits_exactly(loss, self.y)
+        with np.errstate(all="ignore"):  # the loss is out of float64 range: use the residual
+            residual = _norm(self.X @ self.coefs[-1] - self.y)
+        return bool(residual <= INTERPOLATION_TOL * _norm(self.y))
 
     def _segment(self, tau: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.times, tau, side="right") - 1

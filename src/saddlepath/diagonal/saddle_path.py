@@ -27,6 +27,7 @@ from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import ColumnGroups, group_columns
 from saddlepath.diagonal._correlation import make_scanner
 from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
+from saddlepath.diagonal._magnitude import DataScaling, map_back, scale_data
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
 from saddlepath.diagonal.path_result import (
     INTERPOLATION_TOL,
@@ -34,7 +35,11 @@ from saddlepath.diagonal.path_result import (
     SaddlePath,
     fits_exactly,
 )
-from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
+from saddlepath.warnings import (
+    NonUniqueSaddleWarning,
+    PathRangeWarning,
+    PathStagnationWarning,
+)
 
 __all__ = ["saddle_path"]
 
@@ -164,6 +169,15 @@ def saddle_path(
     values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
     choice.
 
+    Scale. The path is computed on ``2^-p X`` and ``2^-q y`` (``max|X|``, ``max|y|``
+    brought to ``[1/2, 1)``; ``X`` untouched when ``max|X|`` is within ``2^{±64}``) and
+    mapped back exactly: ``X → cX, y → by`` maps ``τ → τ/(cb)``, ``β → (b/c)β``,
+    ``L → b²L`` and leaves the duals unchanged, so any representable data work. Values
+    that are not representable in the units of the data (e.g. ``τ ~ 1e600``) give status
+    ``OUT_OF_RANGE`` and a :class:`~saddlepath.warnings.PathRangeWarning` (losses alone:
+    the warning only). Column scale is not a symmetry (ℓ1 geometry): every tolerance is
+    relative to each column's own norm, and only exactly-zero columns are screened out.
+
     Examples
     --------
     >>> import numpy as np
@@ -174,11 +188,12 @@ def saddle_path(
     >>> path.status.name
     'MIN_L1_INTERPOLATOR'
     """
-    X, y = check_data(X, y)
-    n, d = X.shape
+    X_data, y_data = check_data(X, y)
+    n, d = X_data.shape
     max_jumps, grad_tol, tie_tol, dependence_tol = _validate_options(
         n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision
     )
+    X, y, scaling = scale_data(X_data, y_data)
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
@@ -193,8 +208,8 @@ def saddle_path(
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
     return _finish(
-        X,
-        y,
+        (X_data, y_data, y),
+        scaling,
         rec,
         status,
         dependent,
@@ -266,8 +281,9 @@ def _reported_saddle(chol, sol, sigma, fitted, dependent):
     return T[keep][order], (sigma[T] * z)[keep][order]
 
 
-def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
-    interpolates = fits_exactly(rec.losses[-1], y)
+def _finish(data, scaling, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
+    X, y, y_scaled = data
+    interpolates = fits_exactly(rec.losses[-1], y_scaled)
     tolerances["interpolation_tol"] = INTERPOLATION_TOL
     non_unique = bool(dependent) or rec.shared
     if status is None:
@@ -287,22 +303,51 @@ def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
             stacklevel=3,
         )
     entered, left = rec.changes()
+    mapped, status = _map_back(rec, scaling, status)
     return SaddlePath(
-        times=np.array(rec.times),
-        losses=np.array(rec.losses),
+        times=mapped["times"],
+        losses=mapped["losses"],
         entered=entered,
         left=left,
         status=status,
         n_passes=n_passes,
         supports=tuple(rec.supports),
-        values=tuple(rec.values),
+        values=mapped["values"],
         boundaries=tuple(rec.boundaries),
         boundary_signs=tuple(rec.signs),
-        integrated_residuals=np.array(rec.R),
+        integrated_residuals=mapped["R"],
         X=X,
         y=y,
         tolerances=tolerances,
     )
+
+
+def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
+    """Times, saddles, losses and ``R`` in the units of the data (see ``_magnitude``)."""
+    times, ok_t = map_back(rec.times, scaling.time_exp)
+    R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
+    losses, ok_l = map_back(rec.losses, scaling.loss_exp)
+    pairs = [map_back(v, scaling.coef_exp) for v in rec.values]
+    ok_v = all(ok for _, ok in pairs)
+    checks = (("jump times", ok_t), ("saddles", ok_v), ("∫r dτ", ok_r))
+    bad = [name for name, ok in checks if not ok]
+    if bad:
+        status = PathStatus.OUT_OF_RANGE
+    if bad or not ok_l:
+        what = bad + ([] if ok_l else ["losses"])
+        warnings.warn(
+            f"saddle_path computed the path on the data rescaled by powers of two (X·2^"
+            f"{-scaling.p}, y·2^{-scaling.q}), but its {', '.join(what)} overflow to ±inf or "
+            "fall below 2.2e-308 in the units of the data: the true values are not "
+            "representable in float64. Rescale X and y (the path is equivariant: "
+            "X→cX, y→by maps τ→τ/(cb), β→(b/c)β)."
+            + (" Status is OUT_OF_RANGE." if bad else " Only the losses are affected."),
+            PathRangeWarning,
+            stacklevel=3,
+        )
+    mapped = {"times": times, "R": R, "losses": losses}
+    mapped["values"] = tuple(v for v, _ in pairs)
+    return mapped, status
 
 
 def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
