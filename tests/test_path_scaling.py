@@ -137,3 +137,24 @@ def test_cli_path_on_huge_data_finds_the_jumps(invoke, tmp_path):
 
     record = json.loads(result.stdout)
     assert len(record["times"]) == 4 and record["status"]["name"] == "MIN_L1_INTERPOLATOR"
+
+
+def _fuzz_scaled_instance(seed):
+    """The scaled-column instances of the private fuzz that exposed the dual error."""
+    rng = np.random.default_rng([620, seed])
+    n, d = int(rng.integers(3, 13)), int(rng.integers(2, 10))
+    X = rng.integers(-9, 10, (n, d)).astype(float)
+    y = rng.integers(-9, 10, n).astype(float)
+    return X * 10.0 ** rng.integers(-8, 9, d), y
+
+
+@pytest.mark.parametrize("seed", [25, 58])
+def test_duals_of_long_columns_are_accurate_after_long_segments(seed):
+    # −XᵀR/n for a column of norm 1e8 at τ ≈ 500 lost 1e-5 to cancellation (correct path,
+    # wrong reported dual); the duals now restart from ±1 at each visit of the boundary
+    X, y = _fuzz_scaled_instance(seed)
+    exact = rational_saddle_path(X, y).as_float()
+    path, caught = _run(X, y)
+    assert not caught and path.n_saddles == exact.times.size
+    np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
+    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=2e-6)  # was 1e-5

@@ -137,10 +137,22 @@ class SaddlePath:
 
     @cached_property
     def duals(self) -> np.ndarray:
-        """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``)."""
+        """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``).
+
+        Evaluated as ``s_k = s_{k−1} − (τ_k − τ_{k−1})∇L(β_{k−1})``, restarting from
+        ``s_i = ±1`` whenever ``i ∈ E_k``. This equals ``−XᵀR_k/n`` but does not form the
+        product of a long column with a large ``R_k``, whose rounding error
+        ``ε‖x_i‖‖R_k‖/n`` can exceed 1e-6 when column norms span many orders of
+        magnitude; what remains is the rounding of the segments since coordinate ``i``
+        last touched the boundary.
+        """
+        grads = self.gradients
+        out = np.zeros((self.n_saddles, self.n_features))
         with np.errstate(all="ignore"):  # inf/NaN only under status OUT_OF_RANGE
-            out = -(self.integrated_residuals @ self.X) / self.X.shape[0]
+            steps = np.diff(self.times)[:, None] * grads[:-1]
         for k, (idx, sgn) in enumerate(zip(self.boundaries, self.boundary_signs, strict=True)):
+            if k:
+                out[k] = out[k - 1] - steps[k - 1]
             out[k, idx] = sgn
         return out
 
