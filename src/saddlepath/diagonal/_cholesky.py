@@ -68,6 +68,36 @@ class GramCholesky:
         out[_packed_index(k)] = self._packed[: k * (k + 1) // 2]
         return out
 
+    @property
+    def pivot_ratios(self) -> np.ndarray:
+        """``R_jj/‖x_j‖`` for the active columns, in order.
+
+        The distance of each (unit-normalised) active column to the span of the ones
+        before it: invariant under column scaling, and ``1/min`` is a lower bound on the
+        condition number of the column-normalised ``X_P``.
+        """
+        k = self.size
+        diag = self._packed[np.arange(k) * (np.arange(k) + 3) // 2]
+        return np.abs(diag) / self.norms[np.asarray(self.active, dtype=int)]
+
+    def near_dependence(self, limit: float) -> tuple[float, int, list[int]] | None:
+        """The worst-conditioned active column if its pivot ratio is below ``limit``.
+
+        Returns ``(ratio, j, partners)``: column ``j`` lies at distance ``ratio·‖x_j‖``
+        from the span of ``partners`` (the earlier active columns that carry at least 1%
+        of the combination, in units of ``‖x_j‖``), or ``None`` when every ratio is at
+        least ``limit``.
+        """
+        ratios = self.pivot_ratios
+        if ratios.size == 0 or ratios.min() >= limit:
+            return None
+        p = int(np.argmin(ratios))
+        R, active = self.R, np.asarray(self.active, dtype=int)
+        c = np.linalg.solve(R[:p, :p], R[:p, p]) if p else np.zeros(0)
+        weight = np.abs(c) * self.norms[active[:p]]
+        partners = active[:p][weight >= 0.01 * self.norms[active[p]]]
+        return float(ratios[p]), int(active[p]), sorted(int(i) for i in partners)
+
     def _tri_solve(self, b: np.ndarray, *, trans: bool) -> np.ndarray:
         k = self.size
         return blas.dtpsv(
@@ -79,10 +109,9 @@ class GramCholesky:
         k = self.size
         xj = self.X[:, j]
         w = self._tri_solve(self.XP.T @ xj, trans=True) if k else np.zeros(0)
-        pivot_sq = float(xj @ xj) - float(w @ w)
-        if pivot_sq <= (self.dependence_tol * self.norms[j]) ** 2:
+        rho = self._pivot(xj, w)
+        if rho <= self.dependence_tol * self.norms[j]:
             return False
-        rho = np.sqrt(pivot_sq)
         start, stop = k * (k + 1) // 2, (k + 1) * (k + 2) // 2
         if stop > self._packed.size:
             self._packed = np.concatenate((self._packed, np.zeros(self._packed.size + stop)))
@@ -97,6 +126,23 @@ class GramCholesky:
         self.active.append(j)
         self.in_active[j] = True
         return True
+
+    def _pivot(self, xj: np.ndarray, w: np.ndarray) -> float:
+        """Distance of ``x_j`` to the span of the active columns, computed stably.
+
+        ``‖x_j‖² − ‖w‖²`` (``w = R⁻ᵀX_Pᵀx_j``) loses everything below ``√ε·‖x_j‖`` to
+        cancellation, so a column at angle 1e-12 from the span looked like one at 1e-8.
+        When that difference is small the residual ``x_j − X_P c`` of the projection
+        (``c = G⁻¹X_Pᵀx_j``, refined once) is measured directly instead.
+        """
+        pivot_sq = float(xj @ xj) - float(w @ w)
+        if pivot_sq > 1e-4 * float(xj @ xj) or not self.active:
+            return float(np.sqrt(max(pivot_sq, 0.0)))
+        XP = self.XP
+        c = self._tri_solve(w, trans=False)
+        e = xj - XP @ c
+        e -= XP @ self.solve(XP.T @ e)
+        return float(np.linalg.norm(e))
 
     def remove(self, j: int) -> None:
         """Delete column ``j``; LAPACK Givens rotations restore the triangle.
@@ -136,15 +182,16 @@ class GramCholesky:
     def least_squares(self, y: np.ndarray, *, refine: bool) -> np.ndarray:
         """Least squares ``argmin ‖X_P z − y‖``: one back-substitution ``R z = q``.
 
-        With ``refine`` one step of iterative refinement on the semi-normal equations
-        (using ``X_P`` itself) recovers the accuracy lost by squaring the condition number.
+        With ``refine`` two steps of iterative refinement on the semi-normal equations
+        (using ``X_P`` itself) recover the accuracy lost by squaring the condition number.
         """
         if not self.active:
             return np.zeros(0)
         z = self._tri_solve(self.q, trans=False)
         if refine:
             XP = self.XP
-            z = z + self.solve(XP.T @ (y - XP @ z))
+            for _ in range(2):
+                z = z + self.solve(XP.T @ (y - XP @ z))
         return z
 
     def fitted(self, z: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import ColumnGroups, group_columns
 from saddlepath.diagonal._correlation import make_scanner
+from saddlepath.diagonal._endpoint import RANGE_TOL, residual_in_range
 from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
 from saddlepath.diagonal._magnitude import DataScaling, map_back, scale_data
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
@@ -207,14 +208,17 @@ def saddle_path(
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
+    if status is None and not fits_exactly(rec.losses[-1], y):
+        status = _verify_least_squares(X, y, state, groups.norms)
+    tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
     return _finish(
         (X_data, y_data, y),
         scaling,
         rec,
-        status,
+        (status, state.reason),
         dependent,
         scanner.n_passes + 3,
-        dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol),
+        tolerances,
     )
 
 
@@ -226,6 +230,7 @@ class _State:
         self.sigma = np.zeros(d)
         self.values = np.zeros(0)
         self.loss = float(y @ y) / (2 * n)
+        self.reason = ""
 
 
 def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
@@ -248,6 +253,10 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
             chol, st.values, boundary, st.sigma, y, coord_tol, entering=ev.entering[order]
         )
         dependent.update(sol.dependent)
+        ill = chol.near_dependence(CONDITION_LIMIT)
+        if ill is not None:
+            st.reason = _ill_conditioned_reason(ill, rec)
+            return PathStatus.STAGNATED
         st.values = sol.values
         r = chol.fitted(sol.values) - y
         loss = float(r @ r) / (2 * n)
@@ -258,6 +267,38 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
         rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
     final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
     return None if final.converged else PathStatus.JUMP_LIMIT
+
+
+CONDITION_LIMIT = 1e-5
+"""Smallest pivot ratio (sine of the angle between an active unit column and the span of
+the others) at which a saddle is still resolved: its coefficients are then known to about
+``ε/ratio² ≈ 2e-6`` of the fit. Below it the path stops as ``STAGNATED``."""
+
+
+def _verify_least_squares(X, y, st, norms) -> PathStatus | None:
+    """``None`` (a true least-squares end) unless ``r`` still has a part in range(X)."""
+    excess, columns = residual_in_range(X, st.r, norms)
+    if excess <= RANGE_TOL * float(np.linalg.norm(y)):
+        return None
+    st.reason = (
+        f"every gradient is below grad_tol, yet the residual keeps a part "
+        f"{excess / np.linalg.norm(y):.1e}·‖y‖ in the range of X, carried by columns "
+        f"{columns[:10]} (nearly collinear, or treated as parallel within 1e-10): the exact "
+        "path goes on along directions float64 cannot resolve, so the last saddle is not the "
+        "least-squares solution"
+    )
+    return PathStatus.STAGNATED
+
+
+def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
+    ratio, j, partners = ill
+    return (
+        f"at jump {len(rec.times)} column {j} is within {ratio:.1e}·‖x_{j}‖ of the span of "
+        f"columns {partners} (nearly collinear, yet not within dependence_tol): the saddle's "
+        f"coefficients are then determined only to about ε/{ratio:.0e}² of the fit, so the "
+        "path stops before it. Remove or combine those columns, or raise dependence_tol to "
+        "treat them as dependent (status NON_UNIQUE)."
+    )
 
 
 def _reported_saddle(chol, sol, sigma, fitted, dependent):
@@ -281,8 +322,9 @@ def _reported_saddle(chol, sol, sigma, fitted, dependent):
     return T[keep][order], (sigma[T] * z)[keep][order]
 
 
-def _finish(data, scaling, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
+def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
     X, y, y_scaled = data
+    status, reason = ended
     interpolates = fits_exactly(rec.losses[-1], y_scaled)
     tolerances["interpolation_tol"] = INTERPOLATION_TOL
     non_unique = bool(dependent) or rec.shared
@@ -293,12 +335,15 @@ def _finish(data, scaling, rec, status, dependent, n_passes, tolerances) -> Sadd
     if non_unique:
         _warn_non_unique(rec, dependent)
     if status is PathStatus.STAGNATED:
+        reason = reason or (
+            "the loss stopped decreasing, or a gradient below grad_tol would push a dual past "
+            "±1 by more than 1e-6 (possible when column norms span many orders of magnitude); "
+            "try a smaller grad_tol"
+        )
         warnings.warn(
             f"saddle_path stopped after {len(rec.times) - 1} jumps: the next jump could not "
-            "be resolved in floating point (the loss stopped decreasing, or a gradient below "
-            "grad_tol would push a dual past ±1 — typical when column norms span many orders "
-            "of magnitude). Run path.check() to see which saddles are certified; standardise "
-            "the columns, or try a smaller grad_tol.",
+            f"be resolved in floating point: {reason}. The saddles reported up to there are "
+            "exact to working precision.",
             PathStagnationWarning,
             stacklevel=3,
         )
