@@ -402,9 +402,18 @@ def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
             "columns equal up to sign entered together; their weight is shared equally, "
             "as the gradient flow does"
         )
+        near = [j for j in rec.groups.near_parallel if rec.groups.leader[j] >= 0]
+        if near:
+            parts.append(
+                f"columns {near} are equal up to sign only within 1e-10 (not to rounding): "
+                "they were treated as exact duplicates, and the exact path of these data "
+                "would not share their weight"
+            )
     if dependent:
         parts.append(
-            f"columns {sorted(dependent)} are linearly dependent on the other active columns; "
+            f"columns {sorted(dependent)} are linearly dependent on the other active columns "
+            "(within dependence_tol of their span; if only nearly so, the exact path differs "
+            "from here on); "
             "the saddle reported is the maximum-entropy point of the set of minimisers, the "
             "flow's choice when the tied coordinates arrive at equal rates"
         )
