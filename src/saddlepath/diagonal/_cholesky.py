@@ -49,6 +49,8 @@ class GramCholesky:
         self.in_active = np.zeros(X.shape[1], dtype=bool)
         self.q = np.zeros(0)
         self._packed = np.zeros(136)  # order 16
+        self._diag = np.zeros(0, dtype=int)  # packed positions of the diagonal
+        self._min_ratio: float | None = np.inf  # min of pivot_ratios (None: recompute)
         self._cols = np.zeros((X.shape[0], 16), order="F")
 
     @property
@@ -77,8 +79,9 @@ class GramCholesky:
         condition number of the column-normalised ``X_P``.
         """
         k = self.size
-        diag = self._packed[np.arange(k) * (np.arange(k) + 3) // 2]
-        return np.abs(diag) / self.norms[np.asarray(self.active, dtype=int)]
+        if self._diag.size < k:
+            self._diag = np.arange(2 * k) * (np.arange(2 * k) + 3) // 2
+        return np.abs(self._packed[self._diag[:k]]) / self.norms[self.active]
 
     def near_dependence(self, limit: float) -> tuple[float, int, list[int]] | None:
         """The worst-conditioned active column if its pivot ratio is below ``limit``.
@@ -88,9 +91,11 @@ class GramCholesky:
         of the combination, in units of ``‖x_j‖``), or ``None`` when every ratio is at
         least ``limit``.
         """
-        ratios = self.pivot_ratios
-        if ratios.size == 0 or ratios.min() >= limit:
+        if self._min_ratio is None:  # a column left: the trailing pivots changed
+            self._min_ratio = float(self.pivot_ratios.min(initial=np.inf))
+        if self._min_ratio >= limit:
             return None
+        ratios = self.pivot_ratios
         p = int(np.argmin(ratios))
         R, active = self.R, np.asarray(self.active, dtype=int)
         c = np.linalg.solve(R[:p, :p], R[:p, p]) if p else np.zeros(0)
@@ -117,6 +122,8 @@ class GramCholesky:
             self._packed = np.concatenate((self._packed, np.zeros(self._packed.size + stop)))
         self._packed[start : stop - 1] = w
         self._packed[stop - 1] = rho
+        if self._min_ratio is not None:
+            self._min_ratio = min(self._min_ratio, rho / float(self.norms[j]))
         self.q = np.concatenate((self.q, [(self.Xty[j] - w @ self.q) / rho]))
         if k + 1 > self._cols.shape[1]:
             grown = np.zeros((self.X.shape[0], 2 * self._cols.shape[1]), order="F")
@@ -172,6 +179,7 @@ class GramCholesky:
         self._cols[:, p : k - 1] = self._cols[:, p + 1 : k]
         del self.active[p]
         self.in_active[j] = False
+        self._min_ratio = None
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """Solve ``X_Pᵀ X_P z = rhs`` for the current active set."""
@@ -182,16 +190,15 @@ class GramCholesky:
     def least_squares(self, y: np.ndarray, *, refine: bool) -> np.ndarray:
         """Least squares ``argmin ‖X_P z − y‖``: one back-substitution ``R z = q``.
 
-        With ``refine`` two steps of iterative refinement on the semi-normal equations
-        (using ``X_P`` itself) recover the accuracy lost by squaring the condition number.
+        With ``refine`` one step of iterative refinement on the semi-normal equations
+        (using ``X_P`` itself) recovers the accuracy lost by squaring the condition number.
         """
         if not self.active:
             return np.zeros(0)
         z = self._tri_solve(self.q, trans=False)
         if refine:
             XP = self.XP
-            for _ in range(2):
-                z = z + self.solve(XP.T @ (y - XP @ z))
+            z = z + self.solve(XP.T @ (y - XP @ z))
         return z
 
     def fitted(self, z: np.ndarray) -> np.ndarray:

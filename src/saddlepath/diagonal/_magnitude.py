@@ -13,8 +13,9 @@ form:
     \qquad s = s'.
 
 The solver runs on ``X' = 2^{-p}X`` and ``y' = 2^{-q}y`` with the exponents chosen so that
-``max|X'|`` and ``max|y'|`` lie in ``[1/2, 1)`` (``X`` is left alone, and not copied, when
-``max|X|`` is within ``2^{±64}``). Powers of two make both the rescaling and the map back
+``max|X'|`` and ``max|y'|`` lie in ``[1/2, 1)``; an array whose largest entry is already
+within ``2^{±64}`` is left alone (``p = 0`` or ``q = 0``, no copy), where nothing in the
+solver comes near the float64 range. Powers of two make both the rescaling and the map back
 exact unless the mapped value itself leaves the float64 range, which
 :func:`map_back` reports.
 """
@@ -28,7 +29,7 @@ import numpy as np
 __all__ = ["DataScaling", "map_back", "scale_data"]
 
 _X_WINDOW = 64
-"""``X`` is rescaled only when ``max|X|`` lies outside ``[2^-64, 2^64]``."""
+"""``X`` (``y``) is rescaled only when ``max|X|`` (``max|y|``) lies outside ``[2^-64, 2^64]``."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class DataScaling:
 
 def _exponent(a: np.ndarray) -> int:
     """``e`` with ``max|a| ∈ [2^{e-1}, 2^e)``; 0 for an all-zero array."""
-    top = float(np.max(np.abs(a), initial=0.0))
+    top = max(float(a.max(initial=0.0)), -float(a.min(initial=0.0)))  # no |a| copy
     return int(np.frexp(top)[1]) if top > 0 else 0
 
 
@@ -71,8 +72,10 @@ def scale_data(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, Da
     if -_X_WINDOW <= p <= _X_WINDOW:
         p = 0
     q = _exponent(y)
+    if -_X_WINDOW <= q <= _X_WINDOW:
+        q = 0
     Xs = np.ldexp(X, -p) if p else X
-    return Xs, np.ldexp(y, -q), DataScaling(p, q)
+    return Xs, (np.ldexp(y, -q) if q else y), DataScaling(p, q)
 
 
 def map_back(value, exp: int) -> tuple[np.ndarray, bool]:
@@ -82,6 +85,8 @@ def map_back(value, exp: int) -> tuple[np.ndarray, bool]:
     falls below the smallest normal float64 (``2.2e-308``), where precision is lost.
     """
     value = np.asarray(value, dtype=float)
+    if exp == 0:
+        return value, True
     with np.errstate(over="ignore", under="ignore"):
         out = np.ldexp(value, exp)
     tiny = np.finfo(float).tiny

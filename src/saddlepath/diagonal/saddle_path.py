@@ -208,7 +208,7 @@ def saddle_path(
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
-    if status is None and not fits_exactly(rec.losses[-1], y):
+    if status is None and not fits_exactly(rec.losses[-1], y) and not _spans_range(chol, groups):
         status = _verify_least_squares(X, y, state, groups.norms)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
     return _finish(
@@ -273,6 +273,11 @@ CONDITION_LIMIT = 1e-5
 """Smallest pivot ratio (sine of the angle between an active unit column and the span of
 the others) at which a saddle is still resolved: its coefficients are then known to about
 ``ε/ratio² ≈ 2e-6`` of the fit. Below it the path stops as ``STAGNATED``."""
+
+
+def _spans_range(chol, groups) -> bool:
+    """Whether the active columns span range(X), so the solve made ``r ⟂ range(X)``."""
+    return not groups.near_parallel and bool(np.all(chol.in_active[groups.eligible]))
 
 
 def _verify_least_squares(X, y, st, norms) -> PathStatus | None:
@@ -372,8 +377,8 @@ def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
     times, ok_t = map_back(rec.times, scaling.time_exp)
     R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
     losses, ok_l = map_back(rec.losses, scaling.loss_exp)
-    pairs = [map_back(v, scaling.coef_exp) for v in rec.values]
-    ok_v = all(ok for _, ok in pairs)
+    flat, ok_v = map_back(np.concatenate(rec.values), scaling.coef_exp)
+    values = tuple(np.split(flat, np.cumsum([v.size for v in rec.values])[:-1]))
     checks = (("jump times", ok_t), ("saddles", ok_v), ("∫r dτ", ok_r))
     bad = [name for name, ok in checks if not ok]
     if bad:
@@ -391,7 +396,7 @@ def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
             stacklevel=3,
         )
     mapped = {"times": times, "R": R, "losses": losses}
-    mapped["values"] = tuple(v for v, _ in pairs)
+    mapped["values"] = values
     return mapped, status
 
 
