@@ -158,3 +158,58 @@ def test_duals_of_long_columns_are_accurate_after_long_segments(seed):
     assert not caught and path.n_saddles == exact.times.size
     np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
     np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=2e-6)  # was 1e-5
+
+
+# --- 3. nearly collinear columns --------------------------------------------------------
+
+
+def _near_collinear_problem(seed, *, factor, delta):
+    """Integer data with column 5 = factor·column 1 + delta·(integer vector)."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, (10, 6)).astype(float)
+    y = rng.integers(-9, 10, 10).astype(float)
+    X[:, 5] = factor * X[:, 1] + delta * rng.integers(-9, 10, 10)
+    return X, y
+
+
+def _assert_honest_stop(X, y, path, caught, columns):
+    """STAGNATED, a warning naming ``columns``, and every saddle reported exact."""
+    assert path.status is PathStatus.STAGNATED
+    message = " ".join(str(w.message) for w in caught)
+    assert "PathStagnationWarning" in {w.category.__name__ for w in caught}
+    assert all(str(j) in message for j in columns), message
+    exact = rational_saddle_path(X, y).as_float()
+    m = path.n_saddles
+    assert m < exact.times.size  # it stopped before the saddles it could not resolve
+    np.testing.assert_allclose(path.times, exact.times[:m], rtol=1e-9)
+    err = np.abs(path.coefs - exact.coefs[:m]) * np.linalg.norm(X, axis=0)
+    assert err.max() <= 1e-8 * np.linalg.norm(y)
+
+
+def test_shorter_nearly_parallel_column_does_not_end_at_a_false_least_squares():
+    # issue 8: x_5 = x_1/2 + 1e-11·v was screened out as "parallel to a longer column";
+    # the path reported LEAST_SQUARES at loss 2.944 while the least-squares loss is 1.870
+    X, y = _near_collinear_problem(3, factor=0.5, delta=1e-11)
+    path, caught = _run(X, y)
+    _assert_honest_stop(X, y, path, caught, columns=[1, 5])
+    assert "not the least-squares solution" in str(caught[-1].message)
+
+
+def test_nearly_collinear_active_pair_stops_instead_of_reporting_wrong_coefficients():
+    # issue 8: x_5 = x_1 + 1e-7·v: right times and losses, but saddle coefficients off by
+    # 7e4·‖y‖/‖x‖ under status LEAST_SQUARES and no warning
+    X, y = _near_collinear_problem(2, factor=1.0, delta=1e-7)
+    path, caught = _run(X, y)
+    _assert_honest_stop(X, y, path, caught, columns=[1, 5])
+    assert "nearly collinear" in str(caught[-1].message)
+
+
+def test_moderately_collinear_columns_are_resolved_exactly():
+    # a pivot ratio of ~1e-3 is well within float64: the whole path, no warning
+    X, y = _near_collinear_problem(2, factor=1.0, delta=1e-3)
+    exact = rational_saddle_path(X, y).as_float()
+    path, caught = _run(X, y)
+    assert not caught and path.status is PathStatus.LEAST_SQUARES
+    np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
+    err = np.abs(path.coefs - exact.coefs) * np.linalg.norm(X, axis=0)
+    assert err.max() <= 1e-8 * np.linalg.norm(y)
