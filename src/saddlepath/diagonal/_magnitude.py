@@ -14,7 +14,7 @@ form:
 
 The solver runs on ``X' = 2^{-p}X`` and ``y' = 2^{-q}y`` with the exponents chosen so that
 ``max|X'|`` and ``max|y'|`` lie in ``[1/2, 1)``; an array whose largest entry is already
-within ``2^{±64}`` is left alone (``p = 0`` or ``q = 0``, no copy), where nothing in the
+within ``2^{±32}`` is left alone (``p = 0`` or ``q = 0``, no copy), where nothing in the
 solver comes near the float64 range. Powers of two make both the rescaling and the map back
 exact unless the mapped value itself leaves the float64 range, which
 :func:`map_back` reports.
@@ -28,8 +28,8 @@ import numpy as np
 
 __all__ = ["DataScaling", "map_back", "scale_data"]
 
-_X_WINDOW = 64
-"""``X`` (``y``) is rescaled only when ``max|X|`` (``max|y|``) lies outside ``[2^-64, 2^64]``."""
+_X_WINDOW = 32
+"""``X`` (``y``) is rescaled only when ``max|X|`` (``max|y|``) lies outside ``[2^-32, 2^32]``."""
 
 
 @dataclass(frozen=True)

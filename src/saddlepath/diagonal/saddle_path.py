@@ -24,11 +24,12 @@ import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
-from saddlepath.diagonal._columns import ColumnGroups, group_columns
+from saddlepath.diagonal._columns import group_columns
 from saddlepath.diagonal._correlation import make_scanner
 from saddlepath.diagonal._endpoint import RANGE_TOL, residual_in_range
-from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
-from saddlepath.diagonal._magnitude import DataScaling, map_back, scale_data
+from saddlepath.diagonal._face import reported_saddle
+from saddlepath.diagonal._magnitude import scale_data
+from saddlepath.diagonal._path_recorder import _map_back, _Recorder
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
 from saddlepath.diagonal.path_result import (
     INTERPOLATION_TOL,
@@ -36,66 +37,11 @@ from saddlepath.diagonal.path_result import (
     SaddlePath,
     fits_exactly,
 )
-from saddlepath.warnings import (
-    NonUniqueSaddleWarning,
-    PathRangeWarning,
-    PathStagnationWarning,
-)
+from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
 
 __all__ = ["saddle_path"]
 
 _PRECISIONS = ("auto", "float64", "mixed")
-
-
-class _Recorder:
-    """Collects the saddles as the loop visits them (leader space → full space)."""
-
-    def __init__(self, groups: ColumnGroups) -> None:
-        self.groups = groups
-        self.times: list[float] = []
-        self.losses: list[float] = []
-        self.supports: list[np.ndarray] = []
-        self.values: list[np.ndarray] = []
-        self.boundaries: list[np.ndarray] = []
-        self.signs: list[np.ndarray] = []
-        self.R: list[np.ndarray] = []
-        self.shared = False
-
-    def expand(self, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Spread each leader's value equally over the columns that share it."""
-        g = self.groups
-        if not g.has_duplicates or idx.size == 0:
-            return idx, val
-        out_idx, out_val = [], []
-        for j, v in zip(idx, val, strict=True):
-            members = g.members(int(j)) if g.share[j] > 1 else np.array([j])
-            self.shared |= members.size > 1
-            out_idx.append(members)
-            out_val.append(g.orient[members] * v / members.size)
-        order = np.argsort(np.concatenate(out_idx))
-        return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
-
-    def add(self, tau, loss, support, values, sigma, R, boundary=None) -> None:
-        idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
-        b = np.flatnonzero(sigma) if boundary is None else boundary
-        b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
-        if self.groups.has_duplicates and b.size:
-            b_sgn = np.sign(b_sgn)
-        self.times.append(float(tau))
-        self.losses.append(float(loss))
-        self.supports.append(idx)
-        self.values.append(val)
-        self.boundaries.append(b_idx)
-        self.signs.append(b_sgn)
-        self.R.append(R.copy())
-
-    def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
-        entered, left = [()], [()]
-        for prev, cur in zip(self.supports[:-1], self.supports[1:], strict=True):
-            before, after = set(prev.tolist()), set(cur.tolist())
-            entered.append(tuple(sorted(after - before)))
-            left.append(tuple(sorted(before - after)))
-        return tuple(entered), tuple(left)
 
 
 def _validate_options(n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision):
@@ -171,7 +117,7 @@ def saddle_path(
     choice.
 
     Scale. The path is computed on ``2^-p X`` and ``2^-q y`` (``max|X|``, ``max|y|``
-    brought to ``[1/2, 1)``; ``X`` untouched when ``max|X|`` is within ``2^{±64}``) and
+    brought to ``[1/2, 1)``; ``X`` untouched when ``max|X|`` is within ``2^{±32}``) and
     mapped back exactly: ``X → cX, y → by`` maps ``τ → τ/(cb)``, ``β → (b/c)β``,
     ``L → b²L`` and leaves the duals unchanged, so any representable data work. Values
     that are not representable in the units of the data (e.g. ``τ ~ 1e600``) give status
@@ -263,7 +209,7 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
-        support, values = _reported_saddle(chol, sol, st.sigma, r + y, dependent)
+        support, values = reported_saddle(chol, sol, st.sigma, r + y, dependent)
         rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
     final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
     return None if final.converged else PathStatus.JUMP_LIMIT
@@ -304,27 +250,6 @@ def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
         "path stops before it. Remove or combine those columns, or raise dependence_tol to "
         "treat them as dependent (status NON_UNIQUE)."
     )
-
-
-def _reported_saddle(chol, sol, sigma, fitted, dependent):
-    """The saddle to report: the vertex, or the face's max-entropy point if not unique."""
-    if sol.tight.size == 0:
-        return sol.support, sol.values
-    T = np.concatenate((sol.support, sol.tight))
-    A = chol.X[:, T] * sigma[T]
-    if face_is_point(A):
-        return sol.support, sol.values
-    z0 = np.concatenate((sigma[sol.support] * sol.values, np.zeros(sol.tight.size)))
-    z, solved = max_entropy_on_face(A, fitted, z0)
-    if not solved:  # the face could not be explored: report its vertex, flagged
-        dependent.update(int(j) for j in sol.tight)
-        return sol.support, sol.values
-    if np.abs(z - z0).max() <= 1e-9 * np.abs(z0).max(initial=1.0):
-        return sol.support, sol.values
-    dependent.update(int(j) for j in sol.tight[z[sol.support.size :] > 0])
-    keep = z > 0
-    order = np.argsort(T[keep])
-    return T[keep][order], (sigma[T] * z)[keep][order]
 
 
 def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
@@ -370,34 +295,6 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
         y=y,
         tolerances=tolerances,
     )
-
-
-def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
-    """Times, saddles, losses and ``R`` in the units of the data (see ``_magnitude``)."""
-    times, ok_t = map_back(rec.times, scaling.time_exp)
-    R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
-    losses, ok_l = map_back(rec.losses, scaling.loss_exp)
-    flat, ok_v = map_back(np.concatenate(rec.values), scaling.coef_exp)
-    values = tuple(np.split(flat, np.cumsum([v.size for v in rec.values])[:-1]))
-    checks = (("jump times", ok_t), ("saddles", ok_v), ("∫r dτ", ok_r))
-    bad = [name for name, ok in checks if not ok]
-    if bad:
-        status = PathStatus.OUT_OF_RANGE
-    if bad or not ok_l:
-        what = bad + ([] if ok_l else ["losses"])
-        warnings.warn(
-            f"saddle_path computed the path on the data rescaled by powers of two (X·2^"
-            f"{-scaling.p}, y·2^{-scaling.q}), but its {', '.join(what)} overflow to ±inf or "
-            "fall below 2.2e-308 in the units of the data: the true values are not "
-            "representable in float64. Rescale X and y (the path is equivariant: "
-            "X→cX, y→by maps τ→τ/(cb), β→(b/c)β)."
-            + (" Status is OUT_OF_RANGE." if bad else " Only the losses are affected."),
-            PathRangeWarning,
-            stacklevel=3,
-        )
-    mapped = {"times": times, "R": R, "losses": losses}
-    mapped["values"] = values
-    return mapped, status
 
 
 def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
