@@ -114,7 +114,11 @@ def saddle_path(
     :class:`~saddlepath.warnings.NonUniqueSaddleWarning` and end with status
     ``NON_UNIQUE``. Every minimiser of one sign-constrained problem has the same fitted
     values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
-    choice.
+    choice. Nearly collinear data (an active unit column within ``CONDITION_LIMIT = 1e-5``
+    of the span of the others, but farther than ``dependence_tol``) end the path with
+    status ``STAGNATED`` and a :class:`~saddlepath.warnings.PathStagnationWarning` naming
+    the columns, as does a ``LEAST_SQUARES`` end whose residual keeps a part above
+    ``1e-6·‖y‖`` in range(X) (checked by an SVD of the unit columns).
 
     Scale. The path is computed on ``2^-p X`` and ``2^-q y`` (``max|X|``, ``max|y|``
     brought to ``[1/2, 1)``; ``X`` untouched when ``max|X|`` is within ``2^{±32}``) and
