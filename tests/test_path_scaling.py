@@ -213,3 +213,24 @@ def test_moderately_collinear_columns_are_resolved_exactly():
     np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
     err = np.abs(path.coefs - exact.coefs) * np.linalg.norm(X, axis=0)
     assert err.max() <= 1e-8 * np.linalg.norm(y)
+
+
+# --- 4. found by fuzzing the fixes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-100, 1e-170])
+def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
+    # ‖x_2‖² = 1e-340 underflowed to 0: the column was screened out as zero and the path
+    # ended as LEAST_SQUARES without it. Now it is either computed exactly or the path
+    # stops honestly.
+    rng = np.random.default_rng(3)
+    X = rng.integers(-9, 10, (8, 5)).astype(float)
+    y = rng.integers(-9, 10, 8).astype(float)
+    X[:, 2] *= scale
+    exact = rational_saddle_path(X, y).as_float()
+    path, caught = _run(X, y)
+    if path.status is PathStatus.STAGNATED:
+        assert caught and path.n_saddles < exact.times.size
+    else:
+        assert not caught and path.status is PathStatus.LEAST_SQUARES
+        np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)

@@ -86,6 +86,17 @@ def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np
     return blocks
 
 
+def _column_norms(X: np.ndarray) -> np.ndarray:
+    """``‖x_i‖``; columns whose squares underflow (norm below ~1e-154) are rescaled first."""
+    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+    for j in np.flatnonzero(norms < 1e-150):
+        top = float(np.max(np.abs(X[:, j])))
+        if top > 0:
+            e = int(np.frexp(top)[1])
+            norms[j] = np.ldexp(np.linalg.norm(np.ldexp(X[:, j], -e)), e)
+    return norms
+
+
 def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups:
     """Find zero columns and groups of parallel columns of ``X``.
 
@@ -96,7 +107,7 @@ def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups
     Costs two passes over ``X`` (norms, one random projection) plus a sort.
     """
     d = X.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+    norms = _column_norms(X)
     alive = norms > 0  # a short column is a column: scale never decides eligibility
     leader = np.where(alive, np.arange(d), -1)
     orient = np.ones(d)
