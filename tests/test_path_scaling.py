@@ -62,6 +62,7 @@ def test_short_columns_enter_and_the_path_ends_at_least_squares(seed):
     assert path.losses[-1] == pytest.approx(ls, rel=1e-9)
 
 
+@pytest.mark.slow  # the rational oracle: ~2–6 s for the larger shapes
 @pytest.mark.parametrize(("n", "d", "seed"), [(12, 8, 0), (14, 9, 1), (6, 9, 2), (5, 8, 3)])
 def test_columns_scaled_over_ten_to_the_eight_match_the_rational_path(n, d, seed):
     X, y = _scaled_integer_problem(n, d, 8, seed)
@@ -148,6 +149,7 @@ def _fuzz_scaled_instance(seed):
     return X * 10.0 ** rng.integers(-8, 9, d), y
 
 
+@pytest.mark.slow  # the rational oracle: ~1–6 s
 @pytest.mark.parametrize("seed", [25, 58])
 def test_duals_of_long_columns_are_accurate_after_long_segments(seed):
     # −XᵀR/n for a column of norm 1e8 at τ ≈ 500 lost 1e-5 to cancellation (correct path,
