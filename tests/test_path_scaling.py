@@ -220,6 +220,16 @@ def test_moderately_collinear_columns_are_resolved_exactly():
 # --- 4. found by fuzzing the fixes ------------------------------------------------------
 
 
+def test_duals_over_a_tiny_segment_late_in_the_path_use_the_solver_step():
+    # a fuzz instance: τ_10 ≈ 1.16e6 and τ_11 − τ_10 ≈ 2.2e-8, so diff(times) is off by
+    # 1e-2 relative, and a column of norm 1e8 got a dual off by 3.7e-3 (path itself exact)
+    X, y = _fuzz_scaled_instance(1310)
+    exact = rational_saddle_path(X, y).as_float()
+    path, caught = _run(X, y)
+    assert not caught and path.n_saddles == exact.times.size
+    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=1e-6)
+
+
 @pytest.mark.parametrize("scale", [1e-100, 1e-170])
 def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
     # ‖x_2‖² = 1e-340 underflowed to 0: the column was screened out as zero and the path

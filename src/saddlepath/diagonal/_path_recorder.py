@@ -20,6 +20,7 @@ class _Recorder:
     def __init__(self, groups: ColumnGroups) -> None:
         self.groups = groups
         self.times: list[float] = []
+        self.steps: list[float] = []  # τ_k − τ_{k−1} as computed, before rounding into τ_k
         self.losses: list[float] = []
         self.supports: list[np.ndarray] = []
         self.values: list[np.ndarray] = []
@@ -88,6 +89,7 @@ def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
             PathRangeWarning,
             stacklevel=3,
         )
-    mapped = {"times": times, "R": R, "losses": losses}
+    steps, _ = map_back(rec.steps, scaling.time_exp)
+    mapped = {"times": times, "R": R, "losses": losses, "steps": steps}
     mapped["values"] = values
     return mapped, status

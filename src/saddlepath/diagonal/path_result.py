@@ -86,6 +86,11 @@ class SaddlePath:
         The sets ``E_k = {i : |s_i| = 1}`` right after jump ``k`` and their signs.
     integrated_residuals : ndarray of shape (n_saddles, n_samples)
         ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``duals[k] = −XᵀR_k/n``.
+    steps : ndarray of shape (n_saddles − 1,), optional
+        The segment lengths ``τ_k − τ_{k−1}`` as the solver computed them. ``times`` are
+        their rounded running sums, so a short segment late in the path (``τ ~ 1e6``,
+        ``Δτ ~ 1e-8``) is known far better here than as a difference of ``times``;
+        ``duals`` use them when they agree with ``times``.
     X, y : ndarray
         The data, held by reference (not copied: ``X`` can be large). ``duals``,
         ``gradients``, ``dual_at`` and ``check`` read them, so do not modify them in place
@@ -112,6 +117,7 @@ class SaddlePath:
     X: np.ndarray = field(repr=False)
     y: np.ndarray = field(repr=False)
     tolerances: dict = field(default_factory=dict, repr=False)
+    steps: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_saddles(self) -> int:
@@ -149,12 +155,23 @@ class SaddlePath:
         grads = self.gradients
         out = np.zeros((self.n_saddles, self.n_features))
         with np.errstate(all="ignore"):  # inf/NaN only under status OUT_OF_RANGE
-            steps = np.diff(self.times)[:, None] * grads[:-1]
+            steps = self._segment_lengths()[:, None] * grads[:-1]
         for k, (idx, sgn) in enumerate(zip(self.boundaries, self.boundary_signs, strict=True)):
             if k:
                 out[k] = out[k - 1] - steps[k - 1]
             out[k, idx] = sgn
         return out
+
+    def _segment_lengths(self) -> np.ndarray:
+        """``τ_k − τ_{k−1}``: the solver's own ``steps`` when they match ``times``."""
+        diff = np.diff(self.times)
+        steps = self.steps
+        if steps is None or steps.shape != diff.shape:
+            return diff
+        with np.errstate(all="ignore"):
+            gap = np.abs(np.cumsum(steps) - (self.times[1:] - self.times[0]))
+        ok = gap <= 1e-12 * np.maximum(np.abs(self.times[1:]), np.finfo(float).tiny)
+        return steps if bool(np.all(ok)) else diff
 
     @cached_property
     def gradients(self) -> np.ndarray:

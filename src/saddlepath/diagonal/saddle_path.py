@@ -215,6 +215,7 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
         st.r, st.loss = r, loss
         support, values = reported_saddle(chol, sol, st.sigma, r + y, dependent)
         rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
+        rec.steps.append(ev.delta)
     final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
     return None if final.converged else PathStatus.JUMP_LIMIT
 
@@ -298,6 +299,7 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
         X=X,
         y=y,
         tolerances=tolerances,
+        steps=mapped["steps"],
     )
 
 
