@@ -114,7 +114,7 @@ def saddle_path(
     :class:`~saddlepath.warnings.NonUniqueSaddleWarning` and end with status
     ``NON_UNIQUE``. Every minimiser of one sign-constrained problem has the same fitted
     values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
-    choice. Nearly collinear data (an active unit column within ``CONDITION_LIMIT = 1e-5``
+    choice. Nearly collinear data (an active unit column within ``CONDITION_LIMIT = 3e-5``
     of the span of the others, but farther than ``dependence_tol``) end the path with
     status ``STAGNATED`` and a :class:`~saddlepath.warnings.PathStagnationWarning` naming
     the columns, as does a ``LEAST_SQUARES`` end whose residual keeps a part above
@@ -220,10 +220,10 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
     return None if final.converged else PathStatus.JUMP_LIMIT
 
 
-CONDITION_LIMIT = 1e-5
+CONDITION_LIMIT = 3e-5
 """Smallest pivot ratio (sine of the angle between an active unit column and the span of
 the others) at which a saddle is still resolved: its coefficients are then known to about
-``ε/ratio² ≈ 2e-6`` of the fit. Below it the path stops as ``STAGNATED``."""
+``ε/ratio² ≈ 2.5e-7`` of the fit. Below it the path stops as ``STAGNATED``."""
 
 
 def _spans_range(chol, groups) -> bool:
