@@ -230,6 +230,29 @@ def test_duals_over_a_tiny_segment_late_in_the_path_use_the_solver_step():
     np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=1e-6)
 
 
+def _fuzz_collinear_instance(seed):
+    """The nearly-collinear instances of the private fuzz (see the report of issue 8)."""
+    rng = np.random.default_rng([953, seed])
+    n, d = int(rng.integers(3, 13)), int(rng.integers(2, 10))
+    X = rng.integers(-9, 10, (n, d)).astype(float)
+    y = rng.integers(-9, 10, n).astype(float)
+    for _ in range(int(rng.integers(1, 3))):
+        i, j = rng.choice(d, 2, replace=False)
+        factor = rng.choice([1, -1, 0.5, 2])
+        noise = 10.0 ** -rng.uniform(3, 13) * rng.standard_normal(n) * np.abs(X[:, i]).max()
+        X[:, j] = X[:, i] * factor + noise
+    return X, y
+
+
+def test_column_replacing_a_nearly_parallel_one_is_not_a_silent_jump():
+    # x_4 = x_2 + O(1e-9): column 2 enters as 4 leaves, at a time decided by a difference
+    # of nearly equal duals (off by 1.5e-6, and a later jump was lost) under status
+    # MIN_L1_INTERPOLATOR; the near-dependence met inside that solve now stops the path
+    X, y = _fuzz_collinear_instance(30122)
+    path, caught = _run(X, y)
+    _assert_honest_stop(X, y, path, caught, columns=[2, 4])
+
+
 @pytest.mark.parametrize("scale", [1e-100, 1e-170])
 def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
     # ‖x_2‖² = 1e-340 underflowed to 0: the column was screened out as zero and the path

@@ -51,6 +51,7 @@ class GramCholesky:
         self._packed = np.zeros(136)  # order 16
         self._diag = np.zeros(0, dtype=int)  # packed positions of the diagonal
         self._min_ratio: float | None = np.inf  # min of pivot_ratios (None: recompute)
+        self._weak_add: tuple | None = None  # worst (ratio, j, partners) added since checked
         self._cols = np.zeros((X.shape[0], 16), order="F")
 
     @property
@@ -86,11 +87,18 @@ class GramCholesky:
     def near_dependence(self, limit: float) -> tuple[float, int, list[int]] | None:
         """The worst-conditioned active column if its pivot ratio is below ``limit``.
 
+        Columns added since the last call count too, even if they left again (a column
+        that replaced a nearly parallel one: the jump itself was decided by a difference
+        of nearly equal duals).
+
         Returns ``(ratio, j, partners)``: column ``j`` lies at distance ``ratio·‖x_j‖``
         from the span of ``partners`` (the earlier active columns that carry at least 1%
         of the combination, in units of ``‖x_j‖``), or ``None`` when every ratio is at
         least ``limit``.
         """
+        weak, self._weak_add = self._weak_add, None
+        if weak is not None and weak[0] < limit:  # a transient member of this solve
+            return weak
         if self._min_ratio is None:  # a column left: the trailing pivots changed
             self._min_ratio = float(self.pivot_ratios.min(initial=np.inf))
         if self._min_ratio >= limit:
@@ -102,6 +110,14 @@ class GramCholesky:
         weight = np.abs(c) * self.norms[active[:p]]
         partners = active[:p][weight >= 0.01 * self.norms[active[p]]]
         return float(ratios[p]), int(active[p]), sorted(int(i) for i in partners)
+
+    def _partners(self, w: np.ndarray, norm: float) -> list[int]:
+        """Active columns carrying ≥ 1% of ``X_P c ≈ x_j`` (``R c = w``), in units of ``‖x_j‖``."""
+        if not self.active:
+            return []
+        c = self._tri_solve(w, trans=False)
+        active = np.asarray(self.active, dtype=int)
+        return sorted(int(i) for i in active[np.abs(c) * self.norms[active] >= 0.01 * norm])
 
     def _tri_solve(self, b: np.ndarray, *, trans: bool) -> np.ndarray:
         k = self.size
@@ -121,9 +137,12 @@ class GramCholesky:
         if stop > self._packed.size:
             self._packed = np.concatenate((self._packed, np.zeros(self._packed.size + stop)))
         self._packed[start : stop - 1] = w
+        ratio = rho / float(self.norms[j])
+        if ratio < 1e-3 and (self._weak_add is None or ratio < self._weak_add[0]):
+            self._weak_add = (ratio, j, self._partners(w, float(self.norms[j])))
         self._packed[stop - 1] = rho
         if self._min_ratio is not None:
-            self._min_ratio = min(self._min_ratio, rho / float(self.norms[j]))
+            self._min_ratio = min(self._min_ratio, ratio)
         self.q = np.concatenate((self.q, [(self.Xty[j] - w @ self.q) / rho]))
         if k + 1 > self._cols.shape[1]:
             grown = np.zeros((self.X.shape[0], 2 * self._cols.shape[1]), order="F")
