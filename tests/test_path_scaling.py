@@ -253,6 +253,16 @@ def test_column_replacing_a_nearly_parallel_one_is_not_a_silent_jump():
     _assert_honest_stop(X, y, path, caught, columns=[2, 4])
 
 
+def test_screened_nearly_parallel_column_is_not_certified_as_least_squares():
+    # x_6 = c·x_i + O(1e-13): screened out as parallel, and its difference direction is
+    # at the rounding level of an SVD; the exact path fits y exactly at τ ≈ 3.7e13, the
+    # solver reported LEAST_SQUARES at loss 0.23 with no warning
+    X, y = _fuzz_collinear_instance(50035)
+    path, caught = _run(X, y)
+    _assert_honest_stop(X, y, path, caught, columns=[6])
+    assert "not certified as least squares" in str(caught[-1].message)
+
+
 @pytest.mark.parametrize("scale", [1e-100, 1e-170])
 def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
     # ‖x_2‖² = 1e-340 underflowed to 0: the column was screened out as zero and the path

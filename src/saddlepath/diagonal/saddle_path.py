@@ -159,7 +159,7 @@ def saddle_path(
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
     if status is None and not fits_exactly(rec.losses[-1], y) and not _spans_range(chol, groups):
-        status = _verify_least_squares(X, y, state, groups.norms)
+        status = _verify_least_squares(X, y, state, groups)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
     return _finish(
         (X_data, y_data, y),
@@ -231,10 +231,19 @@ def _spans_range(chol, groups) -> bool:
     return not groups.near_parallel and bool(np.all(chol.in_active[groups.eligible]))
 
 
-def _verify_least_squares(X, y, st, norms) -> PathStatus | None:
+def _verify_least_squares(X, y, st, groups) -> PathStatus | None:
     """``None`` (a true least-squares end) unless ``r`` still has a part in range(X)."""
-    excess, columns = residual_in_range(X, st.r, norms)
+    excess, columns = residual_in_range(X, st.r, groups.norms)
     if excess <= RANGE_TOL * float(np.linalg.norm(y)):
+        screened = [j for j in groups.near_parallel if groups.leader[j] < 0]
+        if screened:  # shorter columns screened out as parallel only within tolerance
+            st.reason = (
+                f"the path ends short of interpolation, but columns {screened[:10]} were "
+                "screened out as parallel to longer columns within 1e-10 without being exactly "
+                "parallel; the exact path may go on along their difference, which float64 "
+                "cannot resolve, so the last saddle is not certified as least squares"
+            )
+            return PathStatus.STAGNATED
         return None
     st.reason = (
         f"every gradient is below grad_tol, yet the residual keeps a part "
