@@ -71,8 +71,11 @@ def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
     times, ok_t = map_back(rec.times, scaling.time_exp)
     R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
     losses, ok_l = map_back(rec.losses, scaling.loss_exp)
-    flat, ok_v = map_back(np.concatenate(rec.values), scaling.coef_exp)
-    values = tuple(np.split(flat, np.cumsum([v.size for v in rec.values])[:-1]))
+    if scaling.coef_exp == 0:  # the common case: nothing to map
+        values, ok_v = tuple(rec.values), True
+    else:
+        flat, ok_v = map_back(np.concatenate(rec.values), scaling.coef_exp)
+        values = tuple(np.split(flat, np.cumsum([v.size for v in rec.values])[:-1]))
     checks = (("jump times", ok_t), ("saddles", ok_v), ("∫r dτ", ok_r))
     bad = [name for name, ok in checks if not ok]
     if bad:
