@@ -7,7 +7,12 @@ e.g. ``warnings.simplefilter("error", NonUniqueSaddleWarning)``.
 
 from __future__ import annotations
 
-__all__ = ["NonUniqueSaddleWarning", "PathStagnationWarning", "SaddlepathWarning"]
+__all__ = [
+    "NonUniqueSaddleWarning",
+    "PathRangeWarning",
+    "PathStagnationWarning",
+    "SaddlepathWarning",
+]
 
 
 class SaddlepathWarning(UserWarning):
@@ -26,3 +31,13 @@ class NonUniqueSaddleWarning(SaddlepathWarning):
 
 class PathStagnationWarning(SaddlepathWarning):
     """The exact path stopped early because floating point could not resolve a jump."""
+
+
+class PathRangeWarning(SaddlepathWarning):
+    """The exact path was computed, but some of it is not representable in float64.
+
+    The path is computed on the data rescaled by powers of two and mapped back exactly;
+    a jump time, saddle, loss or integrated residual that overflows (``±inf``) or falls
+    below the smallest normal float64 in the units of the data is reported with this
+    warning (and status ``OUT_OF_RANGE`` unless only the losses are affected).
+    """

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ColumnGroups", "group_columns"]
+__all__ = ["EXACT_PARALLEL", "ColumnGroups", "group_columns"]
+
+EXACT_PARALLEL = 64 * np.finfo(float).eps
+"""Unit columns closer than this differ by rounding only (``x_j = c·x_i`` in float64)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class ColumnGroups:
 
     has_duplicates: bool = False
     """Whether some leader shares its weight with other columns."""
+
+    near_parallel: tuple[int, ...] = ()
+    """Columns grouped with a leader although not parallel to it to rounding
+    (``‖x_i/‖x_i‖ ∓ x_j/‖x_j‖‖`` between ``EXACT_PARALLEL`` and ``parallel_tol``)."""
 
     def members(self, j: int) -> np.ndarray:
         """Columns that share leader ``j``'s weight (``j`` included)."""
@@ -79,29 +86,49 @@ def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np
     return blocks
 
 
+def _column_norms(X: np.ndarray) -> np.ndarray:
+    """``‖x_i‖``; columns whose squares underflow (norm below ~1e-154) are rescaled first."""
+    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+    for j in np.flatnonzero(norms < 1e-150):
+        top = float(np.max(np.abs(X[:, j])))
+        if top > 0:
+            e = int(np.frexp(top)[1])
+            norms[j] = np.ldexp(np.linalg.norm(np.ldexp(X[:, j], -e)), e)
+    return norms
+
+
 def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups:
     """Find zero columns and groups of parallel columns of ``X``.
 
     Columns ``i`` and ``j`` are parallel when ``‖x_i/‖x_i‖ ∓ x_j/‖x_j‖‖ ≤ parallel_tol``;
-    a column is zero when its norm is at most ``parallel_tol`` times the largest norm.
+    a column is zero only when it is exactly zero. A short column is not: the path is not
+    invariant under column scaling, and a column ``10⁻¹²`` times shorter than the others
+    still enters, only later (``τ ∝ 1/‖x_i‖``).
     Costs two passes over ``X`` (norms, one random projection) plus a sort.
     """
     d = X.shape[1]
-    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
-    alive = norms > parallel_tol * max(float(norms.max()), np.finfo(float).tiny)
+    norms = _column_norms(X)
+    alive = norms > 0  # a short column is a column: scale never decides eligibility
     leader = np.where(alive, np.arange(d), -1)
     orient = np.ones(d)
+    near: list[int] = []
     if np.count_nonzero(alive) > 1:
         keys = _fingerprints(X, norms)
         for block in _parallel_blocks(keys, alive, 10 * parallel_tol):
-            _resolve_block(X, norms, block, leader, orient, parallel_tol)
+            near += _resolve_block(X, norms, block, leader, orient, parallel_tol)
     share = np.bincount(leader[leader >= 0], minlength=d)
     eligible = (leader == np.arange(d)) & alive
-    return ColumnGroups(norms, eligible, leader, orient, share, bool(np.any(share > 1)))
+    return ColumnGroups(
+        norms, eligible, leader, orient, share, bool(np.any(share > 1)), tuple(sorted(near))
+    )
 
 
-def _resolve_block(X, norms, cols, leader, orient, tol) -> None:
-    """Verify a block of fingerprint-equal columns and assign leaders within it."""
+def _resolve_block(X, norms, cols, leader, orient, tol) -> list[int]:
+    """Verify a block of fingerprint-equal columns and assign leaders within it.
+
+    Returns the columns grouped although they differ by more than rounding.
+    """
+    near = []
     remaining = list(cols[np.argsort(-norms[cols], kind="stable")])
     while remaining:
         head = remaining.pop(0)
@@ -110,10 +137,14 @@ def _resolve_block(X, norms, cols, leader, orient, tol) -> None:
         for j in remaining:
             other = X[:, j] / norms[j]
             sign = 1.0 if float(unit @ other) >= 0 else -1.0
-            if np.linalg.norm(unit - sign * other) > tol:
+            gap = float(np.linalg.norm(unit - sign * other))
+            if gap > tol:
                 rest.append(j)
                 continue
+            if gap > EXACT_PARALLEL:
+                near.append(int(j))
             same_norm = abs(norms[j] - norms[head]) <= tol * norms[head]
             leader[j] = head if same_norm else -1
             orient[j] = sign
         remaining = rest
+    return near

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-__all__ = ["face_is_point", "max_entropy_on_face"]
+__all__ = ["face_is_point", "max_entropy_on_face", "reported_saddle"]
 
 
 def face_is_point(A: np.ndarray, *, rtol: float = 1e-10) -> bool:
@@ -66,3 +66,29 @@ def max_entropy_on_face(A: np.ndarray, f: np.ndarray, z0: np.ndarray) -> tuple[n
     z = np.maximum(res.x, 0.0) * scale
     feasible = np.linalg.norm(A @ z - f) <= 1e-9 * max(np.linalg.norm(f), tiny)
     return (z, True) if res.success and feasible else (z0, False)
+
+
+def reported_saddle(chol, sol, sigma, fitted, dependent):
+    """The saddle to report: the vertex, or the face's max-entropy point if not unique.
+
+    ``T`` holds the support and the tight boundary columns; the face is a single point
+    when the unit-normalised columns ``X_T`` have full rank. Columns that the
+    max-entropy point moves weight onto are added to ``dependent`` (status NON_UNIQUE).
+    """
+    if sol.tight.size == 0:
+        return sol.support, sol.values
+    T = np.concatenate((sol.support, sol.tight))
+    A = chol.X[:, T] * sigma[T]
+    if face_is_point(A / chol.norms[T]):  # rank of the unit columns: scale-free
+        return sol.support, sol.values
+    z0 = np.concatenate((sigma[sol.support] * sol.values, np.zeros(sol.tight.size)))
+    z, solved = max_entropy_on_face(A, fitted, z0)
+    if not solved:  # the face could not be explored: report its vertex, flagged
+        dependent.update(int(j) for j in sol.tight)
+        return sol.support, sol.values
+    if np.abs(z - z0).max() <= 1e-9 * np.abs(z0).max(initial=1.0):
+        return sol.support, sol.values
+    dependent.update(int(j) for j in sol.tight[z[sol.support.size :] > 0])
+    keep = z > 0
+    order = np.argsort(T[keep])
+    return T[keep][order], (sigma[T] * z)[keep][order]

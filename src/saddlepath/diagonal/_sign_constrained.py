@@ -41,7 +41,8 @@ def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
     ratios = sx[blocked] / (sx[blocked] - sz[blocked])
     t = float(np.clip(ratios.min(), 0.0, 1.0))
     x_new = x + t * (z - x)
-    zero = sigma[P] * x_new <= 1e-14 * np.abs(x_new).max(initial=0.0)
+    fit = np.abs(x_new) * chol.norms[P]  # each coefficient in units of the fit
+    zero = sigma[P] * x_new * chol.norms[P] <= 1e-14 * fit.max(initial=0.0)
     zero[np.flatnonzero(blocked)[int(np.argmin(ratios))]] = True
     for j in P[zero]:
         chol.remove(int(j))

@@ -23,7 +23,15 @@ INTERPOLATION_TOL = 1e-6
 def fits_exactly(loss: float, y: np.ndarray) -> bool:
     """Whether a saddle of loss ``‖Xβ − y‖²/(2n)`` interpolates ``y`` (see above)."""
     residual = np.sqrt(2 * y.size * loss)
-    return bool(residual <= INTERPOLATION_TOL * float(np.linalg.norm(y)))
+    return bool(residual <= INTERPOLATION_TOL * _norm(y))
+
+
+def _norm(v: np.ndarray) -> float:
+    """``‖v‖`` without overflow or underflow of the squares (scaled by ``max|v|``)."""
+    top = float(np.max(np.abs(v), initial=0.0))
+    if top == 0 or not np.isfinite(top):
+        return top
+    return top * float(np.linalg.norm(v / top))
 
 
 class PathStatus(enum.Enum):
@@ -37,6 +45,10 @@ class PathStatus(enum.Enum):
         "minimiser the small-α gradient flow selects where known"
     )
     STAGNATED = "stopped early: floating point cannot resolve the next jump"
+    OUT_OF_RANGE = (
+        "computed, but some jump times, saddles or integrated residuals overflow or "
+        "underflow float64 in the units of the data"
+    )
 
     def __str__(self) -> str:
         return self.value
@@ -74,6 +86,11 @@ class SaddlePath:
         The sets ``E_k = {i : |s_i| = 1}`` right after jump ``k`` and their signs.
     integrated_residuals : ndarray of shape (n_saddles, n_samples)
         ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``duals[k] = −XᵀR_k/n``.
+    steps : ndarray of shape (n_saddles − 1,), optional
+        The segment lengths ``τ_k − τ_{k−1}`` as the solver computed them. ``times`` are
+        their rounded running sums, so a short segment late in the path (``τ ~ 1e6``,
+        ``Δτ ~ 1e-8``) is known far better here than as a difference of ``times``;
+        ``duals`` use them when they agree with ``times``.
     X, y : ndarray
         The data, held by reference (not copied: ``X`` can be large). ``duals``,
         ``gradients``, ``dual_at`` and ``check`` read them, so do not modify them in place
@@ -100,6 +117,7 @@ class SaddlePath:
     X: np.ndarray = field(repr=False)
     y: np.ndarray = field(repr=False)
     tolerances: dict = field(default_factory=dict, repr=False)
+    steps: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_saddles(self) -> int:
@@ -125,17 +143,42 @@ class SaddlePath:
 
     @cached_property
     def duals(self) -> np.ndarray:
-        """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``)."""
-        out = -(self.integrated_residuals @ self.X) / self.X.shape[0]
+        """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``).
+
+        Evaluated as ``s_k = s_{k−1} − (τ_k − τ_{k−1})∇L(β_{k−1})``, restarting from
+        ``s_i = ±1`` whenever ``i ∈ E_k``. This equals ``−XᵀR_k/n`` but does not form the
+        product of a long column with a large ``R_k``, whose rounding error
+        ``ε‖x_i‖‖R_k‖/n`` can exceed 1e-6 when column norms span many orders of
+        magnitude; what remains is the rounding of the segments since coordinate ``i``
+        last touched the boundary.
+        """
+        grads = self.gradients
+        out = np.zeros((self.n_saddles, self.n_features))
+        with np.errstate(all="ignore"):  # inf/NaN only under status OUT_OF_RANGE
+            steps = self._segment_lengths()[:, None] * grads[:-1]
         for k, (idx, sgn) in enumerate(zip(self.boundaries, self.boundary_signs, strict=True)):
+            if k:
+                out[k] = out[k - 1] - steps[k - 1]
             out[k, idx] = sgn
         return out
+
+    def _segment_lengths(self) -> np.ndarray:
+        """``τ_k − τ_{k−1}``: the solver's own ``steps`` when they match ``times``."""
+        diff = np.diff(self.times)
+        steps = self.steps
+        if steps is None or steps.shape != diff.shape:
+            return diff
+        with np.errstate(all="ignore"):
+            gap = np.abs(np.cumsum(steps) - (self.times[1:] - self.times[0]))
+        ok = gap <= 1e-12 * np.maximum(np.abs(self.times[1:]), np.finfo(float).tiny)
+        return steps if bool(np.all(ok)) else diff
 
     @cached_property
     def gradients(self) -> np.ndarray:
         """``∇L(β_k)`` for every saddle, shape ``(n_saddles, n_features)``."""
-        residuals = self.coefs @ self.X.T - self.y
-        return residuals @ self.X / self.X.shape[0]
+        with np.errstate(all="ignore"):  # inf/NaN only when truly out of float64 range
+            residuals = self.coefs @ self.X.T - self.y
+            return residuals @ self.X / self.X.shape[0]
 
     @property
     def l1_norms(self) -> np.ndarray:
@@ -145,7 +188,12 @@ class SaddlePath:
     @property
     def interpolates(self) -> bool:
         """Whether the last saddle fits the data: ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
-        return fits_exactly(float(self.losses[-1]), self.y)
+        loss = float(self.losses[-1])
+        if np.isfinite(loss) and (loss == 0 or loss >= np.finfo(float).tiny):
+            return fits_exactly(loss, self.y)
+        with np.errstate(all="ignore"):  # the loss is out of float64 range: use the residual
+            residual = _norm(self.X @ self.coefs[-1] - self.y)
+        return bool(residual <= INTERPOLATION_TOL * _norm(self.y))
 
     def _segment(self, tau: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.times, tau, side="right") - 1

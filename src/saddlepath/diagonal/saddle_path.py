@@ -24,9 +24,12 @@ import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
-from saddlepath.diagonal._columns import ColumnGroups, group_columns
+from saddlepath.diagonal._columns import group_columns
 from saddlepath.diagonal._correlation import make_scanner
-from saddlepath.diagonal._face import face_is_point, max_entropy_on_face
+from saddlepath.diagonal._endpoint import RANGE_TOL, residual_in_range
+from saddlepath.diagonal._face import reported_saddle
+from saddlepath.diagonal._magnitude import scale_data
+from saddlepath.diagonal._path_recorder import _map_back, _Recorder
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
 from saddlepath.diagonal.path_result import (
     INTERPOLATION_TOL,
@@ -39,57 +42,6 @@ from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
 __all__ = ["saddle_path"]
 
 _PRECISIONS = ("auto", "float64", "mixed")
-
-
-class _Recorder:
-    """Collects the saddles as the loop visits them (leader space → full space)."""
-
-    def __init__(self, groups: ColumnGroups) -> None:
-        self.groups = groups
-        self.times: list[float] = []
-        self.losses: list[float] = []
-        self.supports: list[np.ndarray] = []
-        self.values: list[np.ndarray] = []
-        self.boundaries: list[np.ndarray] = []
-        self.signs: list[np.ndarray] = []
-        self.R: list[np.ndarray] = []
-        self.shared = False
-
-    def expand(self, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Spread each leader's value equally over the columns that share it."""
-        g = self.groups
-        if not g.has_duplicates or idx.size == 0:
-            return idx, val
-        out_idx, out_val = [], []
-        for j, v in zip(idx, val, strict=True):
-            members = g.members(int(j)) if g.share[j] > 1 else np.array([j])
-            self.shared |= members.size > 1
-            out_idx.append(members)
-            out_val.append(g.orient[members] * v / members.size)
-        order = np.argsort(np.concatenate(out_idx))
-        return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
-
-    def add(self, tau, loss, support, values, sigma, R, boundary=None) -> None:
-        idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
-        b = np.flatnonzero(sigma) if boundary is None else boundary
-        b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
-        if self.groups.has_duplicates and b.size:
-            b_sgn = np.sign(b_sgn)
-        self.times.append(float(tau))
-        self.losses.append(float(loss))
-        self.supports.append(idx)
-        self.values.append(val)
-        self.boundaries.append(b_idx)
-        self.signs.append(b_sgn)
-        self.R.append(R.copy())
-
-    def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
-        entered, left = [()], [()]
-        for prev, cur in zip(self.supports[:-1], self.supports[1:], strict=True):
-            before, after = set(prev.tolist()), set(cur.tolist())
-            entered.append(tuple(sorted(after - before)))
-            left.append(tuple(sorted(before - after)))
-        return tuple(entered), tuple(left)
 
 
 def _validate_options(n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision):
@@ -162,7 +114,20 @@ def saddle_path(
     :class:`~saddlepath.warnings.NonUniqueSaddleWarning` and end with status
     ``NON_UNIQUE``. Every minimiser of one sign-constrained problem has the same fitted
     values and the same ℓ1 norm, so losses, times and ``‖β_k‖₁`` do not depend on the
-    choice.
+    choice. Nearly collinear data (an active unit column within ``CONDITION_LIMIT = 3e-5``
+    of the span of the others, but farther than ``dependence_tol``) end the path with
+    status ``STAGNATED`` and a :class:`~saddlepath.warnings.PathStagnationWarning` naming
+    the columns, as does a ``LEAST_SQUARES`` end whose residual keeps a part above
+    ``1e-6·‖y‖`` in range(X) (checked by an SVD of the unit columns).
+
+    Scale. The path is computed on ``2^-p X`` and ``2^-q y`` (``max|X|``, ``max|y|``
+    brought to ``[1/2, 1)``; ``X`` untouched when ``max|X|`` is within ``2^{±32}``) and
+    mapped back exactly: ``X → cX, y → by`` maps ``τ → τ/(cb)``, ``β → (b/c)β``,
+    ``L → b²L`` and leaves the duals unchanged, so any representable data work. Values
+    that are not representable in the units of the data (e.g. ``τ ~ 1e600``) give status
+    ``OUT_OF_RANGE`` and a :class:`~saddlepath.warnings.PathRangeWarning` (losses alone:
+    the warning only). Column scale is not a symmetry (ℓ1 geometry): every tolerance is
+    relative to each column's own norm, and only exactly-zero columns are screened out.
 
     Examples
     --------
@@ -174,11 +139,12 @@ def saddle_path(
     >>> path.status.name
     'MIN_L1_INTERPOLATOR'
     """
-    X, y = check_data(X, y)
-    n, d = X.shape
+    X_data, y_data = check_data(X, y)
+    n, d = X_data.shape
     max_jumps, grad_tol, tie_tol, dependence_tol = _validate_options(
         n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision
     )
+    X, y, scaling = scale_data(X_data, y_data)
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
@@ -192,14 +158,17 @@ def saddle_path(
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
+    if status is None and not fits_exactly(rec.losses[-1], y) and not _spans_range(chol, groups):
+        status = _verify_least_squares(X, y, state, groups)
+    tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
     return _finish(
-        X,
-        y,
+        (X_data, y_data, y),
+        scaling,
         rec,
-        status,
+        (status, state.reason),
         dependent,
         scanner.n_passes + 3,
-        dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol),
+        tolerances,
     )
 
 
@@ -211,6 +180,7 @@ class _State:
         self.sigma = np.zeros(d)
         self.values = np.zeros(0)
         self.loss = float(y @ y) / (2 * n)
+        self.reason = ""
 
 
 def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
@@ -233,41 +203,73 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
             chol, st.values, boundary, st.sigma, y, coord_tol, entering=ev.entering[order]
         )
         dependent.update(sol.dependent)
+        ill = chol.near_dependence(CONDITION_LIMIT)
+        if ill is not None:
+            st.reason = _ill_conditioned_reason(ill, rec)
+            return PathStatus.STAGNATED
         st.values = sol.values
         r = chol.fitted(sol.values) - y
         loss = float(r @ r) / (2 * n)
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
-        support, values = _reported_saddle(chol, sol, st.sigma, r + y, dependent)
+        support, values = reported_saddle(chol, sol, st.sigma, r + y, dependent)
         rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
+        rec.steps.append(ev.delta)
     final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
     return None if final.converged else PathStatus.JUMP_LIMIT
 
 
-def _reported_saddle(chol, sol, sigma, fitted, dependent):
-    """The saddle to report: the vertex, or the face's max-entropy point if not unique."""
-    if sol.tight.size == 0:
-        return sol.support, sol.values
-    T = np.concatenate((sol.support, sol.tight))
-    A = chol.X[:, T] * sigma[T]
-    if face_is_point(A):
-        return sol.support, sol.values
-    z0 = np.concatenate((sigma[sol.support] * sol.values, np.zeros(sol.tight.size)))
-    z, solved = max_entropy_on_face(A, fitted, z0)
-    if not solved:  # the face could not be explored: report its vertex, flagged
-        dependent.update(int(j) for j in sol.tight)
-        return sol.support, sol.values
-    if np.abs(z - z0).max() <= 1e-9 * np.abs(z0).max(initial=1.0):
-        return sol.support, sol.values
-    dependent.update(int(j) for j in sol.tight[z[sol.support.size :] > 0])
-    keep = z > 0
-    order = np.argsort(T[keep])
-    return T[keep][order], (sigma[T] * z)[keep][order]
+CONDITION_LIMIT = 3e-5
+"""Smallest pivot ratio (sine of the angle between an active unit column and the span of
+the others) at which a saddle is still resolved: its coefficients are then known to about
+``ε/ratio² ≈ 2.5e-7`` of the fit. Below it the path stops as ``STAGNATED``."""
 
 
-def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
-    interpolates = fits_exactly(rec.losses[-1], y)
+def _spans_range(chol, groups) -> bool:
+    """Whether the active columns span range(X), so the solve made ``r ⟂ range(X)``."""
+    return not groups.near_parallel and bool(np.all(chol.in_active[groups.eligible]))
+
+
+def _verify_least_squares(X, y, st, groups) -> PathStatus | None:
+    """``None`` (a true least-squares end) unless ``r`` still has a part in range(X)."""
+    excess, columns = residual_in_range(X, st.r, groups.norms)
+    if excess <= RANGE_TOL * float(np.linalg.norm(y)):
+        screened = [j for j in groups.near_parallel if groups.leader[j] < 0]
+        if screened:  # shorter columns screened out as parallel only within tolerance
+            st.reason = (
+                f"the path ends short of interpolation, but columns {screened[:10]} were "
+                "screened out as parallel to longer columns within 1e-10 without being exactly "
+                "parallel; the exact path may go on along their difference, which float64 "
+                "cannot resolve, so the last saddle is not certified as least squares"
+            )
+            return PathStatus.STAGNATED
+        return None
+    st.reason = (
+        f"every gradient is below grad_tol, yet the residual keeps a part "
+        f"{excess / np.linalg.norm(y):.1e}·‖y‖ in the range of X, carried by columns "
+        f"{columns[:10]} (nearly collinear, or treated as parallel within 1e-10): the exact "
+        "path goes on along directions float64 cannot resolve, so the last saddle is not the "
+        "least-squares solution"
+    )
+    return PathStatus.STAGNATED
+
+
+def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
+    ratio, j, partners = ill
+    return (
+        f"at jump {len(rec.times)} column {j} is within {ratio:.1e}·‖x_{j}‖ of the span of "
+        f"columns {partners} (nearly collinear, yet not within dependence_tol): the saddle's "
+        f"coefficients are then determined only to about ε/{ratio:.0e}² of the fit, so the "
+        "path stops before it. Remove or combine those columns, or raise dependence_tol to "
+        "treat them as dependent (status NON_UNIQUE)."
+    )
+
+
+def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
+    X, y, y_scaled = data
+    status, reason = ended
+    interpolates = fits_exactly(rec.losses[-1], y_scaled)
     tolerances["interpolation_tol"] = INTERPOLATION_TOL
     non_unique = bool(dependent) or rec.shared
     if status is None:
@@ -277,31 +279,36 @@ def _finish(X, y, rec, status, dependent, n_passes, tolerances) -> SaddlePath:
     if non_unique:
         _warn_non_unique(rec, dependent)
     if status is PathStatus.STAGNATED:
+        reason = reason or (
+            "the loss stopped decreasing, or a gradient below grad_tol would push a dual past "
+            "±1 by more than 1e-6 (possible when column norms span many orders of magnitude); "
+            "try a smaller grad_tol"
+        )
         warnings.warn(
             f"saddle_path stopped after {len(rec.times) - 1} jumps: the next jump could not "
-            "be resolved in floating point (the loss stopped decreasing, or a gradient below "
-            "grad_tol would push a dual past ±1 — typical when column norms span many orders "
-            "of magnitude). Run path.check() to see which saddles are certified; standardise "
-            "the columns, or try a smaller grad_tol.",
+            f"be resolved in floating point: {reason}. The saddles reported up to there are "
+            "exact to working precision.",
             PathStagnationWarning,
             stacklevel=3,
         )
     entered, left = rec.changes()
+    mapped, status = _map_back(rec, scaling, status)
     return SaddlePath(
-        times=np.array(rec.times),
-        losses=np.array(rec.losses),
+        times=mapped["times"],
+        losses=mapped["losses"],
         entered=entered,
         left=left,
         status=status,
         n_passes=n_passes,
         supports=tuple(rec.supports),
-        values=tuple(rec.values),
+        values=mapped["values"],
         boundaries=tuple(rec.boundaries),
         boundary_signs=tuple(rec.signs),
-        integrated_residuals=np.array(rec.R),
+        integrated_residuals=mapped["R"],
         X=X,
         y=y,
         tolerances=tolerances,
+        steps=mapped["steps"],
     )
 
 
@@ -312,9 +319,18 @@ def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
             "columns equal up to sign entered together; their weight is shared equally, "
             "as the gradient flow does"
         )
+        near = [j for j in rec.groups.near_parallel if rec.groups.leader[j] >= 0]
+        if near:
+            parts.append(
+                f"columns {near} are equal up to sign only within 1e-10 (not to rounding): "
+                "they were treated as exact duplicates, and the exact path of these data "
+                "would not share their weight"
+            )
     if dependent:
         parts.append(
-            f"columns {sorted(dependent)} are linearly dependent on the other active columns; "
+            f"columns {sorted(dependent)} are linearly dependent on the other active columns "
+            "(within dependence_tol of their span; if only nearly so, the exact path differs "
+            "from here on); "
             "the saddle reported is the maximum-entropy point of the set of minimisers, the "
             "flow's choice when the tied coordinates arrive at equal rates"
         )

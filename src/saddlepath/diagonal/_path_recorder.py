@@ -1,0 +1,98 @@
+"""Bookkeeping of the exact path: the saddles as visited, and their map to data units."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from saddlepath.diagonal._columns import ColumnGroups
+from saddlepath.diagonal._magnitude import DataScaling, map_back
+from saddlepath.diagonal.path_result import PathStatus
+from saddlepath.warnings import PathRangeWarning
+
+__all__ = ["_Recorder", "_map_back"]
+
+
+class _Recorder:
+    """Collects the saddles as the loop visits them (leader space → full space)."""
+
+    def __init__(self, groups: ColumnGroups) -> None:
+        self.groups = groups
+        self.times: list[float] = []
+        self.steps: list[float] = []  # τ_k − τ_{k−1} as computed, before rounding into τ_k
+        self.losses: list[float] = []
+        self.supports: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.boundaries: list[np.ndarray] = []
+        self.signs: list[np.ndarray] = []
+        self.R: list[np.ndarray] = []
+        self.shared = False
+
+    def expand(self, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Spread each leader's value equally over the columns that share it."""
+        g = self.groups
+        if not g.has_duplicates or idx.size == 0:
+            return idx, val
+        out_idx, out_val = [], []
+        for j, v in zip(idx, val, strict=True):
+            members = g.members(int(j)) if g.share[j] > 1 else np.array([j])
+            self.shared |= members.size > 1
+            out_idx.append(members)
+            out_val.append(g.orient[members] * v / members.size)
+        order = np.argsort(np.concatenate(out_idx))
+        return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
+
+    def add(self, tau, loss, support, values, sigma, R, boundary=None) -> None:
+        idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
+        b = np.flatnonzero(sigma) if boundary is None else boundary
+        b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
+        if self.groups.has_duplicates and b.size:
+            b_sgn = np.sign(b_sgn)
+        self.times.append(float(tau))
+        self.losses.append(float(loss))
+        self.supports.append(idx)
+        self.values.append(val)
+        self.boundaries.append(b_idx)
+        self.signs.append(b_sgn)
+        self.R.append(R.copy())
+
+    def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+        entered, left = [()], [()]
+        for prev, cur in zip(self.supports[:-1], self.supports[1:], strict=True):
+            before, after = set(prev.tolist()), set(cur.tolist())
+            entered.append(tuple(sorted(after - before)))
+            left.append(tuple(sorted(before - after)))
+        return tuple(entered), tuple(left)
+
+
+def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
+    """Times, saddles, losses and ``R`` in the units of the data (see ``_magnitude``)."""
+    times, ok_t = map_back(rec.times, scaling.time_exp)
+    R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
+    losses, ok_l = map_back(rec.losses, scaling.loss_exp)
+    if scaling.coef_exp == 0:  # the common case: nothing to map
+        values, ok_v = tuple(rec.values), True
+    else:
+        flat, ok_v = map_back(np.concatenate(rec.values), scaling.coef_exp)
+        values = tuple(np.split(flat, np.cumsum([v.size for v in rec.values])[:-1]))
+    checks = (("jump times", ok_t), ("saddles", ok_v), ("∫r dτ", ok_r))
+    bad = [name for name, ok in checks if not ok]
+    if bad:
+        status = PathStatus.OUT_OF_RANGE
+    if bad or not ok_l:
+        what = bad + ([] if ok_l else ["losses"])
+        warnings.warn(
+            f"saddle_path computed the path on the data rescaled by powers of two (X·2^"
+            f"{-scaling.p}, y·2^{-scaling.q}), but its {', '.join(what)} overflow to ±inf or "
+            "fall below 2.2e-308 in the units of the data: the true values are not "
+            "representable in float64. Rescale X and y (the path is equivariant: "
+            "X→cX, y→by maps τ→τ/(cb), β→(b/c)β)."
+            + (" Status is OUT_OF_RANGE." if bad else " Only the losses are affected."),
+            PathRangeWarning,
+            stacklevel=3,
+        )
+    steps, _ = map_back(rec.steps, scaling.time_exp)
+    mapped = {"times": times, "R": R, "losses": losses, "steps": steps}
+    mapped["values"] = values
+    return mapped, status
