@@ -5,7 +5,8 @@ Written from the definitions, sharing no code with the solver or with
 ``numpy.linalg.lstsq`` and a HiGHS LP. For a path whose status claims success it checks,
 with the tolerances below (all dimensionless):
 
-* every reported number is finite;
+* every reported number is finite, except losses beyond float64's range when the path said
+  so with a ``PathRangeWarning`` (the judge computes its own losses on rescaled data);
 * **least squares**: ``L(β_last) − min L ≤ LOSS_TOL·L(0)`` (``min L`` from ``lstsq`` on
   columns equilibrated by powers of two, truncated at ``RCOND`` — truncation can only raise
   the reference, so this never rejects a true minimiser); ``MIN_L1_INTERPOLATOR`` must also
@@ -126,12 +127,17 @@ def _kkt_and_duals(X, y, coefs, times, reported) -> str | None:
     return None
 
 
-def judge(path, X: np.ndarray, y: np.ndarray) -> tuple[bool, str]:
-    """``(agrees, reason)`` for a path whose status claims success (see module)."""
+def judge(path, X: np.ndarray, y: np.ndarray, *, range_warned: bool = False) -> tuple[bool, str]:
+    """``(agrees, reason)`` for a path whose status claims success (see module).
+
+    ``range_warned``: the solver raised a ``PathRangeWarning`` (some losses not representable).
+    """
     if path.status.name not in _SUCCESS:
         raise ValueError("judge() rules on successful paths only")
-    if not all(np.all(np.isfinite(a)) for a in (path.times, path.coefs, path.losses)):
-        return False, "non-finite numbers under a success status"
+    if not all(np.all(np.isfinite(a)) for a in (path.times, path.coefs)):
+        return False, "non-finite times or saddles under a success status"
+    if not (range_warned or np.all(np.isfinite(path.losses))):
+        return False, "non-finite losses under a success status, without a PathRangeWarning"
     X2, y2, coefs, times = _scaled(path, X, y)
     if not (np.all(np.isfinite(coefs)) and np.all(np.isfinite(times))):
         return False, "rescaled path not finite"

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import saddlepath
 from _fuzz_judge import judge
 from _fuzz_report import CLASSES, add_summaries, summarise, write_markdown
-from saddlepath.warnings import SaddlepathWarning
+from saddlepath.warnings import PathRangeWarning, SaddlepathWarning
 
 _SUCCESS = ("MIN_L1_INTERPOLATOR", "LEAST_SQUARES")
 
@@ -150,13 +150,14 @@ def run_instance(index: int, seed: int = 0, *, certificate: bool = True) -> dict
     rec["seconds"] = time.perf_counter() - start
     rec["status"] = path.status.name
     rec["warned"] = any(issubclass(w.category, SaddlepathWarning) for w in caught)
+    range_warned = any(issubclass(w.category, PathRangeWarning) for w in caught)
     if path.status.name not in _SUCCESS:
         rec["verdict"] = "HONEST" if rec["warned"] else "WRONG"
         rec["reason"] = "warned" if rec["warned"] else "non-success status without a warning"
     else:
         try:
             with np.errstate(all="ignore"):
-                ok, reason = judge(path, X, y)
+                ok, reason = judge(path, X, y, range_warned=range_warned)
         except Exception as exc:
             ok, reason = False, f"judge raised {type(exc).__name__}: {exc}"
         rec["verdict"], rec["reason"] = ("PASS" if ok else "WRONG"), reason
