@@ -27,17 +27,25 @@ from saddlepath.diagonal import (
 )
 from saddlepath.loss import squared_loss, squared_loss_gradient
 from saddlepath.warnings import (
+    DivergenceWarning,
+    FlowSolverWarning,
     NonUniqueSaddleWarning,
+    PathRangeWarning,
     PathStagnationWarning,
+    RecordThinnedWarning,
     SaddlepathWarning,
 )
 
 __all__ = [
     "BatchedTrajectories",
+    "DivergenceWarning",
+    "FlowSolverWarning",
     "NonUniqueSaddleWarning",
+    "PathRangeWarning",
     "PathStagnationWarning",
     "PathStatus",
     "Plateaus",
+    "RecordThinnedWarning",
     "SaddlePath",
     "SaddlepathWarning",
     "Trajectory",

@@ -8,9 +8,12 @@ e.g. ``warnings.simplefilter("error", NonUniqueSaddleWarning)``.
 from __future__ import annotations
 
 __all__ = [
+    "DivergenceWarning",
+    "FlowSolverWarning",
     "NonUniqueSaddleWarning",
     "PathRangeWarning",
     "PathStagnationWarning",
+    "RecordThinnedWarning",
     "SaddlepathWarning",
 ]
 
@@ -41,3 +44,20 @@ class PathRangeWarning(SaddlepathWarning):
     below the smallest normal float64 in the units of the data is reported with this
     warning (and status ``OUT_OF_RANGE`` unless only the losses are affected).
     """
+
+
+class DivergenceWarning(SaddlepathWarning):
+    """Gradient descent blew up: the loss or the weights left the float range.
+
+    The trajectory's status is ``DIVERGED``; its message names the step and the cause.
+    """
+
+
+class RecordThinnedWarning(SaddlepathWarning):
+    """Gradient descent kept fewer iterates than asked, to stay within ``max_saved`` rows."""
+
+
+class FlowSolverWarning(SaddlepathWarning):
+    """The flow's integration failed (status ``SOLVER_FAILED``): its step size fell below
+    the resolution of τ, or a step raised the loss. The trajectory ends at the last state
+    that passed every check; the message says which."""

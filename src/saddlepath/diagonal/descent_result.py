@@ -18,22 +18,11 @@ import numpy as np
 
 from saddlepath.diagonal._log_weights import LOG_W_MAX, log_abs_pair_sum
 from saddlepath.diagonal.trajectory import Trajectory
-from saddlepath.warnings import SaddlepathWarning
+from saddlepath.warnings import DivergenceWarning, RecordThinnedWarning
 
 __all__ = ["DescentTrajectory", "DivergenceWarning", "MarginCrossings", "RecordThinnedWarning"]
 
 _HALF_LOG2 = 0.5 * np.log(2.0)
-
-
-class DivergenceWarning(SaddlepathWarning):
-    """Gradient descent blew up: the loss or the weights left the float range.
-
-    The trajectory's status is ``DIVERGED``; its message names the step and the cause.
-    """
-
-
-class RecordThinnedWarning(SaddlepathWarning):
-    """Gradient descent kept fewer iterates than asked, to stay within ``max_saved`` rows."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -46,17 +46,11 @@ from saddlepath.diagonal._dual_ode import DualODE
 from saddlepath.diagonal._flow_loop import FlowLoop
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus, build_trajectory
-from saddlepath.warnings import SaddlepathWarning
+from saddlepath.warnings import FlowSolverWarning
 
 __all__ = ["FlowSolverWarning", "gradient_flow"]
 
 _WHERE = "gradient_flow"
-
-
-class FlowSolverWarning(SaddlepathWarning):
-    """The flow's integration failed (status ``SOLVER_FAILED``): its step size fell below
-    the resolution of τ, or a step raised the loss. The trajectory ends at the last state
-    that passed every check; the message says which."""
 
 
 def gradient_flow(
