@@ -188,8 +188,9 @@ def path_command(
 ) -> None:
     """Compute the exact saddle-to-saddle path of a data set and report it.
 
-    Exit code 1 when the path stopped before its minimiser (JUMP_LIMIT, STAGNATED) or
-    --check failed; the files are written all the same.
+    Exit code 1 when the path stopped before its minimiser (JUMP_LIMIT, STAGNATED), could
+    not be represented in float64 (OUT_OF_RANGE) or --check failed; the files are written
+    all the same.
     """
     if plot and out is None:
         fail("--plot needs --out DIR: the figures are written into that directory.")
