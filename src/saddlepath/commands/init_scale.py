@@ -102,7 +102,8 @@ def parse_gammas(text: str) -> list[str]:
     """
     items = [item.strip() for item in text.split(",")]
     for item in items:
-        check_scale(item, "--gammas")  # plain decimals only: no "1e-5_0"
+        if "_" in item:  # Decimal reads "1e-5_0" as 1e-50: refuse, naming the flag
+            check_scale(item, "--gammas")
         try:
             value = Decimal(item)
         except InvalidOperation:

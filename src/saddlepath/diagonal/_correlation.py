@@ -235,8 +235,14 @@ class FullScan(_Scan):
         # below-tolerance gradients do not stop the path, but still move their duals
         valid |= self.eligible & ~in_support & ~on_b & (g != 0)
         delta = np.full(g.size, np.inf)
-        np.divide(1.0 + np.sign(g) * s, ag, out=delta, where=valid)  # = 2/|g| when inward
+        with np.errstate(over="ignore"):  # a subnormal |g|: its jump lies beyond float range
+            np.divide(1.0 + np.sign(g) * s, ag, out=delta, where=valid)  # = 2/|g| inward
         best = float(delta.min())
+        if best == np.inf:  # every remaining jump is beyond float range: nothing moves again
+            stuck = bool(free.any())
+            return JumpEvent(
+                not stuck, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=stuck
+            )
         off_support = self.eligible & ~in_support
         if _drifts(best, g[off_support], sigma[off_support]):
             return JumpEvent(False, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=True)
