@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from helpers import WORKED_TIMES, WORKED_X, WORKED_Y
 from saddlepath import cli, gradient_descent, gradient_flow, saddle_path
+from saddlepath.warnings import PathStagnationWarning
 
 COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale")
 
@@ -198,7 +199,9 @@ def test_options_out_of_place_are_errors(worked_csv, args, flags):
 
 def test_grad_and_tie_tolerances_reach_the_path(worked_csv):
     result = run("path", worked_csv, "--grad-tol", "0.5", "--tie-tol", "1e-6", "--json")
-    lib = saddle_path(WORKED_X, WORKED_Y, grad_tol=0.5, tie_tol=1e-6)
+    with pytest.warns(PathStagnationWarning):  # so coarse a grad_tol ends the path early
+        lib = saddle_path(WORKED_X, WORKED_Y, grad_tol=0.5, tie_tol=1e-6)
+    assert lib.status.name == "STAGNATED"
     record = json.loads(result.stdout)
     assert record["tolerances"]["grad_tol"] == 0.5 and record["n_jumps"] == lib.n_jumps
     one_line_error(run("path", worked_csv, "--grad-tol", "2"), "--grad-tol")
