@@ -27,9 +27,7 @@ SLICE = 500
 # another branch; these xfails are strict, so they flip to failures when it does — then
 # delete the entry.
 # class → reason, for a known solver bug (strict xfail: it fails the suite once fixed)
-_KNOWN_WRONG: dict[str, str] = {
-    "column_scales": "issue 8 §2: jump times off on columns spanning 10^±6 (instances 41, 321)",
-}
+_KNOWN_WRONG: dict[str, str] = {}
 
 
 @pytest.fixture

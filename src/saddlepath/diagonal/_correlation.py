@@ -8,7 +8,10 @@ reaches the boundary after
 
     \Delta_i = \frac{1 - \operatorname{sign}(-g_i)\, s_i}{|g_i|}
 
-(``2/|g_i|`` for a boundary coordinate with ``β_i = 0`` moving inwards).
+(``2/|g_i|`` for a boundary coordinate with ``β_i = 0`` moving inwards — however small
+``|g_i|``, even below ``grad_tol``, once its sign is certain beyond the coordinate's own
+rounding bound ``(n+4)ε‖x_i‖‖r‖/n``: on a long column such a gradient still carries the
+dual from ±1 to ∓1 and may set the next jump).
 
 Two strategies give the same, exact jump:
 
@@ -52,6 +55,25 @@ def _drifts(delta, g, sigma):
     return bool(outward.any()) and delta * float(np.abs(g[outward]).max()) > MAX_DUAL_DRIFT
 
 
+def _g_error(kappa, r, norms):
+    """Rounding bound of ``g_i = x_iᵀr/n``: ``κ‖x_i‖‖r‖/n`` plus ``n`` subnormal units."""
+    n = r.size
+    return (kappa * float(np.linalg.norm(r)) / n) * norms + n * _SUBNORMAL_UNIT
+
+
+_SUBNORMAL_UNIT = float(np.nextafter(0.0, 1.0))
+
+
+def _weak_inward(g, g_err, sigma, mask):
+    """Boundary coordinates (``β_i = 0``) whose gradient, below ``grad_tol``, surely points inwards.
+
+    ``grad_tol`` scales with ``‖x_i‖·‖y‖/n``; on a long column a gradient far below that
+    (yet far above its own rounding bound ``g_err_i``) still carries the dual from ±1
+    to ∓1 in ``Δ = 2/|g_i|``, which may be the next jump. Only its sign must be certain.
+    """
+    return mask & (sigma != 0) & (sigma * g > g_err)
+
+
 @dataclass(frozen=True)
 class JumpEvent:
     """Outcome of one scan: either convergence or the next jump."""
@@ -64,15 +86,16 @@ class JumpEvent:
     stuck: bool = False  # gradient non-zero yet no coordinate can move
 
 
-def _exact_delta(g, s, sigma, tol):
+def _exact_delta(g, s, sigma, tol, g_err):
     """Exact time to the boundary for the given coordinates (``inf`` if never)."""
     out = np.full(g.shape, np.inf)
     moving = np.abs(g) > tol
     on_b = sigma != 0
     off = (g != 0) & ~on_b  # a gradient below tolerance still moves the dual over a long Δ
-    out[off] = np.maximum(1.0 + np.sign(g[off]) * s[off], 0.0) / np.abs(g[off])
-    inward = moving & on_b & (sigma * g > 0)
-    out[inward] = 2.0 / np.abs(g[inward])
+    inward = (moving & on_b & (sigma * g > 0)) | _weak_inward(g, g_err, sigma, ~moving)
+    with np.errstate(over="ignore"):  # a subnormal gradient: Δ = inf, never
+        out[off] = np.maximum(1.0 + np.sign(g[off]) * s[off], 0.0) / np.abs(g[off])
+        out[inward] = 2.0 / np.abs(g[inward])
     return out, inward
 
 
@@ -115,6 +138,8 @@ class ScreenedScan(_Scan):
         self.s_err = np.zeros(X.shape[1])
         self.g_err = np.zeros(X.shape[1])
         self.n_exact_columns = 0
+        self.kappa64 = (X.shape[0] + 4) * float(np.finfo(float).eps)
+        self._g64_err = np.zeros(X.shape[1])
 
     def _exact(self, idx, r, R):
         Xc = self.X[:, idx]
@@ -134,7 +159,8 @@ class ScreenedScan(_Scan):
         self.n_passes += 1
         low = r if self.Xlow.dtype == r.dtype else r.astype(self.Xlow.dtype)
         self.g = np.asarray(low @ self.Xlow, dtype=np.float64) / n
-        self.g_err = (self.kappa * np.sqrt(r @ r) / n) * self.norms
+        self.g_err = _g_error(self.kappa, r, self.norms)
+        self._g64_err = _g_error(self.kappa64, r, self.norms)  # of the exact re-checks
         cand = self._candidates(sigma, in_support)
         if cand is None or cand.size > self.X.shape[1] // 4:
             self._full_exact(r, R)
@@ -186,7 +212,7 @@ class ScreenedScan(_Scan):
         g, sig = self.g[idx], sigma[idx]
         s = np.where(sig != 0, sig, self.s[idx])
         tol = self.grad_tol[idx]
-        delta, inward = _exact_delta(g, s, sig, tol)
+        delta, inward = _exact_delta(g, s, sig, tol, self._g64_err[idx])
         inward_idx = idx[inward]
         if not np.any(np.abs(g) > tol):
             return JumpEvent(True, np.inf, idx[:0], np.zeros(0), inward_idx)
@@ -208,7 +234,6 @@ class FullScan(_Scan):
         super().__init__(X, norms, eligible, grad_tol, tie_tol, unit=float(np.finfo(float).eps))
         self._drift_bound = np.inf  # forces an exact dual at the first scan
         self._g_bound = 0.0
-        self._max_norm = float(norms.max(initial=0.0))
 
     def scan(self, r, R, sigma, in_support) -> JumpEvent:
         n = self.X.shape[0]
@@ -218,7 +243,8 @@ class FullScan(_Scan):
             self.s = (R @ self.X) / -n
             self._drift_bound = 0.0
         g = (r @ self.X) / n
-        self._g_bound = self.kappa * self._max_norm * float(np.sqrt(r @ r)) / n
+        g_err = _g_error(self.kappa, r, self.norms)  # |ĝ_i − g_i| ≤ g_err_i
+        self._g_bound = float(g_err.max(initial=0.0))
         on_b = sigma != 0
         s = np.where(on_b, sigma, self.s)  # snapped for the decision; the carried s stays raw
         self.g = g
@@ -233,7 +259,9 @@ class FullScan(_Scan):
                 not stuck, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=stuck
             )
         # below-tolerance gradients do not stop the path, but still move their duals
-        valid |= self.eligible & ~in_support & ~on_b & (g != 0)
+        weak_in = _weak_inward(g, g_err, sigma, self.eligible & ~in_support & ~free)
+        inward |= weak_in
+        valid |= weak_in | (self.eligible & ~in_support & ~on_b & (g != 0))
         delta = np.full(g.size, np.inf)
         with np.errstate(over="ignore"):  # a subnormal |g|: its jump lies beyond float range
             np.divide(1.0 + np.sign(g) * s, ag, out=delta, where=valid)  # = 2/|g| inward
