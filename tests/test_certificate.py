@@ -265,3 +265,21 @@ def test_report_record_names_the_endpoint_certificates():
     record = report_record(report)
     assert record["passed"] is True
     assert record["certified_by"] == list(report.certified_by) != []
+
+
+def test_losses_beyond_float_range_certify_when_they_truly_overflow(worked):
+    """y·1e160: L ≈ 1e320 is reported as inf (with a PathRangeWarning); check() must not
+    call the correct path wrong for that, yet still catch an inf loss that is not real."""
+    from saddlepath.warnings import PathRangeWarning
+
+    with pytest.warns(PathRangeWarning):
+        big = saddle_path(WORKED_X, WORKED_Y * 1e160)
+    assert np.isinf(big.losses[0])
+    # oracle: the path is exactly equivariant in y (β → bβ, τ → τ/b), see the README
+    np.testing.assert_allclose(big.coefs / 1e160, worked.coefs, rtol=1e-14, atol=0)
+    report = big.check(endpoint=True)
+    assert report.passed, str(report)
+    losses = worked.losses.copy()
+    losses[1] = np.inf  # a loss of ~0.05 reported as inf is wrong
+    fake = dataclasses.replace(worked, losses=losses).check(endpoint=True)
+    assert "losses match L(β_k)" in {c.name for c in fake.checks if not c.passed}
