@@ -125,7 +125,7 @@ def _sign_condition(times, s, grads, allow, gscale, near) -> np.ndarray:
     g = np.abs(grads[k, i]) - allow[k, i]  # outward beyond what the saddle's rounding allows
     with np.errstate(all="ignore"):
         overshoot = np.nan_to_num(steps * g) - (1 - np.abs(s[k, i]))
-    return np.where(last, g / gscale[i], np.where(last, 0.0, overshoot))
+    return np.where(last, g / gscale[i], overshoot)
 
 
 def _reported_duals(path, sp: ScaledPath) -> tuple[np.ndarray, np.ndarray]:

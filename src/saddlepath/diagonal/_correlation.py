@@ -266,13 +266,9 @@ class FullScan(_Scan):
         with np.errstate(over="ignore"):  # a subnormal |g|: its jump lies beyond float range
             np.divide(1.0 + np.sign(g) * s, ag, out=delta, where=valid)  # = 2/|g| inward
         best = float(delta.min())
-        if best == np.inf:  # every remaining jump is beyond float range: nothing moves again
-            stuck = bool(free.any())
-            return JumpEvent(
-                not stuck, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=stuck
-            )
         off_support = self.eligible & ~in_support
-        if _drifts(best, g[off_support], sigma[off_support]):
+        # every remaining jump beyond float range (subnormal gradients), or a drifting dual
+        if best == np.inf or _drifts(best, g[off_support], sigma[off_support]):
             return JumpEvent(False, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=True)
         hit = np.flatnonzero(delta <= best * (1.0 + self.tie_tol))
         sign = np.where(on_b[hit], -sigma[hit], -np.sign(g[hit]))

@@ -38,6 +38,7 @@ from saddlepath.diagonal._compensated import (
     two_prod,
     two_sum,
 )
+from saddlepath.diagonal._magnitude import _exponent
 
 __all__ = [
     "COMPENSATED_BUDGET",
@@ -59,13 +60,6 @@ within ``SADDLE_ROUNDING·|β_k|`` componentwise (dimensionless; 4× the roundin
 exact saddle to float64). The duals after a long plateau are ill-conditioned in the
 saddle (``Δτ·XᵀX δβ/n``), so even a correctly rounded path can look off by more than
 ``rtol`` without it."""
-
-
-def _exponent(a: np.ndarray) -> int:
-    """``e`` with ``max|a|·2^e ∈ [½, 1)`` (0 when ``a`` has no non-zero finite entry)."""
-    finite = np.abs(a[np.isfinite(a)])
-    top = finite.max(initial=0.0)
-    return 0 if top == 0 else -int(np.frexp(top)[1])
 
 
 @dataclass(frozen=True)
@@ -96,7 +90,7 @@ class ScaledPath:
 
 def scale_path(path) -> ScaledPath:
     """Map ``path`` (a :class:`SaddlePath`) exactly onto ``2^p X``, ``2^q y``."""
-    p, q = _exponent(path.X), _exponent(path.y)
+    p, q = -_exponent(path.X), -_exponent(path.y)  # max|2^p X| ∈ [½, 1), likewise y
     with np.errstate(all="ignore"):
         return ScaledPath(
             X=np.ldexp(path.X, p),
@@ -117,8 +111,6 @@ class Recomputed:
 
     Attributes
     ----------
-    residuals : ndarray (n_saddles, n_samples)
-        ``y − Xβ_k``, compensated.
     losses : ndarray (n_saddles,)
         ``‖y − Xβ_k‖²/(2n)``.
     gradients : ndarray (n_saddles, n_features)
@@ -132,17 +124,13 @@ class Recomputed:
     allowance : ndarray (n_saddles, n_features)
         ``Σ_{j<k} Δτ_j·(gradient_allowance_j + 4u|∇L(β_j)|)``: how far ``duals`` may be
         from those of saddles within :data:`SADDLE_ROUNDING` (dimensionless).
-    compensated : bool
-        Whether the gradients themselves were compensated.
     """
 
-    residuals: np.ndarray
     losses: np.ndarray
     gradients: np.ndarray
     gradient_allowance: np.ndarray
     duals: np.ndarray
     allowance: np.ndarray
-    compensated: bool
 
 
 def _gradients(sp: ScaledPath, high: np.ndarray, low: np.ndarray, compensated: bool):
@@ -193,4 +181,4 @@ def recompute(sp: ScaledPath) -> Recomputed:
         per_step = steps[:, None] * (grad_allowance[:-1] + 4 * _U * np.abs(grads[:-1]))
         allowance = np.vstack([np.zeros(d), np.cumsum(per_step, axis=0)])
         losses = np.einsum("kn,kn->k", res, res) / (2 * n)
-    return Recomputed(res, losses, grads, grad_allowance, duals, allowance, compensated)
+    return Recomputed(losses, grads, grad_allowance, duals, allowance)
