@@ -158,11 +158,11 @@ def test_a_killed_two_rename_commit_is_repaired(tmp_path):
     old = tmp_path / f".run.old-{_dead_pid()}-abc"
     old.mkdir()
     (old / "a.json").write_text("old")  # killed after `run` → old, before stage → `run`
-    clean_stale(out)
-    assert (out / "a.json").read_text() == "old" and not old.exists()
-    with staged_folder(out) as stage:
-        (stage / "a.json").write_text("new")
-    assert (out / "a.json").read_text() == "new"
+    (old / "mine.txt").write_text("the user's")  # a file of the user's, hard-linked in
+    # through the real entry point: the old set comes back before the new one replaces it
+    io.write_folder(out, lambda stage: {"a": io.write_text_atomic(stage / "a.json", "new")})
+    assert (out / "a.json").read_text() == "new" and not old.exists()
+    assert (out / "mine.txt").read_text() == "the user's"
 
 
 _WRITER = textwrap.dedent(

@@ -35,7 +35,7 @@ from saddlepath.records import (  # re-exported: io is where the formats are doc
     to_json,
     trajectory_record,
 )
-from saddlepath.result_folder import staged_folder
+from saddlepath.result_folder import clean_stale, staged_folder
 
 if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
@@ -224,6 +224,7 @@ def write_folder(
     see :func:`saddlepath.result_folder.staged_folder` for ``owned`` and the guarantees.
     Returns ``{key: out_dir/file name}``.
     """
+    clean_stale(out_dir)  # first: a killed two-rename commit is repaired before DIR exists
     directory = prepare_output_dir(out_dir)
     with staged_folder(directory, owned) as stage:
         written = write(stage)

@@ -76,10 +76,10 @@ def clean_stale(folder: str | os.PathLike) -> list[Path]:
             match = _STALE_DIR.match(entry.name)
             if match is None or match["name"] != target.name or _pid_alive(int(match["pid"])):
                 continue
-            if ".old-" in entry.name and not target.exists():
-                with contextlib.suppress(OSError):
+            if entry.name.startswith(f".{target.name}.old-") and not target.exists():
+                with contextlib.suppress(OSError):  # never remove the only copy
                     os.rename(entry, target)  # a killed two-rename commit: the old set back
-                    continue
+                continue
             _remove(entry)
             removed.append(entry)
     if target.is_dir():
