@@ -186,6 +186,10 @@ def test_analyze_plot_writes_the_landscape(worked_csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "saddle_landscape.png").read_bytes().startswith(PNG_MAGIC)
     assert "wrote analysis.json, saddle_landscape.png" in result.stdout
+    # a re-run without --plot replaces the set: no stale figure beside the new results
+    again = invoke("analyze", worked_csv, "--out", out)
+    assert again.exit_code == 0, again.output
+    assert not (out / "saddle_landscape.png").exists() and (out / "analysis.json").exists()
 
 
 def test_analyze_plot_skips_the_landscape_above_15_features(wide_csv, tmp_path):

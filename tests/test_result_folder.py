@@ -18,7 +18,7 @@ import pytest
 
 from saddlepath import gradient_flow, io
 from saddlepath.data import make_sparse_regression
-from saddlepath.result_folder import LAST_MODE, clean_stale, staged_folder
+from saddlepath.result_folder import LAST_MODE, clean_stale
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

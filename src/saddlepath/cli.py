@@ -42,6 +42,7 @@ from saddlepath._cli_common import (
 )
 from saddlepath._cli_group import OneLineErrors
 from saddlepath.commands import register_commands
+from saddlepath.commands._shared import NEEDS_OUT
 from saddlepath.data import Dataset
 from saddlepath.demo import DEMO_STEPS, DemoContext, DemoStep
 from saddlepath.diagonal import SaddlePath, saddle_path
@@ -193,7 +194,7 @@ def path_command(
     all the same.
     """
     if plot and out is None:
-        fail("--plot needs --out DIR: the figures are written into that directory.")
+        fail(NEEDS_OUT)
 
     def compute(dataset: Dataset) -> _CheckedPath:
         path = compute_path(

@@ -17,11 +17,15 @@ __all__ = ["NEEDS_OUT", "note", "run_with_progress", "write_outputs"]
 NEEDS_OUT = "--plot needs --out DIR: the figures are written into that directory."
 
 
-def write_outputs(out: Path, name: str, record: dict, figures: dict) -> dict[str, Path]:
+def write_outputs(
+    out: Path, name: str, record: dict, figures: dict, owned_figures: tuple[str, ...] = ()
+) -> dict[str, Path]:
     """Write ``record`` as ``out/name`` and each ``figures[file]()`` as ``out/file``.
 
     The files replace the older ones of the same command as one set
-    (:func:`saddlepath.io.write_folder`): a killed run leaves the old set whole.
+    (:func:`saddlepath.io.write_folder`): a killed run leaves the old set whole, and a
+    figure in ``owned_figures`` that this run does not draw is removed (no stale figure
+    beside new results).
     """
 
     def files(stage: Path) -> dict[str, Path]:
@@ -31,7 +35,7 @@ def write_outputs(out: Path, name: str, record: dict, figures: dict) -> dict[str
                 written[file] = io.save_figure_atomic(make(), stage / file)
         return written
 
-    return io.write_folder(out, files, owned=(name,))
+    return io.write_folder(out, files, owned=(name, *owned_figures))
 
 
 def note(message: str) -> None:

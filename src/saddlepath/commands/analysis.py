@@ -185,7 +185,9 @@ def analyze_command(
             with progress("Enumerating the critical points…"):
                 catalog = enumerate_saddles(dataset.X, dataset.y, path=result.path)
             figures[LANDSCAPE] = lambda: _landscape(catalog)
-        return write_outputs(out, "analysis.json", record(dataset, result), figures)
+        return write_outputs(
+            out, "analysis.json", record(dataset, result), figures, owned_figures=(LANDSCAPE,)
+        )
 
     run = run_on_data(
         data,
@@ -269,7 +271,9 @@ def saddles_command(
 
     def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
         figures = {LANDSCAPE: lambda: _landscape(catalog)} if plot else {}
-        return write_outputs(out, "saddles.json", record(dataset, catalog), figures)
+        return write_outputs(
+            out, "saddles.json", record(dataset, catalog), figures, owned_figures=(LANDSCAPE,)
+        )
 
     run = run_on_data(
         data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key

@@ -31,6 +31,7 @@ from saddlepath._cli_common import (
     run_on_data,
 )
 from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
+from saddlepath.commands._shared import NEEDS_OUT
 from saddlepath.data import Dataset
 from saddlepath.report import (
     metadata,
@@ -174,7 +175,7 @@ def converge_command(
     null in the JSON. Exit code 1 when a flow did not converge or reach its time limit.
     """
     if plot and out is None:
-        fail("--plot needs --out DIR: the figures are written into that directory.")
+        fail(NEEDS_OUT)
     grid = parse_scales(alphas, "--alphas")
     if not grid:
         fail(f"--alphas needs at least one scale, e.g. 1e-10,1e-100; got {alphas!r}.")

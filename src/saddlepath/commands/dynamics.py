@@ -28,7 +28,7 @@ from saddlepath._cli_common import (
     fail,
     run_on_data,
 )
-from saddlepath.commands._shared import run_with_progress
+from saddlepath.commands._shared import NEEDS_OUT, run_with_progress
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.report import (
@@ -224,7 +224,7 @@ def flow_command(
 ) -> None:
     """Simulate the network at initialisation scale α and compare with the exact path."""
     if plot and out is None:
-        fail("--plot needs --out DIR: the figures are written into that directory.")
+        fail(NEEDS_OUT)
     options = _options(
         alpha=alpha,
         log_alpha=log_alpha,

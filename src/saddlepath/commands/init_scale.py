@@ -160,7 +160,9 @@ def init_scale_command(
 
     def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
         figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
-        return write_outputs(out, "init_scale.json", record(dataset, study), figures)
+        return write_outputs(
+            out, "init_scale.json", record(dataset, study), figures, owned_figures=(INIT_SCALE,)
+        )
 
     run = run_on_data(
         data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
