@@ -22,11 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal._active_set import ActiveArrays
-from saddlepath.diagonal._dual_ode import DualODE
+from saddlepath.diagonal._dual_ode import EPS, DualODE
 
 __all__ = ["DescentGuard"]
-
-EPS = float(np.finfo(float).eps)
 
 
 class DescentGuard:

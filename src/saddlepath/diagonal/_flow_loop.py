@@ -37,7 +37,7 @@ TOL_SCALE = 1.0
 """Internal factor on (rtol, atol) (for measurements)."""
 PLATEAU_STEPS = True
 """Take semi-analytic plateau steps where they are exact (tests switch them off)."""
-EPS = float(np.finfo(float).eps)
+EPS = _dual_ode.EPS
 TINY = float(np.finfo(float).tiny)
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
@@ -292,7 +292,7 @@ class FlowLoop:
             "t": tau * ode.lam,
             "tau": tau,
             "beta": beta_kernel(lp, lm, ratio),
-            "dual": base + sigma / ode.lam,
+            "dual": ode.dual(sigma, base),
             "gradient": (res @ ode.X) / ode.n_samples,
             "loss": 0.5 * np.einsum("ij,ij->i", res, res) / ode.n_samples,
             "log_abs_w_plus": lp,
