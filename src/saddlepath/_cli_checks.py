@@ -99,7 +99,10 @@ def run_exit_code(traj: object, *, asked_steps: bool = False) -> int:
     ``asked_steps``: ``--n-steps`` was given and is not above ``--max-steps``, so a
     ``STEP_LIMIT`` is the stop the user asked for.
     """
-    name = traj.status.name
-    if name in ("CONVERGED", "REACHED_TAU_MAX") or (name == "STEP_LIMIT" and asked_steps):
-        return EXIT_OK
-    return EXIT_NOT_SUCCESSFUL
+    return EXIT_OK if run_succeeded(traj.status, asked_steps=asked_steps) else EXIT_NOT_SUCCESSFUL
+
+
+def run_succeeded(status: object, *, asked_steps: bool = False) -> bool:
+    """Whether a run's status counts as success for the exit code (see ``run_exit_code``)."""
+    name = status.name
+    return name in ("CONVERGED", "REACHED_TAU_MAX") or (name == "STEP_LIMIT" and asked_steps)

@@ -15,7 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from saddlepath import io
-from saddlepath._cli_checks import parse_scales
+from saddlepath._cli_checks import parse_scales, run_succeeded
 from saddlepath._cli_common import (
     CSV,
     DATA,
@@ -216,17 +216,15 @@ def converge_command(
         for line in _fit_lines(fits):
             console.print(line)
         print_written(console, written)
-    failed = [a for a, s in zip(study.alphas, study.run_statuses, strict=True) if not _ok(s)]
+    failed = [
+        a for a, s in zip(study.alphas, study.run_statuses, strict=True) if not run_succeeded(s)
+    ]
     if failed:
         fail(
             f"the flow at α = {', '.join(failed)} did not converge or reach its time limit; "
             "see the status column (run_status in the JSON).",
             EXIT_NOT_SUCCESSFUL,
         )
-
-
-def _ok(status) -> bool:
-    return status.name in ("CONVERGED", "REACHED_TAU_MAX")
 
 
 def register(app: typer.Typer) -> None:
