@@ -38,11 +38,11 @@ the delay is :math:`\tau^\times_k - \tau_k` (positive: the run jumps late).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath._validation import check_real
 from saddlepath.analysis import _run_sampling as sampling
 from saddlepath.analysis._checks import check_trajectory
@@ -52,7 +52,7 @@ from saddlepath.diagonal.trajectory import Trajectory
 __all__ = ["Comparison", "ComparisonStatus", "compare", "comparison_horizon"]
 
 
-class ComparisonStatus(enum.Enum):
+class ComparisonStatus(Status):
     """How a run compares with the limit. The values are the meanings."""
 
     MATCHED = "every saddle of the limit is visited and no other plateau appears"
@@ -60,8 +60,9 @@ class ComparisonStatus(enum.Enum):
     EXTRA_PLATEAUS = "the run has plateaus away from every saddle of the limit"
     TRUNCATED = "the run ends before the horizon: later windows are not compared"
 
-    def __str__(self) -> str:
-        return self.value
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.MISSING_PLATEAUS, cls.EXTRA_PLATEAUS})
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,11 +18,11 @@ solved exactly instead of iterated. Inactive pairs are set to :math:`u_i = v_i =
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_vector, check_xy, gradient_scale
 
@@ -41,7 +41,7 @@ _N_CUTS = 8  # the largest ratios between sorted |β_i| are always tried as supp
 _TIE = 1e-9  # candidates this close (relatively) in distance tie; the smaller support wins
 
 
-class RefinementStatus(enum.Enum):
+class RefinementStatus(Status):
     """Outcome of :func:`refine_equilibrium`. The values are the meanings."""
 
     EXACT = "snapped to an exact critical point near the input"
@@ -54,8 +54,9 @@ class RefinementStatus(enum.Enum):
         "the minimum-norm least-squares fit is reported"
     )
 
-    def __str__(self) -> str:
-        return self.value
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.FAR})
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,13 +12,13 @@ descent with too large a γ or step diverges, which is detected and reported per
 
 from __future__ import annotations
 
-import enum
 import warnings
 from dataclasses import dataclass, field
 from numbers import Real
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath._validation import check_int, check_real
 from saddlepath.analysis._checks import check_rtol, check_xy
 from saddlepath.analysis.convergence import StudyProgress
@@ -34,7 +34,7 @@ __all__ = ["InitScaleStudy", "RunOutcome", "init_scale_study"]
 _WHERE = "init_scale_study"
 
 
-class RunOutcome(enum.Enum):
+class RunOutcome(Status):
     """How one run of the study ended. The values are the meanings."""
 
     CONVERGED = "converged: the gradient vanished"
@@ -42,8 +42,9 @@ class RunOutcome(enum.Enum):
     DIVERGED = "diverged: the initialisation scale or the step size is too large"
     FAILED = "the ODE solver failed"
 
-    def __str__(self) -> str:
-        return self.value
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.DIVERGED, cls.FAILED})
 
 
 _OUTCOMES = {

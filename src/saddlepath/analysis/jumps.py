@@ -20,11 +20,11 @@ coordinate with a smaller gradient but a dual nearer ±1 wins.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath.analysis._checks import check_path, check_rtol, check_trajectory, check_xy
 from saddlepath.analysis.equilibrium import drop_roundoff, limit_weights
 from saddlepath.analysis.plateaus import find_plateaus
@@ -37,7 +37,7 @@ __all__ = ["JumpExplanation", "JumpVerdict", "explain_jumps", "jump_rows"]
 _WHERE = "explain_jumps"
 
 
-class JumpVerdict(enum.Enum):
+class JumpVerdict(Status):
     """Which rule predicted the next coordinate. The values are the meanings."""
 
     BOTH = "the top unstable eigenvector and the dual rule both point at the entering coordinate"
@@ -45,9 +45,6 @@ class JumpVerdict(enum.Enum):
     EIGENVECTOR = "the top eigenvector points at the entering coordinate; the dual rule does not"
     NEITHER = "neither rule predicts the entering coordinates (ties or degenerate data)"
     NO_JUMP = "last saddle: a minimum, no jump follows"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, eq=False)

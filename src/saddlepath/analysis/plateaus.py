@@ -22,12 +22,12 @@ neighbouring dips that snap to the same saddle are merged.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.signal import find_peaks, peak_widths
 
+from saddlepath._status import Status
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_trajectory, check_xy
 from saddlepath.analysis._margin_plateaus import check_margin, margin_rows
@@ -39,7 +39,7 @@ __all__ = ["DetectedPlateaus", "PlateauEvidence", "find_plateaus", "log10_speed"
 _WHERE = "find_plateaus"
 
 
-class PlateauEvidence(enum.Enum):
+class PlateauEvidence(Status):
     """Why a plateau was reported. The values are the meanings."""
 
     SPEED_DIP = "the speed dips by at least min_drop"
@@ -48,9 +48,6 @@ class PlateauEvidence(enum.Enum):
         "min_drop (a plateau too short to resolve at this α)"
     )
     MARGIN = "max|grad F(u, v)| fell to the margin after being above it (the thesis's rule)"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,22 +7,24 @@ r"""Least-squares decay rates of a measured quantity against :math:`\lambda = \l
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath._status import Status
+
 __all__ = ["FitStatus", "RateFit", "fit_rate"]
 
 
-class FitStatus(enum.Enum):
+class FitStatus(Status):
     """Whether a rate could be fitted. The values are the meanings."""
 
     FITTED = "fitted by least squares"
     TOO_FEW_POINTS = "fewer than two usable points (finite, positive, above the floor)"
 
-    def __str__(self) -> str:
-        return self.value
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.TOO_FEW_POINTS})
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,11 +22,11 @@ coordinates. The rescaling symmetry :math:`(u_i, v_i) \mapsto (c\,u_i, v_i/c)` g
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath.analysis._blocks import Pieces, hessian_blocks
 from saddlepath.analysis._checks import check_rtol, check_vector, check_xy, gradient_scale
 
@@ -42,7 +42,7 @@ __all__ = [
 _WHERE = "saddle_spectrum"
 
 
-class CriticalPointType(enum.Enum):
+class CriticalPointType(Status):
     """Second-order type of a point of :math:`F(u, v)`. The values are the meanings."""
 
     STRICT_SADDLE = "strict saddle: at least one negative Hessian eigenvalue"
@@ -55,9 +55,6 @@ class CriticalPointType(enum.Enum):
         "of L not zero (only at points that are not exact critical points)"
     )
     GLOBAL_MINIMUM = "global minimum: ∇L(β) = 0, so F = min L"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,11 +8,12 @@ Algorithm 1 and Theorem 2).
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+
+from saddlepath._status import Status
 
 __all__ = ["INTERPOLATION_TOL", "PathStatus", "SaddlePath", "fits_exactly"]
 
@@ -34,7 +35,7 @@ def _norm(v: np.ndarray) -> float:
     return top * float(np.linalg.norm(v / top))
 
 
-class PathStatus(enum.Enum):
+class PathStatus(Status):
     """How the exact path ended. The value of each member is its meaning in words."""
 
     MIN_L1_INTERPOLATOR = "reached the minimum-ℓ1 interpolator"
@@ -50,8 +51,9 @@ class PathStatus(enum.Enum):
         "underflow float64 in the units of the data"
     )
 
-    def __str__(self) -> str:
-        return self.value
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.STAGNATED, cls.OUT_OF_RANGE})
 
 
 def _as_tau(tau) -> np.ndarray:

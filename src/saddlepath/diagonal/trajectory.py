@@ -9,19 +9,19 @@ first: ``beta[k]`` is the state at ``tau[k]``. Raw time ``t`` and accelerated ti
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
+from saddlepath._status import Status
 from saddlepath.diagonal._log_weights import beta_from_log_weights, dbeta_dS_from_log_weights
 from saddlepath.diagonal.model import Initialisation
 
 __all__ = ["Plateaus", "Trajectory", "TrajectoryStatus", "find_plateaus"]
 
 
-class TrajectoryStatus(enum.Enum):
+class TrajectoryStatus(Status):
     """Why a run stopped. The values are the messages; details are in ``Trajectory.message``."""
 
     CONVERGED = "converged: the gradient vanished (relative to its value at beta = 0)"
@@ -33,10 +33,9 @@ class TrajectoryStatus(enum.Enum):
         "step raised the loss (the message says which)"
     )
 
-    @property
-    def success(self) -> bool:
-        """True unless the run diverged or the solver failed."""
-        return self not in (TrajectoryStatus.DIVERGED, TrajectoryStatus.SOLVER_FAILED)
+    @classmethod
+    def failures(cls) -> frozenset:
+        return frozenset({cls.DIVERGED, cls.SOLVER_FAILED})
 
 
 @dataclass(frozen=True)
