@@ -218,7 +218,7 @@ def main(argv=None):
             "times_s": np_times,
             "per_flow_s": np_per_flow,
             "extrapolated_batch_s": np_per_flow * args.batch,
-            "grad_evals_median": int(statistics.median(t.n_grad_evals for t in trajs)),
+            "grad_evals_median": int(statistics.median(t.stats["n_grad_evals"] for t in trajs)),
         },
         "speedup": np_per_flow / per_flow,
         "accuracy": accuracy(res, trajs, grid),

@@ -144,7 +144,7 @@ def bench_one(n, d, k, alpha, budget, repeats):
     lam = float(alpha.split("e-")[1]) * math.log(10)
     if traj is not None:
         row.update(
-            flow_grad_evals=traj.n_grad_evals,
+            flow_grad_evals=traj.stats["n_grad_evals"],
             flow_saved=len(traj.t),
             flow_status=traj.status.name,
             flow_steps=int(re.search(r"after (\d+) steps", traj.message).group(1)),

@@ -152,7 +152,8 @@ class Method:
 def _saddlepath(precision: str) -> Method:
     def describe(p) -> Outcome:
         first = float(p.times[1]) if p.n_jumps else float("nan")
-        return Outcome(p.n_jumps, int(p.n_passes), p.coefs[-1].copy(), first, p.status.name)
+        passes = int(p.stats["n_passes"])
+        return Outcome(p.n_jumps, passes, p.coefs[-1].copy(), first, p.status.name)
 
     return Method(
         f"saddlepath[{precision}]",

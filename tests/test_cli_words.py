@@ -135,7 +135,7 @@ def test_asked_number_of_steps_exits_0(worked_csv):
     result = run("flow", worked_csv, "--gd", "--step-size", "0.1", "--n-steps", "40", "--json")
     assert result.exit_code == 0, result.output
     lib = gradient_descent(WORKED_X, WORKED_Y, step_size=0.1, alpha="1e-100", n_steps=40)
-    assert json.loads(result.stdout)["n_grad_evals"] == lib.n_grad_evals
+    assert json.loads(result.stdout)["stats"] == dict(lib.stats)
 
 
 def test_path_stopped_at_the_jump_limit_exits_1_with_its_files(worked_csv, tmp_path):
@@ -154,7 +154,7 @@ def test_log_alpha_errors_and_flag(worked_csv):
     result = run("flow", worked_csv, "--log-alpha", "-1000", "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    assert record["log_alpha"] == -1000.0 and record["n_grad_evals"] == lib.n_grad_evals
+    assert record["log_alpha"] == -1000.0 and record["stats"] == dict(lib.stats)
     one_line_error(run("flow", worked_csv, "--alpha", "1e-5", "--log-alpha", "-3"), "one of")
 
 

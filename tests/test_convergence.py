@@ -68,7 +68,8 @@ def synthetic_run(path, *, saddles=None, delay=0.0, end=None, extra_state=None):
     return Trajectory(
         t=LAM * tau, tau=tau, beta=beta, dual=zeros, gradient=zeros, loss=np.zeros(len(tau)),
         log_abs_w_plus=lp, log_abs_w_minus=lm, status=TrajectoryStatus.REACHED_TAU_MAX,
-        message="synthetic", plateaus=plateaus, log_alpha=-LAM, n_grad_evals=0, method="gd",
+        message="synthetic", plateaus=plateaus, log_alpha=-LAM, stats={"n_grad_evals": 0},
+        method="gd",
         initial=initialisation(path.n_features, log_alpha=-LAM),
     )  # fmt: skip
 

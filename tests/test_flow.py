@@ -118,7 +118,7 @@ def test_extreme_scales_run_and_cost_does_not_grow(spec):
     tiny = gradient_flow(X_WORKED, Y_WORKED, **spec)
     assert tiny.status is TrajectoryStatus.CONVERGED
     np.testing.assert_allclose(tiny.beta[-1], SADDLES_WORKED[-1], atol=1e-7)
-    assert tiny.n_grad_evals <= 2 * small.n_grad_evals
+    assert tiny.stats["n_grad_evals"] <= 2 * small.stats["n_grad_evals"]
     assert np.all(np.isfinite(tiny.log_abs_u)) and np.all(np.isfinite(tiny.dual))
 
 

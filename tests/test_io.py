@@ -178,7 +178,7 @@ def test_path_files_equal_the_result_exactly(tmp_path, demo_path):
     assert record["times"] == demo_path.times.tolist()
     assert record["losses"] == demo_path.losses.tolist()
     assert record["l1_norms"] == demo_path.l1_norms.tolist()
-    assert record["n_passes"] == demo_path.n_passes
+    assert record["stats"] == dict(demo_path.stats)
     assert record["tolerances"] == demo_path.tolerances
     dense = np.zeros((len(record["saddles"]), record["n_features"]))
     for k, saddle in enumerate(record["saddles"]):

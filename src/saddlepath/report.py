@@ -153,7 +153,7 @@ def status_line(path: SaddlePath) -> str:
     colour = "green" if ok else "yellow"
     return (
         f"[{colour}]status:[/] {escape(path.status.value)} ({path.status.name}); "
-        f"{path.n_jumps} jumps, {path.n_passes} passes over X"
+        f"{path.n_jumps} jumps, {path.stats['n_passes']} passes over X"
     )
 
 
@@ -275,5 +275,5 @@ def trajectory_status_line(traj: Any) -> str:
     return (
         f"[{colour}]status:[/] {escape(traj.status.value)} ({traj.status.name}); "
         f"{escape(traj.message)}; {traj.tau.size} saved points, "
-        f"{traj.n_grad_evals} gradient evaluations"
+        f"{traj.stats['n_grad_evals']} gradient evaluations"
     )

@@ -203,7 +203,7 @@ def analysis_record(
         "trajectory": {
             "status": {"name": traj.status.name, "message": traj.status.value},
             "message": traj.message,
-            "n_grad_evals": int(traj.n_grad_evals),
+            "stats": dict(traj.stats),
         },
         "conventions": {
             "top_eigenvalues": "most negative eigenvalues of the Hessian of F(u, v) at the "

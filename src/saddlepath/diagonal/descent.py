@@ -213,7 +213,7 @@ def gradient_descent(
         initial=init,
         status=status,
         message=message,
-        n_grad_evals=n_evals,
+        stats={"n_grad_evals": int(n_evals)},
         method="sgd" if sgd else "gd",
         plateau_threshold=plateau_threshold,
     )

@@ -178,7 +178,7 @@ def gradient_flow(
         initial=init,
         status=status,
         message=message,
-        n_grad_evals=loop.n_evals,
+        stats={"n_grad_evals": int(loop.n_evals)},
         method="flow",
         plateau_threshold=plateau_threshold,
     )

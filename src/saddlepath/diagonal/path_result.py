@@ -8,6 +8,7 @@ Algorithm 1 and Theorem 2).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -80,8 +81,8 @@ class SaddlePath:
         (entry 0 is empty).
     status : PathStatus
         How the path ended.
-    n_passes : int
-        Passes over ``X`` made by the solver (a cost measure).
+    stats : mapping of str to int
+        Cost counters: ``n_passes``, the passes over ``X`` made by the solver.
     supports, values : tuple of ndarray
         Sparse storage of the saddles: ``coefs[k, supports[k]] = values[k]``.
     boundaries, boundary_signs : tuple of ndarray
@@ -110,7 +111,7 @@ class SaddlePath:
     entered: tuple[tuple[int, ...], ...]
     left: tuple[tuple[int, ...], ...]
     status: PathStatus
-    n_passes: int
+    stats: Mapping[str, int]
     supports: tuple[np.ndarray, ...] = field(repr=False)
     values: tuple[np.ndarray, ...] = field(repr=False)
     boundaries: tuple[np.ndarray, ...] = field(repr=False)

@@ -299,7 +299,7 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
         entered=entered,
         left=left,
         status=status,
-        n_passes=n_passes,
+        stats={"n_passes": int(n_passes)},
         supports=tuple(rec.supports),
         values=mapped["values"],
         boundaries=tuple(rec.boundaries),

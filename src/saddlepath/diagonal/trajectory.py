@@ -9,6 +9,7 @@ first: ``beta[k]`` is the state at ``tau[k]``. Raw time ``t`` and accelerated ti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -136,8 +137,9 @@ class Trajectory:
         The status with details (step, time and cause of a divergence, ...).
     plateaus : Plateaus
     log_alpha : float
-    n_grad_evals : int
-        Gradient evaluations (full-batch or mini-batch ones; for the flow, right-hand sides).
+    stats : mapping of str to int
+        Cost counters: ``n_grad_evals``, the gradient evaluations (full-batch or mini-batch
+        ones; for the flow, right-hand sides).
     method : str
         ``"flow"``, ``"gd"`` or ``"sgd"``.
     initial : Initialisation
@@ -155,7 +157,7 @@ class Trajectory:
     message: str
     plateaus: Plateaus = field(repr=False)
     log_alpha: float
-    n_grad_evals: int
+    stats: Mapping[str, int]
     method: str
     initial: Initialisation = field(repr=False)
 
@@ -254,7 +256,7 @@ def build_trajectory(
     initial: Initialisation,
     status: TrajectoryStatus,
     message: str,
-    n_grad_evals: int,
+    stats: Mapping[str, int],
     method: str,
     plateau_threshold: float = 1e-2,
 ) -> Trajectory:
@@ -270,7 +272,7 @@ def build_trajectory(
         message=message,
         plateaus=plateaus,
         log_alpha=initial.log_alpha,
-        n_grad_evals=int(n_grad_evals),
+        stats=dict(stats),
         method=method,
         initial=initial,
     )
