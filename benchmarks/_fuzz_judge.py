@@ -15,7 +15,7 @@ with the tolerances below (all dimensionless):
   everywhere at the last saddle);
 * **duals**: ``s_k = −Σ_{j<k} Δτ_j ∇L(β_j)`` stays in ``[−1, 1]`` and equals ``sign β`` on
   every support, to ``DUAL_TOL``;
-* **reported duals**: ``path.duals`` equal those ``s_k`` to ``REPORTED_DUAL_TOL = 10⁻⁵``
+* **reported duals**: ``path.dual`` equal those ``s_k`` to ``REPORTED_DUAL_TOL = 10⁻⁵``
   (they are part of the answer; the solver accumulates them, so a drift of ~10⁻⁶ passes);
 * **minimum ℓ1**: ``‖β_last‖₁`` is within ``L1_TOL`` (relative) of HiGHS's
   ``min ‖β‖₁ s.t. Xβ = Xβ_last`` on the equilibrated problem; if HiGHS fails, the dual
@@ -89,8 +89,8 @@ def _lp_l1(X: np.ndarray, target: np.ndarray) -> float | None:
 
 def _scaled(path, X, y):
     p, q = int(_exp(X.reshape(-1, 1))[0]), int(_exp(y.reshape(-1, 1))[0])
-    coefs = np.ldexp(np.asarray(path.coefs, dtype=float), q - p)
-    times = np.ldexp(np.asarray(path.times, dtype=float), -(p + q))
+    coefs = np.ldexp(np.asarray(path.beta, dtype=float), q - p)
+    times = np.ldexp(np.asarray(path.tau, dtype=float), -(p + q))
     return np.ldexp(X, p), np.ldexp(y, q), coefs, times
 
 
@@ -134,9 +134,9 @@ def judge(path, X: np.ndarray, y: np.ndarray, *, range_warned: bool = False) -> 
     """
     if path.status.name not in _SUCCESS:
         raise ValueError("judge() rules on successful paths only")
-    if not all(np.all(np.isfinite(a)) for a in (path.times, path.coefs)):
+    if not all(np.all(np.isfinite(a)) for a in (path.tau, path.beta)):
         return False, "non-finite times or saddles under a success status"
-    if not (range_warned or np.all(np.isfinite(path.losses))):
+    if not (range_warned or np.all(np.isfinite(path.loss))):
         return False, "non-finite losses under a success status, without a PathRangeWarning"
     X2, y2, coefs, times = _scaled(path, X, y)
     if not (np.all(np.isfinite(coefs)) and np.all(np.isfinite(times))):
@@ -151,7 +151,7 @@ def judge(path, X: np.ndarray, y: np.ndarray, *, range_warned: bool = False) -> 
     if path.status.name == "MIN_L1_INTERPOLATOR" and l_last > (1.01e-6) ** 2 * l0:
         return False, "claims to interpolate but does not fit y"
     with np.errstate(all="ignore"):
-        reported = np.asarray(path.duals, dtype=float)
+        reported = np.asarray(path.dual, dtype=float)
     trouble = _kkt_and_duals(X2, y2, coefs, times, reported)
     if trouble is not None:
         return False, trouble

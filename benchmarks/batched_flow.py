@@ -66,7 +66,7 @@ def tau_grid_for(X, y):
     from saddlepath.diagonal import saddle_path
 
     path = saddle_path(X, y)
-    return np.linspace(0.0, 1.2 * float(path.times[-1]), 101), len(path.times) - 1
+    return np.linspace(0.0, 1.2 * float(path.tau[-1]), 101), len(path.tau) - 1
 
 
 def time_batched(X, y, u0, grid, args):
@@ -195,7 +195,7 @@ def main(argv=None):
     trajs, np_times = time_numpy(X, y, u0, grid, args)
     per_flow = statistics.median(times) / args.batch
     np_per_flow = statistics.median(np_times)
-    statuses = [s.name for s in res.status]
+    statuses = [s.name for s in res.statuses]
     report = {
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "device": device_description(),

@@ -140,7 +140,7 @@ def bench_one(n, d, k, alpha, budget, repeats):
     X, y = make_data(n, d, k)
     path = saddle_path(X, y)
     t_flow, traj = run_with_budget(lambda: gradient_flow(X, y, alpha=alpha), budget, repeats)
-    row = {"n": n, "d": d, "k": k, "alpha": alpha, "n_jumps": len(path.times) - 1, "flow_s": t_flow}
+    row = {"n": n, "d": d, "k": k, "alpha": alpha, "n_jumps": len(path.tau) - 1, "flow_s": t_flow}
     lam = float(alpha.split("e-")[1]) * math.log(10)
     if traj is not None:
         row.update(
@@ -152,9 +152,9 @@ def bench_one(n, d, k, alpha, budget, repeats):
             if (m := re.search(r"(\d+) plateau steps", traj.message))
             else 0,
             tau_end=float(traj.tau[-1]),
-            flow_final_error=float(np.max(np.abs(traj.beta[-1] - path.coefs[-1]))),
+            flow_final_error=float(np.max(np.abs(traj.beta[-1] - path.beta[-1]))),
         )
-    tau_end = row.get("tau_end", float(path.times[-1]) * 1.5 + 1.0)
+    tau_end = row.get("tau_end", float(path.tau[-1]) * 1.5 + 1.0)
     for method in ("LSODA", "Radau"):
         t, out = run_with_budget(
             lambda m=method: baseline_ivp(X, y, lam, tau_end, m), budget, repeats
@@ -165,7 +165,7 @@ def bench_one(n, d, k, alpha, budget, repeats):
         row["gd_s"], row["gd_note"] = None, "alpha underflows in float64"
     else:
         t, out = run_with_budget(
-            lambda: baseline_gd(X, y, float(alpha), path.coefs[-1], path.coefs), budget, 1
+            lambda: baseline_gd(X, y, float(alpha), path.beta[-1], path.beta), budget, 1
         )
         row["gd_s"] = t
         row["gd_grad_evals"] = None if out is None else out["grad_evals"]

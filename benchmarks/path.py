@@ -151,9 +151,9 @@ class Method:
 
 def _saddlepath(precision: str) -> Method:
     def describe(p) -> Outcome:
-        first = float(p.times[1]) if p.n_jumps else float("nan")
+        first = float(p.tau[1]) if p.n_jumps else float("nan")
         passes = int(p.stats["n_passes"])
-        return Outcome(p.n_jumps, passes, p.coefs[-1].copy(), first, p.status.name)
+        return Outcome(p.n_jumps, passes, p.beta[-1].copy(), first, p.status.name)
 
     return Method(
         f"saddlepath[{precision}]",
@@ -192,8 +192,8 @@ def _lars() -> Method:
 
 def _naive(budget: float) -> Method:
     def describe(raw: NaiveResult) -> Outcome:
-        first = raw.times[1] if len(raw.times) > 1 else float("nan")
-        return Outcome(len(raw.times) - 1, raw.n_passes, raw.coef, first, raw.status)
+        first = raw.tau[1] if len(raw.tau) > 1 else float("nan")
+        return Outcome(len(raw.tau) - 1, raw.n_passes, raw.coef, first, raw.status)
 
     return Method(
         "naive-nnls",

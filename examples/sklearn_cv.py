@@ -49,7 +49,7 @@ def compare(*, n_splits: int = 5, seed: int = 0, nested: bool = True) -> dict:
         "path_cv_mse_by_saddle": (-search.cv_results_["mean_test_score"]).tolist(),
         "path_cv_r2": float(cross_val_score(SaddlePathRegressor(saddle=k), X, y, cv=cv).mean()),
         "saddle": k,
-        "tau": float(best.path_.times[k]),
+        "tau": float(best.path_.tau[k]),
         "path_support": int(np.count_nonzero(best.coef_)),
         "lasso_cv_mse": float(lasso.mse_path_.mean(axis=1).min()),
         "lasso_cv_r2": float(cross_val_score(LassoLars(alpha=lasso.alpha_), X, y, cv=cv).mean()),

@@ -29,12 +29,10 @@ def test_worked_example_catalog():
     assert sorted(cat.support_sizes.tolist()) == [0, 1, 1, 1, 2, 2, 2, 2, 2, 2]
     order = np.argsort(cat.path_position[cat.visited])
     visited = np.flatnonzero(cat.visited)[order]
-    np.testing.assert_allclose(
-        cat.coefs[visited], saddle_path(WORKED_X, WORKED_Y).coefs, atol=1e-12
-    )
-    assert cat.indices[visited].tolist() == [3, 3, 3, 0]
+    np.testing.assert_allclose(cat.beta[visited], saddle_path(WORKED_X, WORKED_Y).beta, atol=1e-12)
+    assert cat.morse_index[visited].tolist() == [3, 3, 3, 0]
     assert cat.unmatched_path_saddles == ()
-    assert np.all(np.diff(cat.losses) <= 1e-15)  # sorted by decreasing loss
+    assert np.all(np.diff(cat.loss) <= 1e-15)  # sorted by decreasing loss
     json.dumps(cat.rows())
 
 
@@ -64,12 +62,12 @@ def test_matches_brute_force_and_every_point_is_critical(n, d, seed):
     brute = _brute_force(X, y)
     assert len(cat) == len(brute)
     for beta in brute:
-        assert np.abs(cat.coefs - beta).max(axis=1).min() < 1e-10
-    gradients = (cat.coefs @ X.T - y) @ X / n
-    assert np.abs(cat.coefs * gradients).max() < 1e-12  # β_i ∂_iL = 0 (Prop. 1)
+        assert np.abs(cat.beta - beta).max(axis=1).min() < 1e-10
+    gradients = (cat.beta @ X.T - y) @ X / n
+    assert np.abs(cat.beta * gradients).max() < 1e-12  # β_i ∂_iL = 0 (Prop. 1)
     for j in range(0, len(cat), 3):  # the Morse index agrees with the Hessian's spectrum
-        spec = saddle_spectrum(X, y, *limit_weights(cat.coefs[j]))
-        assert spec.index == cat.indices[j]
+        spec = saddle_spectrum(X, y, *limit_weights(cat.beta[j]))
+        assert spec.morse_index == cat.morse_index[j]
         assert spec.classification is cat.classification[j]
 
 
@@ -82,11 +80,11 @@ def test_every_saddle_of_the_path_is_in_the_catalog(n, d, seed):
     assert cat.unmatched_path_saddles == ()
     assert sorted(cat.path_position[cat.visited].tolist()) == list(range(path.n_saddles))
     by_position = {int(p): j for j, p in enumerate(cat.path_position) if p >= 0}
-    indices = [cat.indices[by_position[k]] for k in range(path.n_saddles)]
+    indices = [cat.morse_index[by_position[k]] for k in range(path.n_saddles)]
     assert all(i >= 1 for i in indices[:-1]) and indices[-1] == 0
     assert cat.classification[by_position[path.n_saddles - 1]] is (CriticalPointType.GLOBAL_MINIMUM)
     # the path visits critical points of decreasing loss: a strictly decreasing subsequence
-    losses = [cat.losses[by_position[k]] for k in range(path.n_saddles)]
+    losses = [cat.loss[by_position[k]] for k in range(path.n_saddles)]
     assert np.all(np.diff(losses) < 0)
 
 
@@ -96,7 +94,7 @@ def test_max_support_limits_the_search_and_reports_the_missing_path_saddles():
     cat = enumerate_saddles(ds.X, ds.y, max_support=2, path=path)
     assert cat.max_support == 2 and cat.support_sizes.max() <= 2
     assert cat.n_examined == 1 + 20 + 190
-    big = [k for k, beta in enumerate(path.coefs) if np.count_nonzero(beta) > 2]
+    big = [k for k, beta in enumerate(path.beta) if np.count_nonzero(beta) > 2]
     assert list(cat.unmatched_path_saddles) == big
 
 

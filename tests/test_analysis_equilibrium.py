@@ -35,7 +35,7 @@ def test_snaps_noisy_points_to_the_exact_saddles_of_the_path(seed):
     ds = make_sparse_regression(8, 12, n_nonzero=3, seed=seed)
     path = saddle_path(ds.X, ds.y)
     rng = np.random.default_rng(seed)
-    for k, beta in enumerate(path.coefs):
+    for k, beta in enumerate(path.beta):
         noisy = beta * (1 + 1e-3 * rng.standard_normal(beta.size))
         noisy += np.where(beta == 0, 1e-20 * rng.standard_normal(beta.size), 0.0)
         eq = refine_equilibrium(ds.X, ds.y, beta=noisy)
@@ -44,7 +44,7 @@ def test_snaps_noisy_points_to_the_exact_saddles_of_the_path(seed):
         assert eq.relative_residual < 1e-12
         assert eq.distance < 5e-3
         # the last saddle interpolates: its loss is round-off, ~1e-32·L(0), on either side
-        np.testing.assert_allclose(eq.loss, path.losses[k], rtol=1e-10, atol=1e-24 * path.losses[0])
+        np.testing.assert_allclose(eq.loss, path.loss[k], rtol=1e-10, atol=1e-24 * path.loss[0])
 
 
 def test_origin_plateau_point_snaps_to_the_origin():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
-from saddlepath.analysis import CriticalPointType, JumpVerdict, explain_jumps, jump_rows
+from saddlepath.analysis import CriticalPointType, JumpStatus, explain_jumps, jump_rows
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.flow import gradient_flow
@@ -35,7 +35,7 @@ def test_worked_example_first_saddle_eigenvector_points_elsewhere():
     np.testing.assert_allclose(rec.unstable_eigenvalues, [-0.15, -0.14, -0.05], atol=1e-14)
     assert rec.angle == pytest.approx(np.pi / 2, abs=1e-12)
     assert (rec.agrees, rec.dual_rule_agrees) == (False, True)
-    assert rec.verdict is JumpVerdict.DUAL_RULE
+    assert rec.status is JumpStatus.DUAL_RULE
     assert "accumulated dual" in rec.reason and "Δτ = 6" in rec.reason
 
 
@@ -43,13 +43,13 @@ def test_worked_example_other_records():
     records = explain_jumps(WORKED_X, WORKED_Y)
     assert [r.saddle_index for r in records] == [0, 1, 2, 3]
     first, second, last = records[0], records[2], records[3]
-    assert first.verdict is JumpVerdict.BOTH and first.angle == pytest.approx(0.0, abs=1e-12)
+    assert first.status is JumpStatus.BOTH and first.angle == pytest.approx(0.0, abs=1e-12)
     assert (second.top_eigen_coordinate, second.dual_rule_coordinate, second.entered) == (
         1,
         3,
         (3,),
     )
-    assert last.verdict is JumpVerdict.NO_JUMP and np.isnan(last.angle)
+    assert last.status is JumpStatus.NO_JUMP and np.isnan(last.angle)
     assert last.classification is CriticalPointType.GLOBAL_MINIMUM and last.morse_index == 0
     assert [r.morse_index for r in records[:3]] == [3, 3, 3]
 
@@ -65,12 +65,12 @@ def test_dual_rule_reproduces_every_jump_of_the_path(seed):
     for k, rec in enumerate(records[:-1]):
         assert rec.dual_rule_agrees, (k, rec)
         np.testing.assert_allclose(
-            rec.dual_rule_times.min(), path.times[k + 1] - path.times[k], rtol=1e-8
+            rec.dual_rule_times.min(), path.tau[k + 1] - path.tau[k], rtol=1e-8
         )
-        g = np.abs(path.gradients[k])[path.coefs[k] == 0]
+        g = np.abs(path.gradient[k])[path.beta[k] == 0]
         assert rec.morse_index == np.count_nonzero(g > 1e-12)
         np.testing.assert_allclose(rec.unstable_eigenvalues[0], -g.max(), rtol=1e-10)
-    assert records[-1].verdict is JumpVerdict.NO_JUMP
+    assert records[-1].status is JumpStatus.NO_JUMP
 
 
 def test_the_eigenvector_rule_fails_somewhere_on_random_data():
@@ -85,7 +85,7 @@ def test_the_eigenvector_rule_fails_somewhere_on_random_data():
             if not rec.agrees:
                 fails += 1
                 assert rec.angle == pytest.approx(np.pi / 2)
-                assert rec.verdict is JumpVerdict.DUAL_RULE
+                assert rec.status is JumpStatus.DUAL_RULE
     assert 0 < fails < jumps
 
 
@@ -100,7 +100,7 @@ def test_trajectory_comparison_with_a_flow():
     # the run reaches each saddle during the exact plateau (late by the decay of leaving
     # coordinates, ~ ln(1/ε)/(2λ|∂ᵢL|)), and the last one after the last jump
     taus = np.array([rec.observed_tau for rec in records])
-    assert np.all(taus >= path.times) and np.all(taus[1:-1] < path.times[2:])
+    assert np.all(taus >= path.tau) and np.all(taus[1:-1] < path.tau[2:])
     assert records[-1].observed_entered is None
 
 

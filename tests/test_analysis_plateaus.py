@@ -16,7 +16,7 @@ import pytest
 from saddlepath import saddle_path
 from saddlepath.analysis import (
     DetectedPlateaus,
-    PlateauEvidence,
+    PlateauStatus,
     find_plateaus,
     log10_speed,
     match_saddles,
@@ -59,8 +59,8 @@ def test_worked_example_flow_finds_the_four_saddles(worked_flow):
     plateaus = find_plateaus(worked_flow, WORKED_X, WORKED_Y)
     path = saddle_path(WORKED_X, WORKED_Y)
     assert match_saddles(plateaus, path).tolist() == [0, 1, 2, 3]
-    np.testing.assert_allclose(plateaus.coefs, path.coefs, atol=1e-12)
-    assert all(e is PlateauEvidence.SPEED_DIP for e in plateaus.evidence)
+    np.testing.assert_allclose(plateaus.exact_beta, path.beta, atol=1e-12)
+    assert all(e is PlateauStatus.SPEED_DIP for e in plateaus.statuses)
     assert plateaus.ends_on_plateau and plateaus.n_rejected == 0
     # intervals bracket the representative and follow the jumps in order
     assert np.all(plateaus.tau_start <= plateaus.tau) and np.all(plateaus.tau <= plateaus.tau_end)
@@ -74,7 +74,7 @@ def test_without_data_the_dips_alone_give_the_same_plateaus(worked_flow):
     assert np.isnan(plateaus.distance).all()
     np.testing.assert_allclose(plateaus.beta[2], [0, 0, 1.4, 0], atol=3e-3)  # R₂ ≈ 7.5
     with pytest.raises(ValueError, match=r"find_plateaus\(trajectory, X, y\)"):
-        _ = plateaus.coefs
+        _ = plateaus.exact_beta
 
 
 def test_worked_example_gradient_descent_reports_iterations():
@@ -98,10 +98,8 @@ def _gd_run(seed):
     ds = make_sparse_regression(5, 8, n_nonzero=3, seed=seed)
     path = saddle_path(ds.X, ds.y)
     G = ds.X.T @ ds.X / ds.X.shape[0]
-    eta = 0.25 / (np.linalg.eigvalsh(G).max() * np.abs(path.coefs).max())
-    traj = gradient_descent(
-        ds.X, ds.y, step_size=eta, alpha=1e-100, tau_max=1.1 * path.times[-1] + 1
-    )
+    eta = 0.25 / (np.linalg.eigvalsh(G).max() * np.abs(path.beta).max())
+    traj = gradient_descent(ds.X, ds.y, step_size=eta, alpha=1e-100, tau_max=1.1 * path.tau[-1] + 1)
     return ds, path, traj
 
 
@@ -125,7 +123,7 @@ def test_a_plateau_where_the_loss_barely_drops_is_found():
     X = np.vstack([np.eye(3), np.zeros((1, 3))])
     y = np.array([1.0, 0.5, 0.01, 0.3])
     path = saddle_path(X, y)
-    assert (path.losses[2] - path.losses[3]) / path.losses[2] < 2e-3
+    assert (path.loss[2] - path.loss[3]) / path.loss[2] < 2e-3
     plateaus = find_plateaus(gradient_flow(X, y, alpha=1e-30), X, y)
     assert match_saddles(plateaus, path).tolist() == [0, 1, 2, 3]
     assert plateaus.depth[2] > 3 and plateaus.depth[3] > 3  # decades
@@ -152,7 +150,7 @@ def test_resolution_predicts_the_closest_approach(worked_flow):
     np.testing.assert_allclose(R[2], expected, rtol=1e-12)
     assert np.isinf(R[-1]) and R[0] == pytest.approx(2 * lam)
     scale = np.maximum(np.abs(worked_flow.beta).max(axis=1), 0.8)
-    closest = (np.abs(worked_flow.beta - path.coefs[2]).max(axis=1) / scale).min()
+    closest = (np.abs(worked_flow.beta - path.beta[2]).max(axis=1) / scale).min()
     assert np.exp(-R[2]) / 3 < closest < 3 * np.exp(-R[2])
 
 
@@ -160,9 +158,9 @@ def test_proximity_reports_passes_without_a_dip():
     ds = make_sparse_regression(5, 8, n_nonzero=3, seed=8)
     traj = gradient_flow(ds.X, ds.y, alpha=1e-30)
     plateaus = find_plateaus(traj, ds.X, ds.y, proximity=True)
-    kinds = {e for e in plateaus.evidence}
-    assert kinds == {PlateauEvidence.SPEED_DIP, PlateauEvidence.PROXIMITY}
-    passes = [j for j, e in enumerate(plateaus.evidence) if e is PlateauEvidence.PROXIMITY]
+    kinds = {e for e in plateaus.statuses}
+    assert kinds == {PlateauStatus.SPEED_DIP, PlateauStatus.PROXIMITY}
+    passes = [j for j, e in enumerate(plateaus.statuses) if e is PlateauStatus.PROXIMITY]
     assert all(plateaus.depth[j] == 0 for j in passes)
     assert np.all(np.diff(plateaus.tau) > 0)
 
@@ -221,13 +219,13 @@ def test_margin_rule_is_the_thesis_rule_whatever_the_saving(margin):
         assert traj.status.name == "CONVERGED" and round(traj.t[-1] / 0.1) == n_steps
         plateaus = find_plateaus(traj, margin=margin)
         assert plateaus.iterations.tolist() == expected
-        assert all(e is PlateauEvidence.MARGIN for e in plateaus.evidence)
+        assert all(e is PlateauStatus.MARGIN for e in plateaus.statuses)
         np.testing.assert_allclose(plateaus.tau_start, np.array(expected) * 0.1 / traj.time_scale)
     dense, sparse = (find_plateaus(r, WORKED_X, WORKED_Y) for r in runs[1:])
     assert dense.iterations.tolist() == sparse.iterations.tolist()
     np.testing.assert_array_equal(dense.beta, sparse.beta)  # the state at the entry
     assert np.all(dense.distance <= 0.1)
-    np.testing.assert_allclose(dense.coefs[0], 0.0)  # the origin first
+    np.testing.assert_allclose(dense.exact_beta[0], 0.0)  # the origin first
 
 
 def test_margin_rule_snaps_to_the_saddles():
@@ -236,7 +234,7 @@ def test_margin_rule_snaps_to_the_saddles():
     plateaus = find_plateaus(traj, WORKED_X, WORKED_Y)
     path = saddle_path(WORKED_X, WORKED_Y)
     assert match_saddles(plateaus, path).tolist() == [0, 1, 2, 3]
-    np.testing.assert_allclose(plateaus.coefs, path.coefs, atol=1e-12)
+    np.testing.assert_allclose(plateaus.exact_beta, path.beta, atol=1e-12)
     assert plateaus.ends_on_plateau and traj.margin_crossings.leave[-1] == -1
     assert np.all(np.diff(plateaus.iterations) > 0)
 
@@ -266,6 +264,6 @@ def test_margin_rule_reproduces_the_thesis_table_9_iterations():
     )
     plateaus = find_plateaus(traj, X, y)
     assert (plateaus.iterations + 1).tolist() == [1, 13798, 50388]
-    np.testing.assert_allclose(plateaus.coefs[1, 2], -9.1919, atol=1e-4)
-    np.testing.assert_allclose(plateaus.coefs[2, [2, 4]], [-9.6439, 3.9053], atol=1e-4)
-    np.testing.assert_allclose(plateaus.coefs, saddle_path(X, y).coefs[:3], atol=1e-12)
+    np.testing.assert_allclose(plateaus.exact_beta[1, 2], -9.1919, atol=1e-4)
+    np.testing.assert_allclose(plateaus.exact_beta[2, [2, 4]], [-9.6439, 3.9053], atol=1e-4)
+    np.testing.assert_allclose(plateaus.exact_beta, saddle_path(X, y).beta[:3], atol=1e-12)

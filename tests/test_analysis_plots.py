@@ -23,7 +23,7 @@ def test_saddle_landscape_draws_every_point_and_the_path_in_order():
     ax = fig.axes[0]
     (dots,) = _by_gid(ax, "critical-points")
     assert dots.get_offsets().shape == (len(cat), 2)
-    np.testing.assert_array_equal(dots.get_array(), cat.indices)
+    np.testing.assert_array_equal(dots.get_array(), cat.morse_index)
     (line,) = _by_gid(ax, "path")
     x, y = line.get_data()
     # four saddles, support sizes 0, 1, 1, 2 (up to the spread), losses decreasing
@@ -40,7 +40,7 @@ def test_init_scale_figure_marks_divergence():
     top, bottom = fig.axes[:2]
     assert len(_by_gid(top, "diverged")) == 1 and len(_by_gid(bottom, "diverged")) == 1
     (conv,) = _by_gid(top, "converged")
-    np.testing.assert_allclose(conv.get_data()[1], study.l1_norms[:2])
+    np.testing.assert_allclose(conv.get_data()[1], study.l1_norm[:2])
     assert bottom.get_xscale() == "log" and "γ" in bottom.get_xlabel()
     levels = sorted(
         line.get_ydata()[0] for line in top.get_lines() if line.get_linestyle() in ("--", ":")

@@ -73,7 +73,7 @@ def test_one_coordinate_origin_has_eigenvalues_plus_minus_xty_over_n():
     spec = saddle_spectrum(X, y, [0.0], [0.0])
     np.testing.assert_allclose(spec.eigenvalues, [-7 / 3, 7 / 3], rtol=1e-14)
     assert spec.classification is CriticalPointType.STRICT_SADDLE
-    assert spec.index == 1 and spec.top_eigen_coordinate == 0
+    assert spec.morse_index == 1 and spec.top_eigen_coordinate == 0
     # escaping direction: u and v grow with the same sign, so β = uv grows towards xᵀy/xᵀx > 0
     eu, ev = spec.eigenvectors[0]
     assert eu * ev > 0
@@ -89,7 +89,7 @@ def test_one_coordinate_minimiser_is_stable():
         spec = saddle_spectrum(X, y, u, v)
         np.testing.assert_allclose(spec.eigenvalues, [0.0, 14 / 3], atol=1e-14)
         assert spec.classification is CriticalPointType.GLOBAL_MINIMUM
-        assert (spec.index, spec.n_zero, spec.n_symmetric) == (0, 1, 1)
+        assert (spec.morse_index, spec.n_zero, spec.n_symmetric) == (0, 1, 1)
         assert spec.gradient_norm < 1e-14  # round-off only: u² = v² = 0.5·(1 ± 2ε)
 
 
@@ -109,7 +109,7 @@ def test_two_coordinates_one_sample_analytic_equilibria():
     np.testing.assert_allclose(
         origin.eigenvalues, [-abs(a * c), -abs(b * c), abs(b * c), abs(a * c)]
     )
-    assert origin.index == 2 and origin.unstable_coordinates == (0, 1)
+    assert origin.morse_index == 2 and origin.unstable_coordinates == (0, 1)
     single = saddle_spectrum(X, y, *limit_weights([c / a, 0.0]))
     np.testing.assert_allclose(single.eigenvalues, [0, 0, 0, 2 * abs(a * c)], atol=1e-13)
     assert single.classification is CriticalPointType.GLOBAL_MINIMUM
@@ -123,7 +123,7 @@ def test_two_coordinates_one_sample_analytic_equilibria():
 def test_worked_example_origin_and_first_saddle():
     origin = saddle_spectrum(WORKED_X, WORKED_Y, np.zeros(4), np.zeros(4))
     np.testing.assert_allclose(origin.unstable_eigenvalues, [-0.5, -0.35, -0.25])
-    assert origin.index == 3  # x₃ᵀy = 0: a zero pair, not unstable
+    assert origin.morse_index == 3  # x₃ᵀy = 0: a zero pair, not unstable
     first = saddle_spectrum(WORKED_X, WORKED_Y, *limit_weights([0.8, 0, 0, 0]))
     np.testing.assert_allclose(first.unstable_eigenvalues, [-0.15, -0.14, -0.05], atol=1e-14)
     assert first.top_eigen_coordinate == 1
@@ -141,9 +141,9 @@ def test_local_minimum_and_degenerate_points():
     X3, y3 = np.eye(2), np.array([1.0, 1.0])
     u, v = limit_weights([0.9, 0.8])
     spec = saddle_spectrum(X3, y3, u, v)
-    assert spec.classification is CriticalPointType.LOCAL_MINIMUM and spec.index == 0
+    assert spec.classification is CriticalPointType.LOCAL_MINIMUM and spec.morse_index == 0
     u, v = limit_weights([1.1, 0.8])  # above the fit: g₀ > 0, one negative eigenvalue
-    assert saddle_spectrum(X3, y3, u, v).index == 1
+    assert saddle_spectrum(X3, y3, u, v).morse_index == 1
 
 
 @given(st.integers(0, 10_000))
@@ -176,8 +176,11 @@ def test_tiny_weights_split_off_within_round_off_and_unstable_vectors_only(seed)
     resid = H @ full.eigenvectors.T - full.eigenvectors.T * full.eigenvalues
     assert np.abs(resid).max() < 1e-12 * abs(dense).max()
     part = saddle_spectrum(X, y, u, v, vectors="unstable")
-    assert part.eigenvectors.shape == (full.index, 24) and part.index == full.index > 0
-    overlap = np.abs(np.sum(part.eigenvectors * full.eigenvectors[: full.index], axis=1))
+    assert (
+        part.eigenvectors.shape == (full.morse_index, 24)
+        and part.morse_index == full.morse_index > 0
+    )
+    overlap = np.abs(np.sum(part.eigenvectors * full.eigenvectors[: full.morse_index], axis=1))
     np.testing.assert_allclose(overlap, 1.0, atol=1e-8)
     assert part.unstable_coordinates == full.unstable_coordinates
 

@@ -51,9 +51,9 @@ def heteroclinic_length(X, y, start, end, face, sign, *, seed=1e-14, method="DOP
 
 def test_limit_with_straight_jumps_has_the_exact_length(worked):
     _, _, path = worked
-    curve = arclength_of_path(path, tau_max=path.times[-1], jumps="straight")
-    chords = np.linalg.norm(np.diff(path.coefs, axis=0), axis=1)
-    assert curve.a[-1] == pytest.approx(path.times[-1] + chords.sum(), rel=1e-14)
+    curve = arclength_of_path(path, tau_max=path.tau[-1], jumps="straight")
+    chords = np.linalg.norm(np.diff(path.beta, axis=0), axis=1)
+    assert curve.a[-1] == pytest.approx(path.tau[-1] + chords.sum(), rel=1e-14)
     np.testing.assert_allclose(curve.jump_lengths, chords, rtol=1e-14)
     np.testing.assert_allclose(chords, [0.8, np.hypot(0.8, 1.4), np.hypot(10 / 7 - 1.4, 10 / 49)])
     assert curve.length == pytest.approx(chords.sum(), rel=1e-14)
@@ -66,7 +66,7 @@ def test_limit_on_a_larger_path_has_the_exact_length():
     assert path.n_jumps >= 4
     tau_max = comparison_horizon(path)
     curve = arclength_of_path(path, jumps="straight")
-    chords = np.linalg.norm(np.diff(path.coefs, axis=0), axis=1).sum()
+    chords = np.linalg.norm(np.diff(path.beta, axis=0), axis=1).sum()
     assert curve.a[-1] == pytest.approx(tau_max + chords, rel=1e-14)
     assert np.all(np.diff(curve.a) >= 0) and np.all(np.diff(curve.tau) >= 0)
 
@@ -77,30 +77,30 @@ def test_limit_curve_is_continuous_and_time_stands_still_in_jumps(worked):
     for k in range(path.n_jumps):
         a0, a1 = curve.jump_starts[k], curve.jump_starts[k] + curve.jump_lengths[k]
         inside = np.linspace(a0, a1, 7)
-        np.testing.assert_array_equal(curve.tau_at(inside), path.times[k + 1])
-        np.testing.assert_allclose(curve.beta_at(a0), path.coefs[k], atol=1e-9)
-        np.testing.assert_allclose(curve.beta_at(a1), path.coefs[k + 1], atol=1e-9)
+        np.testing.assert_array_equal(curve.tau_at(inside), path.tau[k + 1])
+        np.testing.assert_allclose(curve.beta_at(a0), path.beta[k], atol=1e-9)
+        np.testing.assert_allclose(curve.beta_at(a1), path.beta[k + 1], atol=1e-9)
     # on a plateau τ runs at unit speed and β stands still
     a = curve.jump_starts[1] - np.array([2.0, 1.0])  # inside plateau 1, [2, 8]
     np.testing.assert_allclose(np.diff(curve.tau_at(a)), 1.0)
-    np.testing.assert_allclose(curve.beta_at(a), np.tile(path.coefs[1], (2, 1)), atol=1e-12)
-    np.testing.assert_allclose(curve.a_at(path.times[2] - 1.0), a[1])
+    np.testing.assert_allclose(curve.beta_at(a), np.tile(path.beta[1], (2, 1)), atol=1e-12)
+    np.testing.assert_allclose(curve.a_at(path.tau[2] - 1.0), a[1])
 
 
 def test_heteroclinic_jumps_are_longer_than_chords_and_match_an_oracle(worked):
     X, y, path = worked
-    curve = arclength_of_path(path, tau_max=path.times[-1])
+    curve = arclength_of_path(path, tau_max=path.tau[-1])
     assert curve.reached.all()
     # jump 1 moves one coordinate: the orbit is the chord
     assert curve.jump_lengths[0] == pytest.approx(0.8, rel=1e-9)
     # jumps 2 and 3 move two coordinates along curved orbits
     assert np.all(curve.jump_lengths[1:] > curve.chord_lengths[1:] * (1 + 1e-5))
     for k, face, sign in ((1, [0, 2], [1.0, 1.0]), (2, [2, 3], [1.0, -1.0])):
-        start, end = path.coefs[k], path.coefs[k + 1]
+        start, end = path.beta[k], path.beta[k + 1]
         length = heteroclinic_length(X, y, start, end, np.array(face), np.array(sign))
         # the library is within 1e-10 of the oracle, the oracle within 1e-10 of the truth
         assert curve.jump_lengths[k] == pytest.approx(length, rel=1e-8)
-    assert curve.a[-1] == pytest.approx(path.times[-1] + curve.jump_lengths.sum(), rel=1e-14)
+    assert curve.a[-1] == pytest.approx(path.tau[-1] + curve.jump_lengths.sum(), rel=1e-14)
 
 
 def test_the_jump_oracle_is_independent_of_solver_and_seed(worked):
@@ -110,10 +110,10 @@ def test_the_jump_oracle_is_independent_of_solver_and_seed(worked):
     polyline on a uniform time grid, was 1.7e-8 off, and on which side of the library's
     value it landed depended on the BLAS kernel."""
     X, y, path = worked
-    straight = heteroclinic_length(X, y, path.coefs[0], path.coefs[1], np.array([0]), np.ones(1))
+    straight = heteroclinic_length(X, y, path.beta[0], path.beta[1], np.array([0]), np.ones(1))
     assert straight == pytest.approx(0.8, rel=1e-12)
     for k, face, sign in ((1, [0, 2], [1.0, 1.0]), (2, [2, 3], [1.0, -1.0])):
-        start, end, face, sign = path.coefs[k], path.coefs[k + 1], np.array(face), np.array(sign)
+        start, end, face, sign = path.beta[k], path.beta[k + 1], np.array(face), np.array(sign)
         lengths = [
             heteroclinic_length(X, y, start, end, face, sign),
             heteroclinic_length(X, y, start, end, face, sign, method="LSODA"),

@@ -84,7 +84,7 @@ def mixed():
 def test_mixed_batch_matches_numpy_flow(mixed):
     cases, res = mixed
     assert res.beta.shape == (9, len(GRID), 4) and res.dual.shape == (9, len(GRID), 4)
-    assert all(s is TrajectoryStatus.REACHED_TAU_MAX for s in res.status)
+    assert all(s is TrajectoryStatus.REACHED_TAU_MAX for s in res.statuses)
     assert res.dtype == "float64" and res.beta.dtype == np.float64
     for b, (i, alpha, j) in enumerate(cases):
         X, y = DATASETS[i]
@@ -160,7 +160,7 @@ def test_implicit_solver_at_alpha_1e_minus_1000():
 
 def test_step_limit_is_reported_and_unreached_times_are_nan():
     res = batched_flow(WORKED_X, WORKED_Y, alphas=["1e-5", "1e-300"], tau_grid=GRID, max_steps=60)
-    assert res.status[1] is TrajectoryStatus.STEP_LIMIT and not res.success[1]
+    assert res.statuses[1] is TrajectoryStatus.STEP_LIMIT and not res.success[1]
     assert "max_steps" in res.messages[1]
     assert np.isnan(res.beta[1, -1]).all() and np.isnan(res.loss[1, -1])
     assert np.isfinite(res.beta[1, 0]).all()
@@ -208,7 +208,7 @@ def test_library_leaves_jax_alone():
         res = batched_flow(np.eye(2), np.array([1.0, 0.5]), alphas=1e-3, tau_grid=[0.5, 1.0])
         import jax
         assert not jax.config.jax_enable_x64
-        print(res.dtype, res.beta.dtype, res.status[0].name)
+        print(res.dtype, res.beta.dtype, res.statuses[0].name)
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -28,16 +28,16 @@ def worked():
 
 
 def test_a_late_jump_time_is_caught(worked):
-    times = worked.times.copy()
+    times = worked.tau.copy()
     times[2] += 0.5  # the dual of coordinate 2 would pass 1 before this "jump"
-    bad = dataclasses.replace(worked, times=times)
+    bad = dataclasses.replace(worked, tau=times)
     assert {"|s| ≤ 1", "duals integrate the gradient"} <= failed(bad)
 
 
 def test_a_wrong_saddle_is_caught(worked):
     values = list(worked.values)
     values[1] = values[1] * 1.01  # not the least-squares fit on its support
-    bad = dataclasses.replace(worked, values=tuple(values), losses=worked.losses)
+    bad = dataclasses.replace(worked, values=tuple(values), loss=worked.loss)
     assert {"KKT: zero gradient on the support", "losses match L(β_k)"} <= failed(bad)
 
 
@@ -56,8 +56,8 @@ def test_a_wrong_endpoint_is_caught():
     path = saddle_path(X, y)
     cut = dataclasses.replace(
         path,
-        times=path.times[:-1],
-        losses=path.losses[:-1],
+        tau=path.tau[:-1],
+        loss=path.loss[:-1],
         supports=path.supports[:-1],
         values=path.values[:-1],
         boundaries=path.boundaries[:-1],
@@ -70,10 +70,10 @@ def test_a_wrong_endpoint_is_caught():
 
 
 def test_raise_on_failure(worked):
-    times = worked.times.copy()
+    times = worked.tau.copy()
     times[3] *= 2
     with pytest.raises(CertificationError, match="FAILED"):
-        dataclasses.replace(worked, times=times).check(raise_on_failure=True)
+        dataclasses.replace(worked, tau=times).check(raise_on_failure=True)
 
 
 def test_a_dual_just_inside_the_boundary_that_re_enters_is_not_a_violation():
@@ -101,9 +101,9 @@ def test_a_correct_path_on_globally_scaled_data_is_certified(scale):
     plain, scaled = saddle_path(X, y), saddle_path(Xs, ys)
     # independent oracle: the path is equivariant (β unchanged, τ·scale² = τ_plain) and
     # the plain endpoint is HiGHS's minimum-ℓ1 interpolator
-    np.testing.assert_allclose(scaled.times * scale**2, plain.times, rtol=1e-10)
-    np.testing.assert_allclose(scaled.coefs, plain.coefs, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(plain.coefs[-1], min_l1_lp(X, y), atol=1e-7)
+    np.testing.assert_allclose(scaled.tau * scale**2, plain.tau, rtol=1e-10)
+    np.testing.assert_allclose(scaled.beta, plain.beta, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(plain.beta[-1], min_l1_lp(X, y), atol=1e-7)
     report = scaled.check(endpoint=True)
     assert report.passed, str(report)
     assert report.certified_by == ("dual certificate", "LP (HiGHS)")
@@ -126,8 +126,8 @@ def _origin_only(path, status):
     """The path cut to its first saddle (β = 0), claiming ``status``."""
     return dataclasses.replace(
         path,
-        times=path.times[:1],
-        losses=path.losses[:1],
+        tau=path.tau[:1],
+        loss=path.loss[:1],
         supports=path.supports[:1],
         values=path.values[:1],
         boundaries=path.boundaries[:1],
@@ -163,8 +163,8 @@ def test_partly_subnormal_data_certifies_a_correct_path():
     path = saddle_path(X, y)
     # oracle: columns of size 2^-1040 would cost ~2^1040 in ℓ1 per unit of fit, so the
     # minimum-ℓ1 interpolator is HiGHS's on the other 15 columns
-    assert np.all(path.coefs[-1, :5] == 0)
-    np.testing.assert_allclose(path.coefs[-1, 5:], min_l1_lp(X[:, 5:], y), atol=1e-7)
+    assert np.all(path.beta[-1, :5] == 0)
+    np.testing.assert_allclose(path.beta[-1, 5:], min_l1_lp(X[:, 5:], y), atol=1e-7)
     report = path.check(endpoint=True)
     assert report.passed, str(report)
 
@@ -182,10 +182,10 @@ def _exact_duals(path):
     X = [[Fraction(v) for v in row] for row in path.X]
     y = [Fraction(v) for v in path.y]
     n, d = len(y), len(X[0])
-    t = [Fraction(v) for v in path.times]
+    t = [Fraction(v) for v in path.tau]
     s, out = [Fraction(0)] * d, [[0.0] * d]
     for k in range(path.n_saddles - 1):
-        b = [Fraction(v) for v in path.coefs[k]]
+        b = [Fraction(v) for v in path.beta[k]]
         r = [y[i] - sum(X[i][j] * b[j] for j in range(d)) for i in range(n)]
         s = [s[j] + (t[k + 1] - t[k]) * sum(X[i][j] * r[i] for i in range(n)) / n for j in range(d)]
         out.append([float(v) for v in s])
@@ -197,9 +197,9 @@ def test_duals_are_recomputed_without_cancellation():
     path = saddle_path(X, y)
     exact = _exact_duals(path)
     naive = -np.vstack(
-        [np.zeros(3), np.cumsum(np.diff(path.times)[:, None] * path.gradients[:-1], axis=0)]
+        [np.zeros(3), np.cumsum(np.diff(path.tau)[:, None] * path.gradient[:-1], axis=0)]
     )
-    recomputed = recompute(scale_path(path)).duals
+    recomputed = recompute(scale_path(path)).dual
     # float64 loses many digits here (5.9e-8 to over 1e-7, depending on the BLAS kernel) …
     assert np.abs(naive - exact).max() > 1e-10
     assert np.abs(recomputed - exact).max() < 1e-14  # … compensated sums do not
@@ -211,10 +211,10 @@ def test_a_correct_path_with_a_cancelling_saddle_is_certified():
     X, y = _cancelling_problem()
     path = saddle_path(X, y)
     exact = rational_saddle_path(X, y)
-    assert len(exact.times) == path.n_saddles == 4
-    np.testing.assert_allclose(path.times, [float(t) for t in exact.times], rtol=1e-7)
-    ref = np.array([[float(v) for v in c] for c in exact.coefs])
-    assert np.abs(path.coefs - ref).max() <= 1e-12 * np.abs(ref).max()
+    assert len(exact.tau) == path.n_saddles == 4
+    np.testing.assert_allclose(path.tau, [float(t) for t in exact.tau], rtol=1e-7)
+    ref = np.array([[float(v) for v in c] for c in exact.beta])
+    assert np.abs(path.beta - ref).max() <= 1e-12 * np.abs(ref).max()
     report = path.check(endpoint=True)
     assert report.passed, str(report)
 
@@ -237,8 +237,8 @@ def test_an_interpolator_with_excess_l1_norm_fails_both_certificates(worked):
     # add a null-space direction of X to the last saddle: same fit, same (zero) gradient,
     # larger ℓ1 norm — neither the dual certificate nor the LP may accept it
     null = np.linalg.svd(WORKED_X)[2][-1]
-    last = worked.coefs[-1] + 0.5 * null
-    assert np.abs(last).sum() > np.abs(worked.coefs[-1]).sum() + 0.1
+    last = worked.beta[-1] + 0.5 * null
+    assert np.abs(last).sum() > np.abs(worked.beta[-1]).sum() + 0.1
     values = (*worked.values[:-1], last)
     supports = (*worked.supports[:-1], np.arange(4))
     bad = dataclasses.replace(worked, values=values, supports=supports)
@@ -250,9 +250,9 @@ def test_an_interpolator_with_excess_l1_norm_fails_both_certificates(worked):
 def test_non_finite_path_numbers_are_reported_not_raised(worked):
     # an overflowed jump time (as an unrepresentable path would carry) is a failed
     # check, never an exception or a RuntimeWarning (the suite turns those into errors)
-    times = worked.times.copy()
+    times = worked.tau.copy()
     times[-1] = np.inf
-    report = dataclasses.replace(worked, times=times).check(endpoint=True)
+    report = dataclasses.replace(worked, tau=times).check(endpoint=True)
     assert not report.passed
     assert "path values are finite" in {c.name for c in report.checks if not c.passed}
 
@@ -275,12 +275,12 @@ def test_losses_beyond_float_range_certify_when_they_truly_overflow(worked):
 
     with pytest.warns(PathRangeWarning):
         big = saddle_path(WORKED_X, WORKED_Y * 1e160)
-    assert np.isinf(big.losses[0])
+    assert np.isinf(big.loss[0])
     # oracle: the path is exactly equivariant in y (β → bβ, τ → τ/b), see the README
-    np.testing.assert_allclose(big.coefs / 1e160, worked.coefs, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(big.beta / 1e160, worked.beta, rtol=1e-14, atol=0)
     report = big.check(endpoint=True)
     assert report.passed, str(report)
-    losses = worked.losses.copy()
+    losses = worked.loss.copy()
     losses[1] = np.inf  # a loss of ~0.05 reported as inf is wrong
-    fake = dataclasses.replace(worked, losses=losses).check(endpoint=True)
+    fake = dataclasses.replace(worked, loss=losses).check(endpoint=True)
     assert "losses match L(β_k)" in {c.name for c in fake.checks if not c.passed}

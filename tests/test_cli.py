@@ -109,8 +109,8 @@ def test_path_json_equals_the_library_result(worked_csv):
     record = json.loads(result.stdout)  # nothing but JSON on stdout
     ds = worked_example()
     expected = saddle_path(ds.X, ds.y)
-    assert record["times"] == expected.times.tolist()
-    assert record["losses"] == expected.losses.tolist()
+    assert record["times"] == expected.tau.tolist()
+    assert record["losses"] == expected.loss.tolist()
     assert record["entered"] == [[], [0], [2], [3]] and record["left"] == [[], [], [0], []]
     assert record["status"]["name"] == "MIN_L1_INTERPOLATOR"
     assert record["metadata"]["data"]["feature_names"] == ["a", "b", "c", "d"]
@@ -124,7 +124,7 @@ def test_target_position_without_header(tmp_path):
     result = invoke("path", path, "--target", "0", "--json", "--precision", "float64")
     assert result.exit_code == 0, result.output
     expected = saddle_path(ds.X, ds.y, precision="float64")
-    assert json.loads(result.stdout)["times"] == pytest.approx(expected.times.tolist(), rel=1e-12)
+    assert json.loads(result.stdout)["times"] == pytest.approx(expected.tau.tolist(), rel=1e-12)
 
 
 def test_max_jumps_stops_the_path(worked_csv):
@@ -141,10 +141,10 @@ def test_out_and_plot_write_every_file(tmp_path, worked_csv):
     ds = worked_example()
     expected = saddle_path(ds.X, ds.y)
     record = json.loads((out / "path.json").read_text())
-    assert record["times"] == expected.times.tolist()
+    assert record["times"] == expected.tau.tolist()
     with np.load(out / "path.npz") as archive:
-        np.testing.assert_array_equal(archive["coefs"], expected.coefs)
-        np.testing.assert_array_equal(archive["duals"], expected.duals)
+        np.testing.assert_array_equal(archive["beta"], expected.beta)
+        np.testing.assert_array_equal(archive["dual"], expected.dual)
     for name in FIGURES:
         assert (out / name).read_bytes()[:4] == b"\x89PNG" and (out / name).stat().st_size > 5000
     assert "wrote" in result.stdout and "path.json" in result.stdout
@@ -239,7 +239,7 @@ def test_demo_writes_every_file(tmp_path):
     ds = demo_problem()
     expected = saddle_path(ds.X, ds.y)
     record = json.loads((out / "path.json").read_text())
-    assert record["times"] == expected.times.tolist() and record["n_jumps"] >= 3
+    assert record["times"] == expected.tau.tolist() and record["n_jumps"] >= 3
     table = (out / "table.txt").read_text()
     assert "Saddle path of demo (20 samples × 40 features)" in table
     assert len([ln for ln in table.splitlines() if ln.startswith("│")]) == expected.n_saddles

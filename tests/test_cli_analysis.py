@@ -118,7 +118,7 @@ def test_analyze_json_and_file_match_the_library(worked_csv, tmp_path):
     assert json.loads((out / "analysis.json").read_text()) == printed
     path, expected = worked_rows()
     assert printed["rows"] == as_json(expected)
-    assert printed["rows"][1]["verdict"] == "DUAL_RULE"
+    assert printed["rows"][1]["status"] == "DUAL_RULE"
     assert printed["rows"][1]["observed_entered"] == [2]
     assert printed["method"] == "flow" and printed["alpha"] == "1e-30"
     assert printed["trajectory"]["status"]["name"] == "CONVERGED"
@@ -174,7 +174,7 @@ def test_analyze_random_problem_matches_the_library(random_csv):
     for k in range(path.n_saddles - 1):  # the table's "entered" is the path's next jump
         assert record["rows"][k]["entered"] == sorted(map(int, path.entered[k + 1]))
     table = invoke("analyze", random_csv).stdout
-    failed = [row["k"] for row in record["rows"] if row["verdict"] == "DUAL_RULE"]
+    failed = [row["k"] for row in record["rows"] if row["status"] == "DUAL_RULE"]
     assert len(failed) == 4
     assert table.count("dual*") == 4
     assert all(f"k = {k}: coordinate" in table for k in failed)
@@ -279,7 +279,7 @@ def test_init_scale_flow_table_and_json(worked_csv, tmp_path):
     assert [r[0] for r in rows] == gammas  # shown as given: 1e-1000 stays exact
     assert [r[1] for r in rows] == ["CONVERGED"] * 3
     assert [int(r[4]) for r in rows] == study.n_active.tolist() == [2, 2, 4]
-    assert [float(r[3]) for r in rows] == pytest.approx(study.l1_norms, rel=1e-5)
+    assert [float(r[3]) for r in rows] == pytest.approx(study.l1_norm, rel=1e-5)
     assert f"minimum-ℓ1 interpolator ‖β‖₁ = {study.min_l1_norm:.6g} (2 active)" in result.stdout
     assert f"minimum-ℓ2 solution ‖β‖₁ = {study.min_l2_norm:.6g}" in result.stdout
     out = tmp_path / "study"

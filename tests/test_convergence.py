@@ -46,15 +46,15 @@ def synthetic_run(path, *, saddles=None, delay=0.0, end=None, extra_state=None):
     """A "gd" Trajectory that holds ``saddles[k]`` on plateau k and jumps within ±H of
     ``τ_k + delay``; its dense output (Hermite in log|w±| with zero slopes) is then exactly
     constant between jumps."""
-    saddles = path.coefs if saddles is None else saddles
+    saddles = path.beta if saddles is None else saddles
     end = comparison_horizon(path) if end is None else end
     tau, beta = [0.0], [saddles[0]]
     for k in range(1, path.n_saddles):
-        tau += [path.times[k] + delay - H, path.times[k] + delay + H]
+        tau += [path.tau[k] + delay - H, path.tau[k] + delay + H]
         beta += [saddles[k - 1], saddles[k]]
     tau, beta = np.array(tau), np.array(beta)
     keep = tau < end
-    held = saddles[np.searchsorted(path.times + delay, end, side="right") - 1]
+    held = saddles[np.searchsorted(path.tau + delay, end, side="right") - 1]
     tau, beta = np.append(tau[keep], end), np.vstack([beta[keep], held])
     lp, lm = log_weights(beta)
     states = np.array(saddles) if extra_state is None else np.vstack([saddles, extra_state])
@@ -77,8 +77,8 @@ def synthetic_run(path, *, saddles=None, delay=0.0, end=None, extra_state=None):
 def test_the_synthetic_run_reproduces_its_saddles(worked):
     _, _, path = worked
     run = synthetic_run(path)
-    mids = 0.5 * (path.times[1:] + path.times[:-1])
-    np.testing.assert_array_equal(run.at(mids), path.coefs[:-1])
+    mids = 0.5 * (path.tau[1:] + path.tau[:-1])
+    np.testing.assert_array_equal(run.at(mids), path.beta[:-1])
 
 
 def test_a_run_that_is_the_limit_has_zero_error(worked):
@@ -94,7 +94,7 @@ def test_a_run_that_is_the_limit_has_zero_error(worked):
 
 def test_a_perturbed_plateau_has_its_known_error(worked):
     _, _, path = worked
-    saddles = path.coefs.copy()
+    saddles = path.beta.copy()
     saddles[2, 1] += 1e-3  # plateau 2 off by 1e-3 in coordinate 1
     cmp = compare(synthetic_run(path, saddles=saddles), path)
     np.testing.assert_allclose(cmp.plateau_errors, [0, 0, 1e-3, 0], rtol=1e-12, atol=ROUND_OFF)
@@ -125,12 +125,12 @@ def test_jump_fraction_moves_the_crossing_inside_the_jump(worked):
     _, _, path = worked
     for fraction in (0.1, 0.9):
         cmp = compare(synthetic_run(path), path, jump_fraction=fraction)
-        np.testing.assert_allclose(cmp.jump_crossings, path.times[1:], atol=2 * H)
+        np.testing.assert_allclose(cmp.jump_crossings, path.tau[1:], atol=2 * H)
 
 
 def test_missing_and_extra_plateaus(worked):
     _, _, path = worked
-    saddles = path.coefs.copy()
+    saddles = path.beta.copy()
     saddles[2] = saddles[1]  # the run skips β_2: it stays on β_1 until the third jump
     cmp = compare(synthetic_run(path, saddles=saddles), path)
     assert cmp.missing == (2,)
@@ -156,7 +156,7 @@ def test_a_run_that_ends_early_is_truncated(worked):
 def test_windows_follow_the_documented_definition(worked):
     _, _, path = worked
     cmp = compare(synthetic_run(path), path, exclude=0.25)
-    t, h = path.times, comparison_horizon(path)
+    t, h = path.tau, comparison_horizon(path)
     ell = np.diff(np.append(t, h))
     expected = np.column_stack([t + 0.25 * ell, np.append(t[1:], h) - 0.25 * ell])
     expected[0, 0], expected[-1, 1] = 0.0, h
@@ -197,9 +197,9 @@ def test_compare_validates_its_arguments(worked):
     with pytest.raises(ValueError, match="`horizon` parameter of compare"):
         compare(run, path, horizon=5.0)
     with pytest.raises(TypeError, match="`path` parameter of compare must be a SaddlePath"):
-        compare(run, path.coefs)
+        compare(run, path.beta)
     with pytest.raises(TypeError, match="`trajectory` parameter of compare must be a Traj"):
-        compare(path.coefs, path)
+        compare(path.beta, path)
     other = saddle_path(np.eye(3), np.ones(3))
     with pytest.raises(ValueError, match="has 4 coordinates but X has 3 features"):
         compare(run, other)

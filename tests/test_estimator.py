@@ -158,9 +158,9 @@ def test_saddle_k_is_path_coefs_k_and_past_the_end_is_the_last_saddle():
         model = SaddlePathRegressor(saddle=k).fit(X, y)
         j = min(k, path.n_saddles - 1)
         assert model.saddle_ == j
-        np.testing.assert_allclose(model.coef_, path.coefs[j], rtol=0, atol=1e-12)
-        assert model.intercept_ == pytest.approx(y.mean() - X.mean(axis=0) @ path.coefs[j])
-    times = model.path_.times
+        np.testing.assert_allclose(model.coef_, path.beta[j], rtol=0, atol=1e-12)
+        assert model.intercept_ == pytest.approx(y.mean() - X.mean(axis=0) @ path.beta[j])
+    times = model.path_.tau
     for k in range(1, path.n_saddles):  # at a jump time, the new saddle
         assert SaddlePathRegressor(tau=times[k]).fit(X, y).saddle_ == k
 
@@ -211,16 +211,16 @@ def test_truncated_path_warns_only_when_the_request_lies_beyond_it():
     with pytest.warns(TruncatedPathWarning, match="JUMP_LIMIT.*raise max_jumps"):
         model = SaddlePathRegressor(max_jumps=2).fit(X, y)
     assert model.status_ is PathStatus.JUMP_LIMIT and model.saddle_ == 2
-    np.testing.assert_allclose(model.coef_, full.coefs[2], atol=1e-12)
+    np.testing.assert_allclose(model.coef_, full.beta[2], atol=1e-12)
     assert issubclass(TruncatedPathWarning, ConvergenceWarning)
     with pytest.warns(ConvergenceWarning):
         SaddlePathRegressor(max_jumps=2, saddle=3).fit(X, y)
     with pytest.warns(ConvergenceWarning):
-        SaddlePathRegressor(max_jumps=2, tau=full.times[3]).fit(X, y)
+        SaddlePathRegressor(max_jumps=2, tau=full.tau[3]).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SaddlePathRegressor(max_jumps=2, saddle=2).fit(X, y)
-        SaddlePathRegressor(max_jumps=2, tau=full.times[2]).fit(X, y)
+        SaddlePathRegressor(max_jumps=2, tau=full.tau[2]).fit(X, y)
         SaddlePathRegressor().fit(X, y)  # a complete path: nothing to warn about
 
 
@@ -258,7 +258,7 @@ def test_pipeline_with_standard_scaler_ends_at_least_squares():
     pipe.set_params(saddlepathregressor__saddle=2).fit(X, y)
     Z = StandardScaler().fit_transform(X)
     path = saddle_path(Z - Z.mean(axis=0), y - y.mean())
-    np.testing.assert_allclose(pipe[-1].coef_, path.coefs[2], atol=1e-12)
+    np.testing.assert_allclose(pipe[-1].coef_, path.beta[2], atol=1e-12)
 
 
 def _r2(y_true, y_pred):
@@ -283,7 +283,7 @@ def test_grid_search_picks_what_a_hand_written_cv_loop_picks(param):
     cv = KFold(5, shuffle=True, random_state=0)
     if param == "saddle":
         grid = list(range(14))
-        select = lambda p: p.coefs[np.minimum(grid, p.n_saddles - 1)]  # noqa: E731
+        select = lambda p: p.beta[np.minimum(grid, p.n_saddles - 1)]  # noqa: E731
     else:
         grid = list(np.geomspace(0.3, 300.0, 25))
         select = lambda p: p.at(grid)  # noqa: E731
@@ -313,7 +313,7 @@ def test_lasso_lars_cv_example_reduced():
     assert k == int(np.argmin(by_saddle)) and res["path_cv_mse"] == by_saddle.min()
     refit = SaddlePathRegressor(saddle=k).fit(X, y)
     assert res["path_support"] == np.count_nonzero(refit.coef_) > 0
-    assert res["tau"] == refit.path_.times[k]
+    assert res["tau"] == refit.path_.tau[k]
     lasso = LassoLars(alpha=res["alpha"]).fit(X, y)
     assert res["lasso_support"] == np.count_nonzero(lasso.coef_) > 0
     assert res["entered"][1] == ["bmi"]  # the feature most correlated with y enters first

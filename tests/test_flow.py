@@ -107,9 +107,9 @@ def test_agrees_with_the_exact_path_module():
     saddle_path = pytest.importorskip("saddlepath.diagonal").saddle_path
     path = saddle_path(X_WORKED, Y_WORKED)
     traj = gradient_flow(X_WORKED, Y_WORKED, log_alpha=-1e4)
-    for k in range(1, len(path.times) - 1):
-        mid = 0.5 * (path.times[k] + path.times[k + 1])
-        np.testing.assert_allclose(traj.at(mid), path.coefs[k], atol=1e-8)
+    for k in range(1, len(path.tau) - 1):
+        mid = 0.5 * (path.tau[k] + path.tau[k + 1])
+        np.testing.assert_allclose(traj.at(mid), path.beta[k], atol=1e-8)
 
 
 @pytest.mark.parametrize("spec", [{"alpha": "1e-10000"}, {"log_alpha": -1e5}])

@@ -36,22 +36,22 @@ def _bias_exponents(path, X):
     and since the jump at τ_k the support has relaxed at rate ≥ λμ (μ = 2 min|β_B| times the
     smallest eigenvalue of X_BᵀX_B/n) and the entering coordinates grew at rate 2λ|g_i|."""
     n, out = X.shape[0], []
-    for k in range(1, len(path.times) - 1):
-        start, mid = path.times[k], 0.5 * (path.times[k] + path.times[k + 1])
-        coef, s = path.coefs[k], path.dual_at(mid)
+    for k in range(1, len(path.tau) - 1):
+        start, mid = path.tau[k], 0.5 * (path.tau[k] + path.tau[k + 1])
+        coef, s = path.beta[k], path.dual_at(mid)
         supp = np.flatnonzero(coef)
         gap = 1.0 - np.max(np.abs(np.delete(s, supp)))
         mu = 2 * np.min(np.abs(coef[supp])) * np.linalg.eigvalsh(X[:, supp].T @ X[:, supp] / n)[0]
-        grow = 2 * np.min(np.abs(path.gradients[k - 1][list(path.entered[k])]), initial=np.inf)
+        grow = 2 * np.min(np.abs(path.gradient[k - 1][list(path.entered[k])]), initial=np.inf)
         out.append(min(2 * gap, (mid - start) * min(mu, grow)))
     return np.array(out)
 
 
 def _mid_plateau_errors(traj, path):
     errs = []
-    for k in range(1, len(path.times) - 1):
-        mid = 0.5 * (path.times[k] + path.times[k + 1])
-        errs.append(np.max(np.abs(traj.at(mid) - path.coefs[k])) / np.max(np.abs(path.coefs[k])))
+    for k in range(1, len(path.tau) - 1):
+        mid = 0.5 * (path.tau[k] + path.tau[k + 1])
+        errs.append(np.max(np.abs(traj.at(mid) - path.beta[k])) / np.max(np.abs(path.beta[k])))
     return np.array(errs)
 
 
@@ -71,7 +71,7 @@ def test_mid_plateau_error_is_flat_in_alpha(spec):
     assert traj.status is TrajectoryStatus.CONVERGED
     # the oracle: the exact saddles, valid because the flow's distance to them at
     # mid-plateau is below e^{-40} < 1e-17 here (100x below the tolerance with any constant)
-    assert len(path.times) - 2 == 4
+    assert len(path.tau) - 2 == 4
     assert np.min(_bias_exponents(path, X)) * traj.time_scale >= 40.0
     errs = _mid_plateau_errors(traj, path)
     assert np.max(errs) <= 10 * RTOL, errs
@@ -100,7 +100,7 @@ def test_mid_plateau_at_1e_minus_10_matches_direct_integration():
     X, y = _sparse_problem()
     path = saddle_path(X, y)
     traj = gradient_flow(X, y, alpha=1e-10)
-    mids = 0.5 * (path.times[1:-1] + path.times[2:])
+    mids = 0.5 * (path.tau[1:-1] + path.tau[2:])
     ref = direct_uv(X, y, 1e-10, traj.time_scale * mids)
     err = np.max(np.abs(traj.at(mids) - ref), axis=1) / np.max(np.abs(ref), axis=1)
     assert np.max(_mid_plateau_errors(traj, path)) > 1e-3  # not near the limit: a real test

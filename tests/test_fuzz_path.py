@@ -37,16 +37,16 @@ def worked():
 
 def test_the_judge_accepts_the_exact_path_at_any_global_scale(worked):
     exact = rational_saddle_path(WORKED_X, WORKED_Y)
-    ref = np.array([[float(v) for v in c] for c in exact.coefs])
-    np.testing.assert_allclose(worked.coefs, ref, atol=1e-12)  # the path is right …
+    ref = np.array([[float(v) for v in c] for c in exact.beta])
+    np.testing.assert_allclose(worked.beta, ref, atol=1e-12)  # the path is right …
     assert judge(worked, WORKED_X, WORKED_Y) == (True, "agrees")  # … and judged so
     # X' = 2^200 X, y' = 2^-300 y: β' = 2^-500 β, τ' = 2^100 τ, L' = 2^-600 L, exactly
     X, y = WORKED_X * 2.0**200, WORKED_Y * 2.0**-300
     path = dataclasses.replace(
         worked,
-        times=worked.times * 2.0**100,
+        tau=worked.tau * 2.0**100,
         values=tuple(v * 2.0**-500 for v in worked.values),
-        losses=worked.losses * 2.0**-600,
+        loss=worked.loss * 2.0**-600,
         integrated_residuals=worked.integrated_residuals * 2.0**-200,  # R' = R/2^200
         X=X,
         y=y,
@@ -55,7 +55,7 @@ def test_the_judge_accepts_the_exact_path_at_any_global_scale(worked):
 
 
 def _cut(path, keep):
-    fields = ("times", "losses", "supports", "values", "boundaries", "boundary_signs")
+    fields = ("tau", "loss", "supports", "values", "boundaries", "boundary_signs")
     changes = {f: getattr(path, f)[:keep] for f in fields}
     changes["integrated_residuals"] = path.integrated_residuals[:keep]
     return dataclasses.replace(path, entered=path.entered[:keep], left=path.left[:keep], **changes)
@@ -68,16 +68,16 @@ def test_the_judge_rejects_a_path_cut_short(worked):
 
 
 def test_the_judge_rejects_a_late_jump(worked):
-    times = worked.times.copy()
+    times = worked.tau.copy()
     times[2] += 0.5  # the dual of coordinate 2 passes 1 before this jump
-    ok, reason = judge(dataclasses.replace(worked, times=times), WORKED_X, WORKED_Y)
+    ok, reason = judge(dataclasses.replace(worked, tau=times), WORKED_X, WORKED_Y)
     assert not ok
     assert "dual" in reason
 
 
 def test_the_judge_rejects_excess_l1_norm(worked):
     null = np.linalg.svd(WORKED_X)[2][-1]  # same fit, larger ℓ1 norm
-    values = (*worked.values[:-1], worked.coefs[-1] + 0.5 * null)
+    values = (*worked.values[:-1], worked.beta[-1] + 0.5 * null)
     bad = dataclasses.replace(worked, values=values, supports=(*worked.supports[:-1], np.arange(4)))
     ok, _ = judge(bad, WORKED_X, WORKED_Y)
     assert not ok
@@ -143,7 +143,7 @@ def test_the_judge_rejects_wrong_reported_duals(worked):
 
 def test_the_judge_accepts_unrepresentable_losses_only_when_warned(worked):
     """Losses beyond float64 (y·1e160) are honest only with the solver's PathRangeWarning."""
-    broken = dataclasses.replace(worked, losses=np.full_like(worked.losses, np.inf))
+    broken = dataclasses.replace(worked, loss=np.full_like(worked.loss, np.inf))
     ok, reason = judge(broken, WORKED_X, WORKED_Y)
     assert not ok and "PathRangeWarning" in reason
     assert judge(broken, WORKED_X, WORKED_Y, range_warned=True) == judge(worked, WORKED_X, WORKED_Y)

@@ -30,20 +30,20 @@ def test_init_scale_prints_and_saves_the_minimiser(tmp_path, invoke):
         cells = line.split()
         if len(cells) >= 8 and cells[-8] in ("β", "u", "v"):
             printed.setdefault(cells[-8], []).append([float(c) for c in cells[-7:]])
-    for label, values in (("β", study.coefs), ("u", study.u), ("v", study.v)):
+    for label, values in (("β", study.beta), ("u", study.u), ("v", study.v)):
         np.testing.assert_allclose(printed[label], values, rtol=0, atol=5e-5)
     rows = json.loads((tmp_path / "out" / "init_scale.json").read_text())["rows"]
     for j, row in enumerate(rows):
-        assert row["beta"] == study.coefs[j].tolist() and row["u"] == study.u[j].tolist()
+        assert row["beta"] == study.beta[j].tolist() and row["u"] == study.u[j].tolist()
         assert row["v"] == study.v[j].tolist()
-    assert abs(study.coefs[1][2] + 3.3005) < 1e-4  # γ = 5 converged (was DIVERGED)
+    assert abs(study.beta[1][2] + 3.3005) < 1e-4  # γ = 5 converged (was DIVERGED)
 
 
 def test_init_scale_n_steps(tmp_path, invoke):
     path = thesis_csv(tmp_path)[0]
     args = ("init-scale", path, "--gammas", "0.5", "--step-size", "0.01", "--json")
     record = json.loads(invoke(*args, "--n-steps", "300").stdout)
-    assert record["rows"][0]["outcome"] == "NOT_CONVERGED"
+    assert record["rows"][0]["status"] == "NOT_CONVERGED"
     assert "n_steps = 300" in record["rows"][0]["message"]
     result = invoke("init-scale", path, "--gammas", "0.5", "--n-steps", "300")
     assert result.exit_code == 2 and "--n-steps needs --step-size" in result.output
@@ -61,7 +61,7 @@ def test_init_scale_csv_and_npz_keys(tmp_path, invoke):
     lines = csv.read_text().splitlines()
     assert lines[0].startswith("γ,outcome,loss")
     study = init_scale_study(X, y, ["1", "5"], step_size=0.01)
-    for line, loss in zip(lines[1:], study.losses, strict=True):
+    for line, loss in zip(lines[1:], study.loss, strict=True):
         assert abs(float(line.split(",")[2]) - loss) <= 1e-3 * loss + 1e-300
 
 
@@ -78,10 +78,10 @@ def test_init_scale_study_reports_progress():
             events.append(("begin", index, gamma))
 
         def done(self, index, row):
-            events.append(("done", index, row["outcome"]))
+            events.append(("done", index, row["status"]))
 
     study = init_scale_study(X, y, ["1", "5"], step_size=0.01, progress=Recorder())
-    outcomes = [o.name for o in study.outcomes]
+    outcomes = [o.name for o in study.statuses]
     assert events == [
         ("start", 2),
         ("begin", 0, "1"),

@@ -175,19 +175,19 @@ def test_path_json_holds_the_worked_example(tmp_path, worked_path):
 def test_path_files_equal_the_result_exactly(tmp_path, demo_path):
     files = io.save_path(demo_path, tmp_path)
     record = json.loads(files["json"].read_text())
-    assert record["times"] == demo_path.times.tolist()
-    assert record["losses"] == demo_path.losses.tolist()
-    assert record["l1_norms"] == demo_path.l1_norms.tolist()
+    assert record["times"] == demo_path.tau.tolist()
+    assert record["losses"] == demo_path.loss.tolist()
+    assert record["l1_norms"] == demo_path.l1_norm.tolist()
     assert record["stats"] == dict(demo_path.stats)
     assert record["tolerances"] == demo_path.tolerances
     dense = np.zeros((len(record["saddles"]), record["n_features"]))
     for k, saddle in enumerate(record["saddles"]):
         for i, value in saddle.items():
             dense[k, int(i)] = value
-    np.testing.assert_array_equal(dense, demo_path.coefs)
+    np.testing.assert_array_equal(dense, demo_path.beta)
     assert np.count_nonzero(dense[-1]) == 3  # guards against an all-zero answer
     with np.load(files["npz"]) as archive:
-        assert sorted(archive.files) == ["coefs", "duals", "losses", "times"]
+        assert sorted(archive.files) == ["beta", "dual", "loss", "tau"]
         for key in archive.files:
             np.testing.assert_array_equal(archive[key], getattr(demo_path, key))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["path.json", "path.npz"]

@@ -61,7 +61,7 @@ def test_short_columns_enter_and_the_path_ends_at_least_squares(seed):
     assert path.status is PathStatus.LEAST_SQUARES and not caught
     assert set(path.supports[-1]) == set(range(15))  # every column entered
     ls = _least_squares_loss(X, y)
-    assert path.losses[-1] == pytest.approx(ls, rel=1e-9)
+    assert path.loss[-1] == pytest.approx(ls, rel=1e-9)
 
 
 @pytest.mark.slow  # the rational oracle: ~2–6 s for the larger shapes
@@ -71,10 +71,10 @@ def test_columns_scaled_over_ten_to_the_eight_match_the_rational_path(n, d, seed
     exact = rational_saddle_path(X, y).as_float()
     path, caught = _run(X, y)
     assert not caught and path.status is not PathStatus.STAGNATED
-    np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
-    np.testing.assert_allclose(path.losses, exact.losses, rtol=1e-9, atol=1e-12 * exact.losses[0])
+    np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
+    np.testing.assert_allclose(path.loss, exact.loss, rtol=1e-9, atol=1e-12 * exact.loss[0])
     # coefficients in the units of the fit: |β_i − β*_i|·‖x_i‖ against ‖y‖
-    err = np.abs(path.coefs - exact.coefs) * np.linalg.norm(X, axis=0)
+    err = np.abs(path.beta - exact.beta) * np.linalg.norm(X, axis=0)
     assert err.max() <= 1e-9 * np.linalg.norm(y)
 
 
@@ -92,10 +92,10 @@ def test_global_scaling_maps_times_and_saddles_in_closed_form(a, b):
     exact = rational_saddle_path(X, y).as_float()  # the oracle at unit scale
     path, caught = _run(X * a, y * b)
     assert path.status is PathStatus.LEAST_SQUARES and not caught
-    np.testing.assert_allclose(path.times, exact.times / a / b, rtol=1e-12)
-    np.testing.assert_allclose(path.coefs, exact.coefs * (b / a), rtol=1e-12, atol=0)
-    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(path.losses, exact.losses * b**2, rtol=1e-12)
+    np.testing.assert_allclose(path.tau, exact.tau / a / b, rtol=1e-12)
+    np.testing.assert_allclose(path.beta, exact.beta * (b / a), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(path.dual, exact.dual, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(path.loss, exact.loss * b**2, rtol=1e-12)
 
 
 def test_power_of_two_scaling_is_exact():
@@ -104,8 +104,8 @@ def test_power_of_two_scaling_is_exact():
     for p, q in [(600, 0), (-900, 0), (0, 500), (-400, 300)]:
         path, caught = _run(np.ldexp(X, p), np.ldexp(y, q))
         assert not caught and path.status is base.status
-        np.testing.assert_array_equal(path.times, np.ldexp(base.times, -p - q))
-        np.testing.assert_array_equal(path.coefs, np.ldexp(base.coefs, q - p))
+        np.testing.assert_array_equal(path.tau, np.ldexp(base.tau, -p - q))
+        np.testing.assert_array_equal(path.beta, np.ldexp(base.beta, q - p))
 
 
 def test_huge_targets_warn_that_only_the_losses_overflow():
@@ -115,9 +115,9 @@ def test_huge_targets_warn_that_only_the_losses_overflow():
     path, caught = _run(X, y * 1e160)
     assert path.status is PathStatus.LEAST_SQUARES
     assert [w.category.__name__ for w in caught] == ["PathRangeWarning"]
-    assert "losses" in str(caught[0].message) and np.isinf(path.losses[0])
-    np.testing.assert_allclose(path.coefs, exact.coefs * 1e160, rtol=1e-12, atol=0)
-    np.testing.assert_allclose(path.times, exact.times / 1e160, rtol=1e-12)
+    assert "losses" in str(caught[0].message) and np.isinf(path.loss[0])
+    np.testing.assert_allclose(path.beta, exact.beta * 1e160, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(path.tau, exact.tau / 1e160, rtol=1e-12)
 
 
 def test_unrepresentable_path_is_out_of_range_with_a_warning():
@@ -159,9 +159,9 @@ def test_duals_of_long_columns_are_accurate_after_long_segments(seed):
     X, y = _fuzz_scaled_instance(seed)
     exact = rational_saddle_path(X, y).as_float()
     path, caught = _run(X, y)
-    assert not caught and path.n_saddles == exact.times.size
-    np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
-    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=2e-6)  # was 1e-5
+    assert not caught and path.n_saddles == exact.tau.size
+    np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
+    np.testing.assert_allclose(path.dual, exact.dual, rtol=0, atol=2e-6)  # was 1e-5
 
 
 # --- 3. nearly collinear columns --------------------------------------------------------
@@ -184,9 +184,9 @@ def _assert_honest_stop(X, y, path, caught, columns):
     assert all(str(j) in message for j in columns), message
     exact = rational_saddle_path(X, y).as_float()
     m = path.n_saddles
-    assert m < exact.times.size  # it stopped before the saddles it could not resolve
-    np.testing.assert_allclose(path.times, exact.times[:m], rtol=1e-9)
-    err = np.abs(path.coefs - exact.coefs[:m]) * np.linalg.norm(X, axis=0)
+    assert m < exact.tau.size  # it stopped before the saddles it could not resolve
+    np.testing.assert_allclose(path.tau, exact.tau[:m], rtol=1e-9)
+    err = np.abs(path.beta - exact.beta[:m]) * np.linalg.norm(X, axis=0)
     assert err.max() <= 1e-8 * np.linalg.norm(y)
 
 
@@ -214,8 +214,8 @@ def test_moderately_collinear_columns_are_resolved_exactly():
     exact = rational_saddle_path(X, y).as_float()
     path, caught = _run(X, y)
     assert not caught and path.status is PathStatus.LEAST_SQUARES
-    np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
-    err = np.abs(path.coefs - exact.coefs) * np.linalg.norm(X, axis=0)
+    np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
+    err = np.abs(path.beta - exact.beta) * np.linalg.norm(X, axis=0)
     assert err.max() <= 1e-8 * np.linalg.norm(y)
 
 
@@ -228,8 +228,8 @@ def test_duals_over_a_tiny_segment_late_in_the_path_use_the_solver_step():
     X, y = _fuzz_scaled_instance(1310)
     exact = rational_saddle_path(X, y).as_float()
     path, caught = _run(X, y)
-    assert not caught and path.n_saddles == exact.times.size
-    np.testing.assert_allclose(path.duals, exact.duals, rtol=0, atol=1e-6)
+    assert not caught and path.n_saddles == exact.tau.size
+    np.testing.assert_allclose(path.dual, exact.dual, rtol=0, atol=1e-6)
 
 
 def _fuzz_collinear_instance(seed):
@@ -277,10 +277,10 @@ def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
     exact = rational_saddle_path(X, y).as_float()
     path, caught = _run(X, y)
     if path.status is PathStatus.STAGNATED:
-        assert caught and path.n_saddles < exact.times.size
+        assert caught and path.n_saddles < exact.tau.size
     else:
         assert not caught and path.status is PathStatus.LEAST_SQUARES
-        np.testing.assert_allclose(path.times, exact.times, rtol=1e-9)
+        np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
 
 
 # --- 4. weak inward gradients on long columns --------------------------------------------
@@ -299,10 +299,10 @@ def _assert_matches_rational(X, y, max_jumps):
     ref = exact.as_float()
     path, caught = _run(X, y, max_jumps=max_jumps)
     assert not caught
-    m = ref.times.size
+    m = ref.tau.size
     assert path.entered[:m] == exact.entered and path.left[:m] == exact.left
-    np.testing.assert_allclose(path.times[:m], ref.times, rtol=1e-5)
-    np.testing.assert_allclose(path.duals[:m], ref.duals, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(path.tau[:m], ref.tau, rtol=1e-5)
+    np.testing.assert_allclose(path.dual[:m], ref.dual, rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize("precision", ["float64", "mixed"])
@@ -317,8 +317,8 @@ def test_boundary_dual_of_a_long_column_moving_inwards_below_grad_tol_counts(pre
     ref = exact.as_float()
     # τ_5 = 2/|∂_1L| on a column of norm 9e5: rounding the exact saddle to float64 alone
     # moves ∂_1L by 1.4e-7 (measured in exact arithmetic), hence 1e-5, not 1e-9
-    np.testing.assert_allclose(path.times, ref.times, rtol=1e-5)
-    np.testing.assert_allclose(path.duals, ref.duals, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(path.tau, ref.tau, rtol=1e-5)
+    np.testing.assert_allclose(path.dual, ref.dual, rtol=0, atol=1e-6)
 
 
 @pytest.mark.slow  # the rational oracle: ~30 s

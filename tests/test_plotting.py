@@ -49,7 +49,7 @@ def test_loss_staircase_of_an_interpolating_path(worked_path):
     assert "(2n)" in ax.get_ylabel()
     (step,) = lines(fig, "loss")
     assert step.get_drawstyle() == "steps-post"
-    times, losses = worked_path.times, worked_path.losses
+    times, losses = worked_path.tau, worked_path.loss
     np.testing.assert_array_equal(step.get_xdata()[:-1], times)
     assert step.get_xdata()[-1] > times[-1]  # the last plateau is visible
     # the final loss is 0 up to round-off: drawn at a floor below the others, and labelled
@@ -62,7 +62,7 @@ def test_loss_staircase_of_an_interpolating_path(worked_path):
 def test_loss_staircase_of_a_least_squares_path(least_squares_path):
     fig = plot_loss_staircase(least_squares_path)
     (step,) = lines(fig, "loss")
-    np.testing.assert_array_equal(step.get_ydata()[:-1], least_squares_path.losses)
+    np.testing.assert_array_equal(step.get_ydata()[:-1], least_squares_path.loss)
     assert fig.axes[0].get_yscale() == "log"
     assert not fig.axes[0].texts
     assert "least-squares" in fig.axes[0].get_title(loc="left")
@@ -76,11 +76,11 @@ def test_coefficients_vs_time_one_step_line_per_active_coordinate(worked_path):
     for ln in coef_lines:
         i = int(ln.get_gid().split("-")[1])
         assert ln.get_drawstyle() == "steps-post"
-        np.testing.assert_array_equal(ln.get_xdata()[:-1], worked_path.times)
-        np.testing.assert_array_equal(ln.get_ydata()[:-1], worked_path.coefs[:, i])
+        np.testing.assert_array_equal(ln.get_xdata()[:-1], worked_path.tau)
+        np.testing.assert_array_equal(ln.get_ydata()[:-1], worked_path.beta[:, i])
     (jumps,) = [c for c in ax.collections if c.get_gid() == "jumps"]
     xs = sorted(seg[0, 0] for seg in jumps.get_segments())
-    np.testing.assert_allclose(xs, worked_path.times[1:])
+    np.testing.assert_allclose(xs, worked_path.tau[1:])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["c", "a", "d", "jump times τ_k"]  # largest max|β_i| first
     assert ax.get_xlabel() == TAU_LABEL and ax.get_xscale() == "linear"
@@ -96,7 +96,7 @@ def test_only_the_largest_coordinates_are_named(worked_path):
 
 def test_time_axis_turns_logarithmic_when_jump_times_spread():
     path = saddle_path(np.eye(3), np.array([3.0, 3e-2, 3e-4]))
-    np.testing.assert_allclose(path.times, [0, 1, 100, 10_000])
+    np.testing.assert_allclose(path.tau, [0, 1, 100, 10_000])
     fig = plot_coefficients_vs_time(path)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
@@ -107,7 +107,7 @@ def test_time_axis_turns_logarithmic_when_jump_times_spread():
 def test_long_paths_stay_readable():
     ds = make_sparse_regression(60, 300, n_nonzero=30, noise=0.1, seed=3)
     path = saddle_path(ds.X, ds.y)
-    n_active = int(np.count_nonzero(np.any(path.coefs != 0, axis=0)))
+    n_active = int(np.count_nonzero(np.any(path.beta != 0, axis=0)))
     assert path.n_jumps > 50 and n_active > 50
     fig = plot_coefficients_vs_time(path)
     ax = fig.axes[0]
@@ -130,7 +130,7 @@ def test_coefficients_vs_saddle_index(worked_path):
     for ln in coef_lines:
         i = int(ln.get_gid().split("-")[1])
         np.testing.assert_array_equal(ln.get_xdata(), np.arange(worked_path.n_saddles))
-        np.testing.assert_array_equal(ln.get_ydata(), worked_path.coefs[:, i])
+        np.testing.assert_array_equal(ln.get_ydata(), worked_path.beta[:, i])
     assert "saddle index k" in ax.get_xlabel()
     top = [child for child in ax.child_axes if "τ_k" in child.get_xlabel()]
     assert len(top) == 1

@@ -71,8 +71,8 @@ def test_loss_vs_tau_draws_one_line_per_run_and_the_staircase(worked):
     assert [ln.get_label() for ln in lines] == ["α = 1e-5", "α = 1e-30", "α = 1e-300"]
     np.testing.assert_allclose(lines[2].get_xdata(), runs[2].tau[runs[2].tau <= ax.get_xlim()[1]])
     (limit,) = by_gid(ax, "limit")
-    np.testing.assert_allclose(limit.get_xdata()[:-1], path.times)
-    np.testing.assert_allclose(limit.get_ydata()[:3], path.losses[:3])
+    np.testing.assert_allclose(limit.get_xdata()[:-1], path.tau)
+    np.testing.assert_allclose(limit.get_ydata()[:3], path.loss[:3])
     assert ax.get_yscale() == "log" and ax.get_xlabel() == TAU_LABEL
     assert ax.get_xlim() == pytest.approx((0.0, comparison_horizon(path)))
     assert min(ln.get_ydata().min() for ln in ax.get_lines()) > 0  # zeros lifted to a floor
@@ -86,7 +86,7 @@ def test_coordinates_vs_tau_overlays_the_exact_path(worked):
     assert sorted(int(ln.get_gid().split("-")[-1]) for ln in by_gid(ax, "run-coef-")) == active
     for i in active:
         (limit,) = by_gid(ax, f"limit-coef-{i}")
-        np.testing.assert_array_equal(limit.get_ydata()[:-1], path.coefs[:, i])
+        np.testing.assert_array_equal(limit.get_ydata()[:-1], path.beta[:, i])
         (run_line,) = by_gid(ax, f"run-coef-{i}")
         assert run_line.get_color() == limit.get_color()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -102,7 +102,7 @@ def test_trajectory_3d_shows_runs_saddles_and_limit(worked):
     assert len(by_gid(ax, "run-")) == 3
     (saddles,) = by_gid(ax, "saddles")
     x, y, z = saddles.get_data_3d()
-    np.testing.assert_allclose(np.column_stack([x, y, z]), path.coefs[:, [2, 0, 3]])
+    np.testing.assert_allclose(np.column_stack([x, y, z]), path.beta[:, [2, 0, 3]])
     (limit,) = by_gid(ax, "limit")
     assert len(limit.get_data_3d()[0]) > 10  # the curved heteroclinic orbits
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("β_2", "β_0", "β_3")
@@ -170,7 +170,7 @@ def test_figures_reject_bad_inputs(worked):
     with pytest.raises(TypeError, match="must be a Trajectory or a non-empty sequence"):
         plot_arclength(path)
     with pytest.raises(TypeError, match="`path` parameter of plot_loss_vs_tau must be a Sad"):
-        plot_loss_vs_tau(runs, path.coefs)
+        plot_loss_vs_tau(runs, path.beta)
 
 
 @pytest.mark.parametrize("plot", [plot_loss_vs_tau, plot_coordinates_vs_tau, plot_trajectory_3d])

@@ -69,10 +69,10 @@ def assert_path_invariants(path: RationalPath, X, y) -> None:
     """Exact checks of Algorithm 1 at every saddle, recomputed from the data."""
     X, y = _exact(X, y)
     d = len(X[0])
-    assert path.times[0] == 0 and path.duals[0] == (0,) * d and path.coefs[0] == (0,) * d
-    for k, (beta, s) in enumerate(zip(path.coefs, path.duals, strict=True)):
+    assert path.tau[0] == 0 and path.dual[0] == (0,) * d and path.beta[0] == (0,) * d
+    for k, (beta, s) in enumerate(zip(path.beta, path.dual, strict=True)):
         g = _gradient(X, y, beta)
-        assert path.losses[k] == _loss(X, y, beta)
+        assert path.loss[k] == _loss(X, y, beta)
         for i in range(d):
             assert abs(s[i]) <= 1
             if beta[i] != 0:  # on the support: s_i = sign(β_i) and ∂_i L = 0
@@ -81,18 +81,18 @@ def assert_path_invariants(path: RationalPath, X, y) -> None:
                 assert s[i] * g[i] >= 0
         if k == 0:
             continue
-        g_prev = _gradient(X, y, path.coefs[k - 1])
-        step = path.times[k] - path.times[k - 1]
+        g_prev = _gradient(X, y, path.beta[k - 1])
+        step = path.tau[k] - path.tau[k - 1]
         assert step > 0
-        assert path.losses[k] < path.losses[k - 1]
-        assert list(s) == [a - step * b for a, b in zip(path.duals[k - 1], g_prev, strict=True)]
+        assert path.loss[k] < path.loss[k - 1]
+        assert list(s) == [a - step * b for a, b in zip(path.dual[k - 1], g_prev, strict=True)]
         assert any(
             b != 0 and abs(a) == 1 for a, b in zip(s, g_prev, strict=True)
         )  # Δ is a first hit
-        was, now = path.coefs[k - 1], beta
+        was, now = path.beta[k - 1], beta
         assert path.entered[k] == tuple(i for i in range(d) if was[i] == 0 and now[i] != 0)
         assert path.left[k] == tuple(i for i in range(d) if was[i] != 0 and now[i] == 0)
-    assert path.converged == (not any(_gradient(X, y, path.coefs[-1])))
+    assert path.converged == (not any(_gradient(X, y, path.beta[-1])))
 
 
 # ------------------------------------------------------------------ worked example
@@ -100,8 +100,8 @@ def assert_path_invariants(path: RationalPath, X, y) -> None:
 
 def test_worked_example_times_and_saddles():
     path = rational_saddle_path(WORKED_X, WORKED_Y)
-    assert path.times == (0, 2, 8, 8 + Fraction(160, 49))
-    assert path.coefs == (
+    assert path.tau == (0, 2, 8, 8 + Fraction(160, 49))
+    assert path.beta == (
         (0, 0, 0, 0),
         (Fraction(4, 5), 0, 0, 0),
         (0, 0, Fraction(7, 5), 0),
@@ -116,7 +116,7 @@ def test_worked_example_first_coordinate_leaves_at_second_jump():
     assert path.left[2] == (0,)
     assert path.entered[1] == (0,) and path.entered[2] == (2,) and path.entered[3] == (3,)
     # coordinate 0 stays at zero after leaving while its dual moves back inside (-1, 1)
-    assert abs(path.duals[-1][0]) < 1
+    assert abs(path.dual[-1][0]) < 1
 
 
 def test_worked_example_input_types_agree():
@@ -131,26 +131,26 @@ def test_worked_example_input_types_agree():
 def test_floats_are_converted_exactly():
     # 0.1 is not 1/10 in binary: the oracle must see the double that was passed
     path = rational_saddle_path(np.array([[0.1]]), [0.3])
-    assert path.coefs[-1] == (Fraction(0.3) / Fraction(0.1),)
-    assert path.coefs[-1] != (3,)
+    assert path.beta[-1] == (Fraction(0.3) / Fraction(0.1),)
+    assert path.beta[-1] != (3,)
 
 
 def test_max_jumps_truncates_without_converging():
     path = rational_saddle_path(WORKED_X, WORKED_Y, max_jumps=1)
     assert path.n_jumps == 1 and not path.converged
-    assert path.coefs[1] == (Fraction(4, 5), 0, 0, 0)
-    assert rational_saddle_path(WORKED_X, WORKED_Y, max_jumps=0).times == (0,)
+    assert path.beta[1] == (Fraction(4, 5), 0, 0, 0)
+    assert rational_saddle_path(WORKED_X, WORKED_Y, max_jumps=0).tau == (0,)
 
 
 def test_as_float_matches_fractions():
     path = rational_saddle_path(WORKED_X, WORKED_Y)
     floats = path.as_float()
-    assert floats.coefs.shape == floats.duals.shape == (4, 4)
-    assert floats.times.shape == floats.losses.shape == (4,)
-    assert floats.times.dtype == np.float64 and not floats.coefs.flags.writeable
-    assert floats.times[-1] == float(8 + Fraction(160, 49))
-    assert floats.coefs[-1, 3] == float(Fraction(-10, 49))
-    assert floats.losses[0] == 0.25
+    assert floats.beta.shape == floats.dual.shape == (4, 4)
+    assert floats.tau.shape == floats.loss.shape == (4,)
+    assert floats.tau.dtype == np.float64 and not floats.beta.flags.writeable
+    assert floats.tau[-1] == float(8 + Fraction(160, 49))
+    assert floats.beta[-1, 3] == float(Fraction(-10, 49))
+    assert floats.loss[0] == 0.25
 
 
 def test_coordinate_changes_sign_after_its_dual_crosses_the_box():
@@ -160,9 +160,9 @@ def test_coordinate_changes_sign_after_its_dual_crosses_the_box():
     # re-enters with the opposite sign at τ = 28/3, where β interpolates y.
     X, y = [[-1, 1], [-2, 1]], [2, 1]
     path = rational_saddle_path(X, y)
-    assert path.times == (0, Fraction(1, 2), Fraction(4, 3), Fraction(28, 3))
-    assert path.coefs == ((0, 0), (Fraction(-4, 5), 0), (0, Fraction(3, 2)), (1, 3))
-    assert path.duals[2][0] == -1 and path.duals[3][0] == 1
+    assert path.tau == (0, Fraction(1, 2), Fraction(4, 3), Fraction(28, 3))
+    assert path.beta == ((0, 0), (Fraction(-4, 5), 0), (0, Fraction(3, 2)), (1, 3))
+    assert path.dual[2][0] == -1 and path.dual[3][0] == 1
     assert path.left[2] == (0,) and path.entered[3] == (0,) and path.unique
     assert_path_invariants(path, X, y)
 
@@ -176,20 +176,20 @@ def test_first_jump_is_closed_form(seed):
     path = rational_saddle_path(X, y)
     correlations = X.T @ y
     n = X.shape[0]
-    assert path.times[1] == Fraction(n, int(np.max(np.abs(correlations))))
+    assert path.tau[1] == Fraction(n, int(np.max(np.abs(correlations))))
     winners = np.flatnonzero(np.abs(correlations) == np.max(np.abs(correlations)))
     if len(winners) == 1:  # one-column least-squares fit on argmax |x_iᵀy|
         i = int(winners[0])
         expected = [Fraction(0)] * X.shape[1]
         expected[i] = Fraction(int(correlations[i]), int(X[:, i] @ X[:, i]))
-        assert path.coefs[1] == tuple(expected)
+        assert path.beta[1] == tuple(expected)
         assert path.entered[1] == (i,)
 
 
 def test_zero_targets_give_only_the_origin():
     path = rational_saddle_path([[1, 2], [3, 4]], [0, 0])
-    assert path.times == (0,) and path.coefs == ((0, 0),) and path.converged
-    assert path.entered == ((),) and path.left == ((),) and path.losses == (0,)
+    assert path.tau == (0,) and path.beta == ((0, 0),) and path.converged
+    assert path.entered == ((),) and path.left == ((),) and path.loss == (0,)
 
 
 # ------------------------------------------------------------------ endpoints
@@ -204,7 +204,7 @@ def test_underdetermined_end_is_minimum_l1_interpolator(seed, n_samples, n_featu
     path = rational_saddle_path(X, y)
     assert path.converged
     assert_path_invariants(path, X, y)
-    beta = path.coefs[-1]
+    beta = path.beta[-1]
     assert [sum(int(a) * b for a, b in zip(row, beta, strict=True)) for row in X] == list(y)
     lp = linprog(
         np.ones(2 * n_features), A_eq=np.hstack([X, -X]), b_eq=y, bounds=(0, None), method="highs"
@@ -222,7 +222,7 @@ def test_overdetermined_end_is_least_squares(seed, n_samples, n_features):
     path = rational_saddle_path(X, y)
     assert path.converged
     assert_path_invariants(path, X, y)
-    beta = path.coefs[-1]
+    beta = path.beta[-1]
     # zero gradient with full column rank identifies the least-squares solution exactly
     assert not any(_gradient(*_exact(X, y), beta))
     expected = np.linalg.lstsq(X.astype(float), y.astype(float), rcond=None)[0]
@@ -258,8 +258,8 @@ def test_duplicate_columns_are_not_unique_and_share_weight():
     path = rational_saddle_path(X, y)
     assert not path.unique
     assert_path_invariants(path, X, y)
-    assert all(beta[0] == beta[1] for beta in path.coefs)
-    assert any(beta[0] != 0 for beta in path.coefs)  # the duplicated column is used
+    assert all(beta[0] == beta[1] for beta in path.beta)
+    assert any(beta[0] != 0 for beta in path.beta)  # the duplicated column is used
 
 
 def test_opposite_columns_are_not_unique():
@@ -268,7 +268,7 @@ def test_opposite_columns_are_not_unique():
     path = rational_saddle_path(X, y)
     assert not path.unique
     assert_path_invariants(path, X, y)
-    assert path.coefs[-1][0] == -path.coefs[-1][1] == Fraction(3, 10)
+    assert path.beta[-1][0] == -path.beta[-1][1] == Fraction(3, 10)
 
 
 def test_unused_dependent_boundary_columns_keep_the_minimiser_unique():
@@ -277,8 +277,8 @@ def test_unused_dependent_boundary_columns_keep_the_minimiser_unique():
     # (0, 0, -1) interpolates y and no other sign-feasible β does: unique stays True.
     X, y = [[-1, 1, 1], [-1, 1, 0]], [-1, 0]
     path = rational_saddle_path(X, y)
-    assert path.times == (0, 2) and path.duals[1] == (1, -1, -1)
-    assert path.coefs[1] == (0, 0, -1) and path.unique and path.converged
+    assert path.tau == (0, 2) and path.dual[1] == (1, -1, -1)
+    assert path.beta[1] == (0, 0, -1) and path.unique and path.converged
 
 
 # ------------------------------------------------------------------ validation
@@ -321,4 +321,4 @@ def test_large_boundary_set_is_refused():
     with pytest.raises(ValueError, match=rf"boundary set .* has {n_features} coordinates"):
         rational_saddle_path([[1] * n_features], [1])
     path = rational_saddle_path([[1] * 3], [1])  # below the cap it runs, sharing equally
-    assert path.coefs[-1] == (Fraction(1, 3),) * 3 and not path.unique
+    assert path.beta[-1] == (Fraction(1, 3),) * 3 and not path.unique

@@ -33,8 +33,8 @@ def quiet_path(X, y, **kw):
 
 def test_worked_example_times_saddles_and_leaving_coordinate():
     path = saddle_path(WORKED_X, WORKED_Y)
-    np.testing.assert_allclose(path.times, [float(t) for t in WORKED_TIMES], rtol=1e-14)
-    np.testing.assert_allclose(path.coefs, np.array(WORKED_SADDLES, dtype=float), atol=1e-14)
+    np.testing.assert_allclose(path.tau, [float(t) for t in WORKED_TIMES], rtol=1e-14)
+    np.testing.assert_allclose(path.beta, np.array(WORKED_SADDLES, dtype=float), atol=1e-14)
     assert path.entered == ((), (0,), (2,), (3,))
     assert path.left[2] == (0,)  # coordinate 0 leaves the support at the second jump
     assert path.status is PathStatus.MIN_L1_INTERPOLATOR and path.interpolates
@@ -47,11 +47,11 @@ def test_first_jump_closed_form():
     n = X.shape[0]
     corr = X.T @ y
     i = int(np.argmax(np.abs(corr)))
-    assert path.times[1] == pytest.approx(n / np.abs(corr).max(), rel=1e-13)
+    assert path.tau[1] == pytest.approx(n / np.abs(corr).max(), rel=1e-13)
     assert path.entered[1] == (i,)
     expected = np.zeros(X.shape[1])
     expected[i] = corr[i] / (X[:, i] @ X[:, i])  # one-column least squares
-    np.testing.assert_allclose(path.coefs[1], expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(path.beta[1], expected, rtol=1e-12, atol=1e-15)
 
 
 # --- an exact oracle: rational arithmetic ---------------------------------------------
@@ -65,14 +65,14 @@ def test_agrees_with_rational_oracle(seed):
     exact = rational_saddle_path(X, y)
     path = quiet_path(X, y)
     ref = exact.as_float()
-    assert path.n_saddles == len(exact.times)
-    np.testing.assert_allclose(path.times, ref.times, rtol=1e-11)
-    np.testing.assert_allclose(path.losses, ref.losses, rtol=1e-11, atol=1e-14)
+    assert path.n_saddles == len(exact.tau)
+    np.testing.assert_allclose(path.tau, ref.tau, rtol=1e-11)
+    np.testing.assert_allclose(path.loss, ref.loss, rtol=1e-11, atol=1e-14)
     if not exact.unique:  # the choice of minimiser differs; times and losses do not
         assert path.status is PathStatus.NON_UNIQUE
         return
-    np.testing.assert_allclose(path.coefs, ref.coefs, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(path.duals, ref.duals, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(path.beta, ref.beta, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(path.dual, ref.dual, rtol=1e-10, atol=1e-12)
     assert path.entered == exact.entered
     assert path.left == exact.left
 
@@ -94,8 +94,8 @@ def test_certificate_and_endpoint_on_gaussian_data(n, d, seed, noisy):
     report = path.check(endpoint=True)
     assert report.passed, str(report)
     ref = min_l1_lp(X, y)
-    assert np.abs(path.coefs[-1]).sum() == pytest.approx(np.abs(ref).sum(), rel=1e-8, abs=1e-12)
-    assert np.all(np.diff(path.losses) < 0)
+    assert np.abs(path.beta[-1]).sum() == pytest.approx(np.abs(ref).sum(), rel=1e-8, abs=1e-12)
+    assert np.all(np.diff(path.loss) < 0)
 
 
 def test_agrees_with_lars_where_they_must():
@@ -104,9 +104,9 @@ def test_agrees_with_lars_where_they_must():
     path = saddle_path(X, y)
     alphas, _, coefs = lars_path(X, y, method="lasso", max_iter=10_000)
     # sklearn's alpha is max|Xᵀr|/n, so the first breakpoint is P&F's τ₁ = 1/alphas[0]
-    assert path.times[1] == pytest.approx(1.0 / alphas[0], rel=1e-12)
+    assert path.tau[1] == pytest.approx(1.0 / alphas[0], rel=1e-12)
     # both end at the minimum-ℓ1 interpolator (unique for Gaussian data)
-    np.testing.assert_allclose(path.coefs[-1], coefs[:, -1], atol=1e-8)
+    np.testing.assert_allclose(path.beta[-1], coefs[:, -1], atol=1e-8)
 
 
 def test_n_at_least_d_ends_at_least_squares():
@@ -114,7 +114,7 @@ def test_n_at_least_d_ends_at_least_squares():
     X, y = rng.standard_normal((20, 6)), rng.standard_normal(20)
     path = saddle_path(X, y)
     assert path.status is PathStatus.LEAST_SQUARES and not path.interpolates
-    np.testing.assert_allclose(path.coefs[-1], np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
+    np.testing.assert_allclose(path.beta[-1], np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
 
 
 # --- invariances: scaling, permutations ---------------------------------------------
@@ -123,15 +123,15 @@ def test_n_at_least_d_ends_at_least_squares():
 def test_scaling_y_scales_saddles_and_shrinks_times():
     X, y, _ = sparse_gaussian(15, 40, 4, seed=5)
     a, b = saddle_path(X, y), saddle_path(X, 3.0 * y)
-    np.testing.assert_allclose(b.times, a.times / 3.0, rtol=1e-11)
-    np.testing.assert_allclose(b.coefs, 3.0 * a.coefs, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(b.tau, a.tau / 3.0, rtol=1e-11)
+    np.testing.assert_allclose(b.beta, 3.0 * a.beta, rtol=1e-10, atol=1e-13)
 
 
 def test_scaling_X_rescales_times_and_saddles():
     X, y, _ = sparse_gaussian(15, 40, 4, seed=6)
     a, b = saddle_path(X, y), saddle_path(2.0 * X, y)
-    np.testing.assert_allclose(b.times, a.times / 2.0, rtol=1e-11)
-    np.testing.assert_allclose(b.coefs, a.coefs / 2.0, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(b.tau, a.tau / 2.0, rtol=1e-11)
+    np.testing.assert_allclose(b.beta, a.beta / 2.0, rtol=1e-10, atol=1e-13)
 
 
 def test_column_and_row_permutations():
@@ -139,8 +139,8 @@ def test_column_and_row_permutations():
     perm = np.random.default_rng(0).permutation(40)
     rows = np.random.default_rng(1).permutation(15)
     a, b, c = saddle_path(X, y), saddle_path(X[:, perm], y), saddle_path(X[rows], y[rows])
-    np.testing.assert_allclose(b.coefs[:, np.argsort(perm)], a.coefs, atol=1e-12)
-    np.testing.assert_allclose(c.times, a.times, rtol=1e-12)
+    np.testing.assert_allclose(b.beta[:, np.argsort(perm)], a.beta, atol=1e-12)
+    np.testing.assert_allclose(c.tau, a.tau, rtol=1e-12)
 
 
 def test_mixed_precision_gives_the_same_path():
@@ -149,8 +149,8 @@ def test_mixed_precision_gives_the_same_path():
     b = saddle_path(X, y, precision="mixed")
     assert a.n_jumps == b.n_jumps > 40
     assert a.entered == b.entered and a.left == b.left
-    np.testing.assert_allclose(b.times, a.times, rtol=1e-12)
-    np.testing.assert_allclose(b.coefs, a.coefs, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(b.tau, a.tau, rtol=1e-12)
+    np.testing.assert_allclose(b.beta, a.beta, rtol=1e-10, atol=1e-12)
     assert any(a.left[1:])  # the instance really exercises coordinates leaving
 
 
@@ -159,12 +159,12 @@ def test_mixed_precision_gives_the_same_path():
 
 def test_at_and_dual_at():
     path = saddle_path(WORKED_X, WORKED_Y)
-    mids = 0.5 * (path.times[:-1] + path.times[1:])
-    np.testing.assert_allclose(path.at(mids), path.coefs[:-1])
-    np.testing.assert_allclose(path.at(path.times), path.coefs)
-    np.testing.assert_allclose(path.dual_at(path.times), path.duals, atol=1e-14)
+    mids = 0.5 * (path.tau[:-1] + path.tau[1:])
+    np.testing.assert_allclose(path.at(mids), path.beta[:-1])
+    np.testing.assert_allclose(path.at(path.tau), path.beta)
+    np.testing.assert_allclose(path.dual_at(path.tau), path.dual, atol=1e-14)
     eps = 1e-9  # the dual is continuous across each jump
-    np.testing.assert_allclose(path.dual_at(path.times[1:] - eps), path.duals[1:], atol=1e-8)
+    np.testing.assert_allclose(path.dual_at(path.tau[1:] - eps), path.dual[1:], atol=1e-8)
     assert np.all(np.abs(path.dual_at(np.linspace(0, 20, 101))) <= 1 + 1e-12)
     with pytest.raises(ValueError, match="`tau` must hold finite accelerated times"):
         path.at(-1.0)
@@ -193,7 +193,7 @@ def test_tiny_shapes(n, d):
 def test_simultaneous_entries_are_one_jump():
     path = saddle_path(np.eye(3), np.array([1.0, -1.0, 1.0]))
     assert path.n_jumps == 1 and path.entered[1] == (0, 1, 2)
-    np.testing.assert_allclose(path.coefs[1], [1.0, -1.0, 1.0])
+    np.testing.assert_allclose(path.beta[1], [1.0, -1.0, 1.0])
 
 
 def _with_column(col_fn):
@@ -209,7 +209,7 @@ def test_duplicate_columns_share_weight_equally(col_fn, sign):
     with pytest.warns(NonUniqueSaddleWarning, match="shared equally"):
         path = saddle_path(X, y)
     assert path.status is PathStatus.NON_UNIQUE
-    np.testing.assert_allclose(path.coefs[-1], [1.0, 0.1, 0, 0, sign * 1.0], atol=1e-10)
+    np.testing.assert_allclose(path.beta[-1], [1.0, 0.1, 0, 0, sign * 1.0], atol=1e-10)
     assert path.check().passed
 
 
@@ -218,14 +218,14 @@ def test_zero_and_shorter_parallel_columns_never_enter(col_fn):
     X, y = _with_column(col_fn)
     path = saddle_path(X, y)
     assert path.status is PathStatus.MIN_L1_INTERPOLATOR
-    assert np.all(path.coefs[:, 4] == 0)
+    assert np.all(path.beta[:, 4] == 0)
     assert path.check().passed
 
 
 def test_collinear_column_in_general_position_is_unique():
     X, y = _with_column(lambda X: X[:, 0] + X[:, 1])
     path = saddle_path(X, y)
-    np.testing.assert_allclose(path.coefs[-1], [1.9, 0, 0, 0, 0.1], atol=1e-10)
+    np.testing.assert_allclose(path.beta[-1], [1.9, 0, 0, 0, 0.1], atol=1e-10)
 
 
 def test_degenerate_tie_reports_the_max_entropy_minimiser():
@@ -233,7 +233,7 @@ def test_degenerate_tie_reports_the_max_entropy_minimiser():
     with pytest.warns(NonUniqueSaddleWarning, match="maximum-entropy"):
         path = saddle_path(X, np.array([1.0, 1.0]))
     assert path.status is PathStatus.NON_UNIQUE
-    np.testing.assert_allclose(path.coefs[-1], [2 / 3, 2 / 3, 2 / 3], rtol=1e-7)
+    np.testing.assert_allclose(path.beta[-1], [2 / 3, 2 / 3, 2 / 3], rtol=1e-7)
     assert path.check().passed
 
 
@@ -302,10 +302,10 @@ def test_round_off_zero_at_a_degenerate_saddle_is_reported_as_leaving():
     data = make_sparse_regression(20, 15, n_nonzero=4, seed=1)
     path = saddle_path(data.X, data.y)
     support = set(np.flatnonzero(data.beta_star))
-    assert set(np.flatnonzero(path.coefs[-1])) == support
+    assert set(np.flatnonzero(path.beta[-1])) == support
     entered = set().union(*path.entered)
     assert entered - support <= set().union(*path.left)
-    np.testing.assert_allclose(path.coefs[-1], data.beta_star, atol=1e-12)
+    np.testing.assert_allclose(path.beta[-1], data.beta_star, atol=1e-12)
 
 
 def test_figure1_problem_has_three_clean_jumps():
@@ -316,7 +316,7 @@ def test_figure1_problem_has_three_clean_jumps():
     assert path.n_jumps == 3 and not any(path.left)
     assert [len(e) for e in path.entered[1:]] == [1, 1, 1]
     assert set().union(*path.entered) == set(np.flatnonzero(data.beta_star))
-    assert np.min(np.diff(path.times)) > 0.5  # well separated: visible at moderate α
+    assert np.min(np.diff(path.tau)) > 0.5  # well separated: visible at moderate α
 
 
 # --- regressions found by fuzzing ------------------------------------------------------
@@ -345,7 +345,7 @@ def test_unexplorable_face_is_still_flagged_non_unique():
     with pytest.warns(NonUniqueSaddleWarning):
         path = saddle_path(X, y)
     assert path.status is PathStatus.NON_UNIQUE
-    np.testing.assert_allclose(path.times, exact.as_float().times, rtol=1e-12)
+    np.testing.assert_allclose(path.tau, exact.as_float().tau, rtol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [3, 46, 73, 96, 103])
@@ -374,7 +374,7 @@ def _dual_drift(path):
     s = np.zeros(X.shape[1], dtype=np.longdouble)
     worst = 0.0
     for k in range(1, path.n_saddles):
-        grad = X.T @ (X @ path.coefs[k - 1].astype(np.longdouble) - y) / X.shape[0]
-        s -= (path.times[k] - path.times[k - 1]) * grad
+        grad = X.T @ (X @ path.beta[k - 1].astype(np.longdouble) - y) / X.shape[0]
+        s -= (path.tau[k] - path.tau[k - 1]) * grad
         worst = max(worst, float(np.abs(s).max() - 1))
     return worst

@@ -84,7 +84,7 @@ def _demo_table(ctx: DemoContext) -> None:
 
 @demo_step("planted", "the last saddle against the planted coefficients β*")
 def _demo_planted(ctx: DemoContext) -> None:
-    last, planted = ctx.path.coefs[-1], ctx.dataset.beta_star
+    last, planted = ctx.path.beta[-1], ctx.dataset.beta_star
     gap = float(np.max(np.abs(last - planted)))
     ctx.console.print(
         f"support of the last saddle {np.flatnonzero(last).tolist()}, planted "
@@ -127,14 +127,13 @@ def _demo_figure1(ctx: DemoContext) -> None:
 
     data = figure1_problem()
     path = saddle_path(data.X, data.y)
-    tau_max = 1.5 * float(path.times[-1])
+    tau_max = 1.5 * float(path.tau[-1])
     runs = []
     for alpha in FIGURE1_ALPHAS:
         with progress(f"Integrating the gradient flow at α = {alpha}…"):
             runs.append(gradient_flow(data.X, data.y, alpha=alpha, tau_max=tau_max))
     errors = [
-        float(np.abs(r.at(0.5 * (path.times[2] + path.times[3])) - path.coefs[2]).max())
-        for r in runs
+        float(np.abs(r.at(0.5 * (path.tau[2] + path.tau[3])) - path.beta[2]).max()) for r in runs
     ]
     ctx.console.print(
         "mid-plateau distance to the second saddle: "

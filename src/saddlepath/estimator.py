@@ -80,9 +80,9 @@ class SaddlePathRegressor(RegressorMixin, BaseEstimator):
         ``b`` (``0.0`` when ``fit_intercept=False``).
     path_ : SaddlePath
         The whole path, computed on the (centred) training data; its ``X``, ``y`` are
-        those data, so ``path_.coefs[saddle_]`` equals ``coef_``.
+        those data, so ``path_.beta[saddle_]`` equals ``coef_``.
     saddle_ : int
-        Index of the selected saddle in ``path_``; ``path_.times[saddle_]`` is the
+        Index of the selected saddle in ``path_``; ``path_.tau[saddle_]`` is the
         accelerated time at which the flow reaches it.
     n_iter_ : int
         Number of jumps of the path (``path_.n_jumps``).
@@ -176,7 +176,7 @@ class SaddlePathRegressor(RegressorMixin, BaseEstimator):
         _warn_if_truncated(path, saddle, tau)
         self.path_ = path
         self.saddle_ = k
-        self.coef_ = path.coefs[k].copy()
+        self.coef_ = path.beta[k].copy()
         self.intercept_ = float(y_offset - X_offset @ self.coef_)
         self.n_iter_ = path.n_jumps
         self.n_saddles_ = path.n_saddles
@@ -242,7 +242,7 @@ def _selected_index(path: SaddlePath, saddle: int | None, tau: float | None) -> 
     """Index of the saddle held at ``tau`` / of ``saddle`` (clipped to the path's end)."""
     last = path.n_saddles - 1
     if tau is not None:
-        return int(np.searchsorted(path.times, tau, side="right") - 1)
+        return int(np.searchsorted(path.tau, tau, side="right") - 1)
     return last if saddle is None else min(saddle, last)
 
 
@@ -253,7 +253,7 @@ def _warn_if_truncated(path: SaddlePath, saddle: int | None, tau: float | None) 
     last = path.n_saddles - 1
     if saddle is not None and saddle <= last:
         return
-    if tau is not None and tau <= path.times[-1]:
+    if tau is not None and tau <= path.tau[-1]:
         return
     asked = (
         "the end of the path"
@@ -268,7 +268,7 @@ def _warn_if_truncated(path: SaddlePath, saddle: int | None, tau: float | None) 
     warnings.warn(
         f"{_WHERE}: the path ended with status {path.status.name} ({path.status}) after "
         f"{path.n_jumps} jumps, before {asked}; the model is its last saddle "
-        f"(index {last}, τ = {path.times[-1]:.6g}), not the one requested. To fix: {fix}.",
+        f"(index {last}, τ = {path.tau[-1]:.6g}), not the one requested. To fix: {fix}.",
         TruncatedPathWarning,
         stacklevel=3,
     )

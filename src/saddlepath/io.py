@@ -240,10 +240,10 @@ def write_path_files(
     )
     npz_path = write_npz_atomic(
         directory / PATH_NPZ,
-        times=path_result.times,
-        coefs=path_result.coefs,
-        duals=path_result.duals,
-        losses=path_result.losses,
+        tau=path_result.tau,
+        beta=path_result.beta,
+        dual=path_result.dual,
+        loss=path_result.loss,
     )
     return {"json": json_path, "npz": npz_path}
 

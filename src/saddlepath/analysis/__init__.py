@@ -28,11 +28,11 @@ from saddlepath.analysis.equilibrium import (
     limit_weights,
     refine_equilibrium,
 )
-from saddlepath.analysis.init_scale import InitScaleStudy, RunOutcome, init_scale_study
-from saddlepath.analysis.jumps import JumpExplanation, JumpVerdict, explain_jumps, jump_rows
+from saddlepath.analysis.init_scale import InitScaleStudy, RunStatus, init_scale_study
+from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps, jump_rows
 from saddlepath.analysis.plateaus import (
     DetectedPlateaus,
-    PlateauEvidence,
+    PlateauStatus,
     find_plateaus,
     log10_speed,
 )
@@ -54,10 +54,10 @@ __all__ = [
     "Equilibrium",
     "InitScaleStudy",
     "JumpExplanation",
-    "JumpVerdict",
-    "PlateauEvidence",
+    "JumpStatus",
+    "PlateauStatus",
     "RefinementStatus",
-    "RunOutcome",
+    "RunStatus",
     "SaddleCatalog",
     "SaddleSpectrum",
     "arclength",

@@ -18,10 +18,10 @@ _BISECTIONS = 60
 
 
 def windows(path: SaddlePath, exclude: float, horizon: float) -> np.ndarray:
-    ends = np.append(path.times[1:], horizon)
-    lengths = ends - path.times
-    lo = path.times + exclude * lengths
-    lo[0] = path.times[0]
+    ends = np.append(path.tau[1:], horizon)
+    lengths = ends - path.tau
+    lo = path.tau + exclude * lengths
+    lo[0] = path.tau[0]
     hi = ends - exclude * lengths
     hi[-1] = max(horizon, lo[-1])
     return np.column_stack([lo, hi])
@@ -59,11 +59,11 @@ def window_errors(run: Run, path: SaddlePath, windows: np.ndarray):
         if not run.covers(lo):
             continue
         grid = run.grid(lo, hi)
-        dist = np.max(np.abs(run.beta(grid) - path.coefs[k]), axis=1)
+        dist = np.max(np.abs(run.beta(grid) - path.beta[k]), axis=1)
         sup[k] = float(dist.max())
         centre = 0.5 * (lo + hi)
         if run.covers(centre):
-            mid[k] = float(np.max(np.abs(run.beta(centre) - path.coefs[k])))
+            mid[k] = float(np.max(np.abs(run.beta(centre) - path.beta[k])))
     return sup, mid
 
 
@@ -71,7 +71,7 @@ def closest(run: Run, path: SaddlePath) -> np.ndarray:
     traj = run.traj
     taus = np.unique(np.concatenate([traj.tau, 0.5 * (traj.tau[1:] + traj.tau[:-1])]))
     betas = run.beta(taus)
-    return np.array([np.max(np.abs(betas - c), axis=1).min() for c in path.coefs])
+    return np.array([np.max(np.abs(betas - c), axis=1).min() for c in path.beta])
 
 
 def _progress(run: Run, tau, start: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -102,7 +102,7 @@ def _crossing(run: Run, lo: float, hi: float, start, delta, fraction: float) -> 
 
 
 def jump_crossings(run: Run, path: SaddlePath, horizon: float, fraction: float):
-    times, coefs = path.times, path.coefs
+    times, coefs = path.tau, path.beta
     mids = 0.5 * (times + np.append(times[1:], horizon))
     out = np.full(path.n_jumps, np.nan)
     for k in range(1, path.n_saddles):

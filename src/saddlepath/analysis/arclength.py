@@ -191,14 +191,14 @@ def arclength(trajectory: Trajectory, *, n_sub: int = 8) -> ArcLength:
 
 def _face_signs(path: SaddlePath, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Face of jump ``k`` (coordinates that move) and their fixed signs."""
-    start, end = path.coefs[k - 1], path.coefs[k]
+    start, end = path.beta[k - 1], path.beta[k]
     face = np.union1d(
         np.union1d(np.flatnonzero(start), np.flatnonzero(end)),
         np.asarray(path.entered[k], dtype=int),
     )
     sign = np.sign(end[face])
     sign = np.where(sign == 0, np.sign(start[face]), sign)
-    sign = np.where(sign == 0, np.sign(path.duals[k][face]), sign)
+    sign = np.where(sign == 0, np.sign(path.dual[k][face]), sign)
     return face, np.where(sign == 0, 1.0, sign)
 
 
@@ -222,7 +222,7 @@ class _FaceFlow:
 
 def _heteroclinic(path: SaddlePath, k: int, scale: float, g_scale: float):
     """Orbit of ``β̇ = −2|β|∇L(β)`` from ``β_{k−1}`` (seeded) to ``β_k``: points, lengths."""
-    start, end = path.coefs[k - 1], path.coefs[k]
+    start, end = path.beta[k - 1], path.beta[k]
     face, sign = _face_signs(path, k)
     flow = _FaceFlow(path, face, sign)
 
@@ -259,7 +259,7 @@ def _thin(lengths: np.ndarray, n_keep: int) -> np.ndarray:
 
 
 def _chord(path: SaddlePath, k: int):
-    pts = path.coefs[k - 1 : k + 1]
+    pts = path.beta[k - 1 : k + 1]
     return pts, np.array([0.0, float(np.linalg.norm(pts[1] - pts[0]))]), True
 
 
@@ -293,8 +293,8 @@ def arclength_of_path(
     >>> from saddlepath import saddle_path
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> path = saddle_path(X, y)
-    >>> chords = arclength_of_path(path, tau_max=path.times[-1], jumps="straight")
-    >>> orbits = arclength_of_path(path, tau_max=path.times[-1])
+    >>> chords = arclength_of_path(path, tau_max=path.tau[-1], jumps="straight")
+    >>> orbits = arclength_of_path(path, tau_max=path.tau[-1])
     >>> np.round(chords.jump_lengths, 6).tolist(), np.round(orbits.jump_lengths, 6).tolist()
     ([0.8, 1.612452, 0.206072], [0.8, 1.612639, 0.206084])
     """
@@ -308,30 +308,30 @@ def arclength_of_path(
             "The `jumps` parameter of arclength_of_path must be 'heteroclinic' or "
             f"'straight'. Got {jumps!r} instead."
         )
-    last = float(path.times[-1])
+    last = float(path.tau[-1])
     tau_max = (
         comparison_horizon(path)
         if tau_max is None
         else check_real(tau_max, name="tau_max", low=last, where="arclength_of_path")
     )
-    scale = max(float(np.max(np.abs(path.coefs))), np.finfo(float).tiny)
-    g_scale = max(float(np.max(np.abs(path.gradients[0]))), np.finfo(float).tiny)
-    taus, pts, arcs, starts, lens, reached = [[0.0]], [path.coefs[:1]], [[0.0]], [], [], []
+    scale = max(float(np.max(np.abs(path.beta))), np.finfo(float).tiny)
+    g_scale = max(float(np.max(np.abs(path.gradient[0]))), np.finfo(float).tiny)
+    taus, pts, arcs, starts, lens, reached = [[0.0]], [path.beta[:1]], [[0.0]], [], [], []
     a = 0.0
     for k in range(1, path.n_saddles):
-        a += float(path.times[k] - path.times[k - 1])  # the plateau k−1
+        a += float(path.tau[k] - path.tau[k - 1])  # the plateau k−1
         seg, seg_len, ok = (
             _heteroclinic(path, k, scale, g_scale) if jumps == "heteroclinic" else _chord(path, k)
         )
         starts.append(a)
-        taus.append(np.full(len(seg), path.times[k]))
+        taus.append(np.full(len(seg), path.tau[k]))
         pts.append(seg)
         arcs.append(a + seg_len)
         a += float(seg_len[-1])
         lens.append(float(seg_len[-1]))
         reached.append(ok)
     taus.append([tau_max])
-    pts.append(path.coefs[-1:])
+    pts.append(path.beta[-1:])
     arcs.append([a + tau_max - last])
     return LimitArcLength(
         a=np.concatenate(arcs),
@@ -339,7 +339,7 @@ def arclength_of_path(
         beta=np.concatenate(pts),
         method=f"exact limit, {jumps} jumps",
         jump_lengths=np.array(lens),
-        chord_lengths=np.linalg.norm(np.diff(path.coefs, axis=0), axis=1),
+        chord_lengths=np.linalg.norm(np.diff(path.beta, axis=0), axis=1),
         jump_starts=np.array(starts),
         reached=np.array(reached, dtype=bool),
     )

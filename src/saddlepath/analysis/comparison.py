@@ -143,7 +143,7 @@ def comparison_horizon(path: SaddlePath) -> float:
     >>> round(comparison_horizon(saddle_path(X, y)), 4)  # 11.2653 + 3.2653
     14.5306
     """
-    times = path.times
+    times = path.tau
     if times.size < 2:
         return 1.0
     return float(times[-1] + (times[-1] - times[-2]))
@@ -154,7 +154,7 @@ def _extra_plateaus(traj: Trajectory, path: SaddlePath, tol: float) -> tuple[int
     far = [
         j
         for j, state in enumerate(states)
-        if np.min(np.max(np.abs(path.coefs - state), axis=1)) > tol
+        if np.min(np.max(np.abs(path.beta - state), axis=1)) > tol
     ]
     return tuple(far)
 
@@ -241,7 +241,7 @@ def compare(
         where=where,
     )
     match_rtol = check_real(match_rtol, name="match_rtol", low=0.0, low_open=True, where=where)
-    last = float(path.times[-1])
+    last = float(path.tau[-1])
     if horizon is None:
         horizon = comparison_horizon(path)
     horizon = check_real(horizon, name="horizon", low=last, low_open=path.n_jumps > 0, where=where)
@@ -250,7 +250,7 @@ def compare(
     sup, mid = sampling.window_errors(run, path, windows)
     crossings = sampling.jump_crossings(run, path, horizon, jump_fraction)
     closest = sampling.closest(run, path)
-    peak = float(np.max(np.abs(path.coefs)))
+    peak = float(np.max(np.abs(path.beta)))
     scale = peak if peak > 0 else 1.0
     missing = tuple(int(k) for k in np.flatnonzero(closest > match_rtol * scale))
     extra = _extra_plateaus(trajectory, path, match_rtol * scale)
@@ -263,9 +263,9 @@ def compare(
         mid_errors=mid,
         closest=closest,
         windows=windows,
-        jump_times=path.times[1:].copy(),
+        jump_times=path.tau[1:].copy(),
         jump_crossings=crossings,
-        jump_delays=crossings - path.times[1:],
+        jump_delays=crossings - path.tau[1:],
         missing=missing,
         extra=extra,
         status=_status(run.covers(horizon), missing, extra),

@@ -85,7 +85,7 @@ class ConvergenceStudy:
     max_delays : ndarray of shape (n_alphas,)
         :math:`\max_k|\tau^\times_k - \tau_k|`.
     comparisons : tuple of Comparison
-    run_statuses : tuple of TrajectoryStatus
+    statuses : tuple of TrajectoryStatus
     n_steps : ndarray of int, shape (n_alphas,)
         Saved points (accepted steps) of each run.
     seconds : ndarray of shape (n_alphas,)
@@ -111,7 +111,7 @@ class ConvergenceStudy:
     jump_delays: np.ndarray
     max_delays: np.ndarray
     comparisons: tuple[Comparison, ...] = field(repr=False)
-    run_statuses: tuple[TrajectoryStatus, ...]
+    statuses: tuple[TrajectoryStatus, ...]
     n_steps: np.ndarray
     seconds: np.ndarray
     error_rate: RateFit
@@ -128,7 +128,7 @@ class ConvergenceStudy:
                 self.alphas[i],
                 self.lambdas[i],
                 self.comparisons[i],
-                self.run_statuses[i],
+                self.statuses[i],
                 int(self.n_steps[i]),
                 float(self.seconds[i]),
             )
@@ -289,7 +289,7 @@ def convergence_study(
         jump_delays=np.array([c.jump_delays for c in cmps]).reshape(len(cmps), path.n_jumps),
         max_delays=np.array([c.max_delay for c in cmps]),
         comparisons=tuple(cmps),
-        run_statuses=tuple(statuses),
+        statuses=tuple(statuses),
         n_steps=np.array(steps, dtype=int),
         seconds=np.array(secs),
         error_rate=error_rate,

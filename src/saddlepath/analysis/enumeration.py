@@ -51,7 +51,7 @@ class SaddleCatalog:
     supports : tuple of ndarray of int
     losses : ndarray of shape (n_points,)
         :math:`L(\beta) = \|X\beta - y\|^2/(2n)`.
-    indices : ndarray of int, shape (n_points,)
+    morse_index : ndarray of int, shape (n_points,)
         Morse index (number of negative Hessian eigenvalues).
     classification : tuple of CriticalPointType
     visited : ndarray of bool, shape (n_points,)
@@ -68,10 +68,10 @@ class SaddleCatalog:
     max_support : int
     """
 
-    coefs: np.ndarray = field(repr=False)
+    beta: np.ndarray = field(repr=False)
     supports: tuple[np.ndarray, ...] = field(repr=False)
-    losses: np.ndarray
-    indices: np.ndarray
+    loss: np.ndarray
+    morse_index: np.ndarray
     classification: tuple[CriticalPointType, ...] = field(repr=False)
     visited: np.ndarray
     path_position: np.ndarray
@@ -81,7 +81,7 @@ class SaddleCatalog:
     max_support: int
 
     def __len__(self) -> int:
-        return int(self.losses.size)
+        return int(self.loss.size)
 
     @property
     def support_sizes(self) -> np.ndarray:
@@ -95,16 +95,16 @@ class SaddleCatalog:
                 "support": s.tolist(),
                 "beta": b.tolist(),
                 "loss": float(loss),
-                "index": int(i),
+                "morse_index": int(i),
                 "type": c.name,
                 "visited": bool(v),
                 "path_position": int(p),
             }
             for s, b, loss, i, c, v, p in zip(
                 self.supports,
-                self.coefs,
-                self.losses,
-                self.indices,
+                self.beta,
+                self.loss,
+                self.morse_index,
                 self.classification,
                 self.visited,
                 self.path_position,
@@ -162,7 +162,7 @@ def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9) 
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> cat = enumerate_saddles(X, y)
-    >>> len(cat), cat.path_position[cat.visited].tolist(), cat.indices[cat.visited].tolist()
+    >>> len(cat), cat.path_position[cat.visited].tolist(), cat.morse_index[cat.visited].tolist()
     (10, [0, 1, 2, 3], [3, 3, 3, 0])
     """
     X, y = check_xy(X, y)
@@ -238,17 +238,17 @@ def _catalog(X, y, R, c, found, path, rtol, n_examined, n_dependent, k_max) -> S
     lookup = {tuple(S.tolist()): j for j, S in enumerate(supports)}
     position = np.full(order.size, -1, dtype=int)
     unmatched = []
-    for k, ref in enumerate(path.coefs):
+    for k, ref in enumerate(path.beta):
         j = lookup.get(tuple(np.flatnonzero(drop_roundoff(ref, X, y)).tolist()))
         if j is not None and same_point(ref, coefs[j], 1e-6):
             position[j] = k
         else:
             unmatched.append(k)
     return SaddleCatalog(
-        coefs=coefs,
+        beta=coefs,
         supports=supports,
-        losses=losses,
-        indices=indices.astype(int),
+        loss=losses,
+        morse_index=indices.astype(int),
         classification=kinds,
         visited=position >= 0,
         path_position=position,

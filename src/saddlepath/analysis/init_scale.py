@@ -29,12 +29,12 @@ from saddlepath.diagonal.model import resolve_log_alpha
 from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
-__all__ = ["InitScaleStudy", "RunOutcome", "init_scale_study"]
+__all__ = ["InitScaleStudy", "RunStatus", "init_scale_study"]
 
 _WHERE = "init_scale_study"
 
 
-class RunOutcome(Status):
+class RunStatus(Status):
     """How one run of the study ended. The values are the meanings."""
 
     CONVERGED = "converged: the gradient vanished"
@@ -48,11 +48,11 @@ class RunOutcome(Status):
 
 
 _OUTCOMES = {
-    TrajectoryStatus.CONVERGED: RunOutcome.CONVERGED,
-    TrajectoryStatus.REACHED_TAU_MAX: RunOutcome.NOT_CONVERGED,
-    TrajectoryStatus.STEP_LIMIT: RunOutcome.NOT_CONVERGED,
-    TrajectoryStatus.DIVERGED: RunOutcome.DIVERGED,
-    TrajectoryStatus.SOLVER_FAILED: RunOutcome.FAILED,
+    TrajectoryStatus.CONVERGED: RunStatus.CONVERGED,
+    TrajectoryStatus.REACHED_TAU_MAX: RunStatus.NOT_CONVERGED,
+    TrajectoryStatus.STEP_LIMIT: RunStatus.NOT_CONVERGED,
+    TrajectoryStatus.DIVERGED: RunStatus.DIVERGED,
+    TrajectoryStatus.SOLVER_FAILED: RunStatus.FAILED,
 }
 
 
@@ -83,7 +83,7 @@ class InitScaleStudy:
     n_active : ndarray of int, shape (n_gammas,)
         Coordinates with :math:`|\beta_i| > ` ``active_rtol`` :math:`\cdot\|\beta\|_\infty`
         (−1 for a diverged run).
-    outcomes : tuple of RunOutcome
+    statuses : tuple of RunStatus
     messages : tuple of str
         The runs' own status messages (the step and cause of a divergence, ...).
     min_l1_coef, min_l2_coef : ndarray of shape (n_features,)
@@ -97,14 +97,14 @@ class InitScaleStudy:
     v0: float
     method: str
     step_size: float | None
-    coefs: np.ndarray = field(repr=False)
+    beta: np.ndarray = field(repr=False)
     u: np.ndarray = field(repr=False)
     v: np.ndarray = field(repr=False)
     n_steps: int | None
-    losses: np.ndarray
-    l1_norms: np.ndarray
+    loss: np.ndarray
+    l1_norm: np.ndarray
     n_active: np.ndarray
-    outcomes: tuple[RunOutcome, ...]
+    statuses: tuple[RunStatus, ...]
     messages: tuple[str, ...] = field(repr=False)
     min_l1_coef: np.ndarray = field(repr=False)
     min_l2_coef: np.ndarray = field(repr=False)
@@ -123,7 +123,7 @@ class InitScaleStudy:
     @property
     def l1_excess(self) -> np.ndarray:
         """:math:`\\|\\beta_\\gamma\\|_1/\\|\\beta_{\\ell_1}\\|_1 - 1` per γ (0 = minimum-ℓ1)."""
-        return self.l1_norms / self.min_l1_norm - 1.0
+        return self.l1_norm / self.min_l1_norm - 1.0
 
     def rows(self) -> list[dict]:
         """One JSON-ready dict per γ (``beta``, ``u``, ``v``: the minimiser, None if diverged)."""
@@ -131,12 +131,12 @@ class InitScaleStudy:
             {
                 "gamma": float(self.gammas[j]),
                 "log_gamma": float(self.log_gammas[j]),
-                "outcome": self.outcomes[j].name,
-                "loss": _num(self.losses[j]),
-                "l1_norm": _num(self.l1_norms[j]),
+                "status": self.statuses[j].name,
+                "loss": _num(self.loss[j]),
+                "l1_norm": _num(self.l1_norm[j]),
                 "n_active": int(self.n_active[j]),
                 "message": self.messages[j],
-                "beta": _vector(self.coefs[j]),
+                "beta": _vector(self.beta[j]),
                 "u": _vector(self.u[j]),
                 "v": _vector(self.v[j]),
             }
@@ -242,7 +242,7 @@ def init_scale_study(
         outcome ``NOT_CONVERGED`` unless it diverges. Needs ``step_size``.
     progress : StudyProgress, optional
         Told about each run (``start(total)``, ``begin(index, gamma)``, ``done(index, row)``
-        with ``row = {"gamma": …, "outcome": …}``); nothing is printed.
+        with ``row = {"gamma": …, "status": …}``); nothing is printed.
 
     Returns
     -------
@@ -253,7 +253,7 @@ def init_scale_study(
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> study = init_scale_study(X, y, [1e-30, 1.0, 10.0], step_size=0.1)
-    >>> [o.name for o in study.outcomes], study.n_active.tolist()
+    >>> [o.name for o in study.statuses], study.n_active.tolist()
     (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
     """
     X, y, values, logs, v0, step_size, active_rtol = _validate(
@@ -268,7 +268,7 @@ def init_scale_study(
     coefs, u, v = (
         np.array([r[i] for r in runs]).reshape(len(values), X.shape[1]) for i in range(3)
     )
-    diverged = np.array([r[3] is RunOutcome.DIVERGED for r in runs])
+    diverged = np.array([r[3] is RunStatus.DIVERGED for r in runs])
     coefs[diverged], u[diverged], v[diverged] = np.nan, np.nan, np.nan
     residual = coefs @ X.T - y
     with np.errstate(under="ignore"):
@@ -279,12 +279,12 @@ def init_scale_study(
         v0=v0,
         method="flow" if step_size is None else "gd",
         step_size=step_size,
-        coefs=coefs,
+        beta=coefs,
         u=u,
         v=v,
         n_steps=n_steps,
-        losses=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
-        l1_norms=np.abs(coefs).sum(axis=1),
+        loss=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
+        l1_norm=np.abs(coefs).sum(axis=1),
         n_active=np.array(
             [
                 -1 if bad else count_active(b, active_rtol)
@@ -292,9 +292,9 @@ def init_scale_study(
             ],
             dtype=int,
         ),
-        outcomes=tuple(r[3] for r in runs),
+        statuses=tuple(r[3] for r in runs),
         messages=tuple(r[4] for r in runs),
-        min_l1_coef=saddle_path(X, y).coefs[-1],
+        min_l1_coef=saddle_path(X, y).beta[-1],
         min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0],
         active_rtol=active_rtol,
     )
@@ -312,8 +312,8 @@ def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps, progress) -> li
                 progress.begin(index, str(gamma))
             runs.append(_run(X, y, gamma, v0, step_size, max_steps, gtol, n_steps))
             if progress is not None:
-                progress.done(index, {"gamma": str(gamma), "outcome": runs[-1][3].name})
-    bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is RunOutcome.DIVERGED]
+                progress.done(index, {"gamma": str(gamma), "status": runs[-1][3].name})
+    bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is RunStatus.DIVERGED]
     if bad:
         warnings.warn(
             f"init_scale_study: gradient descent diverged for gamma = {', '.join(bad)} (the "

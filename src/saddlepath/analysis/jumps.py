@@ -32,12 +32,12 @@ from saddlepath.analysis.resolution import match_saddles
 from saddlepath.analysis.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
 from saddlepath.diagonal.saddle_path import saddle_path
 
-__all__ = ["JumpExplanation", "JumpVerdict", "explain_jumps", "jump_rows"]
+__all__ = ["JumpExplanation", "JumpStatus", "explain_jumps", "jump_rows"]
 
 _WHERE = "explain_jumps"
 
 
-class JumpVerdict(Status):
+class JumpStatus(Status):
     """Which rule predicted the next coordinate. The values are the meanings."""
 
     BOTH = "the top unstable eigenvector and the dual rule both point at the entering coordinate"
@@ -80,7 +80,7 @@ class JumpExplanation:
         :math:`\beta_{k+1} - \beta_k`; NaN at the last saddle.
     agrees, dual_rule_agrees : bool
         Whether ``top_eigen_coordinate`` / ``dual_rule_coordinate`` is in ``entered``.
-    verdict : JumpVerdict
+    status : JumpStatus
     reason : str
         The numbers behind the verdict, in words.
     observed_tau, observed_iteration, observed_entered, observed_top_eigen_coordinate,
@@ -106,7 +106,7 @@ class JumpExplanation:
     angle: float
     agrees: bool
     dual_rule_agrees: bool
-    verdict: JumpVerdict
+    status: JumpStatus
     reason: str = field(repr=False)
     observed_tau: float = np.nan
     observed_iteration: int | None = None
@@ -147,7 +147,7 @@ def explain_jumps(
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> rec = explain_jumps(X, y)[1]
-    >>> rec.top_eigen_coordinate, rec.dual_rule_coordinate, rec.entered, rec.verdict.name
+    >>> rec.top_eigen_coordinate, rec.dual_rule_coordinate, rec.entered, rec.status.name
     (1, 2, (2,), 'DUAL_RULE')
     >>> round(float(np.degrees(rec.angle)), 1)
     90.0
@@ -161,7 +161,7 @@ def explain_jumps(
     def spectrum(u, v):
         return spectrum_from_gram(G, X, y, u, v, rtol=rtol, all_vectors=False)
 
-    saddles = [drop_roundoff(beta, X, y) for beta in path.coefs]
+    saddles = [drop_roundoff(beta, X, y) for beta in path.beta]
     records = [_explain(spectrum, path, saddles, k) for k in range(path.n_saddles)]
     if trajectory is not None:
         check_trajectory(trajectory, where=_WHERE, n_features=X.shape[1])
@@ -173,7 +173,7 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
     """Record ``k``; ``saddles`` are the path's saddles with round-off entries zeroed."""
     beta = saddles[k]
     spec = spectrum(*limit_weights(beta))
-    times = _dual_times(beta, path.duals[k], path.gradients[k], spec.tolerance)
+    times = _dual_times(beta, path.dual[k], path.gradient[k], spec.tolerance)
     last = k == path.n_saddles - 1
     dual = None if last or not np.isfinite(times).any() else int(np.argmin(times))
     entered, left, angle = (), (), np.nan
@@ -186,11 +186,11 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
     verdict = _verdict(last, top in entered, dual in entered)
     return JumpExplanation(
         saddle_index=k,
-        tau=float(path.times[k]),
+        tau=float(path.tau[k]),
         beta=beta,
-        loss=float(path.losses[k]),
+        loss=float(path.loss[k]),
         classification=spec.classification,
-        morse_index=spec.index,
+        morse_index=spec.morse_index,
         unstable_eigenvalues=spec.unstable_eigenvalues,
         top_eigen_coordinate=top,
         dual_rule_coordinate=dual,
@@ -200,8 +200,8 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
         angle=angle,
         agrees=bool(top in entered),
         dual_rule_agrees=bool(dual in entered),
-        verdict=verdict,
-        reason=_reason(verdict, top, dual, entered, path.duals[k], path.gradients[k], times),
+        status=verdict,
+        reason=_reason(verdict, top, dual, entered, path.dual[k], path.gradient[k], times),
     )
 
 
@@ -215,31 +215,31 @@ def _dual_times(beta, s, g, tol) -> np.ndarray:
 
 def _angle(spec: SaddleSpectrum, jump: np.ndarray) -> float:
     norm = float(np.linalg.norm(jump))
-    if spec.index == 0 or norm == 0:
+    if spec.morse_index == 0 or norm == 0:
         return np.nan
     cosine = float(spec.unstable_beta_directions[0] @ jump) / norm
     return float(np.arccos(np.clip(cosine, -1.0, 1.0)))
 
 
-def _verdict(last: bool, eigen_ok: bool, dual_ok: bool) -> JumpVerdict:
+def _verdict(last: bool, eigen_ok: bool, dual_ok: bool) -> JumpStatus:
     if last:
-        return JumpVerdict.NO_JUMP
+        return JumpStatus.NO_JUMP
     if eigen_ok and dual_ok:
-        return JumpVerdict.BOTH
+        return JumpStatus.BOTH
     if dual_ok:
-        return JumpVerdict.DUAL_RULE
-    return JumpVerdict.EIGENVECTOR if eigen_ok else JumpVerdict.NEITHER
+        return JumpStatus.DUAL_RULE
+    return JumpStatus.EIGENVECTOR if eigen_ok else JumpStatus.NEITHER
 
 
 def _reason(verdict, top, dual, entered, s, g, times) -> str:
-    if verdict is JumpVerdict.NO_JUMP:
+    if verdict is JumpStatus.NO_JUMP:
         return "∇L(β) = 0 here: the last saddle is a global minimum and nothing unstable is left."
-    if verdict is JumpVerdict.BOTH:
+    if verdict is JumpStatus.BOTH:
         return (
             f"coordinate {top} has both the largest |∂L| = {abs(g[top]):.4g} (the most "
             f"unstable direction) and the dual that reaches ±1 first (Δτ = {times[top]:.4g})."
         )
-    if verdict is JumpVerdict.DUAL_RULE:
+    if verdict is JumpStatus.DUAL_RULE:
         return (
             f"coordinate {top} has the largest |∂L| = {abs(g[top]):.4g}, hence the most "
             f"unstable eigenvalue, but its dual s = {s[top]:.4g} needs Δτ = {times[top]:.4g} to "
@@ -262,13 +262,13 @@ def _observe(X, y, path, trajectory, records, step_size, spectrum) -> list[JumpE
     for j, k in enumerate(matches):
         if k < 0 or not np.isnan(out[k].observed_tau):
             continue
-        i = int(plateaus.index[j])
+        i = int(plateaus.position[j])
         spec = spectrum(trajectory.u[i], trajectory.v[i])
         entered, angle = None, np.nan
         if j + 1 < len(plateaus):
             here, there = plateaus.equilibria[j].support, plateaus.equilibria[j + 1].support
             entered = tuple(sorted(set(there.tolist()) - set(here.tolist())))
-            angle = _angle(spec, trajectory.beta[plateaus.index[j + 1]] - trajectory.beta[i])
+            angle = _angle(spec, trajectory.beta[plateaus.position[j + 1]] - trajectory.beta[i])
         iteration = None if plateaus.iterations is None else int(plateaus.iterations[j])
         out[k] = replace(
             out[k],
@@ -308,7 +308,7 @@ def jump_rows(explanations: list[JumpExplanation]) -> list[dict]:
                 "entered": list(r.entered),
                 "left": list(r.left),
                 "angle_deg": None if np.isnan(r.angle) else float(np.degrees(r.angle)),
-                "verdict": r.verdict.name,
+                "status": r.status.name,
                 "reason": r.reason,
                 "observed_tau": None if np.isnan(r.observed_tau) else r.observed_tau,
                 "observed_iteration": r.observed_iteration,

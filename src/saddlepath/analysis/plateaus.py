@@ -34,12 +34,12 @@ from saddlepath.analysis._margin_plateaus import check_margin, margin_rows
 from saddlepath.analysis._plateau_snapping import snap
 from saddlepath.analysis.equilibrium import Equilibrium, refine_equilibrium
 
-__all__ = ["DetectedPlateaus", "PlateauEvidence", "find_plateaus", "log10_speed"]
+__all__ = ["DetectedPlateaus", "PlateauStatus", "find_plateaus", "log10_speed"]
 
 _WHERE = "find_plateaus"
 
 
-class PlateauEvidence(Status):
+class PlateauStatus(Status):
     """Why a plateau was reported. The values are the meanings."""
 
     SPEED_DIP = "the speed dips by at least min_drop"
@@ -60,7 +60,7 @@ class DetectedPlateaus:
         Accelerated times where the log-speed crosses the half-prominence level.
     tau, t : ndarray of shape (n_plateaus,)
         Accelerated and raw time of the representative point (least speed).
-    index : ndarray of int, shape (n_plateaus,)
+    position : ndarray of int, shape (n_plateaus,)
         Position of the representative among the trajectory's saved points.
     iterations : ndarray of int or None
         GD iteration at which each plateau starts: ``round(λ·tau_start / step_size)`` when
@@ -77,7 +77,7 @@ class DetectedPlateaus:
         The exact saddle of each plateau, when the data were given.
     distance : ndarray of shape (n_plateaus,)
         Relative distance from the representative to its saddle (NaN without the data).
-    evidence : tuple of PlateauEvidence
+    statuses : tuple of PlateauStatus
     n_rejected : int
         Dips dropped because no critical point lies within ``max_distance`` of them.
     ends_on_plateau : bool
@@ -88,7 +88,7 @@ class DetectedPlateaus:
     tau_end: np.ndarray
     tau: np.ndarray
     t: np.ndarray
-    index: np.ndarray
+    position: np.ndarray
     iterations: np.ndarray | None
     beta: np.ndarray = field(repr=False)
     loss: np.ndarray
@@ -96,7 +96,7 @@ class DetectedPlateaus:
     log10_speed: np.ndarray = field(repr=False)
     equilibria: tuple[Equilibrium, ...] | None = field(repr=False)
     distance: np.ndarray
-    evidence: tuple[PlateauEvidence, ...]
+    statuses: tuple[PlateauStatus, ...]
     n_rejected: int
     ends_on_plateau: bool
 
@@ -104,12 +104,12 @@ class DetectedPlateaus:
         return int(self.tau.size)
 
     @property
-    def coefs(self) -> np.ndarray:
+    def exact_beta(self) -> np.ndarray:
         """The exact saddles, shape ``(n_plateaus, n_features)`` (needs the data)."""
         if self.equilibria is None:
             raise ValueError(
                 "These plateaus were not snapped to exact saddles; call "
-                "find_plateaus(trajectory, X, y) with the data to get coefs."
+                "find_plateaus(trajectory, X, y) with the data to get exact_beta."
             )
         return np.array([eq.beta for eq in self.equilibria]).reshape(len(self), -1)
 
@@ -207,7 +207,7 @@ def find_plateaus(
     >>> from saddlepath.diagonal.flow import gradient_flow
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> plateaus = find_plateaus(gradient_flow(X, y, alpha=1e-30), X, y)
-    >>> len(plateaus), np.round(plateaus.coefs[2], 6).tolist()
+    >>> len(plateaus), np.round(plateaus.exact_beta[2], 6).tolist()
     (4, [0.0, 0.0, 1.4, 0.0])
     """
     check_trajectory(trajectory, where=_WHERE)
@@ -232,7 +232,7 @@ def find_plateaus(
     if with_data:
         X, y = _check_data(X, y, trajectory)
         rows, n_rejected = snap(
-            rows, trajectory, X, y, speed, max_distance, proximity, PlateauEvidence.PROXIMITY
+            rows, trajectory, X, y, speed, max_distance, proximity, PlateauStatus.PROXIMITY
         )
         equilibria = tuple(
             refine_equilibrium(
@@ -256,7 +256,7 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
         tau_end=end,
         tau=trajectory.tau[index],
         t=trajectory.t[index],
-        index=index,
+        position=index,
         iterations=None
         if step_size is None
         else np.rint(trajectory.time_scale * column("start") / step_size).astype(int),
@@ -266,7 +266,7 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
         log10_speed=speed,
         equilibria=equilibria,
         distance=column("distance"),
-        evidence=tuple(r["evidence"] for r in rows),
+        statuses=tuple(r["evidence"] for r in rows),
         n_rejected=n_rejected,
         ends_on_plateau=bool(index.size and end[-1] >= trajectory.tau[-1]),
     )
@@ -290,7 +290,7 @@ def _margin_plateaus(trajectory, crossings, data, speed, max_distance) -> Detect
         tau_end=column("end"),
         tau=column("tau"),
         t=column("t"),
-        index=column("index", int),
+        position=column("index", int),
         iterations=column("iteration", int),
         beta=np.array([r["beta"] for r in rows]).reshape(len(rows), trajectory.beta.shape[1]),
         loss=column("loss"),
@@ -298,7 +298,7 @@ def _margin_plateaus(trajectory, crossings, data, speed, max_distance) -> Detect
         log10_speed=speed,
         equilibria=equilibria,
         distance=column("distance"),
-        evidence=(PlateauEvidence.MARGIN,) * len(rows),
+        statuses=(PlateauStatus.MARGIN,) * len(rows),
         n_rejected=n_found - len(rows),
         ends_on_plateau=bool(rows and rows[-1]["open"]),
     )
@@ -341,7 +341,7 @@ def _dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
             "end": float(b),
             "depth": float(h),
             "distance": np.nan,
-            "evidence": PlateauEvidence.SPEED_DIP,
+            "evidence": PlateauStatus.SPEED_DIP,
         }
         for p, a, b, h in zip(peaks, start, end, prominence, strict=True)
     ]

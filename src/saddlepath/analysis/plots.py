@@ -79,10 +79,10 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     ax = fig.add_subplot()
     ax.grid(True, color="0.9", lw=0.8)
     ax.set_axisbelow(True)
-    losses, log_axis, floor = _floor_losses(catalog.losses)
-    x = _spread(catalog.support_sizes, catalog.losses)
+    losses, log_axis, floor = _floor_losses(catalog.loss)
+    x = _spread(catalog.support_sizes, catalog.loss)
     dots = ax.scatter(
-        x, losses, c=catalog.indices, cmap="viridis", s=18, zorder=2, gid="critical-points"
+        x, losses, c=catalog.morse_index, cmap="viridis", s=18, zorder=2, gid="critical-points"
     )
     fig.colorbar(dots, ax=ax, label="Morse index (unstable directions)")
     visited = np.flatnonzero(catalog.visited)
@@ -163,11 +163,11 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
     top, bottom = fig.subplots(2, 1, sharex=True)
     log_axis = bool(np.all(study.gammas > 0))  # "1e-1000" underflows: plot log10 γ then
     x = study.gammas if log_axis else study.log_gammas / np.log(10.0)
-    names = [o.name for o in study.outcomes]
+    names = [o.name for o in study.statuses]
     ok = np.array([n == "CONVERGED" for n in names])
     bad = np.array([n == "DIVERGED" for n in names])
     for ax, values, label in (
-        (top, study.l1_norms, "‖β‖₁ of the minimiser reached"),
+        (top, study.l1_norm, "‖β‖₁ of the minimiser reached"),
         (bottom, study.n_active.astype(float), "active coordinates"),
     ):
         ax.grid(True, color="0.9", lw=0.8)

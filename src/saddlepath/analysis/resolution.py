@@ -55,7 +55,7 @@ def match_saddles(
 ) -> np.ndarray:
     r"""For each plateau, the position ``k`` of its saddle on the exact path, or −1.
 
-    A plateau matches saddle ``k`` when its exact saddle agrees with ``path.coefs[k]`` to
+    A plateau matches saddle ``k`` when its exact saddle agrees with ``path.beta[k]`` to
     ``rtol`` relative to ``max|β_k|`` (distinct critical points are far apart).
 
     Parameters
@@ -87,7 +87,7 @@ def match_saddles(
         )
     if not isinstance(path, SaddlePath):
         check_path(path, None, None, where="match_saddles")  # raises the TypeError
-    coefs = plateaus.coefs
+    coefs = plateaus.exact_beta
     if coefs.shape[1] != path.n_features:
         raise ValueError(
             f"The plateaus have {coefs.shape[1]} coordinates but the path has "
@@ -95,14 +95,14 @@ def match_saddles(
         )
     out = np.full(len(plateaus), -1, dtype=int)
     for j, beta in enumerate(coefs):
-        hits = [k for k, ref in enumerate(path.coefs) if same_point(ref, beta, rtol)]
+        hits = [k for k, ref in enumerate(path.beta) if same_point(ref, beta, rtol)]
         out[j] = hits[0] if hits else -1
     return out
 
 
 def _settling_rate(path: SaddlePath, k: int) -> float:
     """Smallest eigenvalue of D^½ G_SS D^½, D = diag(2|β_S|) (``inf`` at the origin)."""
-    beta = path.coefs[k]
+    beta = path.beta[k]
     S = np.flatnonzero(beta)
     if not S.size:
         return np.inf
@@ -146,12 +146,12 @@ def plateau_resolution(
     lam = -resolve_log_alpha(alpha, log_alpha, where="plateau_resolution", require_small=True)
     out = np.full(path.n_saddles, np.inf)
     for k in range(path.n_saddles - 1):
-        g = np.abs(path.gradients[k])
+        g = np.abs(path.gradient[k])
         entering, left = list(path.entered[k + 1]), list(path.left[k])
         arrive = 1.0 / g[left].min() if left and g[left].min() > 0 else 0.0
         arrive = max(arrive, 2.0 / _settling_rate(path, k))
         depart = 1.0 / g[entering].min() if entering and g[entering].min() > 0 else 0.0
         if arrive + depart == 0.0:
             depart = 1.0 / float(g.max())
-        out[k] = 2.0 * lam * (path.times[k + 1] - path.times[k]) / (arrive + depart)
+        out[k] = 2.0 * lam * (path.tau[k + 1] - path.tau[k]) / (arrive + depart)
     return out

@@ -69,7 +69,7 @@ class SaddleSpectrum:
         ``eigenvectors[k]`` is the unit eigenvector of ``eigenvalues[k]``, laid out as
         ``(e_u, e_v)`` (first the ``u`` part, then the ``v`` part).
     classification : CriticalPointType
-    index : int
+    morse_index : int
         Number of eigenvalues below ``-tolerance`` (the Morse index).
     n_zero : int
         Number of eigenvalues within ``±tolerance``.
@@ -97,7 +97,7 @@ class SaddleSpectrum:
     eigenvalues: np.ndarray
     eigenvectors: np.ndarray = field(repr=False)
     classification: CriticalPointType
-    index: int
+    morse_index: int
     n_zero: int
     n_symmetric: int
     tolerance: float
@@ -110,7 +110,7 @@ class SaddleSpectrum:
     @property
     def unstable_eigenvalues(self) -> np.ndarray:
         """The negative eigenvalues, most negative first."""
-        return self.eigenvalues[: self.index]
+        return self.eigenvalues[: self.morse_index]
 
     @property
     def unstable_coordinates(self) -> tuple[int, ...]:
@@ -120,7 +120,7 @@ class SaddleSpectrum:
     @property
     def top_eigen_coordinate(self) -> int | None:
         """Coordinate dominating the most unstable eigenvector; ``None`` without one."""
-        return self.unstable_coordinates[0] if self.index else None
+        return self.unstable_coordinates[0] if self.morse_index else None
 
 
 def network_gradient(X, y, u, v) -> np.ndarray:
@@ -223,7 +223,7 @@ def saddle_spectrum(X, y, u, v, *, rtol: float = 1e-8, vectors: str = "all") -> 
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> s = saddle_spectrum(X, y, np.zeros(4), np.zeros(4))  # the origin
-    >>> s.classification.name, s.index, s.top_eigen_coordinate, float(s.eigenvalues[0])
+    >>> s.classification.name, s.morse_index, s.top_eigen_coordinate, float(s.eigenvalues[0])
     ('STRICT_SADDLE', 3, 0, -0.5)
     """
     X, y, u, v = _validate(X, y, u, v, _WHERE)
@@ -254,7 +254,7 @@ def spectrum_from_gram(G, X, y, u, v, *, rtol: float, all_vectors: bool) -> Sadd
         eigenvalues=values,
         eigenvectors=vecs,
         classification=_classify(index, n_zero, n_symmetric, float(np.abs(g).max()), tol),
-        index=index,
+        morse_index=index,
         n_zero=n_zero,
         n_symmetric=n_symmetric,
         tolerance=tol,

@@ -107,8 +107,8 @@ def jump_table(rows: list[dict], dataset: Dataset, *, method: str, alpha: str) -
         entered = _coordinates(tuple(row["entered"]), names) or "–"
         if observed is not None:
             entered += f" ({_coordinates(tuple(observed), names) or '–'})"
-        verdict = _VERDICTS.get(row["verdict"], row["verdict"])
-        if row["verdict"] in EIGENVECTOR_FAILED:
+        verdict = _VERDICTS.get(row["status"], row["status"])
+        if row["status"] in EIGENVECTOR_FAILED:
             verdict = f"[red]{verdict}*[/]"
         cells = [
             str(row["k"]),
@@ -144,7 +144,7 @@ def reason_lines(rows: list[dict], names: tuple[str, ...] | None = None) -> list
     return [
         f"[red]*[/] k = {row['k']}: {escape(_named(row['reason'], names))}"
         for row in rows
-        if row["verdict"] in EIGENVECTOR_FAILED
+        if row["status"] in EIGENVECTOR_FAILED
     ]
 
 
@@ -244,7 +244,7 @@ def catalog_table(catalog: Any, dataset: Dataset, *, show_all: bool) -> Table:
             str(len(row["support"])),
             _beta(row["beta"], dataset.feature_names),
             f"{row['loss']:.4e}",
-            str(row["index"]),
+            str(row["morse_index"]),
             _type(row["type"]),
         )
     return table
@@ -298,10 +298,10 @@ def init_scale_table(study: Any, given: list[str], dataset: Dataset) -> Table:
         table.add_column(header, justify="left" if header in ("outcome", "message") else "right")
     table.columns[-1].overflow = "fold"
     for text, row in zip(given, study.rows(), strict=True):
-        colour = _OUTCOME_COLOURS.get(row["outcome"], "red")
+        colour = _OUTCOME_COLOURS.get(row["status"], "red")
         table.add_row(
             escape(text),
-            f"[{colour}]{row['outcome']}[/]",
+            f"[{colour}]{row['status']}[/]",
             _number(row["loss"], ".3e"),
             _number(row["l1_norm"]),
             "–" if row["n_active"] < 0 else str(row["n_active"]),

@@ -55,7 +55,7 @@ def run_with_progress(
     if "progress" not in inspect.signature(run).parameters:
         with progress(f"{what}…"):
             return run(dataset.X, dataset.y, **kwargs)
-    end = kwargs.get("tau_max") or 1.1 * float(path.times[-1]) or 1.0
+    end = kwargs.get("tau_max") or 1.1 * float(path.tau[-1]) or 1.0
     with progress_bar() as bar:
         task = bar.add_task(what, total=end)
 

@@ -216,9 +216,7 @@ def converge_command(
         for line in _fit_lines(fits):
             console.print(line)
         print_written(console, written)
-    failed = [
-        a for a, s in zip(study.alphas, study.run_statuses, strict=True) if not run_succeeded(s)
-    ]
+    failed = [a for a, s in zip(study.alphas, study.statuses, strict=True) if not run_succeeded(s)]
     if failed:
         fail(
             f"the flow at α = {', '.join(failed)} did not converge or reach its time limit; "

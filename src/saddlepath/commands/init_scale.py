@@ -88,7 +88,7 @@ def minimiser_table(study: InitScaleStudy, given: list[str], dataset: Dataset) -
     for name in names:
         table.add_column(escape(name), justify="right", overflow="fold")
     for j, text in enumerate(given):
-        for label, values in (("β", study.coefs[j]), ("u", study.u[j]), ("v", study.v[j])):
+        for label, values in (("β", study.beta[j]), ("u", study.u[j]), ("v", study.v[j])):
             cells = ["–" if not np.isfinite(x) else f"{x:.4f}" for x in values]
             table.add_row(escape(text) if label == "β" else "", label, *cells)
         table.add_section()

@@ -62,11 +62,11 @@ def _loss_mismatch(path, sp: ScaledPath, rc: Recomputed) -> float:
     The original units absorb losses that under- or overflow there (reported as 0 or
     ``inf``, correctly rounded) when they are rounded the same way here.
     """
-    l0 = max(float(rc.losses[0]), _TINY)
+    l0 = max(float(rc.loss[0]), _TINY)
     with np.errstate(all="ignore"):
-        scaled = np.abs(sp.losses - rc.losses) / l0
-        expected = np.ldexp(rc.losses, -2 * sp.y_exp)
-        rep = np.asarray(path.losses, dtype=float)
+        scaled = np.abs(sp.loss - rc.loss) / l0
+        expected = np.ldexp(rc.loss, -2 * sp.y_exp)
+        rep = np.asarray(path.loss, dtype=float)
         same = rep == expected
         orig = np.abs(rep - expected) / max(float(np.ldexp(l0, -2 * sp.y_exp)), _TINY)
         worst = np.where(same, 0.0, np.fmin(scaled, orig))
@@ -75,10 +75,10 @@ def _loss_mismatch(path, sp: ScaledPath, rc: Recomputed) -> float:
 
 def order_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[CheckResult]:
     """Times start at 0 and increase; losses match ``L(β_k)`` and strictly decrease."""
-    t = sp.times
+    t = sp.tau
     dt = np.diff(t)
-    dl = np.diff(rc.losses)
-    l0 = max(float(rc.losses[0]), _TINY)
+    dl = np.diff(rc.loss)
+    l0 = max(float(rc.loss[0]), _TINY)
     # losses may be ±inf/0 where L(β_k) itself is beyond float64 in the data's units (e.g.
     # y·1e160): "losses match" accepts exactly those, so only τ and β must be finite here
     finite = all(np.all(np.isfinite(v)) for v in (t, *sp.values))
@@ -143,16 +143,16 @@ def _reported_duals(path, sp: ScaledPath) -> tuple[np.ndarray, np.ndarray]:
 def dual_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[CheckResult]:
     """Dual integration, ``|s| ≤ 1``, ``s = sign β`` and KKT of every saddle."""
     s, s_bound = _reported_duals(path, sp)
-    coefs, grads, gscale = sp.coefs, rc.gradients, _gscale(sp)
+    coefs, grads, gscale = sp.beta, rc.gradient, _gscale(sp)
     on = coefs != 0
     sign_err = np.abs(s[on] - np.sign(coefs[on])).max(initial=0.0)
     boundary = np.abs(s) >= 1 - rtol
     slack = np.maximum(np.abs(grads) - rc.gradient_allowance, 0.0)
     kkt_supp = slack[on] / np.broadcast_to(gscale, on.shape)[on]
-    kkt_sign = _sign_condition(sp.times, s, grads, rc.gradient_allowance, gscale, boundary & ~on)
+    kkt_sign = _sign_condition(sp.tau, s, grads, rc.gradient_allowance, gscale, boundary & ~on)
     with np.errstate(all="ignore"):
-        drift = np.abs(s - rc.duals) - rc.allowance - s_bound
-        excess = np.abs(rc.duals) - 1.0 - rc.allowance
+        drift = np.abs(s - rc.dual) - rc.allowance - s_bound
+        excess = np.abs(rc.dual) - 1.0 - rc.allowance
     slack = f"; rounding allowance up to {float(rc.allowance.max(initial=0.0)):.2g}"
     return [
         _check(
@@ -192,7 +192,7 @@ def dual_checks(path, sp: ScaledPath, rc: Recomputed, rtol: float) -> list[Check
 
 def final_gradient_check(sp: ScaledPath, rc: Recomputed, rtol: float) -> CheckResult:
     """Least squares reached: ``∇L(β_last) = 0`` (primal feasibility of min ℓ1)."""
-    slack = np.maximum(np.abs(rc.gradients[-1]) - rc.gradient_allowance[-1], 0.0)
+    slack = np.maximum(np.abs(rc.gradient[-1]) - rc.gradient_allowance[-1], 0.0)
     worst = (slack / _gscale(sp)).max(initial=0.0)
     return _check(
         "gradient vanishes at the end", worst, rtol, "|∂_iL(β_last)| relative to ‖x_i‖‖y‖/n"
@@ -201,7 +201,7 @@ def final_gradient_check(sp: ScaledPath, rc: Recomputed, rtol: float) -> CheckRe
 
 def _dual_certificate(sp: ScaledPath, rc: Recomputed) -> tuple[float, str]:
     """Violation of ``|s| ≤ 1`` and ``s = sign β`` on the support, at the last saddle."""
-    s, allow, beta = rc.duals[-1], rc.allowance[-1], sp.coefs[-1]
+    s, allow, beta = rc.dual[-1], rc.allowance[-1], sp.beta[-1]
     on = beta != 0
     with np.errstate(all="ignore"):
         box = max(0.0, np.nan_to_num(np.abs(s) - 1 - allow, nan=np.inf).max(initial=0.0))
@@ -229,9 +229,9 @@ def _lp_certificate(sp: ScaledPath, beta: np.ndarray) -> tuple[float, str]:
 
 def endpoint_checks(sp: ScaledPath, rc: Recomputed, rtol: float, lp_tol: float):
     """Least-squares loss of the last saddle and its ℓ1 optimality (dual cert. or LP)."""
-    l0 = max(float(rc.losses[0]), _TINY)
+    l0 = max(float(rc.loss[0]), _TINY)
     l_ls = least_squares_loss(sp.X, sp.y) if np.all(np.isfinite(sp.y)) else np.inf
-    beta = sp.coefs[-1]
+    beta = sp.beta[-1]
     dual_worst, dual_text = _dual_certificate(sp, rc)
     lp_worst, lp_text = _lp_certificate(sp, beta)
     held = (("dual certificate", dual_worst <= rtol), ("LP (HiGHS)", lp_worst <= lp_tol))
@@ -240,7 +240,7 @@ def endpoint_checks(sp: ScaledPath, rc: Recomputed, rtol: float, lp_tol: float):
     if np.isfinite(l_ls):
         loss = _check(
             name,
-            max(0.0, float(rc.losses[-1]) - l_ls) / l0,
+            max(0.0, float(rc.loss[-1]) - l_ls) / l0,
             rtol,
             "L(β_last) − min L (numpy lstsq, truncated), relative to L(0)",
         )

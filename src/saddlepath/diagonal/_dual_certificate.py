@@ -76,12 +76,12 @@ class ScaledPath:
     y_exp: int
     supports: tuple[np.ndarray, ...]
     values: tuple[np.ndarray, ...]
-    times: np.ndarray
-    losses: np.ndarray
+    tau: np.ndarray
+    loss: np.ndarray
     R: np.ndarray
 
     @property
-    def coefs(self) -> np.ndarray:
+    def beta(self) -> np.ndarray:
         out = np.zeros((len(self.values), self.X.shape[1]))
         for k, (idx, val) in enumerate(zip(self.supports, self.values, strict=True)):
             out[k, idx] = val
@@ -99,8 +99,8 @@ def scale_path(path) -> ScaledPath:
             y_exp=q,
             supports=tuple(np.asarray(s, dtype=int) for s in path.supports),
             values=tuple(np.ldexp(np.asarray(v, dtype=float), q - p) for v in path.values),
-            times=np.ldexp(np.asarray(path.times, dtype=float), -(p + q)),
-            losses=np.ldexp(np.asarray(path.losses, dtype=float), 2 * q),
+            tau=np.ldexp(np.asarray(path.tau, dtype=float), -(p + q)),
+            loss=np.ldexp(np.asarray(path.loss, dtype=float), 2 * q),
             R=np.ldexp(np.asarray(path.integrated_residuals, dtype=float), -p),
         )
 
@@ -126,10 +126,10 @@ class Recomputed:
         from those of saddles within :data:`SADDLE_ROUNDING` (dimensionless).
     """
 
-    losses: np.ndarray
-    gradients: np.ndarray
+    loss: np.ndarray
+    gradient: np.ndarray
     gradient_allowance: np.ndarray
-    duals: np.ndarray
+    dual: np.ndarray
     allowance: np.ndarray
 
 
@@ -176,7 +176,7 @@ def recompute(sp: ScaledPath) -> Recomputed:
         if not compensated:  # γ_{n+2}·|X|ᵀ|r_k|
             weight = weight + (n + 2) * _U / (1 - (n + 2) * _U) * np.abs(res)
         grad_allowance = (weight @ np.abs(sp.X)) / n
-        steps = np.diff(sp.times)
+        steps = np.diff(sp.tau)
         duals = _running_duals(steps, grads[:-1])
         per_step = steps[:, None] * (grad_allowance[:-1] + 4 * _U * np.abs(grads[:-1]))
         allowance = np.vstack([np.zeros(d), np.cumsum(per_step, axis=0)])

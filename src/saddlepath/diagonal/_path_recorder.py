@@ -19,9 +19,9 @@ class _Recorder:
 
     def __init__(self, groups: ColumnGroups) -> None:
         self.groups = groups
-        self.times: list[float] = []
+        self.tau: list[float] = []
         self.steps: list[float] = []  # τ_k − τ_{k−1} as computed, before rounding into τ_k
-        self.losses: list[float] = []
+        self.loss: list[float] = []
         self.supports: list[np.ndarray] = []
         self.values: list[np.ndarray] = []
         self.boundaries: list[np.ndarray] = []
@@ -49,8 +49,8 @@ class _Recorder:
         b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
         if self.groups.has_duplicates and b.size:
             b_sgn = np.sign(b_sgn)
-        self.times.append(float(tau))
-        self.losses.append(float(loss))
+        self.tau.append(float(tau))
+        self.loss.append(float(loss))
         self.supports.append(idx)
         self.values.append(val)
         self.boundaries.append(b_idx)
@@ -68,9 +68,9 @@ class _Recorder:
 
 def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
     """Times, saddles, losses and ``R`` in the units of the data (see ``_magnitude``)."""
-    times, ok_t = map_back(rec.times, scaling.time_exp)
+    times, ok_t = map_back(rec.tau, scaling.time_exp)
     R, ok_r = map_back(np.array(rec.R), scaling.residual_exp)
-    losses, ok_l = map_back(rec.losses, scaling.loss_exp)
+    losses, ok_l = map_back(rec.loss, scaling.loss_exp)
     if scaling.coef_exp == 0:  # the common case: nothing to map
         values, ok_v = tuple(rec.values), True
     else:

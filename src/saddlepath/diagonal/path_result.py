@@ -1,8 +1,8 @@
 r"""The result of the exact saddle-to-saddle path: :class:`SaddlePath`.
 
-Saddle ``k`` is held from accelerated time ``times[k]`` until ``times[k+1]``; the limit
-process is the piecewise-constant ``β°(τ) = coefs[k]`` there, and the dual moves
-linearly, ``s(τ) = duals[k] − (τ − times[k])·∇L(coefs[k])`` (Pesme & Flammarion 2023,
+Saddle ``k`` is held from accelerated time ``tau[k]`` until ``tau[k+1]``; the limit
+process is the piecewise-constant ``β°(τ) = beta[k]`` there, and the dual moves
+linearly, ``s(τ) = dual[k] − (τ − tau[k])·∇L(beta[k])`` (Pesme & Flammarion 2023,
 Algorithm 1 and Theorem 2).
 """
 
@@ -72,9 +72,9 @@ class SaddlePath:
 
     Attributes
     ----------
-    times : ndarray of shape (n_saddles,)
-        Jump times ``τ_k`` in accelerated time ``τ = t/ln(1/α)``; ``times[0] = 0``.
-    losses : ndarray of shape (n_saddles,)
+    tau : ndarray of shape (n_saddles,)
+        Jump times ``τ_k`` in accelerated time ``τ = t/ln(1/α)``; ``tau[0] = 0``.
+    loss : ndarray of shape (n_saddles,)
         ``L(β_k) = ‖Xβ_k − y‖²/(2n)``, strictly decreasing.
     entered, left : tuple of tuple of int
         Coordinates whose ``β_i`` becomes non-zero / becomes zero at jump ``k``
@@ -84,30 +84,30 @@ class SaddlePath:
     stats : mapping of str to int
         Cost counters: ``n_passes``, the passes over ``X`` made by the solver.
     supports, values : tuple of ndarray
-        Sparse storage of the saddles: ``coefs[k, supports[k]] = values[k]``.
+        Sparse storage of the saddles: ``beta[k, supports[k]] = values[k]``.
     boundaries, boundary_signs : tuple of ndarray
         The sets ``E_k = {i : |s_i| = 1}`` right after jump ``k`` and their signs.
     integrated_residuals : ndarray of shape (n_saddles, n_samples)
-        ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``duals[k] = −XᵀR_k/n``.
-    steps : ndarray of shape (n_saddles − 1,), optional
-        The segment lengths ``τ_k − τ_{k−1}`` as the solver computed them. ``times`` are
+        ``R_k = ∫₀^{τ_k} (Xβ° − y) dτ``, so that ``dual[k] = −XᵀR_k/n``.
+    durations : ndarray of shape (n_saddles − 1,), optional
+        The plateau durations ``τ_k − τ_{k−1}`` as the solver computed them. ``tau`` holds
         their rounded running sums, so a short segment late in the path (``τ ~ 1e6``,
-        ``Δτ ~ 1e-8``) is known far better here than as a difference of ``times``;
-        ``duals`` use them when they agree with ``times``.
+        ``Δτ ~ 1e-8``) is known far better here than as a difference of ``tau``;
+        ``dual`` uses them when they agree with ``tau``.
     X, y : ndarray
-        The data, held by reference (not copied: ``X`` can be large). ``duals``,
-        ``gradients``, ``dual_at`` and ``check`` read them, so do not modify them in place
+        The data, held by reference (not copied: ``X`` can be large). ``dual``,
+        ``gradient``, ``dual_at`` and ``check`` read them, so do not modify them in place
         while the path is in use.
 
     Notes
     -----
     Storage is sparse (supports, values and the ``n``-vectors ``R_k``), so a path with
     many saddles costs far less than the dense ``(n_saddles, n_features)`` arrays;
-    ``coefs``, ``duals`` and ``gradients`` are built on first access and cached.
+    ``beta``, ``dual`` and ``gradient`` are built on first access and cached.
     """
 
-    times: np.ndarray
-    losses: np.ndarray
+    tau: np.ndarray
+    loss: np.ndarray
     entered: tuple[tuple[int, ...], ...]
     left: tuple[tuple[int, ...], ...]
     status: PathStatus
@@ -120,12 +120,12 @@ class SaddlePath:
     X: np.ndarray = field(repr=False)
     y: np.ndarray = field(repr=False)
     tolerances: dict = field(default_factory=dict, repr=False)
-    steps: np.ndarray | None = field(default=None, repr=False)
+    durations: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_saddles(self) -> int:
         """Number of saddles visited, the origin included."""
-        return int(self.times.size)
+        return int(self.tau.size)
 
     @property
     def n_jumps(self) -> int:
@@ -137,15 +137,15 @@ class SaddlePath:
         return int(self.X.shape[1])
 
     @cached_property
-    def coefs(self) -> np.ndarray:
-        """Saddles ``β_k``, shape ``(n_saddles, n_features)``; ``coefs[0] = 0``."""
+    def beta(self) -> np.ndarray:
+        """Saddles ``β_k``, shape ``(n_saddles, n_features)``; ``beta[0] = 0``."""
         out = np.zeros((self.n_saddles, self.n_features))
         for k, (idx, val) in enumerate(zip(self.supports, self.values, strict=True)):
             out[k, idx] = val
         return out
 
     @cached_property
-    def duals(self) -> np.ndarray:
+    def dual(self) -> np.ndarray:
         """Duals ``s_k`` right after jump ``k`` (``−XᵀR_k/n``, exactly ±1 on ``E_k``).
 
         Evaluated as ``s_k = s_{k−1} − (τ_k − τ_{k−1})∇L(β_{k−1})``, restarting from
@@ -155,7 +155,7 @@ class SaddlePath:
         magnitude; what remains is the rounding of the segments since coordinate ``i``
         last touched the boundary.
         """
-        grads = self.gradients
+        grads = self.gradient
         out = np.zeros((self.n_saddles, self.n_features))
         with np.errstate(all="ignore"):  # inf/NaN only under status OUT_OF_RANGE
             steps = self._segment_lengths()[:, None] * grads[:-1]
@@ -166,40 +166,40 @@ class SaddlePath:
         return out
 
     def _segment_lengths(self) -> np.ndarray:
-        """``τ_k − τ_{k−1}``: the solver's own ``steps`` when they match ``times``."""
-        diff = np.diff(self.times)
-        steps = self.steps
+        """``τ_k − τ_{k−1}``: the solver's own ``durations`` when they match ``tau``."""
+        diff = np.diff(self.tau)
+        steps = self.durations
         if steps is None or steps.shape != diff.shape:
             return diff
         with np.errstate(all="ignore"):
-            gap = np.abs(np.cumsum(steps) - (self.times[1:] - self.times[0]))
-        ok = gap <= 1e-12 * np.maximum(np.abs(self.times[1:]), np.finfo(float).tiny)
+            gap = np.abs(np.cumsum(steps) - (self.tau[1:] - self.tau[0]))
+        ok = gap <= 1e-12 * np.maximum(np.abs(self.tau[1:]), np.finfo(float).tiny)
         return steps if bool(np.all(ok)) else diff
 
     @cached_property
-    def gradients(self) -> np.ndarray:
+    def gradient(self) -> np.ndarray:
         """``∇L(β_k)`` for every saddle, shape ``(n_saddles, n_features)``."""
         with np.errstate(all="ignore"):  # inf/NaN only when truly out of float64 range
-            residuals = self.coefs @ self.X.T - self.y
+            residuals = self.beta @ self.X.T - self.y
             return residuals @ self.X / self.X.shape[0]
 
     @property
-    def l1_norms(self) -> np.ndarray:
+    def l1_norm(self) -> np.ndarray:
         """``‖β_k‖₁`` of every saddle."""
         return np.array([np.abs(v).sum() for v in self.values])
 
     @property
     def interpolates(self) -> bool:
         """Whether the last saddle fits the data: ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
-        loss = float(self.losses[-1])
+        loss = float(self.loss[-1])
         if np.isfinite(loss) and (loss == 0 or loss >= np.finfo(float).tiny):
             return fits_exactly(loss, self.y)
         with np.errstate(all="ignore"):  # the loss is out of float64 range: use the residual
-            residual = _norm(self.X @ self.coefs[-1] - self.y)
+            residual = _norm(self.X @ self.beta[-1] - self.y)
         return bool(residual <= INTERPOLATION_TOL * _norm(self.y))
 
     def _segment(self, tau: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.times, tau, side="right") - 1
+        return np.searchsorted(self.tau, tau, side="right") - 1
 
     def at(self, tau) -> np.ndarray:
         """The limit process ``β°(τ)``: the saddle held at accelerated time ``tau``.
@@ -214,13 +214,13 @@ class SaddlePath:
         ndarray of shape (n_features,) or (n_times, n_features)
         """
         tau = _as_tau(tau)
-        return self.coefs[self._segment(tau)]
+        return self.beta[self._segment(tau)]
 
     def dual_at(self, tau) -> np.ndarray:
         """The limit dual ``s(τ) = s_k − (τ − τ_k)∇L(β_k)``, piecewise linear in ``τ``."""
         tau = _as_tau(tau)
         k = self._segment(tau)
-        return self.duals[k] - (tau - self.times[k])[..., None] * self.gradients[k]
+        return self.dual[k] - (tau - self.tau[k])[..., None] * self.gradient[k]
 
     def check(
         self, *, rtol: float = 1e-7, endpoint: bool | None = None, raise_on_failure: bool = False
@@ -238,14 +238,14 @@ class SaddlePath:
 
     def summary_rows(self) -> list[dict]:
         """One plain dict per saddle: k, τ_k, entering, leaving, loss, ‖β‖₁."""
-        l1 = self.l1_norms
+        l1 = self.l1_norm
         return [
             {
                 "k": k,
-                "tau": float(self.times[k]),
+                "tau": float(self.tau[k]),
                 "entered": list(self.entered[k]),
                 "left": list(self.left[k]),
-                "loss": float(self.losses[k]),
+                "loss": float(self.loss[k]),
                 "l1_norm": float(l1[k]),
             }
             for k in range(self.n_saddles)

@@ -53,10 +53,10 @@ class FloatPath:
     losses : ndarray of shape (n_saddles,)
     """
 
-    times: np.ndarray
-    coefs: np.ndarray
-    duals: np.ndarray
-    losses: np.ndarray
+    tau: np.ndarray
+    beta: np.ndarray
+    dual: np.ndarray
+    loss: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,10 @@ class RationalPath:
         the loop first.
     """
 
-    times: tuple[Fraction, ...]
-    coefs: tuple[Vector, ...]
-    duals: tuple[Vector, ...]
-    losses: tuple[Fraction, ...]
+    tau: tuple[Fraction, ...]
+    beta: tuple[Vector, ...]
+    dual: tuple[Vector, ...]
+    loss: tuple[Fraction, ...]
     entered: tuple[tuple[int, ...], ...]
     left: tuple[tuple[int, ...], ...]
     unique: bool
@@ -98,13 +98,13 @@ class RationalPath:
     @property
     def n_jumps(self) -> int:
         """Number of jumps (``len(times) - 1``)."""
-        return len(self.times) - 1
+        return len(self.tau) - 1
 
     def as_float(self) -> FloatPath:
         """Return the path as read-only float64 arrays (rounded to nearest)."""
         arrays = [
             np.array(values, dtype=np.float64)
-            for values in (self.times, self.coefs, self.duals, self.losses)
+            for values in (self.tau, self.beta, self.dual, self.loss)
         ]
         for array in arrays:
             array.flags.writeable = False
@@ -487,9 +487,9 @@ def rational_saddle_path(X: object, y: object, *, max_jumps: int = 200) -> Ratio
     Examples
     --------
     >>> path = rational_saddle_path([["1", ".5", ".7", "0"], [".5", "1", ".1", ".7"]], [1, 0])
-    >>> [str(t) for t in path.times]
+    >>> [str(t) for t in path.tau]
     ['0', '2', '8', '552/49']
-    >>> [str(b) for b in path.coefs[-1]]
+    >>> [str(b) for b in path.beta[-1]]
     ['0', '0', '10/7', '-10/49']
     >>> path.left[2], path.converged
     ((0,), True)

@@ -134,7 +134,7 @@ def saddle_path(
     >>> import numpy as np
     >>> X = np.array([[1, .5, .7, 0], [.5, 1, .1, .7]])
     >>> path = saddle_path(X, np.array([1.0, 0.0]))
-    >>> np.round(path.times, 4)
+    >>> np.round(path.tau, 4)
     array([ 0.    ,  2.    ,  8.    , 11.2653])
     >>> path.status.name
     'MIN_L1_INTERPOLATOR'
@@ -158,7 +158,7 @@ def saddle_path(
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
-    if status is None and not fits_exactly(rec.losses[-1], y) and not _spans_range(chol, groups):
+    if status is None and not fits_exactly(rec.loss[-1], y) and not _spans_range(chol, groups):
         status = _verify_least_squares(X, y, state, groups)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
     return _finish(
@@ -258,7 +258,7 @@ def _verify_least_squares(X, y, st, groups) -> PathStatus | None:
 def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
     ratio, j, partners = ill
     return (
-        f"at jump {len(rec.times)} column {j} is within {ratio:.1e}·‖x_{j}‖ of the span of "
+        f"at jump {len(rec.tau)} column {j} is within {ratio:.1e}·‖x_{j}‖ of the span of "
         f"columns {partners} (nearly collinear, yet not within dependence_tol): the saddle's "
         f"coefficients are then determined only to about ε/{ratio:.0e}² of the fit, so the "
         "path stops before it. Remove or combine those columns, or raise dependence_tol to "
@@ -269,7 +269,7 @@ def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
 def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
     X, y, y_scaled = data
     status, reason = ended
-    interpolates = fits_exactly(rec.losses[-1], y_scaled)
+    interpolates = fits_exactly(rec.loss[-1], y_scaled)
     tolerances["interpolation_tol"] = INTERPOLATION_TOL
     non_unique = bool(dependent) or rec.shared
     if status is None:
@@ -285,7 +285,7 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
             "try a smaller grad_tol"
         )
         warnings.warn(
-            f"saddle_path stopped after {len(rec.times) - 1} jumps: the next jump could not "
+            f"saddle_path stopped after {len(rec.tau) - 1} jumps: the next jump could not "
             f"be resolved in floating point: {reason}. The saddles reported up to there are "
             "exact to working precision.",
             PathStagnationWarning,
@@ -294,8 +294,8 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
     entered, left = rec.changes()
     mapped, status = _map_back(rec, scaling, status)
     return SaddlePath(
-        times=mapped["times"],
-        losses=mapped["losses"],
+        tau=mapped["times"],
+        loss=mapped["losses"],
         entered=entered,
         left=left,
         status=status,
@@ -308,7 +308,7 @@ def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> Saddl
         X=X,
         y=y,
         tolerances=tolerances,
-        steps=mapped["steps"],
+        durations=mapped["steps"],
     )
 
 

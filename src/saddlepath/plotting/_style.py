@@ -83,7 +83,7 @@ def _until(tau: np.ndarray, horizon: float) -> np.ndarray:
 def _shown_coordinates(runs, path: SaddlePath | None, n_max: int | None = None) -> np.ndarray:
     """Coordinates to draw, largest first: those of the path, else those the runs move."""
     if path is not None:
-        size = np.abs(path.coefs).max(axis=0)
+        size = np.abs(path.beta).max(axis=0)
         active = np.flatnonzero(size > 0)
     else:
         size = np.max([np.abs(r.beta).max(axis=0) for r in runs], axis=0)

@@ -110,7 +110,7 @@ def plot_loss_staircase(path: SaddlePath) -> Figure:
     'accelerated time τ = t / ln(1/α)'
     """
     fig, ax = _new_axes()
-    times, losses = path.times, path.losses
+    times, losses = path.tau, path.loss
     shown, zero = _loss_for_display(losses)
     x = _time_axis(ax, times)
     ax.step(x, np.append(shown, shown[-1]), where="post", lw=2, color="C0", gid="loss")
@@ -150,7 +150,7 @@ def _coordinate_labels(
     path: SaddlePath, feature_names: Sequence[str] | None, n_labels: int
 ) -> tuple[np.ndarray, list[str | None]]:
     """Coordinates ever active, largest ``max_k |β_k,i|`` first, and their legend labels."""
-    coefs = path.coefs
+    coefs = path.beta
     active = np.flatnonzero(np.any(coefs != 0, axis=0))
     size = np.abs(coefs[:, active]).max(axis=0)
     active = active[np.argsort(-size, kind="stable")]
@@ -171,7 +171,7 @@ def _draw_coordinates(
 ) -> int:
     """One line per active coordinate (colour and legend for the largest); returns count."""
     active, labels = _coordinate_labels(path, feature_names, n_labels)
-    coefs = path.coefs
+    coefs = path.beta
     for rank, (i, label) in enumerate(zip(active, labels, strict=True)):
         y = np.append(coefs[:, i], coefs[-1, i]) if step else coefs[:, i]
         style = (
@@ -244,7 +244,7 @@ def plot_coefficients_vs_time(
         One line per coordinate that is ever non-zero, with ``gid = "coef-<index>"``.
     """
     fig, ax = _new_axes()
-    times = path.times
+    times = path.tau
     x = _time_axis(ax, times)
     n_active = _draw_coordinates(ax, x, path, feature_names, n_labels, step=True)
     if times.size > 1:
@@ -286,7 +286,7 @@ def plot_coefficients_vs_saddle(
     ax.set_ylabel("coefficient of the saddle β_k,i")
     if path.n_saddles <= 12:
         top = ax.secondary_xaxis("top")
-        top.set_ticks(k, labels=[f"{t:.3g}" for t in path.times], fontsize=8)
+        top.set_ticks(k, labels=[f"{t:.3g}" for t in path.tau], fontsize=8)
         top.set_xlabel("jump time τ_k", fontsize=9)
     _title(ax, "Coordinates of the saddles β_k against the saddle index k", path)
     return fig

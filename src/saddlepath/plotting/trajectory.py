@@ -88,8 +88,8 @@ def plot_loss_vs_tau(trajectories, path: SaddlePath | None = None) -> Figure:
             gid=f"run-{j}",
         )
     if path is not None:
-        x = np.append(path.times, horizon)
-        losses = np.maximum(path.losses, floor)
+        x = np.append(path.tau, horizon)
+        losses = np.maximum(path.loss, floor)
         ax.step(
             x,
             np.append(losses, losses[-1]),
@@ -157,8 +157,8 @@ def plot_coordinates_vs_tau(
         )
         if path is not None:
             ax.step(
-                np.append(path.times, horizon),
-                np.append(path.coefs[:, i], path.coefs[-1, i]),
+                np.append(path.tau, horizon),
+                np.append(path.beta[:, i], path.beta[-1, i]),
                 where="post",
                 color=colour,
                 ls="--",
@@ -255,7 +255,7 @@ def plot_trajectory_3d(
             label="limit α → 0",
             gid="limit",
         )
-        s = path.coefs[:, idx]
+        s = path.beta[:, idx]
         ax.plot(
             s[:, 0],
             s[:, 1],

@@ -135,7 +135,7 @@ def batched_flow(
     >>> X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
     >>> res = batched_flow(X, np.array([1.0, 0.0]), alphas=[1e-5, "1e-30", "1e-300"],
     ...                    tau_grid=[5.0, 10.0])
-    >>> res.beta.shape, [s.name for s in res.status]
+    >>> res.beta.shape, [s.name for s in res.statuses]
     ((3, 2, 4), ['REACHED_TAU_MAX', 'REACHED_TAU_MAX', 'REACHED_TAU_MAX'])
     >>> beta = res.beta[2].astype(float)  # float32 unless the caller enabled jax_enable_x64
     >>> (np.round(beta, 2) + 0.0).tolist()  # saddles (jumps at tau = 2, 8, 11.27)
@@ -165,7 +165,7 @@ def batched_flow(
         dual=out["dual"],
         loss=out["loss"],
         log_alpha=batch.log_alpha,
-        status=status,
+        statuses=status,
         messages=messages,
         n_steps=out["n_steps"],
         n_rejected=out["n_rejected"],

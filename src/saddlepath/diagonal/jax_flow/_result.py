@@ -55,7 +55,7 @@ class BatchedTrajectories:
         :math:`L(\beta) = \|X\beta - y\|^2/(2n)`.
     log_alpha : ndarray of shape (batch,)
         :math:`\log\alpha` of each flow (float64, exact for α = 1e-1000).
-    status : tuple of TrajectoryStatus, length batch
+    statuses : tuple of TrajectoryStatus, length batch
         ``REACHED_TAU_MAX`` when the flow reached ``tau[-1]``, else ``STEP_LIMIT`` or
         ``SOLVER_FAILED``.
     messages : tuple of str, length batch
@@ -75,7 +75,7 @@ class BatchedTrajectories:
     dual: np.ndarray = field(repr=False)
     loss: np.ndarray = field(repr=False)
     log_alpha: np.ndarray
-    status: tuple
+    statuses: tuple
     messages: tuple = field(repr=False)
     n_steps: np.ndarray
     n_rejected: np.ndarray
@@ -94,4 +94,4 @@ class BatchedTrajectories:
     @property
     def success(self) -> np.ndarray:
         """Boolean mask of the flows that reached ``tau[-1]``."""
-        return np.array([s is TrajectoryStatus.REACHED_TAU_MAX for s in self.status])
+        return np.array([s is TrajectoryStatus.REACHED_TAU_MAX for s in self.statuses])
