@@ -16,6 +16,7 @@ import saddlepath
 from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem, worked_example
 from saddlepath.diagonal import SaddlePath
+from saddlepath.report.cells import coordinates
 
 runner = CliRunner()
 FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}
@@ -216,50 +217,11 @@ def test_library_errors_become_one_line(worked_csv, monkeypatch, error):
     def fail(*args, **kwargs):
         raise error("`X` is\nnot what saddle_path wants")
 
-    monkeypatch.setattr(cli, "saddle_path", fail)
+    monkeypatch.setattr(cli.path, "saddle_path", fail)
     assert_one_line_error(invoke("path", worked_csv), "`X` is not what saddle_path wants")
 
 
 def test_long_coordinate_lists_are_cut():
-    assert cli._coordinates(tuple(range(10)), None) == "0, 1, 2, 3, 4, 5 …+4"
-    assert cli._coordinates((1, 0), ("[a]", "b")) == "b, \\[a]"  # names are not markup
-    assert cli._coordinates((), None) == ""
-
-
-# ------------------------------------------------------------------------------ demo
-
-
-def test_demo_writes_every_file(tmp_path):
-    out = tmp_path / "demo"
-    result = invoke("demo", "--out", out)
-    assert result.exit_code == 0, result.output
-    figure1 = {f"figure1_{k}.png" for k in ("loss", "coordinates", "3d", "arclength")}
-    expected_files = {"path.json", "path.npz", "table.txt", "check.txt"} | FIGURES | figure1
-    assert {p.name for p in out.iterdir()} == expected_files
-    ds = demo_problem()
-    expected = saddle_path(ds.X, ds.y)
-    record = json.loads((out / "path.json").read_text())
-    assert record["times"] == expected.tau.tolist() and record["n_jumps"] >= 3
-    table = (out / "table.txt").read_text()
-    assert "Saddle path of demo (20 samples × 40 features)" in table
-    assert len([ln for ln in table.splitlines() if ln.startswith("│")]) == expected.n_saddles
-    assert "\x1b[" not in table  # plain text, no colour codes
-    assert (out / "check.txt").read_text().startswith("path certificate: PASSED")
-    assert f"{len(cli.DEMO_STEPS)}/{len(cli.DEMO_STEPS)}" in result.stdout
-
-
-def test_demo_runs_steps_added_later(tmp_path, monkeypatch):
-    seen = []
-
-    def extra(ctx):
-        seen.append(ctx.path.n_jumps)
-        ctx.written["extra"] = ctx.out_dir / "extra.txt"
-        (ctx.out_dir / "extra.txt").write_text("x")
-
-    steps = [s for s in cli.DEMO_STEPS if s.name in ("path", "table")]
-    monkeypatch.setattr(cli, "DEMO_STEPS", [*steps, cli.DemoStep("extra", "an added step", extra)])
-    result = invoke("demo", "--out", tmp_path)
-    assert result.exit_code == 0, result.output
-    assert seen and seen[0] >= 3
-    assert "3/3 an added step" in result.stdout
-    assert {p.name for p in tmp_path.iterdir()} == {"table.txt", "extra.txt"}
+    assert coordinates(tuple(range(10)), None) == "0, 1, 2, 3, 4, 5 …+4"
+    assert coordinates((1, 0), ("[a]", "b")) == "b, \\[a]"  # names are not markup
+    assert coordinates((), None) == ""

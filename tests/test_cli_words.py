@@ -281,7 +281,7 @@ def test_reasons_name_coordinates_like_the_table(tmp_path):
 
 
 def test_a_run_with_a_progress_hook_gets_a_bar_over_tau(monkeypatch):
-    from saddlepath.commands import _shared
+    from saddlepath.cli import _progress
 
     seen = []
 
@@ -295,5 +295,5 @@ def test_a_run_with_a_progress_hook_gets_a_bar_over_tau(monkeypatch):
         X, y = WORKED_X, WORKED_Y
 
     path = saddle_path(WORKED_X, WORKED_Y)
-    assert _shared.run_with_progress(fake_run, _Data, "fake", path, alpha=1e-3) == "done"
+    assert _progress.run_with_progress(fake_run, _Data, "fake", path, alpha=1e-3) == "done"
     assert seen == [1.0, 5.0, 11.0]

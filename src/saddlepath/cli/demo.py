@@ -1,8 +1,9 @@
-"""The steps of ``saddlepath demo``, run in order on the built-in demo problem.
+"""``saddlepath demo``: the built-in example, step by step (what ``make demo`` runs).
 
 A step is a function of a :class:`DemoContext`, registered with :func:`demo_step`; a new
-step is one decorated function here (or an entry appended to :data:`DEMO_STEPS`). The
-command itself, in :mod:`saddlepath.cli`, numbers the steps, runs them and reports errors.
+step is one decorated function here (or an entry appended to :data:`DEMO_STEPS`).
+:func:`demo_command` numbers the steps, runs them in order and writes their files into
+``--out`` as one set (:func:`saddlepath.io.write_folder`).
 """
 
 from __future__ import annotations
@@ -10,26 +11,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
+import typer
 from rich.console import Console
+from rich.markup import escape
 
 from saddlepath import io
+from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
+from saddlepath.cli._options import output_dir
+from saddlepath.cli._outputs import write_figures
+from saddlepath.cli._progress import COMPUTING_PATH, certify
+from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset, demo_problem, figure1_problem
 from saddlepath.diagonal import SaddlePath, gradient_flow, saddle_path
 from saddlepath.report import (
-    COMPUTING_PATH,
-    certify,
-    metadata,
     path_table,
     print_check,
+    print_written,
     progress,
     render_text,
     status_line,
-    write_figures,
+    stdout_console,
 )
 
-__all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "demo_step"]
+__all__ = ["DEMO_STEPS", "EXAMPLES", "DemoContext", "DemoStep", "demo_command", "demo_step"]
+
+EXAMPLES = "Example: saddlepath demo --out demo-output"
 
 
 @dataclass
@@ -147,3 +156,35 @@ def _demo_figure1(ctx: DemoContext) -> None:
     }
     for name, fig in figures.items():
         ctx.written[name.removesuffix(".png")] = io.save_figure_atomic(fig, ctx.out_dir / name)
+
+
+_OUT = typer.Option(
+    "--out",
+    "-o",
+    metavar="DIR",
+    parser=output_dir,
+    help="Directory for the table, path files and figures (created if missing).",
+)
+
+
+def demo_command(out: Annotated[Path, _OUT] = Path("demo-output")) -> None:
+    """Run the built-in example and write its table, path files and figures.
+
+    The files replace those of an earlier demo in DIR as one set, when every step has run.
+    """
+    console = stdout_console()
+    contexts: list[DemoContext] = []
+
+    def run_steps(stage: Path) -> dict[str, Path]:
+        ctx = DemoContext(out_dir=stage, console=console)
+        contexts.append(ctx)
+        for number, step in enumerate(DEMO_STEPS, start=1):
+            console.print(f"[bold]{number}/{len(DEMO_STEPS)}[/] {escape(step.description)}")
+            step.run(ctx)
+        return ctx.written
+
+    with errors_as_exit():
+        written = io.write_folder(out, run_steps)
+    print_written(console, written)
+    if contexts[0].failures:
+        fail(f"demo step(s) failed: {', '.join(contexts[0].failures)}.", EXIT_CHECK_FAILED)

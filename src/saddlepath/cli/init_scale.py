@@ -1,8 +1,8 @@
 """``saddlepath init-scale``: the minimiser reached from each initialisation scale γ.
 
-Wiring only: data → :func:`~saddlepath.analysis.init_scale_study` → table
-(:mod:`._analysis_tables`), JSON file and figure (:mod:`saddlepath.analysis.plots`,
-imported only with ``--plot``).
+Wiring only: data → :func:`~saddlepath.analysis.init_scale_study` → tables
+(:mod:`saddlepath.report.studies`), ``init_scale.json`` and figure
+(:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
 """
 
 from __future__ import annotations
@@ -11,38 +11,25 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
 from saddlepath import io
-from saddlepath._cli_checks import check_scale
-from saddlepath._cli_common import (
-    CSV,
-    DATA,
-    JSON,
-    OUT,
-    TARGET,
-    X_KEY,
-    Y_KEY,
-    errors_as_exit,
-    fail,
-    run_on_data,
-)
-from saddlepath._table_output import write_csv
 from saddlepath.analysis import InitScaleStudy, init_scale_study
-from saddlepath.commands import _analysis_tables as tables
-from saddlepath.commands._shared import NEEDS_OUT, write_outputs
-from saddlepath.commands.convergence import RichStudyProgress
+from saddlepath.cli._checks import check_scale
+from saddlepath.cli._data import run_on_data
+from saddlepath.cli._exit import errors_as_exit, fail
+from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._outputs import write_outputs
+from saddlepath.cli._progress import RichStudyProgress
+from saddlepath.cli._records import init_scale_record, metadata
 from saddlepath.data import Dataset
-from saddlepath.report import metadata, print_written, progress_bar, stdout_console
+from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report.studies import init_scale_table, minimiser_table, reference_line
 
-__all__ = ["register"]
+__all__ = ["EXAMPLES", "init_scale_command", "parse_gammas"]
 
 INIT_SCALE = "init_scale.png"
-_INIT_SCALE_EXAMPLES = (
+EXAMPLES = (
     "Examples:\n\n  saddlepath init-scale data.csv --gammas 1e-30,1e-3,0.1,0.5 --out study "
     "--plot\n\n  saddlepath init-scale data.csv --gammas 1e-100,1e-10,0.1,1,10 --step-size 0.1\n\n"
     "  saddlepath init-scale data.csv --gammas 1e-6,0.3 --v0 0 --json"
@@ -73,26 +60,6 @@ def _init_scale_figure(study: InitScaleStudy) -> Any:
     from saddlepath.analysis import plots  # matplotlib is imported only with --plot
 
     return plots.plot_init_scale(study)
-
-
-def minimiser_table(study: InitScaleStudy, given: list[str], dataset: Dataset) -> Table:
-    """Three rows per γ (β, u, v at the end of the run), one column per coordinate."""
-    names = dataset.feature_names or tuple(str(i) for i in range(dataset.n_features))
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=escape("Minimiser reached: β = u⊙v (the thesis's Table 11 lists [v_i, u_i])"),
-        caption="coordinates as in the data (0-based when the data have no names)",
-    )
-    table.add_column("γ", justify="right")
-    table.add_column("", justify="left")
-    for name in names:
-        table.add_column(escape(name), justify="right", overflow="fold")
-    for j, text in enumerate(given):
-        for label, values in (("β", study.beta[j]), ("u", study.u[j]), ("v", study.v[j])):
-            cells = ["–" if not np.isfinite(x) else f"{x:.4f}" for x in values]
-            table.add_row(escape(text) if label == "β" else "", label, *cells)
-        table.add_section()
-    return table
 
 
 def parse_gammas(text: str) -> list[str]:
@@ -156,7 +123,7 @@ def init_scale_command(
             )  # fmt: skip
 
     def record(dataset: Dataset, study: InitScaleStudy) -> dict:
-        return tables.init_scale_record(study, given, metadata=metadata(dataset, str(data)))
+        return init_scale_record(study, given, metadata=metadata(dataset, str(data)))
 
     def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
         figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
@@ -170,18 +137,13 @@ def init_scale_command(
     if csv is not None:
         with errors_as_exit():
             run.written["csv"] = write_csv(
-                csv, lambda: tables.init_scale_table(run.result, given, run.dataset)
+                csv, lambda: init_scale_table(run.result, given, run.dataset)
             )
     if as_json:
         typer.echo(io.to_json(record(run.dataset, run.result)))
         return
     console = stdout_console()
-    console.print(tables.init_scale_table(run.result, given, run.dataset))
-    console.print(tables.reference_line(run.result))
+    console.print(init_scale_table(run.result, given, run.dataset))
+    console.print(reference_line(run.result))
     console.print(minimiser_table(run.result, given, run.dataset))
     print_written(console, run.written)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``init-scale`` command to ``app``."""
-    app.command("init-scale", epilog=_INIT_SCALE_EXAMPLES)(init_scale_command)

@@ -1,8 +1,8 @@
 """Checks of command-line values: scales, vectors, positive numbers, flags that need others.
 
 Each failed check is one red line naming the flag and exit code 2
-(:func:`saddlepath._cli_common.fail`); :func:`run_exit_code` applies the exit-code rule
-of :data:`saddlepath._cli_common.EXIT_CODES` to a finite-α run.
+(:func:`saddlepath.cli._exit.fail`); :func:`run_exit_code` applies the exit-code rule
+of :data:`saddlepath.cli._exit.EXIT_CODES` to a finite-α run.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from saddlepath._cli_common import EXIT_NOT_SUCCESSFUL, EXIT_OK, fail
+from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, EXIT_OK, fail
 
 __all__ = [
     "check_scale",

@@ -2,7 +2,7 @@
 
 Every command of the group gets, when Click builds it: flags without a ``<bool>`` type
 label, help paragraphs that flow instead of breaking at the source's line ends, the
-exit codes (:data:`~saddlepath._cli_common.EXIT_CODES`) in its epilog, and no number
+exit codes (:data:`~saddlepath.cli._exit.EXIT_CODES`) in its epilog, and no number
 written with an underscore on any flag (``float("1e-5_0")`` is 1e-50).
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from saddlepath._cli_checks import check_scale
-from saddlepath._cli_common import EXIT_CODES, EXIT_USAGE
+from saddlepath.cli._checks import check_scale
+from saddlepath.cli._exit import EXIT_CODES, EXIT_USAGE
 from saddlepath.report import print_error
 
 try:  # typer ≥ 0.22 vendors click; its exceptions derive from TyperException
@@ -52,7 +52,7 @@ def _tidy(command: Any, ctx: Any) -> Any:
     """Flags get no ``<bool>`` type label; help paragraphs flow instead of breaking.
 
     A ``--gammas`` list gets the underscore check of the other scale flags
-    (:func:`~saddlepath._cli_checks.check_scale`): ``Decimal("1e-5_0")`` is 1e-50.
+    (:func:`~saddlepath.cli._checks.check_scale`): ``Decimal("1e-5_0")`` is 1e-50.
     """
     for param in command.get_params(ctx):
         if getattr(param, "is_flag", False) and not param.metavar:

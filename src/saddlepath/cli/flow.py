@@ -13,27 +13,15 @@ from typing import Annotated
 import typer
 
 from saddlepath import io
-from saddlepath._cli_checks import check_scale, only_with, parse_vector, positive, run_exit_code
-from saddlepath._cli_common import (
-    CSV,
-    DATA,
-    EXIT_CHECK_FAILED,
-    JSON,
-    OUT,
-    PLOT,
-    TARGET,
-    X_KEY,
-    Y_KEY,
-    errors_as_exit,
-    fail,
-    run_on_data,
-)
-from saddlepath.commands._shared import NEEDS_OUT, run_with_progress
+from saddlepath.cli._checks import check_scale, only_with, parse_vector, positive, run_exit_code
+from saddlepath.cli._data import run_on_data
+from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
+from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
+from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.report import (
-    COMPUTING_PATH,
-    metadata,
     plateau_table,
     print_written,
     progress,
@@ -42,12 +30,12 @@ from saddlepath.report import (
     write_csv,
 )
 
-__all__ = ["register"]
+__all__ = ["EXAMPLES", "flow_command"]
 
 _OWNED = (*io.TRAJECTORY_FILES, "flow_loss.png", "flow_coefs.png", "flow_arclength.png")
 _OWNED += ("flow_3d.png",)
 
-_FLOW_EXAMPLES = (
+EXAMPLES = (
     "Examples:\n\n  saddlepath flow data.csv --alpha 1e-100 --out run --plot\n\n"
     "  saddlepath flow data.csv --alpha 1e-1000 --gd --step-size 0.1\n\n"
     "  saddlepath flow data.npz --alpha 1e-30 --tau-max 20 --json"
@@ -93,6 +81,18 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
         return written
 
     return io.write_folder(out, files, owned=_OWNED)
+
+
+def _show(run: _FlowRun, dataset: Dataset, source: str, as_json: bool, written) -> None:
+    """The run as JSON on stdout, or its plateau table, status and the files written."""
+    traj = run.trajectory
+    if as_json:
+        typer.echo(io.to_json(io.trajectory_record(traj, metadata=metadata(dataset, source))))
+        return
+    console = stdout_console()
+    console.print(plateau_table(traj, dataset, run.path))
+    console.print(trajectory_status_line(traj))
+    print_written(console, written)
 
 
 _ALPHA = typer.Option(
@@ -253,25 +253,13 @@ def flow_command(
         y_key=y_key,
     )
     traj = run.result.trajectory
-    table = lambda: plateau_table(traj, run.dataset, run.result.path)  # noqa: E731
     written = dict(run.written)
     if csv is not None:
         with errors_as_exit():
-            written["csv"] = write_csv(csv, table)
-    if as_json:
-        typer.echo(
-            io.to_json(io.trajectory_record(traj, metadata=metadata(run.dataset, str(data))))
-        )
-    else:
-        console = stdout_console()
-        console.print(table())
-        console.print(trajectory_status_line(traj))
-        print_written(console, written)
+            written["csv"] = write_csv(
+                csv, lambda: plateau_table(traj, run.dataset, run.result.path)
+            )
+    _show(run.result, run.dataset, str(data), as_json, written)
     asked = n_steps is not None and (max_steps is None or n_steps <= max_steps)
     if run_exit_code(traj, asked_steps=asked):
         fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the finite-α commands to ``app``."""
-    app.command("flow", epilog=_FLOW_EXAMPLES)(flow_command)

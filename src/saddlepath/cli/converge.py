@@ -1,0 +1,124 @@
+"""``saddlepath converge``: how finite-α flows converge to the exact path as α → 0.
+
+Wiring only: data → :func:`~saddlepath.analysis.convergence.convergence_study` (with a
+Rich progress bar) → table of errors and delays per α, the fitted rates
+(:mod:`saddlepath.report.studies`), ``convergence.json`` and figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saddlepath import io
+from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
+from saddlepath.cli._checks import parse_scales, run_succeeded
+from saddlepath.cli._data import run_on_data
+from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, errors_as_exit, fail
+from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._progress import RichStudyProgress
+from saddlepath.cli._records import convergence_fits, convergence_record, metadata
+from saddlepath.data import Dataset
+from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report.studies import fit_lines, study_table
+
+__all__ = ["CONVERGENCE_JSON", "EXAMPLES", "converge_command"]
+
+CONVERGENCE_JSON = "convergence.json"
+# what an older converge run may have left (coefs_vs_tau.png is shared with `path --plot`)
+_OWNED = (CONVERGENCE_JSON, "convergence.png", "loss_vs_tau.png", "arclength.png")
+_OWNED += ("trajectory_3d.png",)
+
+EXAMPLES = (
+    "Examples:\n\n  saddlepath converge data.csv --alphas 1e-5,1e-10,1e-100,1e-1000\n\n"
+    "  saddlepath converge data.csv --alphas 1e-30,1e-300,1e-3000 --out conv --plot"
+)
+
+
+def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
+    with progress_bar() as bar:
+        return convergence_study(
+            dataset.X,
+            dataset.y,
+            alphas,
+            rtol=rtol,
+            keep_runs=keep,
+            progress=RichStudyProgress(bar),
+        )
+
+
+def _show(study: ConvergenceStudy, dataset: Dataset, as_json: bool, written) -> None:
+    """The study as JSON on stdout, or its table, the fitted rates and the files written."""
+    if as_json:
+        typer.echo(io.to_json(convergence_record(study)))
+        return
+    console = stdout_console()
+    console.print(study_table(study, dataset))
+    for line in fit_lines(convergence_fits(study)):
+        console.print(line)
+    print_written(console, written)
+
+
+def converge_command(
+    data: Annotated[Path, DATA],
+    alphas: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated scales α in (0, 1), parsed exactly "
+            "(e.g. 1e-5,1e-10,1e-100,1e-1000)."
+        ),
+    ] = "1e-5,1e-10,1e-100,1e-1000",
+    rtol: Annotated[float, typer.Option(help="Relative tolerance of each flow.")] = 1e-8,
+    target: Annotated[str | None, TARGET] = None,
+    x_key: Annotated[str | None, X_KEY] = None,
+    y_key: Annotated[str | None, Y_KEY] = None,
+    out: Annotated[Path | None, OUT] = None,
+    as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[bool, PLOT] = False,
+    csv: Annotated[Path | None, CSV] = None,
+) -> None:
+    """Measure how the flow converges to the exact path as α → 0 (errors, delays, rates).
+
+    A run that misses a jump is kept: its missing values are empty cells in the table and
+    null in the JSON. Exit code 1 when a flow did not converge or reach its time limit.
+    """
+    if plot and out is None:
+        fail(NEEDS_OUT)
+    grid = parse_scales(alphas, "--alphas")
+    if not grid:
+        fail(f"--alphas needs at least one scale, e.g. 1e-10,1e-100; got {alphas!r}.")
+
+    def compute(dataset: Dataset) -> ConvergenceStudy:
+        return _run_study(dataset, grid, rtol, keep=plot)
+
+    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
+        record = convergence_record(study, metadata=metadata(dataset, str(data)))
+
+        def files(stage: Path) -> dict[str, Path]:
+            written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
+            if plot:
+                from saddlepath.plotting.dynamics import convergence_figures
+
+                written.update(io.save_figures(convergence_figures(study), stage))
+            return written
+
+        return io.write_folder(out, files, owned=_OWNED)
+
+    run = run_on_data(
+        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
+    )
+    study = run.result
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, lambda: study_table(study, run.dataset))
+    _show(study, run.dataset, as_json, written)
+    failed = [a for a, s in zip(study.alphas, study.statuses, strict=True) if not run_succeeded(s)]
+    if failed:
+        fail(
+            f"the flow at α = {', '.join(failed)} did not converge or reach its time limit; "
+            "see the status column (run_status in the JSON).",
+            EXIT_NOT_SUCCESSFUL,
+        )

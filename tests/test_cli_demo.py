@@ -1,0 +1,51 @@
+"""``saddlepath demo``: every file of ``make demo``, and steps added later run in order."""
+
+from __future__ import annotations
+
+import json
+
+from saddlepath import cli, saddle_path
+from saddlepath.data import demo_problem
+
+FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}
+
+
+# ------------------------------------------------------------------------------ demo
+
+
+def test_demo_writes_every_file(tmp_path, invoke):
+    out = tmp_path / "demo"
+    result = invoke("demo", "--out", out)
+    assert result.exit_code == 0, result.output
+    figure1 = {f"figure1_{k}.png" for k in ("loss", "coordinates", "3d", "arclength")}
+    expected_files = {"path.json", "path.npz", "table.txt", "check.txt"} | FIGURES | figure1
+    assert {p.name for p in out.iterdir()} == expected_files
+    ds = demo_problem()
+    expected = saddle_path(ds.X, ds.y)
+    record = json.loads((out / "path.json").read_text())
+    assert record["times"] == expected.tau.tolist() and record["n_jumps"] >= 3
+    table = (out / "table.txt").read_text()
+    assert "Saddle path of demo (20 samples × 40 features)" in table
+    assert len([ln for ln in table.splitlines() if ln.startswith("│")]) == expected.n_saddles
+    assert "\x1b[" not in table  # plain text, no colour codes
+    assert (out / "check.txt").read_text().startswith("path certificate: PASSED")
+    assert f"{len(cli.DEMO_STEPS)}/{len(cli.DEMO_STEPS)}" in result.stdout
+
+
+def test_demo_runs_steps_added_later(tmp_path, monkeypatch, invoke):
+    seen = []
+
+    def extra(ctx):
+        seen.append(ctx.path.n_jumps)
+        ctx.written["extra"] = ctx.out_dir / "extra.txt"
+        (ctx.out_dir / "extra.txt").write_text("x")
+
+    steps = [s for s in cli.DEMO_STEPS if s.name in ("path", "table")]
+    monkeypatch.setattr(
+        cli.demo, "DEMO_STEPS", [*steps, cli.DemoStep("extra", "an added step", extra)]
+    )
+    result = invoke("demo", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert seen and seen[0] >= 3
+    assert "3/3 an added step" in result.stdout
+    assert {p.name for p in tmp_path.iterdir()} == {"table.txt", "extra.txt"}
