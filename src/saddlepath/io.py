@@ -56,6 +56,7 @@ __all__ = [
     "save_trajectory",
     "to_json",
     "trajectory_record",
+    "write_bytes_atomic",
     "write_folder",
     "write_json_atomic",
     "write_npz_atomic",
@@ -170,6 +171,15 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
         raise TypeError(f"`text` must be a str; got {type(text).__name__}.")
     with _atomic_file(path, "w") as fh:
         fh.write(text)
+    return Path(path)
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; return the path."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"`data` must be bytes; got {type(data).__name__}.")
+    with _atomic_file(path, "wb") as fh:
+        fh.write(data)
     return Path(path)
 
 
