@@ -125,7 +125,7 @@ def _encode_tuple(value: tuple, key: str, arrays: dict) -> Any:
             for v in value
         )
     ):
-        _put(arrays, key, np.concatenate([v.ravel() for v in value]))
+        _put(arrays, key, np.concatenate([v.ravel() for v in value]).astype(first.dtype))
         _put(arrays, _child(key, "shapes"), np.array([v.shape for v in value], dtype=np.int64))
         return {"ragged": key, "count": len(value), "dtype": first.dtype.str}
     return [_encode(v, _child(key, i), arrays) for i, v in enumerate(value)]
