@@ -67,7 +67,13 @@ def test_every_status_enum_is_known():
             assert _registry.enum_class(_registry.enum_name(cls)) is cls
 
 
-def test_register_is_one_line_and_refuses_a_taken_name(tmp_path):
+def test_register_is_one_line_and_refuses_a_taken_name(tmp_path, monkeypatch):
+    from saddlepath.records import _registry
+
+    records.result_types()  # the built-in types first, then a private copy to add to
+    for table in ("_TYPES", "_ENUMS", "_NAMES"):
+        monkeypatch.setattr(_registry, table, dict(getattr(_registry, table)))
+
     @records.register(name="RecordsTestPoint")
     @dataclasses.dataclass(frozen=True, eq=False)
     class Point:
