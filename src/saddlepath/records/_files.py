@@ -113,6 +113,17 @@ def save(result: Any, path: str | os.PathLike) -> dict[str, Path]:
     -------
     dict of str to Path
         ``{"json": PATH.json, "npz": PATH.npz}``.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, saddlepath as sp
+    >>> path = sp.saddle_path(np.eye(2), np.array([1.0, 0.5]))
+    >>> stem = f"{tempfile.mkdtemp()}/run"
+    >>> sorted(p.name for p in sp.save(path, stem).values())
+    ['run.json', 'run.npz']
+    >>> loaded = sp.load(stem)
+    >>> type(loaded).__name__, loaded.n_saddles == path.n_saddles, loaded.status is path.status
+    ('SaddlePath', True, True)
     """
     from saddlepath.io import prepare_output_dir
 

@@ -75,6 +75,17 @@ def register(cls: type | None = None, *, name: str | None = None):
         ``cls`` is neither a dataclass nor an enum.
     ValueError
         Another class is already registered under ``name``.
+
+    Examples
+    --------
+    >>> import dataclasses, numpy as np
+    >>> @register(name="DocsExampleFit")
+    ... @dataclasses.dataclass(frozen=True, eq=False)
+    ... class Fit:
+    ...     slope: float
+    ...     residuals: np.ndarray
+    >>> result_class("DocsExampleFit") is Fit
+    True
     """
     if cls is None:
         return lambda c: register(c, name=name)
