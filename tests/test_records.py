@@ -41,15 +41,17 @@ from saddlepath.diagonal.certificate import certify_path
 
 
 def assert_same(a, b, where="result"):
-    """``a`` and ``b`` are the same value: types, dtypes, shapes and bits (NaN equals NaN)."""
+    """``a`` and ``b`` are the same value: types, dtypes, shapes and bits.
+
+    A Python float NaN equals a NaN of the same sign (its other payload bits are not kept).
+    """
     assert type(a) is type(b), f"{where}: {type(a).__name__} vs {type(b).__name__}"
     if isinstance(a, np.ndarray | np.generic):
         assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape}"
         assert np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes(), where
     elif isinstance(a, float):
-        assert (math.isnan(a) and math.isnan(b)) or struct.pack("<d", a) == struct.pack("<d", b), (
-            f"{where}: {a!r} vs {b!r}"
-        )
+        same_nan = math.isnan(a) and math.isnan(b) and math.copysign(1, a) == math.copysign(1, b)
+        assert same_nan or struct.pack("<d", a) == struct.pack("<d", b), f"{where}: {a!r}, {b!r}"
     elif dataclasses.is_dataclass(a):
         for f in dataclasses.fields(a):
             assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")

@@ -111,3 +111,22 @@ def test_tuples_of_arrays_of_any_dtypes_round_trip(pieces):
     with tempfile.TemporaryDirectory() as directory:
         saddlepath.save(obj, Path(directory) / "r")
         assert_same(obj, saddlepath.load(Path(directory) / "r"))
+
+
+def test_scalars_keep_their_type_and_bits(tmp_path):
+    """NaN signs, NaN payloads of NumPy scalars, long doubles and complex scalars."""
+    from saddlepath.analysis.rates import fit_rate
+
+    payload = np.frombuffer(bytes.fromhex("0100000000f8ff7f"), dtype="<f8")[0]  # a NaN
+    fit = dataclasses.replace(
+        fit_rate([1.0, 2.0], [1.0, 0.5]),
+        slope=float("-nan"),
+        intercept=payload,
+        rms_residual=np.longdouble(1) / 3,
+        kind=np.complex64(1 - 2j),
+    )
+    saddlepath.save(fit, tmp_path / "r")
+    loaded = saddlepath.load(tmp_path / "r")
+    assert_same(fit, loaded)
+    assert np.signbit(loaded.slope) and np.isnan(loaded.slope)
+    assert loaded.intercept.tobytes() == payload.tobytes()

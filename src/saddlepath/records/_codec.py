@@ -11,7 +11,7 @@ strings, finite floats); a JSON array is a ``tuple``; a JSON object is tagged by
                                              ndim, stored flat as ``K`` with their shapes
                                              as ``K.shapes``
 ``{"enum": E, "name": M, "message": ...}``   member ``M`` of the registered enum ``E``
-``{"float": "nan" | "inf" | "-inf"}``        a non-finite float (JSON has none)
+``{"float": "nan" | "-nan" | "inf" | ...}``  a non-finite float (JSON has none)
 ``{"numpy": D, "value": v}``                 a NumPy scalar of dtype ``D`` (bool, int, float)
 ``{"dict": {...}}`` / ``{"items": [...]}``   a mapping with str keys / with other keys
 ``{"list": [...]}``                          a list
@@ -71,7 +71,7 @@ def _encode(value: Any, key: str, arrays: dict[str, np.ndarray]) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return value if math.isfinite(value) else {"float": repr(value)}
+        return value if math.isfinite(value) else {"float": _non_finite(value)}
     if isinstance(value, np.ndarray):
         return _encode_array(value, key, arrays)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -92,9 +92,19 @@ def _encode(value: Any, key: str, arrays: dict[str, np.ndarray]) -> Any:
     )
 
 
+def _non_finite(value: float) -> str:
+    """``"nan"``, ``"-nan"`` (the sign bit kept), ``"inf"`` or ``"-inf"``."""
+    if math.isnan(value):
+        return "-nan" if math.copysign(1.0, value) < 0 else "nan"
+    return repr(value)
+
+
 def _encode_numpy_scalar(value: np.generic, key: str, arrays: dict) -> Any:
-    if value.dtype.kind in _NUMPY_SCALAR_KINDS and value.dtype.isnative:
-        return {"numpy": value.dtype.name, "value": _encode(value.item(), key, arrays)}
+    """Inline when the JSON value is exact; else (a NaN's payload, long double) in the NPZ."""
+    dtype = value.dtype
+    inline = dtype.kind in _NUMPY_SCALAR_KINDS and dtype.isnative and dtype.itemsize <= 8
+    if inline and (dtype.kind != "f" or np.isfinite(value)):
+        return {"numpy": dtype.name, "value": _encode(value.item(), key, arrays)}
     return _encode_array(np.asarray(value), key, arrays) | {"scalar": True}
 
 
