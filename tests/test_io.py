@@ -72,6 +72,17 @@ def test_write_npz_round_trips_and_refuses_object_arrays(tmp_path):
     only_file(tmp_path, "a.npz")
 
 
+def test_write_bytes_replaces_content_and_refuses_text(tmp_path):
+    target = tmp_path / "a.bin"
+    target.write_bytes(b"old")
+    assert io.write_bytes_atomic(target, b"\x00new\xff") == target
+    assert target.read_bytes() == b"\x00new\xff"
+    with pytest.raises(TypeError, match="`data` must be bytes; got str"):
+        io.write_bytes_atomic(target, "text")
+    assert target.read_bytes() == b"\x00new\xff"
+    only_file(tmp_path, "a.bin")
+
+
 @pytest.mark.parametrize("failing", ["fsync", "replace"])
 def test_failure_during_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch, failing):
     target = tmp_path / "a.npz"

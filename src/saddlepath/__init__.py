@@ -26,6 +26,7 @@ from saddlepath.diagonal import (
     saddle_path,
 )
 from saddlepath.loss import squared_loss, squared_loss_gradient
+from saddlepath.records import load, save
 from saddlepath.warnings import (
     DivergenceWarning,
     FlowSolverWarning,
@@ -59,9 +60,11 @@ __all__ = [
     "find_plateaus",
     "gradient_descent",
     "gradient_flow",
+    "load",
     "refine_equilibrium",
     "saddle_path",
     "saddle_spectrum",
+    "save",
     "squared_loss",
     "squared_loss_gradient",
 ]

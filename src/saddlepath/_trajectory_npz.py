@@ -20,11 +20,12 @@ archive of version 0.x) and format 2 alike.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
-__all__ = ["BETA_FLOOR", "FORMAT", "encode", "read_arrays"]
+__all__ = ["BETA_FLOOR", "FORMAT", "encode", "load_arrays", "read_arrays"]
 
 FORMAT = 2
 BETA_FLOOR = 1e-12  # columns with max|β_i| ≤ BETA_FLOOR·max|β| are rebuilt from log|u|, log|v|
@@ -90,3 +91,14 @@ def read_arrays(archive: Any) -> dict[str, np.ndarray]:
         f"trajectory.npz has format_version {version}; this saddlepath reads 1 and {FORMAT}. "
         "Upgrade saddlepath to read it."
     )
+
+
+def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The dense arrays of a ``trajectory.npz`` written by :func:`saddlepath.io.save_trajectory`.
+
+    Reads the compact format 2 and the dense format 1 of older versions alike; β off its
+    support is rebuilt from ``log_abs_u``, ``log_abs_v`` (see the module docstring).
+    Exported as :func:`saddlepath.io.load_trajectory_arrays`.
+    """
+    with np.load(path, allow_pickle=False) as archive:
+        return read_arrays(archive)

@@ -12,7 +12,9 @@ A command's files go into a result folder together (:func:`write_folder`, built 
 sparse saddles) and ``path.npz`` (dense arrays); :func:`save_trajectory` a finite-α run
 as ``trajectory.json`` and a compact ``trajectory.npz`` (:mod:`saddlepath._trajectory_npz`).
 Times are in accelerated time ``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)``
-(Pesme & Flammarion 2023); the JSON records are built in :mod:`saddlepath.records`.
+(Pesme & Flammarion 2023). These two are the CLI's summaries, built in
+:mod:`saddlepath.records`; a result saved to be loaded back goes through
+:func:`saddlepath.records.save` (written with :func:`write_bytes_atomic`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ __all__ = [
     "save_trajectory",
     "to_json",
     "trajectory_record",
+    "write_bytes_atomic",
     "write_folder",
     "write_json_atomic",
     "write_npz_atomic",
@@ -130,8 +133,8 @@ def _new_file_mode() -> int:
 
 
 @contextmanager
-def _atomic_file(path: str | os.PathLike, mode: str) -> Iterator[IO]:
-    """Yield a temporary file that replaces ``path`` only if the block succeeds."""
+def _atomic_file(path: str | os.PathLike) -> Iterator[IO[bytes]]:
+    """Yield a temporary binary file that replaces ``path`` only if the block succeeds."""
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(f"Cannot write '{target}': it is a directory.")
@@ -140,8 +143,7 @@ def _atomic_file(path: str | os.PathLike, mode: str) -> Iterator[IO]:
     prefix = f".{target.name}.{os.getpid()}-"  # the process id marks a live writer's file
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
-        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **text) as fh:
+        with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -165,11 +167,18 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; return the path."""
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically; return the path."""
     if not isinstance(text, str):
         raise TypeError(f"`text` must be a str; got {type(text).__name__}.")
-    with _atomic_file(path, "w") as fh:
-        fh.write(text)
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; return the path."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"`data` must be bytes; got {type(data).__name__}.")
+    with _atomic_file(path) as fh:
+        fh.write(data)
     return Path(path)
 
 
@@ -190,7 +199,7 @@ def write_npz_atomic(path: str | os.PathLike, *, compressed: bool = True, **arra
                 f"Array {key!r} has dtype object and cannot be stored without pickling; "
                 "convert it to a numeric or string dtype."
             )
-    with _atomic_file(path, "wb") as fh:
+    with _atomic_file(path) as fh:
         (np.savez_compressed if compressed else np.savez)(fh, **converted)
     return Path(path)
 
@@ -198,7 +207,7 @@ def write_npz_atomic(path: str | os.PathLike, *, compressed: bool = True, **arra
 def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix (default PNG)."""
     fmt = Path(path).suffix.lstrip(".").lower() or "png"
-    with _atomic_file(path, "wb") as fh:
+    with _atomic_file(path) as fh:
         fig.savefig(fh, format=fmt, dpi=dpi)
     return Path(path)
 
@@ -305,11 +314,4 @@ def save_trajectory(
     )
 
 
-def load_trajectory_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """The dense arrays of a ``trajectory.npz`` written by :func:`save_trajectory`.
-
-    Reads the compact format 2 and the dense format 1 of older versions alike; β off its
-    support is rebuilt from ``log_abs_u``, ``log_abs_v`` (see :mod:`saddlepath._trajectory_npz`).
-    """
-    with np.load(path, allow_pickle=False) as archive:
-        return _trajectory_npz.read_arrays(archive)
+load_trajectory_arrays = _trajectory_npz.load_arrays

@@ -1,4 +1,7 @@
-"""JSON-ready records of results: the content of ``path.json``, ``trajectory.json``, checks.
+"""JSON summaries of results for the CLI: the content of ``path.json``, ``trajectory.json``.
+
+These are readable summaries, not records: they cannot be loaded back (use
+:func:`saddlepath.records.save` for that).
 
 Times are in accelerated time ``τ = t/ln(1/α)`` and losses use
 ``L(β) = ‖Xβ − y‖²/(2n)`` (Pesme & Flammarion 2023). Values that are not finite numbers
@@ -13,16 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from saddlepath import __version__
-
 if TYPE_CHECKING:
     from saddlepath.diagonal.path_result import SaddlePath
     from saddlepath.diagonal.trajectory import Trajectory
 
-__all__ = ["path_record", "report_record", "to_json", "trajectory_record"]
+__all__ = ["path_record", "report_record", "to_json", "trajectory_record", "version"]
 
 _FORMAT_VERSION = 1
 _UNITS = "accelerated time τ = t/ln(1/α); loss L(β) = ‖Xβ − y‖²/(2n)"
+
+
+def version() -> str:
+    """The running saddlepath's version (read late: this module loads with the package)."""
+    import saddlepath
+
+    return saddlepath.__version__
 
 
 def path_record(path: SaddlePath, *, metadata: dict | None = None) -> dict[str, Any]:
@@ -34,7 +42,7 @@ def path_record(path: SaddlePath, *, metadata: dict | None = None) -> dict[str, 
     return {
         "format": "saddlepath.path",
         "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
+        "saddlepath_version": version(),
         "units": _UNITS,
         "status": {"name": path.status.name, "message": path.status.value},
         "n_samples": int(path.X.shape[0]),
@@ -88,7 +96,7 @@ def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict
     return {
         "format": "saddlepath.trajectory",
         "format_version": _FORMAT_VERSION,
-        "saddlepath_version": __version__,
+        "saddlepath_version": version(),
         "units": _UNITS,
         "method": traj.method,
         "status": {"name": traj.status.name, "message": traj.status.value},

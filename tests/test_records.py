@@ -1,0 +1,249 @@
+"""Round trips of saddlepath.records: every result type, from real solver runs.
+
+The oracle is :func:`assert_same`, a field-by-field comparison written here: same types
+all the way down, arrays of the same dtype and shape with the same bytes, floats with the
+same bits. It does not use the record code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import json
+import math
+import struct
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import saddlepath
+from helpers import WORKED_X, WORKED_Y
+from saddlepath import records
+from saddlepath.analysis import (
+    arclength,
+    compare,
+    convergence_study,
+    enumerate_saddles,
+    explain_jumps,
+    find_plateaus,
+    refine_equilibrium,
+    saddle_spectrum,
+)
+from saddlepath.analysis.arclength import arclength_of_path
+from saddlepath.analysis.init_scale import init_scale_study
+from saddlepath.analysis.rates import fit_rate
+from saddlepath.data import make_sparse_regression
+from saddlepath.diagonal.certificate import certify_path
+
+
+def assert_same(a, b, where="result"):
+    """``a`` and ``b`` are the same value: types, dtypes, shapes and bits.
+
+    A Python float NaN equals a NaN of the same sign (its other payload bits are not kept).
+    """
+    assert type(a) is type(b), f"{where}: {type(a).__name__} vs {type(b).__name__}"
+    if isinstance(a, np.ndarray | np.generic):
+        assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape}"
+        assert np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes(), where
+    elif isinstance(a, float):
+        same_nan = math.isnan(a) and math.isnan(b) and math.copysign(1, a) == math.copysign(1, b)
+        assert same_nan or struct.pack("<d", a) == struct.pack("<d", b), f"{where}: {a!r}, {b!r}"
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, tuple | list):
+        assert len(a) == len(b), f"{where}: length {len(a)} vs {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), f"{where}: keys {list(a)} vs {list(b)}"
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
+    else:
+        assert a == b, f"{where}: {a!r} vs {b!r}"
+
+
+def round_trip(result, directory):
+    """Save ``result`` under ``directory/run``, load it back and return it."""
+    written = saddlepath.save(result, directory / "run")
+    assert set(written) == {"json", "npz"}
+    return saddlepath.load(directory / "run")
+
+
+def quietly(fn, *args, **kwargs):
+    """Run a solver with its warnings silenced: these tests are about storage."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def walk_types(value, seen):
+    """Add the class of every dataclass reachable from ``value`` to ``seen``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        seen.add(type(value))
+        for f in dataclasses.fields(value):
+            walk_types(getattr(value, f.name), seen)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            walk_types(item, seen)
+    return seen
+
+
+# ------------------------------------------------------------------ real solver runs
+
+
+@st.composite
+def problems(draw):
+    """A small Gaussian regression problem (generic: unique saddles)."""
+    n, d = draw(st.integers(2, 6)), draw(st.integers(2, 7))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return rng.standard_normal((n, d)), rng.standard_normal(n)
+
+
+@settings(max_examples=8)
+@given(problem=problems())
+def test_path_and_certificate_round_trip(problem, tmp_path_factory):
+    X, y = problem
+    path = quietly(saddlepath.saddle_path, X, y)
+    loaded = round_trip(path, tmp_path_factory.mktemp("path"))
+    assert_same(path, loaded)
+    assert loaded.X is not X and loaded.n_saddles == path.n_saddles
+    np.testing.assert_array_equal(loaded.coefs, path.coefs)  # derived values agree
+    np.testing.assert_array_equal(loaded.duals, path.duals)
+    certificate = quietly(certify_path, path)
+    assert_same(certificate, round_trip(certificate, tmp_path_factory.mktemp("cert")))
+
+
+@settings(max_examples=6)
+@given(problem=problems(), log_alpha=st.floats(-60.0, -2.0))
+def test_flow_round_trip(problem, log_alpha, tmp_path_factory):
+    X, y = problem
+    traj = quietly(saddlepath.gradient_flow, X, y, log_alpha=log_alpha, max_steps=400)
+    loaded = round_trip(traj, tmp_path_factory.mktemp("flow"))
+    assert_same(traj, loaded)
+    np.testing.assert_array_equal(loaded.u, traj.u)
+
+
+@settings(max_examples=6)
+@given(problem=problems(), batch=st.sampled_from([None, 1]), margin=st.sampled_from([None, 1e-3]))
+def test_descent_round_trip(problem, batch, margin, tmp_path_factory):
+    X, y = problem
+    step = 0.5 * X.shape[0] / np.linalg.norm(X, 2) ** 2
+    traj = quietly(
+        saddlepath.gradient_descent,
+        X, y, step_size=step, n_steps=150, alpha=1e-3, batch_size=batch, seed=0, margin=margin,
+    )  # fmt: skip
+    assert (traj.margin_crossings is None) == (margin is None)
+    assert_same(traj, round_trip(traj, tmp_path_factory.mktemp("gd")))
+
+
+def test_batched_flow_round_trip(tmp_path):
+    pytest.importorskip("jax")
+    res = saddlepath.batched_flow(
+        WORKED_X, WORKED_Y, alphas=["1e-5", "1e-30"], tau_grid=[0.5, 3.0, 9.5]
+    )
+    assert_same(res, round_trip(res, tmp_path))
+
+
+# --------------------------------------------------------------- analysis results
+
+
+@pytest.fixture(scope="module")
+def results():
+    """One real result of every registered type, on the worked example of background.md."""
+    X, y = WORKED_X, WORKED_Y
+    path = saddlepath.saddle_path(X, y)
+    flow = quietly(saddlepath.gradient_flow, X, y, alpha="1e-12")
+    gd = quietly(saddlepath.gradient_descent, X, y, step_size=0.2, alpha="1e-30", margin=1e-6)
+    equilibrium = refine_equilibrium(X, y, beta=path.coefs[2])
+    study = quietly(convergence_study, X, y, ["1e-4", "1e-8"], path=path, keep_runs=True)
+    found = {
+        "path": path,
+        "flow": flow,
+        "gd": gd,
+        "certificate": certify_path(path),
+        "dataset": make_sparse_regression(8, 5, n_nonzero=2, seed=1),
+        "plateaus": find_plateaus(flow, X, y),
+        "gd_plateaus": find_plateaus(gd, X, y, step_size=0.2),
+        "comparison": compare(flow, path),
+        "jump": explain_jumps(X, y, path, flow)[0],
+        "catalog": enumerate_saddles(X, y, path=path),
+        "equilibrium": equilibrium,
+        "spectrum": saddle_spectrum(X, y, equilibrium.u, equilibrium.v),
+        "arclength": arclength(flow),
+        "limit_arclength": arclength_of_path(path),
+        "convergence": study,
+        "init_scale": quietly(init_scale_study, X, y, [1e-3, 0.5]),
+        "rate": fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),
+    }
+    if importlib.util.find_spec("jax") is not None:
+        found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
+    return found
+
+
+def test_real_results_cover_every_registered_type(results):
+    seen = walk_types(tuple(results.values()), set())
+    missing = set(records.result_types().values()) - seen
+    if "batched" not in results:  # without JAX, test_batched_flow_round_trip is skipped
+        missing.discard(saddlepath.BatchedTrajectories)
+    assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["path", "flow", "gd", "certificate", "dataset", "plateaus", "gd_plateaus", "comparison",
+     "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
+     "convergence", "init_scale", "rate"],
+)  # fmt: skip
+def test_analysis_result_round_trip(results, name, tmp_path):
+    result = results[name]
+    loaded = round_trip(result, tmp_path)
+    assert_same(result, loaded)
+    assert repr(loaded) == repr(result)
+
+
+def test_record_json_is_readable(results, tmp_path):
+    flow = results["flow"]
+    saddlepath.save(flow, tmp_path / "flow.json")  # the suffix names the pair's stem
+    header = json.loads((tmp_path / "flow.json").read_text(encoding="utf-8"))
+    assert header["format"] == "saddlepath.record" and header["type"] == "Trajectory"
+    assert header["schema_version"] == records.SCHEMA_VERSION >= 1
+    assert header["saddlepath_version"] == saddlepath.__version__
+    assert "τ = t/ln(1/α)" in header["units"]
+    fields = header["fields"]
+    assert fields["status"] == {
+        "enum": "TrajectoryStatus",
+        "name": flow.status.name,
+        "message": flow.status.value,
+    }
+    assert fields["method"] == "flow" and fields["log_alpha"] == flow.log_alpha
+    assert fields["beta"] == {"array": "beta", "shape": list(flow.beta.shape), "dtype": "<f8"}
+    assert header["arrays"]["initial.log_abs_w_plus"]["shape"] == [WORKED_X.shape[1]]
+    assert fields["stats"] == {"dict": dict(flow.stats)}
+
+
+def test_files_and_write_folder_commit_records_as_a_set(results, tmp_path):
+    from saddlepath import io
+
+    def write(stage):
+        written = records.write(results["path"], stage, "path")
+        written |= {
+            f"flow_{k}": v for k, v in records.write(results["flow"], stage, "flow").items()
+        }
+        return written
+
+    out = io.write_folder(tmp_path / "out", write)
+    assert sorted(p.name for p in out.values()) == [
+        "flow.json",
+        "flow.npz",
+        "path.json",
+        "path.npz",
+    ]
+    assert_same(results["path"], saddlepath.load(tmp_path / "out" / "path.npz"))
+    assert_same(results["flow"], saddlepath.load(tmp_path / "out" / "flow"))
+    names = list(records.files(results["rate"], "rate"))
+    assert names == ["rate.npz", "rate.json"]  # the arrays are written before the JSON
