@@ -112,8 +112,8 @@ def test_path_and_certificate_round_trip(problem, tmp_path_factory):
     loaded = round_trip(path, tmp_path_factory.mktemp("path"))
     assert_same(path, loaded)
     assert loaded.X is not X and loaded.n_saddles == path.n_saddles
-    np.testing.assert_array_equal(loaded.coefs, path.coefs)  # derived values agree
-    np.testing.assert_array_equal(loaded.duals, path.duals)
+    np.testing.assert_array_equal(loaded.beta, path.beta)  # derived values agree
+    np.testing.assert_array_equal(loaded.dual, path.dual)
     certificate = quietly(certify_path, path)
     assert_same(certificate, round_trip(certificate, tmp_path_factory.mktemp("cert")))
 
@@ -159,7 +159,7 @@ def results():
     path = saddlepath.saddle_path(X, y)
     flow = quietly(saddlepath.gradient_flow, X, y, alpha="1e-12")
     gd = quietly(saddlepath.gradient_descent, X, y, step_size=0.2, alpha="1e-30", margin=1e-6)
-    equilibrium = refine_equilibrium(X, y, beta=path.coefs[2])
+    equilibrium = refine_equilibrium(X, y, beta=path.beta[2])
     study = quietly(convergence_study, X, y, ["1e-4", "1e-8"], path=path, keep_runs=True)
     found = {
         "path": path,

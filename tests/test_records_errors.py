@@ -82,7 +82,7 @@ def test_a_save_killed_between_its_two_files_never_loads_mixed(paths, saved, mon
     with pytest.raises(RecordError, match="the pair is mixed"):
         saddlepath.load(saved)
     saddlepath.save(paths[1], saved)  # a complete save repairs the pair
-    np.testing.assert_array_equal(saddlepath.load(saved).coefs, paths[1].coefs)
+    np.testing.assert_array_equal(saddlepath.load(saved).beta, paths[1].beta)
 
 
 def test_newer_schema_is_refused(saved):
