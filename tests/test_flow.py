@@ -123,8 +123,8 @@ def test_extreme_scales_run_and_cost_does_not_grow(spec):
 
 
 def test_observed_order_of_the_rosenbrock_step():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._rosenbrock import GAMMA, ActiveSetSolve, rodas4_step
+    from saddlepath.diagonal.flow.ode import DualODE
+    from saddlepath.diagonal.flow.step import GAMMA, ActiveSetSolve, rodas4_step
     from saddlepath.diagonal.model import initialisation
 
     x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
@@ -228,8 +228,8 @@ def _n_plateau_steps(traj):
 @pytest.mark.parametrize("alpha", ["1e-10", "1e-100", "1e-1000"])
 @pytest.mark.parametrize("instance", ["worked", "random"])
 def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, instance, alpha):
-    import saddlepath.diagonal._flow_loop as flow_loop
-    from saddlepath.diagonal._plateau_step import PlateauStepper
+    import saddlepath.diagonal.flow.driver as flow_loop
+    from saddlepath.diagonal.flow.plateau import PlateauStepper
 
     taken = []  # (tau before, tau after) of every plateau step
     original = PlateauStepper.step
@@ -267,8 +267,8 @@ def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, ins
 
 
 def test_rodas5p_tableau_is_of_order_five():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._rosenbrock import RODAS5P, ActiveSetSolve, rosenbrock_step
+    from saddlepath.diagonal.flow.ode import DualODE
+    from saddlepath.diagonal.flow.step import RODAS5P, ActiveSetSolve, rosenbrock_step
     from saddlepath.diagonal.model import initialisation
 
     x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
@@ -294,7 +294,7 @@ def test_rodas5p_tableau_is_of_order_five():
 
 @pytest.mark.parametrize("shape", [(3, 5), (4, 12)])  # dense n x n and Woodbury branches
 def test_active_set_solve_matches_dense_solve(shape):
-    from saddlepath.diagonal._rosenbrock import ActiveSetSolve
+    from saddlepath.diagonal.flow.step import ActiveSetSolve
 
     m, n = shape
     rng = np.random.default_rng(1)
@@ -304,8 +304,8 @@ def test_active_set_solve_matches_dense_solve(shape):
 
 
 def test_dropped_jacobian_columns_stay_within_their_share_of_rtol():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._flow_loop import JACOBIAN_SHARE, FlowLoop
+    from saddlepath.diagonal.flow.driver import JACOBIAN_SHARE, FlowLoop
+    from saddlepath.diagonal.flow.ode import DualODE
     from saddlepath.diagonal.model import initialisation
 
     X, y = np.eye(3), np.ones(3)

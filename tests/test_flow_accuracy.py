@@ -155,7 +155,7 @@ def test_global_scaling_maps_the_flow_in_accelerated_time(a, b):
 
 
 def test_a_step_that_raises_the_loss_stops_the_run_with_a_warning(monkeypatch):
-    import saddlepath.diagonal._flow_loop as flow_loop
+    import saddlepath.diagonal.flow.driver as flow_loop
 
     # a deliberately wrong integrator (3x every step) with error control switched off
     broken = copy.copy(flow_loop.RODAS4)

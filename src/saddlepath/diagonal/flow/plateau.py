@@ -32,7 +32,7 @@ import numpy as np
 from scipy.linalg import cho_solve
 from scipy.special import lambertw
 
-from saddlepath.diagonal._dual_ode import DualODE
+from saddlepath.diagonal.flow.ode import DualODE
 
 __all__ = ["PlateauStepper"]
 

@@ -42,8 +42,8 @@ from collections.abc import Callable
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
-from saddlepath.diagonal._dual_ode import DualODE
-from saddlepath.diagonal._flow_loop import FlowLoop
+from saddlepath.diagonal.flow.driver import FlowLoop
+from saddlepath.diagonal.flow.ode import DualODE
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus, build_trajectory
 from saddlepath.warnings import FlowSolverWarning

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._dual_ode import DualODE
 from saddlepath.diagonal._log_weights import beta_kernel
+from saddlepath.diagonal.flow.ode import DualODE
 
 __all__ = ["ActiveArrays"]
 

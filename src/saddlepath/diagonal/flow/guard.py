@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._active_set import ActiveArrays
-from saddlepath.diagonal._dual_ode import EPS, DualODE
+from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.ode import EPS, DualODE
 
 __all__ = ["DescentGuard"]
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal import _dual_ode
-from saddlepath.diagonal._active_set import ActiveArrays
-from saddlepath.diagonal._descent_guard import DescentGuard
-from saddlepath.diagonal._dual_ode import DualODE
 from saddlepath.diagonal._log_weights import beta_kernel
-from saddlepath.diagonal._plateau_step import PlateauStepper
-from saddlepath.diagonal._rosenbrock import RODAS4, ActiveSetSolve
+from saddlepath.diagonal.flow import ode as _dual_ode
+from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.guard import DescentGuard
+from saddlepath.diagonal.flow.ode import DualODE
+from saddlepath.diagonal.flow.plateau import PlateauStepper
+from saddlepath.diagonal.flow.step import RODAS4, ActiveSetSolve
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 FAC_MAX, FAC_MIN, SAFETY = 6.0, 0.2, 0.9
