@@ -1,300 +1,304 @@
-r"""The adaptive step loop of ``gradient_flow`` (private): attempt, accept/reject, record.
+r"""The flow's driver: one typed loop state, advanced by RODAS4 and plateau steps (private).
 
-The state is the re-based offset σ = S − λc of ``_dual_ode.py`` (error control on σ, see
-``DualODE.tolerance``). Two kinds of steps, both exact to the requested tolerance:
+The state (:class:`FlowState`) holds the re-based offsets σ = S − λc of :mod:`.ode`
+(error control on σ, see ``DualODE.tolerance``), the residual, the step size and the
+controller's memory, the counters, and the run's outcome once it stops. Each pass of the
+loop first checks the stopping rules (:class:`StopRules`), then advances by
 
-* RODAS4 steps (``_rosenbrock.py``) on the integrated residual, with linear solves of the
-  size of the active set; the stage loop is inlined here on arrays cached per active set.
-* Plateau steps (``_plateau_step.py``): when the non-negligible coordinates sit at their
-  restricted least-squares optimum and every other coordinate stays below rounding, the flow
-  is linear in τ up to a known transient, and one step reaches the time at which the first
-  sleeping coordinate wakes.
+* a plateau step (:mod:`.plateau`) when the last RODAS4 step was very accurate and one is
+  exact to tolerance: the non-negligible coordinates sit at their restricted least-squares
+  optimum, every other coordinate stays below rounding, and one step reaches the time at
+  which the first sleeping coordinate wakes; or else
+* a RODAS4 step (:mod:`.step`) on the integrated residual, with linear solves of the size
+  of the active set; its size comes from the controller (:mod:`.controller`). A step that
+  woke a coordinate left out of the active set is redone with it.
 
-Step sizes follow Gustafsson's predictive controller (as in Hairer & Wanner's ``rodas.f``).
-
-Loss guard: every accepted step must not raise the loss (``_descent_guard.py``).
+Every accepted step must not raise the loss (:mod:`.guard`); the ODE's re-basing
+(``DualODE.rebase``) is the one piece of state kept outside :class:`FlowState`, in the ODE.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import numpy as np
 
-from saddlepath.diagonal._log_weights import beta_kernel
-from saddlepath.diagonal.flow import ode as _dual_ode
-from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.active_set import ActiveArrays, arrays_for
+from saddlepath.diagonal.flow.controller import ControllerState, PredictiveController
 from saddlepath.diagonal.flow.guard import DescentGuard
-from saddlepath.diagonal.flow.ode import DualODE
+from saddlepath.diagonal.flow.ode import EPS, DualODE
 from saddlepath.diagonal.flow.plateau import PlateauStepper
-from saddlepath.diagonal.flow.step import RODAS4, ActiveSetSolve
+from saddlepath.diagonal.flow.saved import SavedStates
+from saddlepath.diagonal.flow.step import RosenbrockStep, StepResult
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
-FAC_MAX, FAC_MIN, SAFETY = 6.0, 0.2, 0.9
-METHOD = RODAS4
-"""RODAS4, not Rodas5P: at the same rtol Rodas5P takes ~40% fewer right-hand sides, but its
-error estimate is less conservative, so its actual errors are ~10x larger and matching
-RODAS4's accuracy costs as much (measured on the d = 1 closed form and the benchmark)."""
-TOL_SCALE = 1.0
-"""Internal factor on (rtol, atol) (for measurements)."""
-PLATEAU_STEPS = True
-"""Take semi-analytic plateau steps where they are exact (tests switch them off)."""
-EPS = _dual_ode.EPS
-TINY = float(np.finfo(float).tiny)
-JACOBIAN_SHARE = 1e-2
-r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
-the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n` are
-left out of :math:`I + UU^\top` while :math:`\sum c_i \le` ``JACOBIAN_SHARE``·rtol. The
-matrix then moves by at most that much in norm (its eigenvalues are ≥ 1), so every stage
-of the step moves by at most that relative amount — two orders below the tolerance."""
-_PLATEAU_ERR = 0.05
+__all__ = ["FlowDriver", "FlowSolution", "FlowState", "FlowStats", "StopRules", "flow_driver"]
+
+PLATEAU_ERROR = 0.05
 """An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
 
 
-class FlowLoop:
-    """Integrates a :class:`DualODE` with RODAS4 and plateau steps; error control on σ."""
+class FlowStats(NamedTuple):
+    """Cost counters of a run. ``n_steps`` (attempted, capped by ``max_steps``) =
+    ``n_accepted`` + ``n_rejected`` + ``n_redone`` + ``n_plateau_discarded``."""
 
-    def __init__(self, ode: DualODE, *, rtol, atol, gtol, tau_max, max_steps, progress=None):
-        self.ode, self.progress = ode, progress
-        self.rtol, self.atol, self.gtol = rtol, atol, gtol
-        self.tau_max, self.max_steps = tau_max, max_steps
-        self.n_evals = self.n_attempts = self.n_rejected = self.n_plateau_steps = 0
-        self.taus: list[float] = []
-        self.offsets: list[np.ndarray] = []
-        self.bases: list[np.ndarray] = []
-        self.residuals: list[np.ndarray] = []
-        self._cache: ActiveArrays | None = None
-        self.method = METHOD
-        self.tol_scale = TOL_SCALE
-        self.exponent = 1.0 / (METHOD.order_embedded + 1)
-        self.plateau = PlateauStepper(ode, rtol=rtol, atol=atol, gtol=gtol)
-        self.guard = DescentGuard(ode, rtol=rtol, atol=atol)
+    n_grad_evals: int = 0
+    """Evaluations of Xβ − y: one at the start, one per stage of every RODAS4 step, one per
+    plateau step."""
+    n_steps: int = 0
+    """Attempted steps, RODAS4 and plateau."""
+    n_accepted: int = 0
+    """Accepted steps, RODAS4 and plateau (one saved state each)."""
+    n_rejected: int = 0
+    """RODAS4 steps rejected by error control (or, ending a run, by the descent guard)."""
+    n_redone: int = 0
+    """RODAS4 steps redone because a coordinate outside the active set woke in them."""
+    n_plateau_steps: int = 0
+    """Accepted plateau steps (counted in ``n_accepted``)."""
+    n_plateau_discarded: int = 0
+    """Plateau steps discarded because they raised the loss (RODAS4 steps go on)."""
 
-    # -- bookkeeping -------------------------------------------------------------------
-    def _record(self, tau, sigma, r) -> None:
-        """Save a state; gradients are formed for all saved points at once in ``arrays``."""
-        if self.taus and tau <= self.taus[-1]:
-            return
-        self.taus.append(float(tau))
-        self.offsets.append(sigma)
-        self.bases.append(self.ode.base)
-        self.residuals.append(r)
-        if self.progress is not None:
-            self.progress(float(tau))
+    def bump(self, **added: int) -> FlowStats:
+        """Return the counters with ``added`` added."""
+        return self._replace(**{key: getattr(self, key) + n for key, n in added.items()})
 
-    def _start(self):
+    def rosenbrock(self, stages: int, outcome: str) -> FlowStats:
+        """Return the counters after one RODAS4 step of ``stages`` stages that ended as
+        ``outcome`` (the name of its counter; one ``_replace``: this is the hot path)."""
+        return self._replace(
+            n_steps=self.n_steps + 1,
+            n_grad_evals=self.n_grad_evals + stages,
+            **{outcome: getattr(self, outcome) + 1},
+        )
+
+
+def _counts(stats: FlowStats) -> str:
+    return (
+        f"after {stats.n_steps} steps ({stats.n_rejected} rejected, "
+        f"{stats.n_plateau_steps} plateau steps)"
+    )
+
+
+class StopRules(NamedTuple):
+    """When a run stops: max|∇L| over the coordinates that can move at or below
+    ``grad_threshold`` (absolute, in units of ∇L), τ at ``tau_max`` (None: no limit), or
+    ``max_steps`` attempted steps."""
+
+    grad_threshold: float
+    tau_max: float | None
+    max_steps: int
+
+
+class FlowState(NamedTuple):
+    """The loop state between two steps."""
+
+    tau: float
+    sigma: np.ndarray
+    """Re-based offsets σ = S − λc (the bases c live in the ODE)."""
+    r: np.ndarray
+    """Residual Xβ − y."""
+    res_norm: float
+    """‖r‖ of the last accepted state (the descent guard's reference)."""
+    grad_max: float | None
+    """max|∇L| over live coordinates if it may be below the threshold, else None."""
+    rate: np.ndarray
+    """About −dσ/dτ: the last step's mean slope (look-ahead of waking coordinates)."""
+    h: float
+    """Size of the next RODAS4 step."""
+    tau_unit: float
+    """The run's time unit (the first step is 1% of it; smaller steps are failures)."""
+    controller: ControllerState
+    try_plateau: bool
+    woken: np.ndarray | None
+    """Coordinates that woke in a step that is being redone (None: none)."""
+    arrays: ActiveArrays | None
+    """Arrays of the last active set used (a cache; screens the convergence test)."""
+    stats: FlowStats
+    outcome: tuple[TrajectoryStatus, str] | None = None
+
+
+class FlowSolution(NamedTuple):
+    """How a run ended, its counters and its saved states."""
+
+    status: TrajectoryStatus
+    message: str
+    stats: FlowStats
+    saved: SavedStates
+
+
+@dataclass(frozen=True, eq=False)
+class FlowDriver:
+    """Integrates a :class:`DualODE` from s = 0 with ``step``, ``controller`` and, where
+    exact, ``plateau`` steps (None: RODAS4 steps only), checked by ``guard``."""
+
+    ode: DualODE
+    step: RosenbrockStep
+    controller: PredictiveController
+    plateau: PlateauStepper | None
+    guard: DescentGuard
+    rules: StopRules
+
+    def run(self, progress=None) -> FlowSolution:
+        """Integrate until converged, ``tau_max``, the step limit or solver failure."""
+        saved = SavedStates(self.ode, progress)
+        state = self._start(saved)
+        while (state := self._stopped(state)).outcome is None:
+            if state.try_plateau and self.plateau is not None:
+                state, taken = self._plateau_step(state, saved)
+                if taken:
+                    continue
+            state = self._rosenbrock_step(state, saved)
+        return FlowSolution(*state.outcome, state.stats, saved)
+
+    def _start(self, saved: SavedStates) -> FlowState:
         ode = self.ode
         sigma = np.zeros(ode.X.shape[1])
         r = ode.X @ ode.beta(sigma) - ode.y
         g = r @ ode.X / ode.n_samples
-        self.n_evals += 1
-        self.guard.res_norm = float(np.linalg.norm(r))
-        self._record(0.0, sigma, r)
-        return sigma, r, g
+        saved.append(0.0, sigma, r)
+        grad_max = float(np.max(np.abs(g[ode.live]), initial=0.0))
+        # time for s to move by 1, or the fastest relaxation (trace of the Jacobian) if
+        # sooner (scale-free: invariant under X -> aX, y -> by)
+        stiffness = ode.lam * float(ode.dbeta(sigma) @ ode.col_norm**2) / ode.n_samples
+        tau_unit = 1.0 / max(grad_max, stiffness, np.finfo(float).tiny)
+        return FlowState(
+            *(0.0, sigma, r, float(np.linalg.norm(r)), grad_max, ode.lam * g, 1e-2 * tau_unit),
+            *(tau_unit, self.controller.init(), True, None, None, FlowStats(n_grad_evals=1)),
+        )
 
-    def _arrays(self, active: np.ndarray) -> ActiveArrays:
-        cache = self._cache
-        key = (self.ode.version, active.tobytes())
-        if cache is None or cache.idx.shape != active.shape or cache.key != key:
-            cache = self._cache = ActiveArrays(self.ode, active)
-        return cache
-
-    def _gradient_if_small(self, r, rate) -> float | None:
-        """``max|grad L|`` if it may be below ``gtol`` (one pass over X), else None.
-
-        Cheap screens first: the gradient on the active set, and the last step's mean
-        slope of σ (= −λ·mean gradient) everywhere."""
-        cache = self._cache
-        if (
-            cache is not None
-            and cache.m
-            and float(np.max(np.abs(r @ cache.XA))) > (self.gtol * self.ode.n_samples)
-        ):
-            return None
-        live = self.ode.live
-        if rate is not None and float(np.max(np.abs(rate[live]))) > 4.0 * self.gtol * self.ode.lam:
-            return None
-        return float(np.max(np.abs(r @ self.ode.X)[live], initial=0.0)) / self.ode.n_samples
-
-    # -- one RODAS4 step ---------------------------------------------------------------
-    def _stiff_columns(self, weight: np.ndarray) -> np.ndarray | None:
-        """Columns of U kept in the Jacobian (None: all), see ``JACOBIAN_SHARE``."""
-        budget = JACOBIAN_SHARE * self.rtol * self.tol_scale
-        if weight.size == 0 or float(np.min(weight)) > budget:
-            return None
-        order = np.argsort(weight)
-        dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
-        return np.sort(order[dropped:])
-
-    def _attempt(self, sigma, r, active, h):
-        """One Rosenbrock step; returns (σ_new, r_new, dσ, error norm) or None if not finite.
-
-        Stages are not checked one by one: a non-finite stage propagates to the error norm.
-        """
-        ode, n, lam = self.ode, self.ode.n_samples, self.ode.lam
-        arr = self._arrays(active)
-        m = arr.m
-        z0 = 2.0 * sigma[active]
-        zc0 = arr.C2 + np.concatenate((z0, -z0))
-        half_w2 = np.exp(zc0)  # w_+^2 / 2 and w_-^2 / 2
-        dbeta = half_w2[:m] + half_w2[m:]  # (d beta / dS) / 2
-        tab = self.method
-        A, GC, B, stages = tab.A, tab.GC, tab.B, tab.stages
-        scale = (2.0 * h * tab.gamma * lam / n) * dbeta  # squared column scales of U
-        stiff = self._stiff_columns(scale * arr.col_norm2)
-        if stiff is None:
-            solve = ActiveSetSolve(arr.XA * np.sqrt(scale))
-        else:
-            solve = ActiveSetSolve(arr.XA[:, stiff] * np.sqrt(scale[stiff]))
-        hg = h * tab.gamma
-        ks = np.empty((stages, n))
-        ks[0] = solve(hg * r)
-        diff = arr.ratio + z0  # log|w_+| - log|w_-|, free of cancellation
-        residual = arr.residual_at(zc0, z0, diff, ode.y)
-        for i in range(1, stages):
-            ks[i] = solve(GC[i, :i] @ ks[:i] + hg * residual(A[i, :i] @ ks[:i]))
-        dR = B @ ks
-        ri = residual(dR)
-        self.n_evals += stages
-        X = ode.X
-        dsig = dR @ X  # the passes over X: two matrix-vector products
-        dsig *= lam / n
-        sigma_new = sigma - dsig
-        rtol, atol = self.rtol * self.tol_scale, self.atol * self.tol_scale
-        tol = ode.shift + sigma  # S: the time part is lam * (atol + rtol max|s|), as before
-        end = tol - dsig
-        np.abs(tol, out=tol)
-        np.maximum(tol, np.abs(end, out=end), out=tol)
-        tol *= rtol
-        tol += lam * (atol + EPS)  # s is resolved to eps at best (atol = 0 allowed)
-        th = np.maximum(np.abs(np.tanh(diff)), np.abs(np.tanh(diff - 2.0 * dsig[active])))
-        beta_tol = (0.5 * rtol) * th + (atol * arr.beta_ref + TINY) / (2.0 * dbeta)  # no 0/0
-        beta_tol *= _dual_ode.BETA_SHARE
-        tol[active] = np.minimum(tol[active], beta_tol)
-        err = float(np.max(np.abs(ks[-1] @ X) * (lam / n) / tol))
-        return (sigma_new, ri, dsig, err) if np.isfinite(err) else None
-
-    # -- stopping ----------------------------------------------------------------------
-    def _stop(self, tau, gmax):
-        if gmax is not None and gmax <= self.gtol:
-            return TrajectoryStatus.CONVERGED, (
-                f"converged at tau = {tau:.6g}: max|grad L| = {gmax:.3g} <= "
-                f"{self.gtol:.3g} after {self.n_attempts} steps ({self.n_rejected} rejected, "
-                f"{self.n_plateau_steps} plateau steps)"
+    def _stopped(self, state: FlowState) -> FlowState:
+        """The state with its outcome set if a stopping rule holds."""
+        rules, stats, tau = self.rules, state.stats, state.tau
+        if state.outcome is not None:
+            return state
+        if state.grad_max is not None and state.grad_max <= rules.grad_threshold:
+            message = (
+                f"converged at tau = {tau:.6g}: max|grad L| = {state.grad_max:.3g} <= "
+                f"{rules.grad_threshold:.3g} {_counts(stats)}"
             )
-        if self.tau_max is not None and tau >= self.tau_max * (1 - 4 * EPS):
-            return TrajectoryStatus.REACHED_TAU_MAX, (
-                f"reached tau_max = {self.tau_max:g} after {self.n_attempts} steps "
-                f"({self.n_rejected} rejected, {self.n_plateau_steps} plateau steps)"
+            return state._replace(outcome=(TrajectoryStatus.CONVERGED, message))
+        if rules.tau_max is not None and tau >= rules.tau_max * (1 - 4 * EPS):
+            message = f"reached tau_max = {rules.tau_max:g} {_counts(stats)}"
+            return state._replace(outcome=(TrajectoryStatus.REACHED_TAU_MAX, message))
+        if stats.n_steps >= rules.max_steps:
+            message = (
+                f"stopped at max_steps = {rules.max_steps} at tau = {tau:.6g} before converging"
             )
-        if self.n_attempts >= self.max_steps:
-            return TrajectoryStatus.STEP_LIMIT, (
-                f"stopped at max_steps = {self.max_steps} at tau = {tau:.6g} before converging"
-            )
-        return None
+            return state._replace(outcome=(TrajectoryStatus.STEP_LIMIT, message))
+        return state
 
-    def _time_unit(self, sigma, g) -> float:
-        """Time for s to move by 1, or the fastest relaxation (trace of the Jacobian) if
-        sooner — the first step is 1% of it (scale-free: invariant under X → aX, y → by)."""
-        ode = self.ode
-        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
-        stiffness = ode.lam * float(ode.dbeta(sigma) @ self.plateau.col_norm**2) / ode.n_samples
-        return 1.0 / max(gmax, stiffness, np.finfo(float).tiny)
+    def _grad_max(self, r, rate, arrays: ActiveArrays) -> float | None:
+        """``max|grad L|`` if it may be at or below the threshold (one pass over X), else
+        None. Cheap screens first: the gradient on the active set, and the last step's mean
+        slope of σ (= −λ·mean gradient) everywhere (``rate``; None: skip)."""
+        ode, threshold = self.ode, self.rules.grad_threshold
+        if arrays.m and float(np.max(np.abs(r @ arrays.XA))) > (threshold * ode.n_samples):
+            return None
+        if rate is not None and float(np.max(np.abs(rate[ode.live]))) > 4.0 * threshold * ode.lam:
+            return None
+        return float(np.max(np.abs(r @ ode.X)[ode.live], initial=0.0)) / ode.n_samples
 
-    def _try_plateau(self, sigma, r, h, tau):
-        """A plateau step that is exact to tolerance and descends, or None."""
-        left = None if self.tau_max is None else self.tau_max - tau
-        tol = self.ode.tolerance(sigma, self.rtol, self.atol)
-        jump = self.plateau.step(sigma, r, h, tau, left, tol)
+    def _plateau_step(self, state: FlowState, saved: SavedStates) -> tuple[FlowState, bool]:
+        """The state after a plateau step that is exact to tolerance and descends, and
+        whether one was taken."""
+        ode, tau_max = self.ode, self.rules.tau_max
+        left = None if tau_max is None else tau_max - state.tau
+        jump = self.plateau.step(state.sigma, state.r, state.h, state.tau, left)
         if jump is None:
-            return None
-        self.n_attempts += 1
-        if not self.guard.descends(jump[0], jump[1], self._arrays(jump[5])):
-            return None  # its assumptions failed: RODAS4 steps go on
-        self.n_plateau_steps += 1
-        self.n_evals += 1
-        return jump[:5]
+            return state, False
+        stats = state.stats.bump(n_steps=1)
+        arrays = arrays_for(ode, jump.awake, state.arrays)
+        check = self.guard.check(state.res_norm, jump.sigma, jump.r, arrays)
+        if not check.passed:  # its assumptions failed: RODAS4 steps go on
+            return state._replace(arrays=arrays, stats=stats.bump(n_plateau_discarded=1)), False
+        tau = state.tau + jump.dtau
+        sigma = ode.rebase(jump.sigma)
+        saved.append(tau, sigma, jump.r)
+        return state._replace(
+            tau=tau,
+            sigma=sigma,
+            r=jump.r,
+            res_norm=check.new,
+            grad_max=self._grad_max(jump.r, None, arrays),
+            rate=jump.rate,
+            h=jump.h_next,
+            controller=self.controller.restart(state.controller),
+            try_plateau=False,
+            arrays=arrays,
+            stats=stats.bump(n_accepted=1, n_plateau_steps=1, n_grad_evals=1),
+        ), True
 
-    def _grow(self, h, err) -> float:
-        """Next step after an accepted one: Gustafsson's predictive controller (rodas.f),
-        the smaller of the two factors."""
-        fac = SAFETY / max(err, 1e-10) ** self.exponent
-        if self._h_acc is not None:
-            ratio = (self._err_acc / max(err, 1e-10) ** 2) ** self.exponent
-            fac = min(fac, (h / self._h_acc) * SAFETY * ratio)
-        self._h_acc, self._err_acc = h, max(1e-2, err)
-        h *= min(self._fac_max, max(FAC_MIN, fac))
-        self._fac_max = FAC_MAX
-        return h
+    def _rosenbrock_step(self, state: FlowState, saved: SavedStates) -> FlowState:
+        """The state after one RODAS4 step: accepted, rejected (smaller h), to be redone
+        (a coordinate woke), or failed (h below the resolution of τ, or the loss rose)."""
+        ode, tau, h = self.ode, state.tau, state.h
+        if self.rules.tau_max is not None:
+            h = min(h, self.rules.tau_max - tau)
+        if h < 8 * EPS * max(tau, state.tau_unit):
+            message = (
+                f"step size {h:.3g} too small at tau = {tau:.6g} after {state.stats.n_steps} "
+                "steps: the flow could not be resolved (non-finite stages?)"
+            )
+            return state._replace(outcome=(TrajectoryStatus.SOLVER_FAILED, message))
+        awake = ode.awake(state.sigma, h * state.rate)
+        active = np.flatnonzero(awake if state.woken is None else awake | state.woken)
+        arrays = arrays_for(ode, active, state.arrays)
+        out = self.step(state.sigma, state.r, arrays, h)
+        stages = self.step.tableau.stages
+        if out is None or out.error > 1.0:
+            err = np.inf if out is None else out.error
+            h, controller = self.controller.reject(h, err, state.controller)
+            stats = state.stats.rosenbrock(stages, "n_rejected")
+            return state._replace(
+                h=h, controller=controller, try_plateau=False, arrays=arrays, stats=stats
+            )
+        late = ode.awake(out.sigma)
+        late[active] = False
+        if late.any():  # an accurate step woke a dropped coordinate: redo with it
+            woken = late if state.woken is None else state.woken | late
+            stats = state.stats.rosenbrock(stages, "n_redone")
+            return state._replace(h=h, try_plateau=False, woken=woken, arrays=arrays, stats=stats)
+        check = self.guard.check(state.res_norm, out.sigma, out.r, arrays)
+        if not check.passed:
+            outcome = (TrajectoryStatus.SOLVER_FAILED, check.message(tau))
+            return state._replace(
+                outcome=outcome, stats=state.stats.rosenbrock(stages, "n_rejected")
+            )
+        return self._accept(state, out, h, arrays, check.new, saved)
 
-    def run(self):
-        """Integrate until converged, ``tau_max``, the step limit or solver failure."""
-        ode = self.ode
-        sigma, r, g = self._start()
-        gmax = float(np.max(np.abs(g[ode.live]), initial=0.0))
-        tau, tau_unit = 0.0, self._time_unit(sigma, g)
-        h, self._fac_max, self._h_acc, self._err_acc = 1e-2 * tau_unit, FAC_MAX, None, None
-        rate = ode.lam * g  # about -dsigma/dtau: the last step's mean slope (look-ahead)
-        try_plateau, woken = True, np.zeros(sigma.shape, dtype=bool)
-        while (stop := self._stop(tau, gmax)) is None:
-            jump = self._try_plateau(sigma, r, h, tau) if try_plateau and PLATEAU_STEPS else None
-            try_plateau = False
-            if jump is not None:
-                sigma, r, rate, dtau, h = jump
-                tau += dtau
-                sigma = ode.rebase(sigma)
-                self._record(tau, sigma, r)
-                self._h_acc = self._err_acc = None
-                gmax = self._gradient_if_small(r, None)
-                continue
-            if self.tau_max is not None:
-                h = min(h, self.tau_max - tau)
-            if h < 8 * EPS * max(tau, tau_unit):
-                return TrajectoryStatus.SOLVER_FAILED, (
-                    f"step size {h:.3g} too small at tau = {tau:.6g} after {self.n_attempts} "
-                    "steps: the flow could not be resolved (non-finite stages?)"
-                )
-            active = np.flatnonzero(ode.awake(sigma, h * rate) | woken)
-            self.n_attempts += 1
-            out = self._attempt(sigma, r, active, h)
-            if out is None or out[3] > 1.0:
-                err = np.inf if out is None else out[3]
-                h *= max(FAC_MIN, min(1.0, SAFETY / err**self.exponent))
-                self._fac_max, self.n_rejected = 1.0, self.n_rejected + 1
-                continue
-            late = ode.awake(out[0])
-            late[active] = False
-            if late.any():  # an accurate step woke a dropped coordinate: redo with it
-                woken |= late
-                continue
-            sigma, r, dsig, err = out
-            if not self.guard.descends(sigma, r, self._arrays(active)):
-                return TrajectoryStatus.SOLVER_FAILED, self.guard.message(tau)
-            rate, tau = dsig / h, tau + h
-            sigma = ode.rebase(sigma)
-            self._record(tau, sigma, r)
-            gmax = self._gradient_if_small(r, rate)
-            woken[:] = False
-            h = self._grow(h, err)
-            try_plateau = err <= _PLATEAU_ERR
-        return stop
+    def _accept(self, state, out: StepResult, h, arrays, res_norm, saved) -> FlowState:
+        """The state after an accepted RODAS4 step of size ``h``."""
+        rate, tau = out.dsigma / h, state.tau + h
+        sigma = self.ode.rebase(out.sigma)
+        saved.append(tau, sigma, out.r)
+        h_next, controller = self.controller.accept(h, out.error, state.controller)
+        return FlowState(
+            tau,
+            sigma,
+            out.r,
+            res_norm,
+            self._grad_max(out.r, rate, arrays),
+            rate,
+            h_next,
+            state.tau_unit,
+            controller,
+            out.error <= PLATEAU_ERROR,  # try a plateau step next
+            None,  # nothing woken
+            arrays,
+            state.stats.rosenbrock(self.step.tableau.stages, "n_accepted"),
+        )
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The saved states as the arrays of a :class:`Trajectory` (computed in one batch)."""
-        ode, init = self.ode, self.ode.initial
-        tau = np.asarray(self.taus, dtype=float)
-        sigma = np.asarray(self.offsets, dtype=float).reshape(len(tau), -1)
-        base = np.asarray(self.bases, dtype=float).reshape(sigma.shape)
-        shift = ode.lam * base
-        lp = (init.log_abs_w_plus + shift) + sigma
-        lm = (init.log_abs_w_minus - shift) - sigma
-        ratio = (ode.log_ratio0 + 2.0 * shift) + 2.0 * sigma
-        res = np.asarray(self.residuals, dtype=float).reshape(len(tau), -1)
-        return {
-            "t": tau * ode.lam,
-            "tau": tau,
-            "beta": beta_kernel(lp, lm, ratio),
-            "dual": ode.dual(sigma, base),
-            "gradient": (res @ ode.X) / ode.n_samples,
-            "loss": 0.5 * np.einsum("ij,ij->i", res, res) / ode.n_samples,
-            "log_abs_w_plus": lp,
-            "log_abs_w_minus": lm,
-        }
+
+def flow_driver(ode: DualODE, *, rtol: float, atol: float, rules: StopRules) -> FlowDriver:
+    """The driver of ``gradient_flow``: RODAS4, the predictive controller, plateau steps and
+    the descent guard, all at the dimensionless tolerances ``rtol`` and ``atol``."""
+    step = RosenbrockStep(ode, rtol=rtol, atol=atol)
+    return FlowDriver(
+        ode,
+        step,
+        PredictiveController(step.tableau.order_embedded),
+        PlateauStepper(ode, rtol=rtol, atol=atol, grad_threshold=rules.grad_threshold),
+        DescentGuard(ode, rtol=rtol, atol=atol),
+        rules,
+    )

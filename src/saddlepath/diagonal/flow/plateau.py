@@ -28,18 +28,20 @@ would fail has a closed form. One step goes there.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.linalg import cho_solve
 from scipy.special import lambertw
 
 from saddlepath.diagonal.flow.ode import DualODE
 
-__all__ = ["PlateauStepper"]
+__all__ = ["PlateauStep", "PlateauStepper"]
 
 FRACTION = 0.1
 """Share of the per-step tolerance given to each of the two neglected effects."""
 MIN_GAIN = 2.0
-"""A plateau step is taken only if it is at least this many times the proposed RODAS step."""
+"""A plateau step is taken only if it is at least this many times the proposed RODAS4 step."""
 GROWTH_CAP = 1e3
 """A plateau step is at most this many times max(τ, h) (the flow may converge instead)."""
 _LOG_HALF = float(np.log(0.5))
@@ -80,96 +82,130 @@ def offsets_of(ode: DualODE, beta: np.ndarray, idx: np.ndarray, fallback: np.nda
     return np.where(ok, 0.5 * two_sigma, fallback)
 
 
+class PlateauStep(NamedTuple):
+    r"""The state after a plateau step: offsets σ, residual Xβ − y, the speed of σ on the
+    plateau (:math:`\lambda\nabla L`), the step Δτ, the next RODAS4 step size and the
+    indices of the non-negligible coordinates after it."""
+
+    sigma: np.ndarray
+    r: np.ndarray
+    rate: np.ndarray
+    dtau: float
+    h_next: float
+    awake: np.ndarray
+
+
+class _Optimum(NamedTuple):
+    """The big set B, its restricted least-squares optimum, the gradient there and the
+    transient's shift of σ/λ (see the module docstring)."""
+
+    big: np.ndarray
+    beta: np.ndarray | None
+    gradient: np.ndarray
+    shift: np.ndarray
+
+
 class PlateauStepper:
-    """Decides whether a plateau step is exact to tolerance, and takes it."""
+    """Decides whether a plateau step is exact to tolerance, and takes it.
 
-    def __init__(self, ode: DualODE, *, rtol: float, atol: float, gtol: float) -> None:
+    ``rtol`` and ``atol`` are the tolerances of ``gradient_flow`` (the tolerance on S is
+    :meth:`.DualODE.tolerance`); ``grad_threshold`` is the absolute max|∇L| at which the
+    run converges (no plateau step then: the RODAS4 steps finish the run)."""
+
+    def __init__(self, ode: DualODE, *, rtol: float, atol: float, grad_threshold: float):
         self.ode = ode
-        self.rtol, self.atol, self.gtol = rtol, atol, gtol
-        X = ode.X
-        self.col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))
+        self.rtol, self.atol, self.grad_threshold = rtol, atol, grad_threshold
         with np.errstate(divide="ignore"):
-            self.log_col_norm = np.log(self.col_norm)
-        self.n_tried = self.n_taken = 0
+            self.log_col_norm = np.log(ode.col_norm)
 
-    def step(self, sigma, r, h, tau, tau_left, tol_S):
-        r"""Return ``(sigma, r, rate, dtau, h_next, awake)`` after one plateau step, or None.
-
-        ``sigma`` is the re-based state and ``tol_S`` the per-coordinate tolerance on S
-        (``DualODE.tolerance``); ``rate`` is :math:`\lambda\nabla L` on the plateau (the
-        speed of σ) and ``awake`` the indices of the non-negligible coordinates after it."""
+    def step(self, sigma, r, h, tau, tau_left) -> PlateauStep | None:
+        """Return the state after one plateau step from ``sigma`` (re-based offsets) with
+        residual ``r`` at ``tau``, or None where it would not be exact to tolerance or not
+        gain over the RODAS4 step ``h``; ``tau_left`` caps it (None: no cap)."""
         ode = self.ode
         n, d = ode.X.shape
-        self.n_tried += 1
-        tol = tol_S / ode.lam  # on s
+        tol = ode.tolerance(sigma, self.rtol, self.atol) / ode.lam  # on s
         # budget on sum_j |x_j| * int |beta_j| so that no s_k moves more than FRACTION * tol_k
         with np.errstate(divide="ignore"):
-            budget = FRACTION * n * float(np.min(tol / self.col_norm))
+            budget = FRACTION * n * float(np.min(tol / ode.col_norm))
         if not budget > 0 or not np.isfinite(budget):
             return None
         z = 2.0 * sigma
-        log_p = ode.log_w2_plus + z  # log w_+^2
-        log_m = ode.log_w2_minus - z
-        log_big = np.maximum(log_p, log_m) + self.log_col_norm
+        log_w2 = (ode.log_w2_plus + z, ode.log_w2_minus - z)  # log w_+^2, log w_-^2
         log_term = np.log(budget / (2 * d))
+        log_big = np.maximum(*log_w2) + self.log_col_norm
         big = np.flatnonzero(log_big > log_term - np.log(max(h, 1e-300)))
-        m = big.size
-        if m > n:
+        if big.size > n:
             return None
-        XB = ode.X[:, big]
-        if m:
-            gram = XB.T @ XB
-            try:
-                factor = np.linalg.cholesky(gram)
-            except np.linalg.LinAlgError:
-                return None
-            diag = np.abs(np.diag(factor))
-            if diag.min() <= 1e-7 * diag.max():
-                return None  # (nearly) collinear support: the optimum is not unique
-            beta_inf = cho_solve((factor, True), XB.T @ ode.y)
-            e_p, e_m = np.exp(log_p[big] + _LOG_HALF), np.exp(log_m[big] + _LOG_HALF)
-            drift = (beta_inf - (e_p - e_m)) / (2.0 * ode.lam * (e_p + e_m))  # Delta s_B
-            if np.any(np.abs(drift) > FRACTION * tol[big]):
-                return None
-            c = cho_solve((factor, True), -n * drift)
-            r_inf = XB @ beta_inf - ode.y
-            g_inf = (r_inf @ ode.X) / n  # s(tau0 + D) = s - D g_inf - shift
-            shift = ((XB @ c) @ ode.X) / n
-        else:
+        opt = self._optimum(big, log_w2, tol)
+        if opt is None:
+            return None
+        if float(np.max(np.abs(opt.gradient[ode.live]), initial=0.0)) <= self.grad_threshold:
+            return None  # the flow converges on this plateau: the RODAS4 steps finish it
+        delta, fastest = self._length(r, opt, log_w2, log_term, tol)
+        if tau_left is not None:
+            delta = min(delta, tau_left)
+        delta = min(delta, GROWTH_CAP * max(h, tau))
+        if not delta >= MIN_GAIN * h:
+            return None
+        return self._take(sigma, opt, delta, fastest)
+
+    def _optimum(self, big, log_w2, tol) -> _Optimum | None:
+        """B's optimum, or None if B is (nearly) collinear or not yet at it (drift)."""
+        ode = self.ode
+        n, d = ode.X.shape
+        if not big.size:
             r_inf = -ode.y
-            g_inf = r_inf @ ode.X / n
-            shift = np.zeros(d)
-        g = (r @ ode.X) / n
-        if float(np.max(np.abs(g_inf[ode.live]), initial=0.0)) <= self.gtol:
-            return None  # the flow converges on this plateau: the RODAS steps finish it
+            return _Optimum(big, None, r_inf @ ode.X / n, np.zeros(d))
+        XB = ode.X[:, big]
+        try:
+            factor = np.linalg.cholesky(XB.T @ XB)
+        except np.linalg.LinAlgError:
+            return None
+        diag = np.abs(np.diag(factor))
+        if diag.min() <= 1e-7 * diag.max():
+            return None  # (nearly) collinear support: the optimum is not unique
+        beta_inf = cho_solve((factor, True), XB.T @ ode.y)
+        e_p, e_m = np.exp(log_w2[0][big] + _LOG_HALF), np.exp(log_w2[1][big] + _LOG_HALF)
+        drift = (beta_inf - (e_p - e_m)) / (2.0 * ode.lam * (e_p + e_m))  # Delta s_B
+        if np.any(np.abs(drift) > FRACTION * tol[big]):
+            return None
+        c = cho_solve((factor, True), -n * drift)
+        r_inf = XB @ beta_inf - ode.y
+        g_inf = (r_inf @ ode.X) / n  # s(tau0 + D) = s - D g_inf - shift
+        return _Optimum(big, beta_inf, g_inf, ((XB @ c) @ ode.X) / n)
+
+    def _length(self, r, opt: _Optimum, log_w2, log_term, tol):
+        """The longest Δτ over which conditions 2 hold, and the fastest sleeping rate."""
+        ode = self.ode
+        g_inf, shift = opt.gradient, opt.shift
+        g = (r @ ode.X) / ode.n_samples
         # dense output (Hermite with the slopes at both ends) stays exact only if the
         # gradient is already g_inf to within the tolerance over the whole step
         with np.errstate(divide="ignore"):
             delta = float(np.min(FRACTION * tol / np.abs(g - g_inf)))
-        sleep = np.ones(d, dtype=bool)
-        sleep[big] = False
+        sleep = np.ones(g.shape, dtype=bool)
+        sleep[opt.big] = False
         # each sleeping weight w^2 = exp(log_w2 + rho tau) (+ the bounded transient shift)
         margin = 2.0 * ode.lam * np.abs(shift[sleep])
         rate = (2.0 * ode.lam) * g_inf[sleep]
         base = self.log_col_norm[sleep] + margin
         delta = min(
             delta,
-            float(np.min(_allowed_time(log_term - base - log_p[sleep], -rate), initial=np.inf)),
-            float(np.min(_allowed_time(log_term - base - log_m[sleep], rate), initial=np.inf)),
+            float(np.min(_allowed_time(log_term - base - log_w2[0][sleep], -rate), initial=np.inf)),
+            float(np.min(_allowed_time(log_term - base - log_w2[1][sleep], rate), initial=np.inf)),
         )
-        if tau_left is not None:
-            delta = min(delta, tau_left)
-        delta = min(delta, GROWTH_CAP * max(h, tau))
-        if not delta >= MIN_GAIN * h:
-            return None
-        sigma_new = sigma - ode.lam * (delta * g_inf + shift)
-        if m:  # B at its optimum exactly, not to first order (end slopes of dense output)
-            sigma_new[big] = offsets_of(ode, beta_inf, big, sigma_new[big])
+        return delta, float(np.max(np.abs(rate), initial=0.0))
+
+    def _take(self, sigma, opt: _Optimum, delta: float, fastest: float) -> PlateauStep | None:
+        """The state after the step (None if its residual is not finite)."""
+        ode = self.ode
+        sigma_new = sigma - ode.lam * (delta * opt.gradient + opt.shift)
+        if opt.big.size:  # B at its optimum exactly, not to first order (end slopes)
+            sigma_new[opt.big] = offsets_of(ode, opt.beta, opt.big, sigma_new[opt.big])
         awake = np.flatnonzero(ode.awake(sigma_new))
         r_new = ode.X[:, awake] @ ode.beta(sigma_new[awake], awake) - ode.y
         if not np.isfinite(r_new @ r_new):
             return None
-        fastest = float(np.max(np.abs(rate), initial=0.0))
         h_next = min(delta, 1.0 / fastest) if fastest > 0 else delta
-        self.n_taken += 1
-        return sigma_new, r_new, ode.lam * g_inf, delta, h_next, awake
+        return PlateauStep(sigma_new, r_new, ode.lam * opt.gradient, delta, h_next, awake)
