@@ -49,7 +49,7 @@ class FlowStats(NamedTuple):
     n_steps: int = 0
     """Attempted steps, RODAS4 and plateau."""
     n_accepted: int = 0
-    """Accepted steps, RODAS4 and plateau (one saved state each)."""
+    """Accepted steps, RODAS4 and plateau (each saves a state)."""
     n_rejected: int = 0
     """RODAS4 steps rejected by error control (or, ending a run, by the descent guard)."""
     n_redone: int = 0
@@ -94,6 +94,7 @@ class FlowState(NamedTuple):
     """The loop state between two steps."""
 
     tau: float
+    """Accelerated time reached."""
     sigma: np.ndarray
     """Re-based offsets σ = S − λc (the bases c live in the ODE)."""
     r: np.ndarray
@@ -107,15 +108,18 @@ class FlowState(NamedTuple):
     h: float
     """Size of the next RODAS4 step."""
     tau_unit: float
-    """The run's time unit (the first step is 1% of it; smaller steps are failures)."""
+    """The run's time unit: the first step is 1% of it, and a step below
+    8ε·max(τ, tau_unit) ends the run as a failure."""
     controller: ControllerState
     try_plateau: bool
+    """Whether to try a plateau step next (after a very accurate RODAS4 step)."""
     woken: np.ndarray | None
     """Coordinates that woke in a step that is being redone (None: none)."""
     arrays: ActiveArrays | None
     """Arrays of the last active set used (a cache; screens the convergence test)."""
     stats: FlowStats
     outcome: tuple[TrajectoryStatus, str] | None = None
+    """Status and message once the run has stopped."""
 
 
 class FlowSolution(NamedTuple):
