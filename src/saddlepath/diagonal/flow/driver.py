@@ -30,54 +30,14 @@ from saddlepath.diagonal.flow.guard import DescentGuard
 from saddlepath.diagonal.flow.ode import EPS, DualODE
 from saddlepath.diagonal.flow.plateau import PlateauStepper
 from saddlepath.diagonal.flow.saved import SavedStates
+from saddlepath.diagonal.flow.stats import FlowStats
 from saddlepath.diagonal.flow.step import RosenbrockStep, StepResult
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
-__all__ = ["FlowDriver", "FlowSolution", "FlowState", "FlowStats", "StopRules", "flow_driver"]
+__all__ = ["FlowDriver", "FlowSolution", "FlowState", "StopRules", "flow_driver"]
 
 PLATEAU_ERROR = 0.05
 """An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
-
-
-class FlowStats(NamedTuple):
-    """Cost counters of a run. ``n_steps`` (attempted, capped by ``max_steps``) =
-    ``n_accepted`` + ``n_rejected`` + ``n_redone`` + ``n_plateau_discarded``."""
-
-    n_grad_evals: int = 0
-    """Evaluations of Xβ − y: one at the start, one per stage of every RODAS4 step, one per
-    plateau step."""
-    n_steps: int = 0
-    """Attempted steps, RODAS4 and plateau."""
-    n_accepted: int = 0
-    """Accepted steps, RODAS4 and plateau (each saves a state)."""
-    n_rejected: int = 0
-    """RODAS4 steps rejected by error control (or, ending a run, by the descent guard)."""
-    n_redone: int = 0
-    """RODAS4 steps redone because a coordinate outside the active set woke in them."""
-    n_plateau_steps: int = 0
-    """Accepted plateau steps (counted in ``n_accepted``)."""
-    n_plateau_discarded: int = 0
-    """Plateau steps discarded because they raised the loss (RODAS4 steps go on)."""
-
-    def bump(self, **added: int) -> FlowStats:
-        """Return the counters with ``added`` added."""
-        return self._replace(**{key: getattr(self, key) + n for key, n in added.items()})
-
-    def rosenbrock(self, stages: int, outcome: str) -> FlowStats:
-        """Return the counters after one RODAS4 step of ``stages`` stages that ended as
-        ``outcome`` (the name of its counter; one ``_replace``: this is the hot path)."""
-        return self._replace(
-            n_steps=self.n_steps + 1,
-            n_grad_evals=self.n_grad_evals + stages,
-            **{outcome: getattr(self, outcome) + 1},
-        )
-
-
-def _counts(stats: FlowStats) -> str:
-    return (
-        f"after {stats.n_steps} steps ({stats.n_rejected} rejected, "
-        f"{stats.n_plateau_steps} plateau steps)"
-    )
 
 
 class StopRules(NamedTuple):
@@ -179,11 +139,11 @@ class FlowDriver:
         if state.grad_max is not None and state.grad_max <= rules.grad_threshold:
             message = (
                 f"converged at tau = {tau:.6g}: max|grad L| = {state.grad_max:.3g} <= "
-                f"{rules.grad_threshold:.3g} {_counts(stats)}"
+                f"{rules.grad_threshold:.3g} {stats.summary()}"
             )
             return state._replace(outcome=(TrajectoryStatus.CONVERGED, message))
         if rules.tau_max is not None and tau >= rules.tau_max * (1 - 4 * EPS):
-            message = f"reached tau_max = {rules.tau_max:g} {_counts(stats)}"
+            message = f"reached tau_max = {rules.tau_max:g} {stats.summary()}"
             return state._replace(outcome=(TrajectoryStatus.REACHED_TAU_MAX, message))
         if stats.n_steps >= rules.max_steps:
             message = (
