@@ -29,7 +29,6 @@ import argparse
 import json
 import math
 import platform
-import re
 import signal
 import statistics
 import tempfile
@@ -147,10 +146,9 @@ def bench_one(n, d, k, alpha, budget, repeats):
             flow_grad_evals=traj.stats["n_grad_evals"],
             flow_saved=len(traj.t),
             flow_status=traj.status.name,
-            flow_steps=int(re.search(r"after (\d+) steps", traj.message).group(1)),
-            flow_plateau_steps=int(m.group(1))
-            if (m := re.search(r"(\d+) plateau steps", traj.message))
-            else 0,
+            flow_steps=traj.stats["n_steps"],
+            flow_rejected=traj.stats["n_rejected"],
+            flow_plateau_steps=traj.stats["n_plateau_steps"],
             tau_end=float(traj.tau[-1]),
             flow_final_error=float(np.max(np.abs(traj.beta[-1] - path.beta[-1]))),
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import re
 
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.diagonal.flow import gradient_flow, integrate
+from saddlepath.diagonal.flow.driver import flow_driver
+from saddlepath.diagonal.flow.plateau import PlateauStepper
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 X_WORKED = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
@@ -122,34 +124,6 @@ def test_extreme_scales_run_and_cost_does_not_grow(spec):
     assert np.all(np.isfinite(tiny.log_abs_u)) and np.all(np.isfinite(tiny.dual))
 
 
-def test_observed_order_of_the_rosenbrock_step():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._rosenbrock import GAMMA, ActiveSetSolve, rodas4_step
-    from saddlepath.diagonal.model import initialisation
-
-    x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
-    ode = DualODE(x, y, initialisation(1, alpha=0.05, u0=1.0, v0=1.0))
-    tau_end, everything = 1.0, np.array([0])
-    errors, steps = [], [8, 16, 32, 64]
-    for n_steps in steps:
-        h, s = tau_end / n_steps, np.zeros(1)  # s: the offset S = lambda * dual here
-        lam = ode.lam
-        for _ in range(n_steps):
-            r = ode.residual(x, s, everything)
-            solve = ActiveSetSolve(x * np.sqrt(h * GAMMA * lam * ode.dbeta(s) / 3))
-            dR, _ = rodas4_step(
-                lambda dR, s=s, lam=lam: ode.residual(x, s - lam * dR @ x / 3, everything),
-                r,
-                solve,
-                h,
-            )
-            s = s - lam * dR @ x / 3
-        errors.append(abs(ode.beta(s)[0] - logistic(x[:, 0], y, 0.05, tau_end * ode.lam)))
-    slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
-    assert errors[0] > 1e-6  # the coarse run is really inaccurate
-    assert -4.6 < slope < -3.5  # RODAS4 is of order 4
-
-
 def test_error_decreases_with_rtol():
     x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
     errs = []
@@ -222,22 +196,24 @@ def _random_instance(seed=3, n=20, d=40):
 
 
 def _n_plateau_steps(traj):
-    return int(re.search(r"(\d+) plateau steps", traj.message).group(1))
+    return traj.stats["n_plateau_steps"]
+
+
+def _without_plateau_steps(ode, **kwargs):
+    """The driver of gradient_flow with RODAS4 steps only."""
+    return dataclasses.replace(flow_driver(ode, **kwargs), plateau=None)
 
 
 @pytest.mark.parametrize("alpha", ["1e-10", "1e-100", "1e-1000"])
 @pytest.mark.parametrize("instance", ["worked", "random"])
 def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, instance, alpha):
-    import saddlepath.diagonal._flow_loop as flow_loop
-    from saddlepath.diagonal._plateau_step import PlateauStepper
-
     taken = []  # (tau before, tau after) of every plateau step
     original = PlateauStepper.step
 
     def spy(self, sigma, r, h, tau, *args):
         out = original(self, sigma, r, h, tau, *args)
         if out is not None:
-            taken.append((tau, tau + out[3]))
+            taken.append((tau, tau + out.dtau))
         return out
 
     monkeypatch.setattr(PlateauStepper, "step", spy)
@@ -245,7 +221,7 @@ def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, ins
     traj = gradient_flow(X, y, alpha=alpha)
     assert traj.status is TrajectoryStatus.CONVERGED
     assert len(taken) == _n_plateau_steps(traj) >= 1
-    monkeypatch.setattr(flow_loop, "PLATEAU_STEPS", False)
+    monkeypatch.setattr(integrate, "flow_driver", _without_plateau_steps)
     full = gradient_flow(X, y, alpha=alpha, rtol=1e-10, atol=1e-12)
     for start, end in taken:  # each plateau step against RODAS4 steps across it
         ref = gradient_flow(X, y, alpha=alpha, tau_max=end, rtol=1e-10, atol=1e-12)
@@ -264,66 +240,6 @@ def test_plateau_steps_agree_with_forced_small_step_integration(monkeypatch, ins
     # kernel); the absolute bound below is the real check
     assert err <= 10.0 * err_plain + 1e-12
     assert err <= 20 * 1e-8  # dense output: relative error of beta ~ rtol at any alpha
-
-
-def test_rodas5p_tableau_is_of_order_five():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._rosenbrock import RODAS5P, ActiveSetSolve, rosenbrock_step
-    from saddlepath.diagonal.model import initialisation
-
-    x, y = np.array([[1.0], [2.0], [0.5]]), np.array([0.5, 1.2, 0.1])
-    ode = DualODE(x, y, initialisation(1, alpha=0.05, u0=1.0, v0=1.0))
-    everything, errors, steps = np.array([0]), [], [8, 16, 32, 64]
-    for n_steps in steps:
-        h, s, lam = 1.0 / n_steps, np.zeros(1), ode.lam  # s: the offset S = lambda * dual
-        for _ in range(n_steps):
-            r = ode.residual(x, s, everything)
-            solve = ActiveSetSolve(x * np.sqrt(h * RODAS5P.gamma * lam * ode.dbeta(s) / 3))
-            dR, _ = rosenbrock_step(
-                RODAS5P,
-                lambda dR, s=s, lam=lam: ode.residual(x, s - lam * dR @ x / 3, everything),
-                r,
-                solve,
-                h,
-            )
-            s = s - lam * dR @ x / 3
-        errors.append(abs(ode.beta(s)[0] - logistic(x[:, 0], y, 0.05, ode.lam)))
-    slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
-    assert -5.6 < slope < -4.5
-
-
-@pytest.mark.parametrize("shape", [(3, 5), (4, 12)])  # dense n x n and Woodbury branches
-def test_active_set_solve_matches_dense_solve(shape):
-    from saddlepath.diagonal._rosenbrock import ActiveSetSolve
-
-    m, n = shape
-    rng = np.random.default_rng(1)
-    U, b = rng.standard_normal((n, m)), rng.standard_normal(n)
-    x = ActiveSetSolve(U)(b)
-    np.testing.assert_allclose((np.eye(len(b)) + U @ U.T) @ x, b, atol=1e-12)
-
-
-def test_dropped_jacobian_columns_stay_within_their_share_of_rtol():
-    from saddlepath.diagonal._dual_ode import DualODE
-    from saddlepath.diagonal._flow_loop import JACOBIAN_SHARE, FlowLoop
-    from saddlepath.diagonal.model import initialisation
-
-    X, y = np.eye(3), np.ones(3)
-    loop = FlowLoop(
-        DualODE(X, y, initialisation(3, alpha=1e-3)),
-        rtol=1e-6,
-        atol=1e-9,
-        gtol=0.0,
-        tau_max=1.0,
-        max_steps=10,
-    )
-    budget = JACOBIAN_SHARE * 1e-6
-    weight = np.array([1.0, 0.3 * budget, 2.0, 0.5 * budget, 0.4 * budget, 1e-30])
-    kept = loop._stiff_columns(weight)
-    dropped = np.setdiff1d(np.arange(weight.size), kept)
-    assert weight[dropped].sum() <= budget  # the matrix moves by at most the budget
-    assert dropped.tolist() == [1, 4, 5]  # the smallest first, until the budget is spent
-    assert loop._stiff_columns(np.full(4, 2 * budget)) is None  # nothing small: keep all
 
 
 @pytest.mark.parametrize("shape", [(6, 12), (40, 500)])  # doubled and plain stage residuals

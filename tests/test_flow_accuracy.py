@@ -7,7 +7,7 @@ Regression tests of issue 8, part 3: mid-plateau error grew like λ·rtol (3e-4 
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -15,7 +15,9 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from saddlepath.diagonal import saddle_path
-from saddlepath.diagonal.flow import FlowSolverWarning, gradient_flow
+from saddlepath.diagonal.flow import FlowSolverWarning, gradient_flow, integrate
+from saddlepath.diagonal.flow.driver import flow_driver
+from saddlepath.diagonal.flow.step import RODAS4, RosenbrockStep
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 RTOL = 1e-8  # the default rtol of gradient_flow
@@ -155,13 +157,14 @@ def test_global_scaling_maps_the_flow_in_accelerated_time(a, b):
 
 
 def test_a_step_that_raises_the_loss_stops_the_run_with_a_warning(monkeypatch):
-    import saddlepath.diagonal._flow_loop as flow_loop
-
     # a deliberately wrong integrator (3x every step) with error control switched off
-    broken = copy.copy(flow_loop.RODAS4)
-    broken.B = 3.0 * flow_loop.RODAS4.B
-    monkeypatch.setattr(flow_loop, "METHOD", broken)
-    monkeypatch.setattr(flow_loop, "TOL_SCALE", 1e6)
+    broken = dataclasses.replace(RODAS4, B=3.0 * RODAS4.B)
+
+    def broken_driver(ode, *, rtol, atol, rules):
+        step = RosenbrockStep(ode, rtol=1e6 * rtol, atol=1e6 * atol, tableau=broken)
+        return dataclasses.replace(flow_driver(ode, rtol=rtol, atol=atol, rules=rules), step=step)
+
+    monkeypatch.setattr(integrate, "flow_driver", broken_driver)
     X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
     with pytest.warns(FlowSolverWarning, match="the loss rose in a step"):
         traj = gradient_flow(X, np.array([1.0, 0.0]), alpha=1e-10)

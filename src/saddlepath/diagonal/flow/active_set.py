@@ -1,18 +1,22 @@
-"""The arrays of the flow's active set, and its stage residuals (private).
+r"""The flow's active set: its cached arrays, stage residuals and linear solve.
 
-The RODAS4 stages of ``_flow_loop.py`` evaluate :math:`X_A\beta_A - y` on the active
+The RODAS4 stages of :mod:`.step` evaluate :math:`X_A\beta_A - y` on the active
 (non-negligible) coordinates A only; the arrays they need are cached here while A and the
-re-basing of ``_dual_ode.py`` do not change.
+re-basing of :mod:`.ode` do not change, and :class:`ActiveSetSolve` solves with
+:math:`I + UU^\top`, :math:`U \in \mathbb R^{n\times |A|}`, without a :math:`d\times d`
+matrix.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg.blas import dsyrk
+from scipy.linalg.lapack import dtrtri
 
-from saddlepath.diagonal._dual_ode import DualODE
 from saddlepath.diagonal._log_weights import beta_kernel
+from saddlepath.diagonal.flow.ode import DualODE
 
-__all__ = ["ActiveArrays"]
+__all__ = ["ActiveArrays", "ActiveSetSolve", "arrays_for"]
 
 _DOUBLED_MAX = 2**14
 """Largest n·|A| for which the stage residuals use the doubled active matrices."""
@@ -78,3 +82,53 @@ class ActiveArrays:
             return XA @ (half_w2[:m] - half_w2[m:]) - y
 
         return residual
+
+
+def arrays_for(ode: DualODE, idx: np.ndarray, cached: ActiveArrays | None) -> ActiveArrays:
+    """The arrays of active set ``idx``: ``cached`` if it is of the same set and re-basing."""
+    if (
+        cached is None
+        or cached.idx.shape != idx.shape
+        or cached.key != (ode.version, idx.tobytes())
+    ):
+        return ActiveArrays(ode, idx)
+    return cached
+
+
+class ActiveSetSolve:
+    r"""Solve :math:`(I + UU^\top)x = b` for :math:`U \in \mathbb R^{n\times m}`.
+
+    With :math:`L` the Cholesky factor of :math:`I_m + U^\top U` and :math:`Z = UL^{-\top}`,
+    Woodbury gives :math:`(I + UU^\top)^{-1} = I - ZZ^\top`: each solve is two
+    matrix-vector products with the :math:`n\times m` matrix Z, or one with the explicit
+    :math:`n\times n` inverse when that is cheaper (:math:`n \le 2m`; then the factor is of
+    :math:`I_n + UU^\top` itself). Both matrices are SPD with eigenvalues ≥ 1.
+    """
+
+    __slots__ = ("Z", "dense", "inverse")
+
+    def __init__(self, U: np.ndarray) -> None:
+        n, m = U.shape
+        self.Z = self.inverse = None
+        self.dense = False
+        if m == 0:
+            return
+        if n <= 2 * m:  # explicit n x n inverse: one gemv per solve
+            gram = dsyrk(1.0, U, trans=0, lower=1)
+            gram[np.diag_indices(n)] += 1.0
+            inv_factor = dtrtri(np.linalg.cholesky(gram), lower=1)[0]
+            self.inverse = inv_factor.T @ inv_factor
+            self.dense = True
+            return
+        gram = dsyrk(1.0, U, trans=1, lower=1)
+        gram[np.diag_indices(m)] += 1.0
+        inv_factor = dtrtri(np.linalg.cholesky(gram), lower=1)[0]
+        self.Z = U @ inv_factor.T
+
+    def __call__(self, b: np.ndarray) -> np.ndarray:
+        if self.dense:
+            return self.inverse @ b
+        Z = self.Z
+        if Z is None:
+            return b
+        return b - Z @ (b @ Z)

@@ -12,15 +12,16 @@ coordinates :math:`s = S/\lambda`, the exact ODE (P&F §1.1–1.2)
 with :math:`a = w_+(0)^2`, :math:`b = w_-(0)^2`, evaluated in log-domain. The state is held
 as :math:`S - \lambda c` with integers c re-based as coordinates wake, and the local error
 is controlled on it so that β itself is accurate to about ``rtol`` at any λ (not ``λ·rtol``)
-and under any global scaling of X and y (``_dual_ode.py``). It is stiff once
+and under any global scaling of X and y (:mod:`.ode`). It is stiff once
 coordinates are active (Jacobian :math:`-\lambda (X^\top X/n)\,\mathrm{diag}(d\beta/dS)`),
 so it is integrated by the L-stable Rosenbrock method RODAS4 with the analytic Jacobian,
 stepped in the n-dimensional integrated residual, with linear solves of the size of the
-active set (see ``_rosenbrock.py`` and ``_dual_ode.py``). Steps are long on plateaus and
+active set (:mod:`.step`, :mod:`.active_set`). Steps are long on plateaus and
 short in jumps; the cost does not grow with λ. Where the non-negligible coordinates sit at
 their restricted least-squares optimum and all others stay below rounding, the flow is
 linear in τ up to a known transient, and one semi-analytic step crosses the plateau to the
-time the next coordinate wakes (``_plateau_step.py``) — exact to the same tolerance.
+time the next coordinate wakes (:mod:`.plateau`) — exact to the same tolerance. Step sizes
+come from a predictive controller (:mod:`.controller`); :mod:`.driver` runs the loop.
 
 **Global scaling.** For :math:`X \to aX`, :math:`y \to by` (a, b > 0) the flow from α is
 the flow on (X, y) from :math:`\alpha' = \alpha\sqrt{a/b}` (same :math:`u_0, v_0`), with
@@ -30,7 +31,7 @@ Large a/b is therefore a *large* effective initialisation (the lazy regime, wher
 :math:`w_+^2 \approx w_-^2`); the solver handles it without cancellation.
 
 **Descent guard.** The flow never raises the loss; a step that does (beyond the rounding
-and tolerance allowance documented in ``_flow_loop.py``) stops the run with status
+and tolerance allowance documented in :mod:`.guard`) stops the run with status
 ``SOLVER_FAILED`` and a :class:`FlowSolverWarning`; the states saved up to it are kept.
 """
 
@@ -42,8 +43,8 @@ from collections.abc import Callable
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
-from saddlepath.diagonal._dual_ode import DualODE
-from saddlepath.diagonal._flow_loop import FlowLoop
+from saddlepath.diagonal.flow.driver import StopRules, flow_driver
+from saddlepath.diagonal.flow.ode import DualODE
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus, build_trajectory
 from saddlepath.warnings import FlowSolverWarning
@@ -66,7 +67,6 @@ def gradient_flow(
     v0=None,
     max_steps: int = 100_000,
     gtol: float = 1e-8,
-    plateau_threshold: float = 1e-2,
     progress: Callable[[float], object] | None = None,
 ) -> Trajectory:
     r"""Integrate the gradient flow of a diagonal network from :math:`u(0) = \alpha u_0`,
@@ -103,9 +103,8 @@ def gradient_flow(
         Cap on attempted steps (status ``STEP_LIMIT`` when hit).
     gtol : float
         Converged when :math:`\|\nabla L\|_\infty \le` ``gtol`` :math:`\cdot\|X^\top y\|_\infty/n`
-        (over the coordinates that can move: not those with u0 = v0 = 0).
-    plateau_threshold : float
-        Relative speed threshold of plateau detection (see ``find_plateaus``).
+        (over the coordinates that can move: not those with u0 = v0 = 0), i.e. ``gtol`` is
+        relative to the gradient at β = 0 (absolute, in units of ∇L, if :math:`X^\top y = 0`).
     progress : callable, optional
         Called as ``progress(tau)`` with the accelerated time reached after each accepted
         step (for a progress display; its return value is ignored).
@@ -114,6 +113,10 @@ def gradient_flow(
     -------
     Trajectory
         One saved point per accepted step, ``method="flow"``; ``at(tau)`` interpolates.
+        ``stats`` counts ``n_grad_evals`` (evaluations of :math:`X\beta - y`), ``n_steps``
+        (attempted steps) = ``n_accepted`` + ``n_rejected`` (by error control) +
+        ``n_redone`` (a coordinate woke outside the active set) + ``n_plateau_discarded``,
+        and ``n_plateau_steps`` (accepted semi-analytic plateau steps).
 
     Raises
     ------
@@ -130,12 +133,45 @@ def gradient_flow(
     >>> import numpy as np
     >>> X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
     >>> traj = gradient_flow(X, np.array([1.0, 0.0]), alpha="1e-300")
-    >>> traj.status.name, len(traj.plateaus)
-    ('CONVERGED', 4)
+    >>> traj.status.name, traj.stats["n_accepted"] == len(traj.tau) - 1
+    ('CONVERGED', True)
     >>> (np.round(traj.at(5.0), 6) + 0.0).tolist()  # the first saddle (jumps at 2 and 8)
     [0.8, 0.0, 0.0, 0.0]
     """
     X, y = check_data(X, y)
+    tau_max, rtol, atol, max_steps, gtol = _check_options(
+        tau_max=tau_max, rtol=rtol, atol=atol, max_steps=max_steps, gtol=gtol, progress=progress
+    )
+    init = initialisation(
+        X.shape[1], alpha=alpha, log_alpha=log_alpha, u0=u0, v0=v0, where=_WHERE, require_small=True
+    )
+    if not (np.any(init.sign_w_plus) or np.any(init.sign_w_minus)):
+        raise ValueError(
+            "`u0` and `v0` of gradient_flow are both zero in every coordinate: u = v = 0 is a "
+            "critical point of F (every gradient vanishes there), so the flow would never move. "
+            "Give a non-zero initialisation, e.g. the default u0 = sqrt(2), v0 = 0."
+        )
+    ode = DualODE(X, y, init)
+    g_ref = float(np.max(np.abs(y @ X))) / X.shape[0]  # max|grad L| at beta = 0
+    rules = StopRules(gtol * (g_ref if g_ref > 0 else 1.0), tau_max, max_steps)
+    driver = flow_driver(ode, rtol=rtol, atol=atol, rules=rules)
+    with np.errstate(under="ignore", over="ignore", divide="ignore", invalid="ignore"):
+        solution = driver.run(progress)
+        arrays = solution.saved.arrays()
+    if solution.status is TrajectoryStatus.SOLVER_FAILED:
+        warnings.warn(f"gradient_flow: {solution.message}", FlowSolverWarning, stacklevel=2)
+    return build_trajectory(
+        arrays,
+        initial=init,
+        status=solution.status,
+        message=solution.message,
+        stats=solution.stats._asdict(),
+        method="flow",
+    )
+
+
+def _check_options(*, tau_max, rtol, atol, max_steps, gtol, progress):
+    """The validated numeric options of gradient_flow (``progress`` is only checked)."""
     tau_max = (
         None if tau_max is None else check_real(tau_max, name="tau_max", low=0.0, where=_WHERE)
     )
@@ -148,37 +184,4 @@ def gradient_flow(
             "The `progress` parameter of gradient_flow must be a callable taking the "
             f"accelerated time reached, or None. Got {type(progress).__name__} instead."
         )
-    init = initialisation(
-        X.shape[1], alpha=alpha, log_alpha=log_alpha, u0=u0, v0=v0, where=_WHERE, require_small=True
-    )
-    if not (np.any(init.sign_w_plus) or np.any(init.sign_w_minus)):
-        raise ValueError(
-            "`u0` and `v0` of gradient_flow are both zero in every coordinate: u = v = 0 is a "
-            "critical point of F (every gradient vanishes there), so the flow would never move. "
-            "Give a non-zero initialisation, e.g. the default u0 = sqrt(2), v0 = 0."
-        )
-    ode = DualODE(X, y, init)
-    g_ref = float(np.max(np.abs(y @ X))) / X.shape[0]
-    loop = FlowLoop(
-        ode,
-        rtol=rtol,
-        atol=atol,
-        gtol=gtol * (g_ref if g_ref > 0 else 1.0),
-        tau_max=tau_max,
-        max_steps=max_steps,
-        progress=progress,
-    )
-    with np.errstate(under="ignore", over="ignore", divide="ignore", invalid="ignore"):
-        status, message = loop.run()
-        arrays = loop.arrays()
-    if status is TrajectoryStatus.SOLVER_FAILED:
-        warnings.warn(f"gradient_flow: {message}", FlowSolverWarning, stacklevel=2)
-    return build_trajectory(
-        arrays,
-        initial=init,
-        status=status,
-        message=message,
-        stats={"n_grad_evals": int(loop.n_evals)},
-        method="flow",
-        plateau_threshold=plateau_threshold,
-    )
+    return tau_max, rtol, atol, max_steps, gtol

@@ -59,6 +59,7 @@ class DualODE:
         self.live = (initial.sign_w_plus != 0) | (initial.sign_w_minus != 0)
         self._set_bases()
         col_max = np.max(np.abs(X), axis=0)
+        self.col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))  # ||x_i||_2
         self.y_scale = max(
             float(np.max(np.abs(y))),
             float(np.max(np.abs(X @ self.beta(np.zeros(n_features))))) if n_features else 0.0,
@@ -107,11 +108,6 @@ class DualODE:
         r"""Return :math:`d\beta/dS` on coordinates ``idx``."""
         return dbeta_dS_from_log_weights(*self.log_weights(sigma, idx))
 
-    def residual(self, X_active: np.ndarray, s_active: np.ndarray, active) -> np.ndarray | None:
-        """Return :math:`X_A\\beta_A - y` at offsets ``s_active``, or None if not finite."""
-        r = X_active @ self.beta(s_active, active) - self.y
-        return r if np.isfinite(r @ r) else None
-
     def awake(self, sigma: np.ndarray, drift: np.ndarray | float = 0.0) -> np.ndarray:
         """Boolean mask of the coordinates that are (or, moving by ``drift`` in σ, may become)
         non-negligible; the look-ahead is capped at ``LOOKAHEAD`` e-folds."""
@@ -130,7 +126,8 @@ class DualODE:
           :math:`\beta^{\rm ref}_i = \|y\|_\infty/\|x_i\|_\infty`, at any λ and any scaling
           of X and y (invariant under :math:`X \to aX`, :math:`y \to by`). Computed as
           :math:`\tfrac12\mathrm{rtol}|\tanh(\ell_+ - \ell_-)| + \ldots`, free of
-          overflow and cancellation. The RODAS4 loop inlines the same rule on the active set.
+          overflow and cancellation. The RODAS4 step (:mod:`.step`) applies this rule over
+          both ends of the step.
         """
         lp, lm = self.log_weights(sigma)
         diff = self.log_ratio + 2.0 * sigma

@@ -19,33 +19,49 @@ with ``SOLVER_FAILED`` (``gradient_flow`` warns).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from saddlepath.diagonal._active_set import ActiveArrays
-from saddlepath.diagonal._dual_ode import EPS, DualODE
+from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.ode import EPS, DualODE
 
-__all__ = ["DescentGuard"]
+__all__ = ["DescentGuard", "LossCheck"]
+
+
+class LossCheck(NamedTuple):
+    """The verdict on one step: ‖Xβ − y‖ before (``old``) and after (``new``), and, when the
+    step failed, the largest norm that would have passed (``allowed``; nan otherwise)."""
+
+    passed: bool
+    old: float
+    new: float
+    allowed: float = np.nan
+
+    def message(self, tau: float) -> str:
+        """The status message of a failed check at accelerated time ``tau``."""
+        return (
+            f"the loss rose in a step at tau = {tau:.6g}: ||X beta - y|| from {self.old:.6g} "
+            f"to {self.new:.6g} (allowed: up to {self.allowed:.6g}). The flow never raises the "
+            "loss, so the integration went wrong there and was stopped; the states saved "
+            "before it passed every check"
+        )
 
 
 class DescentGuard:
-    """Tracks ‖Xβ − y‖ of the last accepted state and checks each new one against it."""
+    """Checks each new state's ‖Xβ − y‖ against that of the last accepted state."""
 
     def __init__(self, ode: DualODE, *, rtol: float, atol: float) -> None:
         self.ode, self.rtol, self.atol = ode, rtol, atol
-        self.res_norm = np.inf  # at the last accepted state
-        self.climb: tuple[float, float, float] | None = None  # (old, new, allowed) if failed
 
-    def descends(self, sigma: np.ndarray, r_new: np.ndarray, arr: ActiveArrays) -> bool:
-        """Whether the state (offsets ``sigma``, residual ``r_new``, active arrays ``arr``)
-        passes; if so it becomes the reference."""
+    def check(self, old: float, sigma: np.ndarray, r_new: np.ndarray, arr: ActiveArrays):
+        """Return the :class:`LossCheck` of the state (offsets ``sigma``, residual ``r_new``,
+        active arrays ``arr``) against the norm ``old`` of the last accepted residual."""
         rho = float(np.linalg.norm(r_new))
-        old = self.res_norm
         if rho <= old:
-            self.res_norm = rho
-            return True
+            return LossCheck(True, old, rho)
         if not np.isfinite(rho):
-            self.climb = (old, rho, 0.0)
-            return False
+            return LossCheck(False, old, rho, 0.0)
         beta = np.abs(self.ode.beta(sigma[arr.idx], arr.idx))
         size = float(np.linalg.norm(self.ode.y)) + float(beta @ np.sqrt(arr.col_norm2))
         e = (10.0 * (self.rtol + self.atol) + 8.0 * (arr.m + 2) * EPS) * size
@@ -53,17 +69,5 @@ class DescentGuard:
         o, q, f = old / unit, rho / unit, e / unit
         allowed = self.rtol * o * o + 2.0 * o * f + 2.0 * f * f  # on (rho^2 - old^2)/unit^2
         if (q - o) * (q + o) > allowed:
-            self.climb = (old, rho, unit * np.sqrt(o * o + allowed))
-            return False
-        self.res_norm = rho
-        return True
-
-    def message(self, tau: float) -> str:
-        """The status message of a failed check at accelerated time ``tau``."""
-        old, new, allowed = self.climb
-        return (
-            f"the loss rose in a step at tau = {tau:.6g}: ||X beta - y|| from {old:.6g} to "
-            f"{new:.6g} (allowed: up to {allowed:.6g}). The flow never raises the loss, so the "
-            "integration went wrong there and was stopped; the states saved before it passed "
-            "every check"
-        )
+            return LossCheck(False, old, rho, unit * np.sqrt(o * o + allowed))
+        return LossCheck(True, old, rho)
