@@ -2,7 +2,7 @@ r"""Why the path jumps where it does: top unstable eigenvector against the dual 
 
 At saddle :math:`\beta_k` of the exact path the Hessian of :math:`F` has the unstable
 eigenvalues :math:`-|\partial_iL(\beta_k)|`, one per inactive coordinate
-(:mod:`~saddlepath.analysis.spectrum`), so the *eigenvector rule* predicts that the next
+(:mod:`~saddlepath.landscape.spectrum`), so the *eigenvector rule* predicts that the next
 coordinate is :math:`\arg\max_i|\partial_iL(\beta_k)|`. The jump actually happens when a dual
 reaches ±1 (Algorithm 1): the *dual rule* predicts
 
@@ -21,16 +21,19 @@ coordinate with a smaller gradient but a dual nearer ±1 wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
 from saddlepath._status import Status
 from saddlepath.analysis._checks import check_path, check_rtol, check_trajectory, check_xy
-from saddlepath.analysis.equilibrium import drop_roundoff, limit_weights
 from saddlepath.analysis.plateaus import find_plateaus
 from saddlepath.analysis.resolution import match_saddles
-from saddlepath.analysis.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
 from saddlepath.diagonal.saddle_path import saddle_path
+from saddlepath.landscape.equilibrium import limit_weights
+from saddlepath.landscape.hessian import gram
+from saddlepath.landscape.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
+from saddlepath.landscape.supports import drop_roundoff
 
 __all__ = ["JumpExplanation", "JumpStatus", "explain_jumps", "jump_rows"]
 
@@ -155,11 +158,7 @@ def explain_jumps(
     X, y = check_xy(X, y)
     rtol = check_rtol(rtol, name="rtol", where=_WHERE)
     path = saddle_path(X, y) if path is None else check_path(path, X, y, where=_WHERE)
-    G = X.T @ X / X.shape[0]
-    G = 0.5 * (G + G.T)
-
-    def spectrum(u, v):
-        return spectrum_from_gram(G, X, y, u, v, rtol=rtol, all_vectors=False)
+    spectrum = partial(spectrum_from_gram, gram(X), X, y, rtol=rtol, all_vectors=False)
 
     saddles = [drop_roundoff(beta, X, y) for beta in path.beta]
     records = [_explain(spectrum, path, saddles, k) for k in range(path.n_saddles)]
