@@ -29,6 +29,7 @@ from scipy.integrate import solve_ivp
 
 from saddlepath.analysis._polyline import polyline_lengths, step_grid, thin
 from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.loss import squared_loss_gradient
 
 __all__ = ["HeteroclinicOrbit", "heteroclinic_orbits"]
 
@@ -121,20 +122,16 @@ class _FaceFlow:
 
     def __init__(self, path: SaddlePath, face: np.ndarray, sign: np.ndarray):
         self.Xf, self.y, self.sign = path.X[:, face], path.y, sign
-        self.n = path.X.shape[0]
 
     def beta(self, z: np.ndarray) -> np.ndarray:
         return self.sign * np.exp(2.0 * z)
 
-    def gradient(self, beta: np.ndarray) -> np.ndarray:
-        return (beta @ self.Xf.T - self.y) @ self.Xf / self.n
-
     def rhs(self, _t: float, z: np.ndarray) -> np.ndarray:
-        return -self.sign * self.gradient(self.beta(z))
+        return -self.sign * squared_loss_gradient(self.Xf, self.y, self.beta(z))
 
 
 def _orbit(path: SaddlePath, k: int, scale: float, g_scale: float) -> HeteroclinicOrbit:
-    """Orbit of ``β̇ = −2|β|∇L(β)`` from ``β_{k−1}`` (seeded) to ``β_k``: points, lengths."""
+    """Orbit of ``β̇ = −2|β|∇L(β)`` from ``β_{k−1}`` (seeded) to ``β_k``, with its length."""
     start, end = path.beta[k - 1], path.beta[k]
     face, sign = _face_signs(path, k)
     flow = _FaceFlow(path, face, sign)
