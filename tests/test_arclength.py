@@ -8,7 +8,7 @@ from scipy.integrate import solve_ivp
 
 from saddlepath import saddle_path
 from saddlepath.analysis.arclength import ArcLength, arclength, arclength_of_path
-from saddlepath.analysis.convergence import comparison_horizon
+from saddlepath.analysis.comparison import comparison_horizon
 from saddlepath.data import make_sparse_regression, worked_example
 from saddlepath.diagonal.flow import gradient_flow
 

@@ -11,18 +11,10 @@ plateaus (time runs, β still) and during jumps (β moves, time nearly stands st
 limit becomes a *continuous* curve :math:`a \mapsto (\tau(a), \beta(a))`: plateaus where τ
 runs at unit speed, joined by jumps where τ stands still at :math:`\tau_k`.
 
-**The limit's jumps are heteroclinic orbits, not chords.** During jump ``k`` the dual is
-frozen (it moves by :math:`O(1/\lambda)`), the coordinates off the face
-:math:`F_k = \operatorname{supp}\beta_{k-1} \cup \operatorname{supp}\beta_k` stay at 0, and
-in raw time the face coordinates follow :math:`\dot\beta = -2|\beta|\odot\nabla L(\beta)`
-(:math:`d\beta_i/dS_i = 2\sqrt{\beta_i^2 + \alpha^4} \to 2|\beta_i|`): the unstable orbit
-of :math:`\beta_{k-1}` along the entering coordinates, which ends at :math:`\beta_k`. It is
-integrated here in :math:`z = \tfrac12\ln|\beta|` (:math:`\dot z_i = -\sigma_i\partial_iL`,
-:math:`\sigma_i` the fixed sign), together with its length. Its length exceeds the chord
-:math:`\|\beta_k - \beta_{k-1}\|_2` when more than one coordinate moves (by 1.2·10⁻⁴
-relative on the second jump of the worked example; the flow's arc length matches the
-orbits' to 2·10⁻⁷ at α = 1e-100, and to 2·10⁻⁹ at α = 1e-1000 with ``rtol=1e-11``);
-``jumps="straight"`` uses the chords instead.
+The limit's jumps are heteroclinic orbits, not chords
+(:mod:`~saddlepath.analysis.heteroclinic`); the flow's arc length matches the orbits' to
+2·10⁻⁷ at α = 1e-100, and to 2·10⁻⁹ at α = 1e-1000 with ``rtol=1e-11``.
+``jumps="straight"`` uses the chords :math:`\|\beta_k - \beta_{k-1}\|_2` instead.
 """
 
 from __future__ import annotations
@@ -30,21 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from saddlepath._validation import check_int, check_real
 from saddlepath.analysis._checks import check_trajectory
-from saddlepath.analysis.convergence import comparison_horizon
+from saddlepath.analysis._polyline import polyline_lengths, step_grid
+from saddlepath.analysis.comparison import comparison_horizon
+from saddlepath.analysis.heteroclinic import heteroclinic_orbits
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.trajectory import Trajectory
 
 __all__ = ["ArcLength", "LimitArcLength", "arclength", "arclength_of_path"]
-
-_SEED = 1e-12  # relative size of the entering coordinates at the start of a heteroclinic orbit
-_REACH = 1e-7  # an orbit has reached the next saddle within this relative ∞-distance
-_T_MAX = 1e12  # raw-time cap of an orbit, in units of 1/‖∇L(0)‖_∞
-_ORBIT_KEEP = 200  # points of an orbit kept in the curve (evenly spread in length)
-_ORBIT_SUB = 8  # pieces per solver step of an orbit (even: Richardson halves them)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,28 +113,6 @@ class LimitArcLength(ArcLength):
     reached: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
 
-def _step_grid(tau: np.ndarray, n_sub: int) -> np.ndarray:
-    """Every saved step of ``tau`` cut into ``n_sub`` equal pieces (endpoints shared)."""
-    frac = np.arange(n_sub) / n_sub
-    inner = (tau[:-1, None] + frac * np.diff(tau)[:, None]).ravel()
-    return np.append(inner, tau[-1])
-
-
-def _polyline_lengths(points: np.ndarray, n_sub: int) -> np.ndarray:
-    """Cumulative length along ``points`` (``n_sub`` pieces per step), Richardson-corrected.
-
-    Per step, the polyline length :math:`L_h` over ``n_sub`` pieces and :math:`L_{2h}` over
-    ``n_sub/2`` give :math:`L_h + (L_h - L_{2h})/3` (the :math:`O(h^2)` term removed);
-    the correction is spread over the step's pieces in proportion to their lengths.
-    """
-    fine = np.linalg.norm(np.diff(points, axis=0), axis=1).reshape(-1, n_sub)
-    coarse = np.linalg.norm(points[2::2] - points[:-2:2], axis=1).reshape(-1, n_sub // 2)
-    f_len, c_len = fine.sum(axis=1), coarse.sum(axis=1)
-    extrapolated = f_len + np.maximum(f_len - c_len, 0.0) / 3.0
-    ratio = np.divide(extrapolated, f_len, out=np.ones_like(f_len), where=f_len > 0)
-    return np.concatenate([[0.0], np.cumsum((fine * ratio[:, None]).ravel())])
-
-
 def arclength(trajectory: Trajectory, *, n_sub: int = 8) -> ArcLength:
     r"""Reparametrise a run by arc length, :math:`a(\tau) = \tau + \int_0^\tau
     \|d\tilde\beta_\alpha/d\sigma\|_2\,d\sigma`.
@@ -183,84 +148,38 @@ def arclength(trajectory: Trajectory, *, n_sub: int = 8) -> ArcLength:
     n_sub = check_int(n_sub, name="n_sub", low=2, where="arclength")
     if n_sub % 2:
         raise ValueError(f"The `n_sub` parameter of arclength must be even. Got {n_sub} instead.")
-    tau = _step_grid(np.asarray(trajectory.tau, dtype=float), n_sub)
+    tau = step_grid(np.asarray(trajectory.tau, dtype=float), n_sub)
     beta = trajectory.at(tau)
-    a = tau + _polyline_lengths(beta, n_sub)
+    a = tau + polyline_lengths(beta, n_sub)
     return ArcLength(a=a, tau=tau, beta=beta, method=f"dense output, {n_sub} pieces per step")
 
 
-def _face_signs(path: SaddlePath, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Face of jump ``k`` (coordinates that move) and their fixed signs."""
-    start, end = path.beta[k - 1], path.beta[k]
-    face = np.union1d(
-        np.union1d(np.flatnonzero(start), np.flatnonzero(end)),
-        np.asarray(path.entered[k], dtype=int),
+def _chords(path: SaddlePath) -> list:
+    """Every jump as a straight segment: (points, lengths, reached)."""
+    out = []
+    for k in range(1, path.n_saddles):
+        pts = path.beta[k - 1 : k + 1]
+        out.append((pts, np.array([0.0, float(np.linalg.norm(pts[1] - pts[0]))]), True))
+    return out
+
+
+def _check_limit_args(path, tau_max, jumps: str) -> float:
+    """Validate :func:`arclength_of_path`'s arguments; return ``tau_max``."""
+    if not isinstance(path, SaddlePath):
+        raise TypeError(
+            "The `path` parameter of arclength_of_path must be a SaddlePath (from "
+            f"saddlepath.saddle_path(X, y)). Got {type(path).__name__} instead."
+        )
+    if jumps not in ("heteroclinic", "straight"):
+        raise ValueError(
+            "The `jumps` parameter of arclength_of_path must be 'heteroclinic' or "
+            f"'straight'. Got {jumps!r} instead."
+        )
+    return (
+        comparison_horizon(path)
+        if tau_max is None
+        else check_real(tau_max, name="tau_max", low=float(path.tau[-1]), where="arclength_of_path")
     )
-    sign = np.sign(end[face])
-    sign = np.where(sign == 0, np.sign(start[face]), sign)
-    sign = np.where(sign == 0, np.sign(path.dual[k][face]), sign)
-    return face, np.where(sign == 0, 1.0, sign)
-
-
-class _FaceFlow:
-    r"""The limit's jump dynamics on a face, :math:`\dot z_i = -\sigma_i\partial_iL(\beta)`,
-    :math:`\beta_i = \sigma_i e^{2z_i}` (raw time; coordinates off the face stay 0)."""
-
-    def __init__(self, path: SaddlePath, face: np.ndarray, sign: np.ndarray):
-        self.Xf, self.y, self.sign = path.X[:, face], path.y, sign
-        self.n = path.X.shape[0]
-
-    def beta(self, z: np.ndarray) -> np.ndarray:
-        return self.sign * np.exp(2.0 * z)
-
-    def gradient(self, beta: np.ndarray) -> np.ndarray:
-        return (beta @ self.Xf.T - self.y) @ self.Xf / self.n
-
-    def rhs(self, _t: float, z: np.ndarray) -> np.ndarray:
-        return -self.sign * self.gradient(self.beta(z))
-
-
-def _heteroclinic(path: SaddlePath, k: int, scale: float, g_scale: float):
-    """Orbit of ``β̇ = −2|β|∇L(β)`` from ``β_{k−1}`` (seeded) to ``β_k``: points, lengths."""
-    start, end = path.beta[k - 1], path.beta[k]
-    face, sign = _face_signs(path, k)
-    flow = _FaceFlow(path, face, sign)
-
-    def arrived(_t, z):
-        return np.max(np.abs(flow.beta(z) - end[face])) - _REACH * scale
-
-    arrived.terminal = True
-    z0 = 0.5 * np.log(np.maximum(np.abs(start[face]), _SEED * scale))
-    sol = solve_ivp(
-        flow.rhs,
-        (0.0, _T_MAX / g_scale),
-        z0,
-        method="LSODA",
-        rtol=1e-10,
-        atol=1e-12,
-        events=arrived,
-        dense_output=True,
-    )
-    on_face = flow.beta(sol.sol(_step_grid(sol.t, _ORBIT_SUB)).T)
-    lengths = _polyline_lengths(on_face, _ORBIT_SUB)
-    keep = _thin(lengths, _ORBIT_KEEP)
-    pts = np.tile(start, (keep.size + 1, 1))
-    pts[1:-1, face] = on_face[keep[1:]]  # pts[0] is β_{k−1} itself, not the seeded state
-    pts[-1] = end  # closed by the chord from within _REACH (or from where the orbit stopped)
-    tail = float(np.linalg.norm(end[face] - on_face[-1]))
-    return pts, np.append(lengths[keep], lengths[-1] + tail), bool(sol.status == 1)
-
-
-def _thin(lengths: np.ndarray, n_keep: int) -> np.ndarray:
-    """Indices of about ``n_keep`` points evenly spread in length (first and last kept)."""
-    targets = np.linspace(0.0, lengths[-1], n_keep)
-    idx = np.searchsorted(lengths, targets).clip(0, lengths.size - 1)
-    return np.unique(np.concatenate([[0], idx, [lengths.size - 1]]))
-
-
-def _chord(path: SaddlePath, k: int):
-    pts = path.beta[k - 1 : k + 1]
-    return pts, np.array([0.0, float(np.linalg.norm(pts[1] - pts[0]))]), True
 
 
 def arclength_of_path(
@@ -273,7 +192,7 @@ def arclength_of_path(
     :math:`a(\tau_{\max}) = \tau_{\max} + \sum_k \text{jump\_lengths}_k`. With
     ``jumps="straight"`` the jumps are chords and the sum is
     :math:`\sum_k\|\beta_k - \beta_{k-1}\|_2`; with ``"heteroclinic"`` they are the orbits
-    of the module docstring (what a run at small α follows).
+    of :func:`~saddlepath.analysis.heteroclinic_orbits` (what a run at small α follows).
 
     Parameters
     ----------
@@ -298,31 +217,20 @@ def arclength_of_path(
     >>> np.round(chords.jump_lengths, 6).tolist(), np.round(orbits.jump_lengths, 6).tolist()
     ([0.8, 1.612452, 0.206072], [0.8, 1.612639, 0.206084])
     """
-    if not isinstance(path, SaddlePath):
-        raise TypeError(
-            "The `path` parameter of arclength_of_path must be a SaddlePath (from "
-            f"saddlepath.saddle_path(X, y)). Got {type(path).__name__} instead."
-        )
-    if jumps not in ("heteroclinic", "straight"):
-        raise ValueError(
-            "The `jumps` parameter of arclength_of_path must be 'heteroclinic' or "
-            f"'straight'. Got {jumps!r} instead."
-        )
-    last = float(path.tau[-1])
-    tau_max = (
-        comparison_horizon(path)
-        if tau_max is None
-        else check_real(tau_max, name="tau_max", low=last, where="arclength_of_path")
-    )
-    scale = max(float(np.max(np.abs(path.beta))), np.finfo(float).tiny)
-    g_scale = max(float(np.max(np.abs(path.gradient[0]))), np.finfo(float).tiny)
+    tau_max = _check_limit_args(path, tau_max, jumps)
+    if jumps == "straight":
+        segments = _chords(path)
+    else:
+        segments = [(o.beta, o.length, o.reached) for o in heteroclinic_orbits(path)]
+    return _limit_curve(path, segments, tau_max, f"exact limit, {jumps} jumps")
+
+
+def _limit_curve(path: SaddlePath, segments: list, tau_max: float, method: str) -> LimitArcLength:
+    """Plateaus and jumps laid end to end in ``a`` (plateau ``k`` adds τ, jump ``k`` length)."""
     taus, pts, arcs, starts, lens, reached = [[0.0]], [path.beta[:1]], [[0.0]], [], [], []
     a = 0.0
-    for k in range(1, path.n_saddles):
+    for k, (seg, seg_len, ok) in enumerate(segments, start=1):
         a += float(path.tau[k] - path.tau[k - 1])  # the plateau k−1
-        seg, seg_len, ok = (
-            _heteroclinic(path, k, scale, g_scale) if jumps == "heteroclinic" else _chord(path, k)
-        )
         starts.append(a)
         taus.append(np.full(len(seg), path.tau[k]))
         pts.append(seg)
@@ -332,12 +240,12 @@ def arclength_of_path(
         reached.append(ok)
     taus.append([tau_max])
     pts.append(path.beta[-1:])
-    arcs.append([a + tau_max - last])
+    arcs.append([a + tau_max - float(path.tau[-1])])
     return LimitArcLength(
         a=np.concatenate(arcs),
         tau=np.concatenate(taus).astype(float),
         beta=np.concatenate(pts),
-        method=f"exact limit, {jumps} jumps",
+        method=method,
         jump_lengths=np.array(lens),
         chord_lengths=np.linalg.norm(np.diff(path.beta, axis=0), axis=1),
         jump_starts=np.array(starts),

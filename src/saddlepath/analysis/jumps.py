@@ -2,7 +2,7 @@ r"""Why the path jumps where it does: top unstable eigenvector against the dual 
 
 At saddle :math:`\beta_k` of the exact path the Hessian of :math:`F` has the unstable
 eigenvalues :math:`-|\partial_iL(\beta_k)|`, one per inactive coordinate
-(:mod:`~saddlepath.analysis.spectrum`), so the *eigenvector rule* predicts that the next
+(:mod:`~saddlepath.landscape.spectrum`), so the *eigenvector rule* predicts that the next
 coordinate is :math:`\arg\max_i|\partial_iL(\beta_k)|`. The jump actually happens when a dual
 reaches ±1 (Algorithm 1): the *dual rule* predicts
 
@@ -21,30 +21,23 @@ coordinate with a smaller gradient but a dual nearer ±1 wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
-from saddlepath._status import Status
 from saddlepath.analysis._checks import check_path, check_rtol, check_trajectory, check_xy
-from saddlepath.analysis.equilibrium import drop_roundoff, limit_weights
+from saddlepath.analysis.dual_rule import JumpStatus, dual_times, jump_reason, jump_status
 from saddlepath.analysis.plateaus import find_plateaus
 from saddlepath.analysis.resolution import match_saddles
-from saddlepath.analysis.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
 from saddlepath.diagonal.saddle_path import saddle_path
+from saddlepath.landscape.equilibrium import limit_weights
+from saddlepath.landscape.hessian import gram
+from saddlepath.landscape.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
+from saddlepath.landscape.supports import drop_roundoff
 
 __all__ = ["JumpExplanation", "JumpStatus", "explain_jumps", "jump_rows"]
 
 _WHERE = "explain_jumps"
-
-
-class JumpStatus(Status):
-    """Which rule predicted the next coordinate. The values are the meanings."""
-
-    BOTH = "the top unstable eigenvector and the dual rule both point at the entering coordinate"
-    DUAL_RULE = "the dual rule predicts the entering coordinate; the top eigenvector does not"
-    EIGENVECTOR = "the top eigenvector points at the entering coordinate; the dual rule does not"
-    NEITHER = "neither rule predicts the entering coordinates (ties or degenerate data)"
-    NO_JUMP = "last saddle: a minimum, no jump follows"
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,11 +148,7 @@ def explain_jumps(
     X, y = check_xy(X, y)
     rtol = check_rtol(rtol, name="rtol", where=_WHERE)
     path = saddle_path(X, y) if path is None else check_path(path, X, y, where=_WHERE)
-    G = X.T @ X / X.shape[0]
-    G = 0.5 * (G + G.T)
-
-    def spectrum(u, v):
-        return spectrum_from_gram(G, X, y, u, v, rtol=rtol, all_vectors=False)
+    spectrum = partial(spectrum_from_gram, gram(X), X, y, rtol=rtol, all_vectors=False)
 
     saddles = [drop_roundoff(beta, X, y) for beta in path.beta]
     records = [_explain(spectrum, path, saddles, k) for k in range(path.n_saddles)]
@@ -173,7 +162,7 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
     """Record ``k``; ``saddles`` are the path's saddles with round-off entries zeroed."""
     beta = saddles[k]
     spec = spectrum(*limit_weights(beta))
-    times = _dual_times(beta, path.dual[k], path.gradient[k], spec.tolerance)
+    times = dual_times(beta, path.dual[k], path.gradient[k], spec.tolerance)
     last = k == path.n_saddles - 1
     dual = None if last or not np.isfinite(times).any() else int(np.argmin(times))
     entered, left, angle = (), (), np.nan
@@ -183,7 +172,7 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
         entered, left = tuple(sorted(there - here)), tuple(sorted(here - there))
         angle = _angle(spec, saddles[k + 1] - beta)
     top = spec.top_eigen_coordinate
-    verdict = _verdict(last, top in entered, dual in entered)
+    verdict = jump_status(last, top in entered, dual in entered)
     return JumpExplanation(
         saddle_index=k,
         tau=float(path.tau[k]),
@@ -201,16 +190,8 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
         agrees=bool(top in entered),
         dual_rule_agrees=bool(dual in entered),
         status=verdict,
-        reason=_reason(verdict, top, dual, entered, path.dual[k], path.gradient[k], times),
+        reason=jump_reason(verdict, top, dual, entered, path.dual[k], path.gradient[k], times),
     )
-
-
-def _dual_times(beta, s, g, tol) -> np.ndarray:
-    """Time until each inactive dual reaches −sign(∂_iL)·1 (``inf`` if it never does)."""
-    eligible = (beta == 0) & (np.abs(g) > tol)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        times = np.maximum(1.0 + np.sign(g) * s, 0.0) / np.abs(g)
-    return np.where(eligible, times, np.inf)
 
 
 def _angle(spec: SaddleSpectrum, jump: np.ndarray) -> float:
@@ -219,39 +200,6 @@ def _angle(spec: SaddleSpectrum, jump: np.ndarray) -> float:
         return np.nan
     cosine = float(spec.unstable_beta_directions[0] @ jump) / norm
     return float(np.arccos(np.clip(cosine, -1.0, 1.0)))
-
-
-def _verdict(last: bool, eigen_ok: bool, dual_ok: bool) -> JumpStatus:
-    if last:
-        return JumpStatus.NO_JUMP
-    if eigen_ok and dual_ok:
-        return JumpStatus.BOTH
-    if dual_ok:
-        return JumpStatus.DUAL_RULE
-    return JumpStatus.EIGENVECTOR if eigen_ok else JumpStatus.NEITHER
-
-
-def _reason(verdict, top, dual, entered, s, g, times) -> str:
-    if verdict is JumpStatus.NO_JUMP:
-        return "∇L(β) = 0 here: the last saddle is a global minimum and nothing unstable is left."
-    if verdict is JumpStatus.BOTH:
-        return (
-            f"coordinate {top} has both the largest |∂L| = {abs(g[top]):.4g} (the most "
-            f"unstable direction) and the dual that reaches ±1 first (Δτ = {times[top]:.4g})."
-        )
-    if verdict is JumpStatus.DUAL_RULE:
-        return (
-            f"coordinate {top} has the largest |∂L| = {abs(g[top]):.4g}, hence the most "
-            f"unstable eigenvalue, but its dual s = {s[top]:.4g} needs Δτ = {times[top]:.4g} to "
-            f"reach ±1; coordinate {dual} grows more slowly (|∂L| = {abs(g[dual]):.4g}) from a "
-            f"dual s = {s[dual]:.4g} that needs only Δτ = {times[dual]:.4g}. The jump follows "
-            "the accumulated dual s, not the instantaneous gradient behind the eigenvalues."
-        )
-    return (
-        f"the eigenvector rule predicts {top} and the dual rule {dual}, but {tuple(entered)} "
-        "entered: several duals reach ±1 together (ties) or the data are not in general "
-        "position."
-    )
 
 
 def _observe(X, y, path, trajectory, records, step_size, spectrum) -> list[JumpExplanation]:

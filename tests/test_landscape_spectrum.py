@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saddlepath.analysis import (
+from saddlepath.landscape import (
     CriticalPointType,
     limit_weights,
     network_gradient,

@@ -1,4 +1,4 @@
-r"""Dense and 2×2 blocks of the Hessian of :math:`F(u, v)` (private to ``spectrum``).
+r"""Eigen-decomposition of the Hessian of :math:`F(u, v)` by blocks (private to ``spectrum``).
 
 A pair ``(u_i, v_i)`` whose coupling to the other pairs is below the round-off of a dense
 eigensolver is solved on its own 2×2 block; the remaining pairs form one dense block. At an
@@ -11,13 +11,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["Pieces", "hessian_blocks"]
+from saddlepath.landscape.hessian import hessian_blocks
 
-
-def hessian_blocks(G: np.ndarray, g: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    H_uv = v[:, None] * G * u[None, :] + np.diag(g)
-    H = np.block([[v[:, None] * G * v[None, :], H_uv], [H_uv.T, u[:, None] * G * u[None, :]]])
-    return 0.5 * (H + H.T)  # exactly symmetric (the products round differently)
+__all__ = ["Pieces"]
 
 
 def _decoupled(G, g, u, v) -> np.ndarray:

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
-from saddlepath.analysis import (
+from saddlepath.data import make_sparse_regression
+from saddlepath.landscape import (
     CriticalPointType,
     enumerate_saddles,
     limit_weights,
     saddle_spectrum,
 )
-from saddlepath.data import make_sparse_regression
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])

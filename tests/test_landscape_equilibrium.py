@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saddlepath import saddle_path
-from saddlepath.analysis import RefinementStatus, limit_weights, refine_equilibrium
 from saddlepath.data import make_sparse_regression
+from saddlepath.landscape import RefinementStatus, limit_weights, refine_equilibrium
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])

@@ -1,0 +1,35 @@
+r"""Critical points and curvature of :math:`F(u, v) = L(u\odot v)`: the loss landscape.
+
+A layer below :mod:`saddlepath.analysis` (which may import it; never the reverse):
+
+* :func:`network_gradient`, :func:`network_hessian` — :math:`\nabla F` and its Hessian;
+* :func:`saddle_spectrum` — eigenpairs of the Hessian and the type of the point;
+* :func:`refine_equilibrium` — snap to the exact critical point nearest a point (P&F Prop. 1);
+* :func:`limit_weights` — the weights of a β at the α → 0 limit;
+* :func:`enumerate_saddles` — every isolated critical point for small ``d``.
+"""
+
+from saddlepath.landscape.enumeration import MAX_FEATURES, SaddleCatalog, enumerate_saddles
+from saddlepath.landscape.equilibrium import (
+    Equilibrium,
+    RefinementStatus,
+    limit_weights,
+    refine_equilibrium,
+)
+from saddlepath.landscape.hessian import network_gradient, network_hessian
+from saddlepath.landscape.spectrum import CriticalPointType, SaddleSpectrum, saddle_spectrum
+
+__all__ = [
+    "MAX_FEATURES",
+    "CriticalPointType",
+    "Equilibrium",
+    "RefinementStatus",
+    "SaddleCatalog",
+    "SaddleSpectrum",
+    "enumerate_saddles",
+    "limit_weights",
+    "network_gradient",
+    "network_hessian",
+    "refine_equilibrium",
+    "saddle_spectrum",
+]
