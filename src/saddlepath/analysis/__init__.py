@@ -1,6 +1,10 @@
-"""Saddle analysis of diagonal linear networks: detect, refine, classify and explain.
+"""Saddle analysis of training runs: detect, refine, classify and explain.
 
-* :func:`find_plateaus` — scale-free plateau detection in any trajectory;
+Every entry point takes a run through the run protocol (:class:`saddlepath.run.Run`: time
+axis, loss, snapshots, model kind, speed), never one model's class; the steps that need a
+diagonal network's exact saddles (``X``, ``y``; ``u``, ``v``) check ``run.model``.
+
+* :func:`find_plateaus` — the plateau detector, scale-free, for any run;
 * :func:`refine_equilibrium` — snap to the exact critical point (P&F Prop. 1);
 * :func:`saddle_spectrum` — Hessian of ``F(u, v)``, eigenpairs, classification;
 * :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
@@ -31,7 +35,7 @@ from saddlepath.analysis.equilibrium import (
 from saddlepath.analysis.init_scale import InitScaleStudy, RunStatus, init_scale_study
 from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps, jump_rows
 from saddlepath.analysis.plateaus import (
-    DetectedPlateaus,
+    Plateaus,
     PlateauStatus,
     find_plateaus,
     log10_speed,
@@ -50,12 +54,12 @@ __all__ = [
     "Comparison",
     "ConvergenceStudy",
     "CriticalPointType",
-    "DetectedPlateaus",
     "Equilibrium",
     "InitScaleStudy",
     "JumpExplanation",
     "JumpStatus",
     "PlateauStatus",
+    "Plateaus",
     "RefinementStatus",
     "RunStatus",
     "SaddleCatalog",

@@ -10,15 +10,17 @@ import numpy as np
 
 from saddlepath._validation import as_float_array, check_data, check_real
 from saddlepath.diagonal.path_result import SaddlePath
-from saddlepath.diagonal.trajectory import Trajectory
+from saddlepath.run import Run
 
 __all__ = [
     "check_path",
     "check_rtol",
+    "check_run",
     "check_trajectory",
     "check_vector",
     "check_xy",
     "gradient_scale",
+    "require_model",
 ]
 
 
@@ -55,24 +57,43 @@ def check_path(path: object, X: np.ndarray, y: np.ndarray, *, where: str) -> Sad
     return path
 
 
-def check_trajectory(trajectory: object, *, where: str, n_features: int | None = None):
-    """``trajectory`` must be a :class:`Trajectory` (of ``n_features`` coordinates)."""
-    if not isinstance(trajectory, Trajectory):
+def check_run(run: object, *, where: str, n_features: int | None = None) -> Run:
+    """``run`` must follow the run protocol (:class:`saddlepath.run.Run`), with at least two
+    saved points (and ``n_features`` coordinates, when given)."""
+    if not isinstance(run, Run):
         raise TypeError(
-            f"The `trajectory` parameter of {where} must be a Trajectory (from gradient_flow "
-            f"or gradient_descent). Got {type(trajectory).__name__} instead."
+            f"The `trajectory` parameter of {where} must be a run: a Trajectory (from "
+            "gradient_flow or gradient_descent) or any object of the run protocol "
+            f"saddlepath.run.Run. Got {type(run).__name__} instead."
         )
-    if n_features is not None and trajectory.beta.shape[1] != n_features:
+    if n_features is not None and run.beta.shape[1] != n_features:
         raise ValueError(
-            f"The `trajectory` passed to {where} has {trajectory.beta.shape[1]} coordinates "
+            f"The `trajectory` passed to {where} has {run.beta.shape[1]} coordinates "
             f"but X has {n_features} features; run it on the same data."
         )
-    if len(trajectory.tau) < 2:
+    if len(run.tau) < 2:
         raise ValueError(
-            f"The `trajectory` passed to {where} has {len(trajectory.tau)} saved point(s); "
+            f"The `trajectory` passed to {where} has {len(run.tau)} saved point(s); "
             "at least 2 are needed. Run it longer (tau_max) or save more often."
         )
-    return trajectory
+    return run
+
+
+def require_model(run: Run, model: str, *, where: str, what: str) -> None:
+    """Raise a ``ValueError`` unless ``run.model == model`` (``what`` needs that model)."""
+    if run.model != model:
+        raise ValueError(
+            f"{what} in {where} needs a run of a {model} network; this run's model is "
+            f"{run.model!r}. Call {where} without that option (or without the data)."
+        )
+
+
+def check_trajectory(trajectory: object, *, where: str, n_features: int | None = None):
+    """A run of a *diagonal* network (:func:`check_run` and ``model == "diagonal"``), for
+    the analyses that read its weights ``u``, ``v`` or ``log|w±|``."""
+    run = check_run(trajectory, where=where, n_features=n_features)
+    require_model(run, "diagonal", where=where, what="The analysis")
+    return run
 
 
 def check_xy(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:

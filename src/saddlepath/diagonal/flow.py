@@ -180,5 +180,4 @@ def gradient_flow(
         message=message,
         stats={"n_grad_evals": int(loop.n_evals)},
         method="flow",
-        plateau_threshold=plateau_threshold,
     )
