@@ -79,9 +79,13 @@ def snapshot_log10_speed(tau: np.ndarray, beta: np.ndarray) -> np.ndarray:
     r"""Return :math:`\log_{10}\|d\beta/d\tau\|_\infty` from snapshots alone (a fallback).
 
     One-sided differences at the ends, centred (second order on a non-uniform grid,
-    ``numpy.gradient``) inside; zeros floored as in :meth:`Run.log10_speed`. Accurate only
-    where the saved points resolve the motion: a model with an exact speed (the diagonal
-    network's, from :math:`\log|w_\pm|` and :math:`\nabla L`) should use that instead.
+    ``numpy.gradient``) inside. A difference quotient cannot resolve speeds below the
+    rounding of the snapshots, about :math:`\varepsilon\max|\beta| / h` (:math:`h` the
+    spacing in τ, ε the float64 epsilon): the speed is floored at
+    :math:`4\varepsilon\max|\beta| / \min_k h_k`, one constant, so a run at rest shows
+    one flat dip instead of rounding noise. Accurate only where the saved points resolve
+    the motion: a model with an exact speed (the diagonal network's, from
+    :math:`\log|w_\pm|` and :math:`\nabla L`) should use that instead.
 
     Parameters
     ----------
@@ -105,5 +109,7 @@ def snapshot_log10_speed(tau: np.ndarray, beta: np.ndarray) -> np.ndarray:
     if tau.size < 2:
         raise ValueError(f"snapshot_log10_speed needs at least 2 saved points; got {tau.size}.")
     rate = np.abs(np.gradient(beta, tau, axis=0)).max(axis=1, initial=0.0)
+    scale = float(np.max(np.abs(beta), initial=0.0))
+    resolution = 4.0 * np.finfo(float).eps * scale / float(np.min(np.diff(tau)))
     with np.errstate(divide="ignore"):
-        return floor_log10(np.log10(rate))
+        return floor_log10(np.log10(np.maximum(rate, resolution)))
