@@ -10,7 +10,7 @@ import pytest
 
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import saddle_path
-from saddlepath.analysis import compare, find_plateaus, log10_speed
+from saddlepath.analysis import arclength, compare, find_plateaus, log10_speed
 from saddlepath.analysis.comparison import ComparisonStatus, comparison_horizon
 from saddlepath.diagonal._log_weights import (
     beta_from_integrated_gradient,
@@ -127,6 +127,8 @@ def test_plateaus_of_a_run_of_another_model():
     assert np.all(path.tau[1:] < plateaus.tau_start[1:])
     with pytest.raises(ValueError, match=r"needs a run of a diagonal network.*'deep'"):
         find_plateaus(run, WORKED_X, WORKED_Y)
+    with pytest.raises(ValueError, match=r"arclength needs a run of a diagonal network"):
+        arclength(run)  # reads the weights u, v
 
 
 def test_compare_takes_a_run_without_dense_output():

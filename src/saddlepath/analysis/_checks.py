@@ -91,6 +91,12 @@ def require_model(run: Run, model: str, *, where: str, what: str) -> None:
 def check_trajectory(trajectory: object, *, where: str, n_features: int | None = None):
     """A run of a *diagonal* network (:func:`check_run` and ``model == "diagonal"``), for
     the analyses that read its weights ``u``, ``v`` or ``log|w±|``."""
+    if not isinstance(trajectory, Run):
+        raise TypeError(
+            f"The `trajectory` parameter of {where} must be a Trajectory (from gradient_flow "
+            "or gradient_descent) or another run of a diagonal network. Got "
+            f"{type(trajectory).__name__} instead."
+        )
     run = check_run(trajectory, where=where, n_features=n_features)
     require_model(run, "diagonal", where=where, what="The analysis")
     return run
