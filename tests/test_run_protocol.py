@@ -142,3 +142,13 @@ def test_compare_takes_a_run_without_dense_output():
     assert cmp.relative_error < 1e-6
     np.testing.assert_allclose(cmp.jump_delays, 0.01, atol=2e-3)  # the jumps' shift
     assert cmp.log_alpha == -1.0  # -time_scale: the run has no log_alpha
+
+
+def test_a_run_of_one_saved_point_has_no_plateau_but_cannot_be_compared():
+    run = gradient_descent(WORKED_X, np.zeros(2), step_size=0.1, alpha=1e-3)
+    assert run.tau.size == 1 and run.status is TrajectoryStatus.CONVERGED  # at step 0
+    plateaus = find_plateaus(run, WORKED_X, np.zeros(2))
+    assert len(plateaus) == 0 and plateaus.beta.shape == (0, 4)
+    assert plateaus.exact_beta.shape == (0, 4)
+    with pytest.raises(ValueError, match=r"has 1 saved point\(s\); at least 2 are needed"):
+        compare(run, saddle_path(WORKED_X, WORKED_Y))

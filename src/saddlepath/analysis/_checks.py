@@ -57,9 +57,11 @@ def check_path(path: object, X: np.ndarray, y: np.ndarray, *, where: str) -> Sad
     return path
 
 
-def check_run(run: object, *, where: str, n_features: int | None = None) -> Run:
-    """``run`` must follow the run protocol (:class:`saddlepath.run.Run`), with at least two
-    saved points (and ``n_features`` coordinates, when given)."""
+def check_run(
+    run: object, *, where: str, n_features: int | None = None, min_points: int = 2
+) -> Run:
+    """``run`` must follow the run protocol (:class:`saddlepath.run.Run`), with at least
+    ``min_points`` saved points (and ``n_features`` coordinates, when given)."""
     if not isinstance(run, Run):
         raise TypeError(
             f"The `trajectory` parameter of {where} must be a run: a Trajectory (from "
@@ -71,10 +73,10 @@ def check_run(run: object, *, where: str, n_features: int | None = None) -> Run:
             f"The `trajectory` passed to {where} has {run.beta.shape[1]} coordinates "
             f"but X has {n_features} features; run it on the same data."
         )
-    if len(run.tau) < 2:
+    if len(run.tau) < min_points:
         raise ValueError(
             f"The `trajectory` passed to {where} has {len(run.tau)} saved point(s); "
-            "at least 2 are needed. Run it longer (tau_max) or save more often."
+            f"at least {min_points} are needed. Run it longer (tau_max) or save more often."
         )
     return run
 

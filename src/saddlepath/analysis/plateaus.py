@@ -130,7 +130,7 @@ def log10_speed(trajectory) -> np.ndarray:
     >>> bool(log10_speed(traj)[0] < -15)
     True
     """
-    check_run(trajectory, where="log10_speed")
+    check_run(trajectory, where="log10_speed", min_points=1)
     return np.asarray(trajectory.log10_speed(), dtype=float)
 
 
@@ -150,7 +150,9 @@ def find_plateaus(
     A plateau is a dip of the speed :math:`\|d\beta/d\tau\|_\infty` by at least a factor
     ``min_drop`` below the speed on both sides (see the module docstring). Every saved point
     is a candidate, so a plateau must hold at least one saved point: pass ``save_every`` to
-    :func:`~saddlepath.diagonal.descent.gradient_descent` for short plateaus.
+    :func:`~saddlepath.diagonal.descent.gradient_descent` for short plateaus. A run with a
+    single saved point (one that converged at its first iterate) has no measurable dip and
+    no speed-dip plateau.
 
     With the data (diagonal networks only), every saved point is also compared with its
     nearest critical point (:func:`refine_equilibrium`): dips farther than ``max_distance``
@@ -207,7 +209,7 @@ def find_plateaus(
     >>> len(plateaus), np.round(plateaus.exact_beta[2], 6).tolist()
     (4, [0.0, 0.0, 1.4, 0.0])
     """
-    check_run(trajectory, where=_WHERE)
+    check_run(trajectory, where=_WHERE, min_points=1)
     with_data = X is not None or y is not None
     if with_data:
         require_model(trajectory, "diagonal", where=_WHERE, what="Snapping plateaus to saddles")
@@ -284,5 +286,5 @@ def _check_data(X, y, trajectory):
             "neither); got only one."
         )
     X, y = check_xy(X, y)
-    check_run(trajectory, where=_WHERE, n_features=X.shape[1])
+    check_run(trajectory, where=_WHERE, n_features=X.shape[1], min_points=1)
     return X, y
