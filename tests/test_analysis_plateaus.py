@@ -15,7 +15,7 @@ import pytest
 
 from saddlepath import saddle_path
 from saddlepath.analysis import (
-    DetectedPlateaus,
+    Plateaus,
     PlateauStatus,
     find_plateaus,
     log10_speed,
@@ -184,7 +184,7 @@ def test_errors(worked_flow):
         find_plateaus(worked_flow, WORKED_X[:, :3], WORKED_Y)
     with pytest.raises(TypeError, match=r"`plateaus` parameter of match_saddles"):
         match_saddles(None, saddle_path(WORKED_X, WORKED_Y))
-    assert isinstance(find_plateaus(worked_flow), DetectedPlateaus)
+    assert isinstance(find_plateaus(worked_flow), Plateaus)
 
 
 def thesis_margin_rule(X, y, eta, u, v, n_steps, margin):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
+from saddlepath.analysis import Plateaus, PlateauStatus
 from saddlepath.analysis.convergence import (
     ComparisonStatus,
     FitStatus,
@@ -19,7 +20,7 @@ from saddlepath.analysis.convergence import (
 from saddlepath.data import worked_example
 from saddlepath.diagonal.flow import gradient_flow
 from saddlepath.diagonal.model import initialisation
-from saddlepath.diagonal.trajectory import Plateaus, Trajectory, TrajectoryStatus
+from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
 
 LAM = 100.0  # λ of the synthetic runs
 H = 1e-7  # half-width of a synthetic jump
@@ -42,7 +43,19 @@ def log_weights(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lp, lm
 
 
-def synthetic_run(path, *, saddles=None, delay=0.0, end=None, extra_state=None):
+def plateaus_at(states: np.ndarray) -> Plateaus:
+    """Plateaus of a run, one per state (what find_plateaus would report there)."""
+    n = len(states)
+    zeros = np.zeros(n)
+    return Plateaus(
+        tau_start=zeros, tau_end=zeros, tau=zeros, t=zeros, position=np.zeros(n, dtype=int),
+        iterations=None, beta=np.asarray(states, dtype=float), loss=zeros, depth=zeros,
+        log10_speed=zeros, equilibria=None, distance=zeros,
+        statuses=(PlateauStatus.SPEED_DIP,) * n, n_rejected=0, ends_on_plateau=False,
+    )  # fmt: skip
+
+
+def synthetic_run(path, *, saddles=None, delay=0.0, end=None):
     """A "gd" Trajectory that holds ``saddles[k]`` on plateau k and jumps within ±H of
     ``τ_k + delay``; its dense output (Hermite in log|w±| with zero slopes) is then exactly
     constant between jumps."""
@@ -57,18 +70,11 @@ def synthetic_run(path, *, saddles=None, delay=0.0, end=None, extra_state=None):
     held = saddles[np.searchsorted(path.tau + delay, end, side="right") - 1]
     tau, beta = np.append(tau[keep], end), np.vstack([beta[keep], held])
     lp, lm = log_weights(beta)
-    states = np.array(saddles) if extra_state is None else np.vstack([saddles, extra_state])
-    plateaus = Plateaus(
-        tau_enter=np.zeros(len(states)),
-        tau_leave=np.zeros(len(states)),
-        beta=states,
-        threshold=0.0,
-    )
     zeros = np.zeros_like(beta)
     return Trajectory(
         t=LAM * tau, tau=tau, beta=beta, dual=zeros, gradient=zeros, loss=np.zeros(len(tau)),
         log_abs_w_plus=lp, log_abs_w_minus=lm, status=TrajectoryStatus.REACHED_TAU_MAX,
-        message="synthetic", plateaus=plateaus, log_alpha=-LAM, stats={"n_grad_evals": 0},
+        message="synthetic", log_alpha=-LAM, stats={"n_grad_evals": 0},
         method="gd",
         initial=initialisation(path.n_features, log_alpha=-LAM),
     )  # fmt: skip
@@ -139,7 +145,8 @@ def test_missing_and_extra_plateaus(worked):
     # closest to β_2 = (0, 0, 1.4, 0) is β_3 = (0, 0, 10/7, −10/49), at 10/49 (∞-norm)
     assert cmp.closest[2] == pytest.approx(10 / 49)
 
-    extra = compare(synthetic_run(path, extra_state=np.array([0.0, 1.0, 0.0, 0.0])), path)
+    states = np.vstack([path.beta, [0.0, 1.0, 0.0, 0.0]])  # the run's plateaus + one more
+    extra = compare(synthetic_run(path), path, plateaus=plateaus_at(states))
     assert extra.extra == (path.n_saddles,) and extra.missing == ()
     assert extra.status is ComparisonStatus.EXTRA_PLATEAUS
 
@@ -198,8 +205,10 @@ def test_compare_validates_its_arguments(worked):
         compare(run, path, horizon=5.0)
     with pytest.raises(TypeError, match="`path` parameter of compare must be a SaddlePath"):
         compare(run, path.beta)
-    with pytest.raises(TypeError, match="`trajectory` parameter of compare must be a Traj"):
+    with pytest.raises(TypeError, match="`trajectory` parameter of compare must be a run"):
         compare(path.beta, path)
+    with pytest.raises(TypeError, match="`plateaus` parameter of compare must be Plateaus"):
+        compare(run, path, plateaus=path.beta)
     other = saddle_path(np.eye(3), np.ones(3))
     with pytest.raises(ValueError, match="has 4 coordinates but X has 3 features"):
         compare(run, other)

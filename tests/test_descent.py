@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from saddlepath.analysis import find_plateaus
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.trajectory import TrajectoryStatus
@@ -69,13 +70,17 @@ def test_gd_at_alpha_1e_minus_1000_follows_the_saddles():
     lam = 1000 * math.log(10)
     assert traj.time_scale == pytest.approx(lam)
     # plateau 0 is the origin, then the three saddles, in order
-    assert len(traj.plateaus) == 4
-    np.testing.assert_allclose(traj.plateaus.beta[0], 0.0, atol=1e-300)
-    np.testing.assert_allclose(traj.plateaus.beta[1:], SADDLES_WORKED, atol=1e-6)
-    # first escape: w+ of coordinate 0 grows by (1 + eta|g|) per step, |g| = 0.5
+    plateaus = find_plateaus(traj)
+    assert len(plateaus) == 4
+    np.testing.assert_allclose(plateaus.beta[0], 0.0, atol=1e-300)
+    np.testing.assert_allclose(plateaus.beta[1:], SADDLES_WORKED, atol=1e-6)
+    # first escape: w+ of coordinate 0 grows by (1 + eta|g|) per step, |g| = 0.5, so
+    # log|w+| and the log-speed rise linearly in tau from the origin to O(1) at the escape:
+    # the half-prominence end of plateau 0 is half the escape time (up to O(1/lambda))
     eta = 0.5
     tau_escape = 1.0 / (math.log1p(eta * 0.5) / eta)
-    assert traj.plateaus.tau_leave[0] == pytest.approx(tau_escape, abs=0.05)
+    assert plateaus.tau_end[0] == pytest.approx(tau_escape / 2, abs=0.05)
+    assert plateaus.tau_end[0] < tau_escape < plateaus.tau_start[1]
     # log|u| stays finite while u itself underflows to 0 on the first plateau
     assert np.all(np.isfinite(traj.log_abs_u[0]))
     assert np.all(traj.u[0] == 0.0)

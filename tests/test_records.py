@@ -30,6 +30,7 @@ from saddlepath.analysis import (
     enumerate_saddles,
     explain_jumps,
     find_plateaus,
+    heteroclinic_orbits,
     refine_equilibrium,
     saddle_spectrum,
 )
@@ -176,6 +177,7 @@ def results():
         "spectrum": saddle_spectrum(X, y, equilibrium.u, equilibrium.v),
         "arclength": arclength(flow),
         "limit_arclength": arclength_of_path(path),
+        "orbits": heteroclinic_orbits(path),
         "convergence": study,
         "init_scale": quietly(init_scale_study, X, y, [1e-3, 0.5]),
         "rate": fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),

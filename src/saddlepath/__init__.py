@@ -4,6 +4,7 @@ Public names are re-exported here; see the README for a tour.
 """
 
 from saddlepath.analysis import (
+    Plateaus,
     arclength,
     compare,
     convergence_study,
@@ -16,7 +17,6 @@ from saddlepath.analysis import (
 from saddlepath.diagonal import (
     BatchedTrajectories,
     PathStatus,
-    Plateaus,
     SaddlePath,
     Trajectory,
     TrajectoryStatus,

@@ -42,6 +42,9 @@ def encode(traj: Any) -> dict[str, np.ndarray]:
     floor = BETA_FLOOR * float(np.max(size, initial=0.0))
     columns = np.flatnonzero((np.max(size, axis=0, initial=0.0) > floor) | ~finite.all(axis=0))
     same = log_v == log_u
+    from saddlepath.analysis.plateaus import find_plateaus  # the one plateau detector
+
+    plateaus = find_plateaus(traj)
     return {
         "format_version": np.int64(FORMAT),
         "log_alpha": np.float64(traj.log_alpha),
@@ -57,9 +60,9 @@ def encode(traj: Any) -> dict[str, np.ndarray]:
         "log_abs_u": log_u,
         "log_abs_v": np.where(same, 0.0, log_v),
         "v_equals_u": np.packbits(same.ravel()),
-        "plateau_tau_enter": np.asarray(traj.plateaus.tau_enter, dtype=float),
-        "plateau_tau_leave": np.asarray(traj.plateaus.tau_leave, dtype=float),
-        "plateau_beta": np.asarray(traj.plateaus.beta, dtype=float),
+        "plateau_tau_enter": np.asarray(plateaus.tau_start, dtype=float),
+        "plateau_tau_leave": np.asarray(plateaus.tau_end, dtype=float),
+        "plateau_beta": np.asarray(plateaus.beta, dtype=float),
     }
 
 

@@ -1,6 +1,10 @@
-"""Saddle analysis of diagonal linear networks: detect, refine, classify and explain.
+"""Saddle analysis of training runs: detect, refine, classify and explain.
 
-* :func:`find_plateaus` — scale-free plateau detection in any trajectory;
+Every entry point takes a run through the run protocol (:class:`saddlepath.run.Run`: time
+axis, loss, snapshots, model kind, speed), never one model's class; the steps that need a
+diagonal network's exact saddles (``X``, ``y``; ``u``, ``v``) check ``run.model``.
+
+* :func:`find_plateaus` — the plateau detector, scale-free, for any run;
 * :func:`refine_equilibrium` — snap to the exact critical point (P&F Prop. 1);
 * :func:`saddle_spectrum` — Hessian of ``F(u, v)``, eigenpairs, classification;
 * :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
@@ -14,34 +18,34 @@ Figures are in :mod:`saddlepath.analysis.plots` (imported on demand: matplotlib 
 loaded by this package).
 """
 
-from saddlepath.analysis.arclength import ArcLength, arclength, arclength_of_path
+from saddlepath.analysis.arclength import ArcLength, LimitArcLength, arclength, arclength_of_path
 from saddlepath.analysis.convergence import (
     Comparison,
     ConvergenceStudy,
     compare,
     convergence_study,
 )
-from saddlepath.analysis.enumeration import SaddleCatalog, enumerate_saddles
-from saddlepath.analysis.equilibrium import (
-    Equilibrium,
-    RefinementStatus,
-    limit_weights,
-    refine_equilibrium,
-)
+from saddlepath.analysis.heteroclinic import HeteroclinicOrbit, heteroclinic_orbits
 from saddlepath.analysis.init_scale import InitScaleStudy, RunStatus, init_scale_study
 from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps, jump_rows
 from saddlepath.analysis.plateaus import (
-    DetectedPlateaus,
+    Plateaus,
     PlateauStatus,
     find_plateaus,
     log10_speed,
 )
 from saddlepath.analysis.resolution import match_saddles, plateau_resolution
-from saddlepath.analysis.spectrum import (
+from saddlepath.landscape import (  # critical points and curvature: the layer below
     CriticalPointType,
+    Equilibrium,
+    RefinementStatus,
+    SaddleCatalog,
     SaddleSpectrum,
+    enumerate_saddles,
+    limit_weights,
     network_gradient,
     network_hessian,
+    refine_equilibrium,
     saddle_spectrum,
 )
 
@@ -50,12 +54,14 @@ __all__ = [
     "Comparison",
     "ConvergenceStudy",
     "CriticalPointType",
-    "DetectedPlateaus",
     "Equilibrium",
+    "HeteroclinicOrbit",
     "InitScaleStudy",
     "JumpExplanation",
     "JumpStatus",
+    "LimitArcLength",
     "PlateauStatus",
+    "Plateaus",
     "RefinementStatus",
     "RunStatus",
     "SaddleCatalog",
@@ -67,6 +73,7 @@ __all__ = [
     "enumerate_saddles",
     "explain_jumps",
     "find_plateaus",
+    "heteroclinic_orbits",
     "init_scale_study",
     "jump_rows",
     "limit_weights",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal.descent_result import weights_from_signed_logs
+from saddlepath.diagonal._log_weights import weights_from_signed_logs
+from saddlepath.landscape.equilibrium import refine_equilibrium
 
 
 def check_margin(trajectory, margin, where: str):
@@ -66,6 +67,39 @@ def margin_rows(trajectory, crossings) -> list[dict]:
             }
         )
     return rows
+
+
+def margin_columns(trajectory, crossings, data, max_distance) -> dict:
+    """The fields of :class:`~saddlepath.analysis.Plateaus` by the margin rule (all but the
+    speed and the statuses); with ``data = (X, y)`` entries are snapped to their critical
+    point and those farther than ``max_distance`` dropped (``n_rejected``)."""
+    rows, equilibria = margin_rows(trajectory, crossings), None
+    n_found = len(rows)
+    if data is not None:
+        snapped = [
+            (r, refine_equilibrium(*data, u=r["u"], v=r["v"], max_distance=max_distance))
+            for r in rows
+        ]
+        snapped = [(r, eq) for r, eq in snapped if eq.distance <= max_distance]
+        for r, eq in snapped:
+            r["distance"] = eq.distance
+        rows, equilibria = [r for r, _ in snapped], tuple(eq for _, eq in snapped)
+    column = lambda key, dt=float: np.array([r[key] for r in rows], dtype=dt)  # noqa: E731
+    return {
+        "tau_start": column("start"),
+        "tau_end": column("end"),
+        "tau": column("tau"),
+        "t": column("t"),
+        "position": column("index", int),
+        "iterations": column("iteration", int),
+        "beta": np.array([r["beta"] for r in rows]).reshape(len(rows), trajectory.beta.shape[1]),
+        "loss": column("loss"),
+        "depth": column("depth"),
+        "equilibria": equilibria,
+        "distance": column("distance"),
+        "n_rejected": n_found - len(rows),
+        "ends_on_plateau": bool(rows and rows[-1]["open"]),
+    }
 
 
 def _nearest(tau: np.ndarray, value: float) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.analysis.equilibrium import SupportFits
+from saddlepath.landscape.supports import SupportFits
 
 _GAP = 10.0  # support cuts at ratios ≥ 10 between sorted |β_i| (see refine_equilibrium)
 

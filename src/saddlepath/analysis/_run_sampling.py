@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal.path_result import SaddlePath
-from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
+from saddlepath.run import Run
 
-__all__ = ["Run", "closest", "jump_crossings", "window_errors", "windows"]
+__all__ = ["RunSampler", "closest", "jump_crossings", "window_errors", "windows"]
 
 _N_GRID = 64  # uniform points per window / search range, on top of the run's saved times
 _BISECTIONS = 60
@@ -27,14 +27,19 @@ def windows(path: SaddlePath, exclude: float, horizon: float) -> np.ndarray:
     return np.column_stack([lo, hi])
 
 
-class Run:
+class RunSampler:
     """The run's β at any τ: dense output inside its range, its last state after a
-    converged end (the flow has stopped), nothing after an unfinished end."""
+    converged end (the flow has stopped), nothing after an unfinished end.
 
-    def __init__(self, trajectory: Trajectory):
+    Dense output is the run's own ``at(tau)`` when it has one (a diagonal Trajectory:
+    Hermite in the dual or in log|w±|); otherwise β is interpolated linearly between the
+    saved snapshots, per coordinate."""
+
+    def __init__(self, trajectory: Run):
         self.traj = trajectory
         self.end = float(trajectory.tau[-1])
-        self.frozen = trajectory.status is TrajectoryStatus.CONVERGED
+        self.frozen = trajectory.status.name == "CONVERGED"
+        self._at = getattr(trajectory, "at", None) or self._linear
 
     def covers(self, tau: float) -> bool:
         return self.frozen or tau <= self.end
@@ -48,10 +53,15 @@ class Run:
     def beta(self, tau) -> np.ndarray:
         tau = np.asarray(tau, dtype=float)
         inside = np.clip(tau, self.traj.tau[0], self.end)
-        return self.traj.at(inside)
+        return self._at(inside)
+
+    def _linear(self, tau: np.ndarray) -> np.ndarray:
+        t, beta = self.traj.tau, self.traj.beta
+        columns = [np.interp(tau, t, beta[:, i]) for i in range(beta.shape[1])]
+        return np.stack(columns, axis=-1)
 
 
-def window_errors(run: Run, path: SaddlePath, windows: np.ndarray):
+def window_errors(run: RunSampler, path: SaddlePath, windows: np.ndarray):
     """Sup and mid-window errors of every plateau (NaN where the run does not cover)."""
     n = path.n_saddles
     sup, mid = np.full(n, np.nan), np.full(n, np.nan)
@@ -67,18 +77,18 @@ def window_errors(run: Run, path: SaddlePath, windows: np.ndarray):
     return sup, mid
 
 
-def closest(run: Run, path: SaddlePath) -> np.ndarray:
+def closest(run: RunSampler, path: SaddlePath) -> np.ndarray:
     traj = run.traj
     taus = np.unique(np.concatenate([traj.tau, 0.5 * (traj.tau[1:] + traj.tau[:-1])]))
     betas = run.beta(taus)
     return np.array([np.max(np.abs(betas - c), axis=1).min() for c in path.beta])
 
 
-def _progress(run: Run, tau, start: np.ndarray, delta: np.ndarray) -> np.ndarray:
+def _progress(run: RunSampler, tau, start: np.ndarray, delta: np.ndarray) -> np.ndarray:
     return (run.beta(tau) - start) @ delta / (delta @ delta)
 
 
-def _crossing(run: Run, lo: float, hi: float, start, delta, fraction: float) -> float:
+def _crossing(run: RunSampler, lo: float, hi: float, start, delta, fraction: float) -> float:
     """First τ in ``[lo, hi]`` where the progress along ``delta`` reaches ``fraction``."""
     if not run.covers(lo):
         return np.nan
@@ -101,7 +111,7 @@ def _crossing(run: Run, lo: float, hi: float, start, delta, fraction: float) -> 
     return b
 
 
-def jump_crossings(run: Run, path: SaddlePath, horizon: float, fraction: float):
+def jump_crossings(run: RunSampler, path: SaddlePath, horizon: float, fraction: float):
     times, coefs = path.tau, path.beta
     mids = 0.5 * (times + np.append(times[1:], horizon))
     out = np.full(path.n_jumps, np.nan)

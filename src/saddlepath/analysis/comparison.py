@@ -45,9 +45,10 @@ import numpy as np
 from saddlepath._status import Status
 from saddlepath._validation import check_real
 from saddlepath.analysis import _run_sampling as sampling
-from saddlepath.analysis._checks import check_trajectory
+from saddlepath.analysis._checks import check_run
+from saddlepath.analysis.plateaus import Plateaus, find_plateaus
 from saddlepath.diagonal.path_result import SaddlePath
-from saddlepath.diagonal.trajectory import Trajectory
+from saddlepath.run import Run
 
 __all__ = ["Comparison", "ComparisonStatus", "compare", "comparison_horizon"]
 
@@ -93,14 +94,14 @@ class Comparison:
     missing : tuple of int
         Saddles ``k`` whose closest approach exceeds ``match_rtol · scale``.
     extra : tuple of int
-        Indices into ``trajectory.plateaus`` of plateaus farther than ``match_rtol · scale``
-        from every saddle.
+        Positions in the run's plateaus (``find_plateaus(trajectory)``, or the ``plateaus``
+        given) of those farther than ``match_rtol · scale`` from every saddle.
     status : ComparisonStatus
         The first that applies of TRUNCATED, MISSING_PLATEAUS, EXTRA_PLATEAUS, MATCHED.
     exclude, jump_fraction, match_rtol, horizon : float
         The settings used.
     log_alpha : float
-        The run's :math:`\ln\alpha`.
+        The run's :math:`\ln\alpha` (``-time_scale`` for a run without ``log_alpha``).
     """
 
     error: float
@@ -149,8 +150,8 @@ def comparison_horizon(path: SaddlePath) -> float:
     return float(times[-1] + (times[-1] - times[-2]))
 
 
-def _extra_plateaus(traj: Trajectory, path: SaddlePath, tol: float) -> tuple[int, ...]:
-    states = traj.plateaus.beta
+def _extra_plateaus(plateaus: Plateaus, path: SaddlePath, tol: float) -> tuple[int, ...]:
+    states = plateaus.beta
     far = [
         j
         for j, state in enumerate(states)
@@ -170,13 +171,14 @@ def _status(covered_all: bool, missing, extra) -> ComparisonStatus:
 
 
 def compare(
-    trajectory: Trajectory,
+    trajectory: Run,
     path: SaddlePath,
     *,
     exclude: float = 0.1,
     jump_fraction: float = 0.5,
     match_rtol: float = 0.05,
     horizon: float | None = None,
+    plateaus: Plateaus | None = None,
 ) -> Comparison:
     r"""Compare a finite-α run with the exact α → 0 limit, plateau by plateau.
 
@@ -189,9 +191,11 @@ def compare(
 
     Parameters
     ----------
-    trajectory : Trajectory
-        A run from :func:`~saddlepath.diagonal.flow.gradient_flow` (or GD) on the data of
-        ``path``. A converged run is held at its last state after it stops.
+    trajectory : Run
+        A run (:class:`saddlepath.run.Run`) on the data of ``path`` whose snapshots are β,
+        e.g. from :func:`~saddlepath.diagonal.flow.gradient_flow` or GD. A converged run is
+        held at its last state after it stops. Its dense output ``at(tau)`` is used when it
+        has one, else linear interpolation between its saved points.
     path : SaddlePath
         The exact limit, ``saddle_path(X, y)``.
     exclude : float, default 0.1
@@ -203,6 +207,9 @@ def compare(
         (∞-norm); a detected plateau of the run is *extra* when it is that far from all.
     horizon : float, optional
         End of the last window; default :func:`comparison_horizon` of ``path``.
+    plateaus : Plateaus, optional
+        The run's plateaus, tested for *extra* ones; default ``find_plateaus(trajectory)``
+        (speed dips, without snapping).
 
     Returns
     -------
@@ -229,23 +236,18 @@ def compare(
             f"The `path` parameter of {where} must be a SaddlePath (from "
             f"saddlepath.saddle_path(X, y)). Got {type(path).__name__} instead."
         )
-    check_trajectory(trajectory, where=where, n_features=path.n_features)
-    exclude = check_real(exclude, name="exclude", low=0.0, high=0.5, high_open=True, where=where)
-    jump_fraction = check_real(
-        jump_fraction,
-        name="jump_fraction",
-        low=0.0,
-        high=1.0,
-        low_open=True,
-        high_open=True,
-        where=where,
+    check_run(trajectory, where=where, n_features=path.n_features)
+    exclude, jump_fraction, match_rtol, horizon = _check_options(
+        path, exclude, jump_fraction, match_rtol, horizon
     )
-    match_rtol = check_real(match_rtol, name="match_rtol", low=0.0, low_open=True, where=where)
-    last = float(path.tau[-1])
-    if horizon is None:
-        horizon = comparison_horizon(path)
-    horizon = check_real(horizon, name="horizon", low=last, low_open=path.n_jumps > 0, where=where)
-    run = sampling.Run(trajectory)
+    if plateaus is None:
+        plateaus = find_plateaus(trajectory)
+    elif not isinstance(plateaus, Plateaus):
+        raise TypeError(
+            f"The `plateaus` parameter of {where} must be Plateaus (from find_plateaus) or "
+            f"None. Got {type(plateaus).__name__} instead."
+        )
+    run = sampling.RunSampler(trajectory)
     windows = sampling.windows(path, exclude, horizon)
     sup, mid = sampling.window_errors(run, path, windows)
     crossings = sampling.jump_crossings(run, path, horizon, jump_fraction)
@@ -253,7 +255,7 @@ def compare(
     peak = float(np.max(np.abs(path.beta)))
     scale = peak if peak > 0 else 1.0
     missing = tuple(int(k) for k in np.flatnonzero(closest > match_rtol * scale))
-    extra = _extra_plateaus(trajectory, path, match_rtol * scale)
+    extra = _extra_plateaus(plateaus, path, match_rtol * scale)
     error = float(np.nanmax(sup)) if np.any(np.isfinite(sup)) else np.nan
     return Comparison(
         error=error,
@@ -273,5 +275,26 @@ def compare(
         jump_fraction=jump_fraction,
         match_rtol=match_rtol,
         horizon=horizon,
-        log_alpha=float(trajectory.log_alpha),
+        log_alpha=float(getattr(trajectory, "log_alpha", -trajectory.time_scale)),
     )
+
+
+def _check_options(path, exclude, jump_fraction, match_rtol, horizon):
+    """Validated ``(exclude, jump_fraction, match_rtol, horizon)`` of :func:`compare`."""
+    where = "compare"
+    exclude = check_real(exclude, name="exclude", low=0.0, high=0.5, high_open=True, where=where)
+    jump_fraction = check_real(
+        jump_fraction,
+        name="jump_fraction",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+        where=where,
+    )
+    match_rtol = check_real(match_rtol, name="match_rtol", low=0.0, low_open=True, where=where)
+    last = float(path.tau[-1])
+    if horizon is None:
+        horizon = comparison_horizon(path)
+    horizon = check_real(horizon, name="horizon", low=last, low_open=path.n_jumps > 0, where=where)
+    return exclude, jump_fraction, match_rtol, horizon

@@ -25,16 +25,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import find_peaks, peak_widths
 
 from saddlepath._status import Status
 from saddlepath._validation import check_real
-from saddlepath.analysis._checks import check_trajectory, check_xy
-from saddlepath.analysis._margin_plateaus import check_margin, margin_rows
+from saddlepath.analysis._checks import check_run, check_xy, require_model
+from saddlepath.analysis._margin_plateaus import check_margin, margin_columns
 from saddlepath.analysis._plateau_snapping import snap
-from saddlepath.analysis.equilibrium import Equilibrium, refine_equilibrium
+from saddlepath.analysis._speed_dips import dips
+from saddlepath.landscape.equilibrium import Equilibrium, refine_equilibrium
 
-__all__ = ["DetectedPlateaus", "PlateauStatus", "find_plateaus", "log10_speed"]
+__all__ = ["PlateauStatus", "Plateaus", "find_plateaus", "log10_speed"]
 
 _WHERE = "find_plateaus"
 
@@ -51,8 +51,8 @@ class PlateauStatus(Status):
 
 
 @dataclass(frozen=True, eq=False)
-class DetectedPlateaus:
-    r"""Plateaus found in a trajectory (time first: plateau ``j`` is row ``j``).
+class Plateaus:
+    r"""Plateaus found in a run (time first: plateau ``j`` is row ``j``); the one detector's result.
 
     Attributes
     ----------
@@ -111,15 +111,16 @@ class DetectedPlateaus:
                 "These plateaus were not snapped to exact saddles; call "
                 "find_plateaus(trajectory, X, y) with the data to get exact_beta."
             )
-        return np.array([eq.beta for eq in self.equilibria]).reshape(len(self), -1)
+        return np.array([eq.beta for eq in self.equilibria]).reshape(len(self), self.beta.shape[1])
 
 
 def log10_speed(trajectory) -> np.ndarray:
-    r"""Return :math:`\log_{10}\|d\beta/d\tau\|_\infty` at the saved points of a trajectory.
+    r"""Return :math:`\log_{10}\|d\beta/d\tau\|_\infty` at the saved points of a run.
 
-    Computed from :math:`\log|w_\pm|` as :math:`\log\lambda + \max_i[\log(w_{+,i}^2 +
-    w_{-,i}^2) + \log|\partial_iL|]`; exact zeros are floored 50 decades below the smallest
-    non-zero speed.
+    The run's own speed (:meth:`saddlepath.run.Run.log10_speed`); for a diagonal network
+    it is exact in log domain, :math:`\log\lambda + \max_i[\log(w_{+,i}^2 + w_{-,i}^2) +
+    \log|\partial_iL|]`, with exact zeros floored 50 decades below the smallest non-zero
+    speed.
 
     Examples
     --------
@@ -129,14 +130,8 @@ def log10_speed(trajectory) -> np.ndarray:
     >>> bool(log10_speed(traj)[0] < -15)
     True
     """
-    check_trajectory(trajectory, where="log10_speed")
-    lp, lm = trajectory.log_abs_w_plus, trajectory.log_abs_w_minus
-    with np.errstate(divide="ignore"):
-        rate = np.logaddexp(2.0 * lp, 2.0 * lm) + np.log(np.abs(trajectory.gradient))
-    speed = (np.log(trajectory.time_scale) + rate.max(axis=1)) / np.log(10.0)
-    finite = np.isfinite(speed)
-    floor = speed[finite].min() - 50.0 if finite.any() else 0.0
-    return np.where(finite, speed, floor)
+    check_run(trajectory, where="log10_speed", min_points=1)
+    return np.asarray(trajectory.log10_speed(), dtype=float)
 
 
 def find_plateaus(
@@ -149,29 +144,33 @@ def find_plateaus(
     proximity: bool = False,
     step_size: float | None = None,
     margin: float | None = None,
-) -> DetectedPlateaus:
-    r"""Find the plateaus of a trajectory (flow, GD or SGD; any α; accelerated or raw time).
+) -> Plateaus:
+    r"""Find the plateaus of a run (flow, GD or SGD; any α; any model of the run protocol).
 
     A plateau is a dip of the speed :math:`\|d\beta/d\tau\|_\infty` by at least a factor
     ``min_drop`` below the speed on both sides (see the module docstring). Every saved point
     is a candidate, so a plateau must hold at least one saved point: pass ``save_every`` to
-    :func:`~saddlepath.diagonal.descent.gradient_descent` for short plateaus.
+    :func:`~saddlepath.diagonal.descent.gradient_descent` for short plateaus. A run with a
+    single saved point (one that converged at its first iterate) has no measurable dip and
+    no speed-dip plateau.
 
-    With the data, every saved point is also compared with its nearest critical point
-    (:func:`refine_equilibrium`): dips farther than ``max_distance`` from every critical
-    point are dropped, neighbouring dips at the same saddle are merged, and (``proximity``)
-    a critical point the run passes within ``max_distance`` of without a dip is reported
-    too, with evidence ``PROXIMITY``: at finite α a plateau of duration :math:`\Delta\tau`
-    whose entering coordinate has gradient :math:`g` only dips by about
-    :math:`e^{2\lambda|g|\Delta\tau}`, which can be less than any fixed factor.
+    With the data (diagonal networks only), every saved point is also compared with its
+    nearest critical point (:func:`refine_equilibrium`): dips farther than ``max_distance``
+    from every critical point are dropped, neighbouring dips at the same saddle are merged,
+    and (``proximity``) a critical point the run passes within ``max_distance`` of without
+    a dip is reported too, with status ``PROXIMITY``: at finite α a plateau of duration
+    :math:`\Delta\tau` whose entering coordinate has gradient :math:`g` only dips by
+    about :math:`e^{2\lambda|g|\Delta\tau}`, which can be less than any fixed factor.
 
     Parameters
     ----------
-    trajectory : Trajectory
-        From :func:`~saddlepath.diagonal.flow.gradient_flow` or ``gradient_descent``.
+    trajectory : Run
+        Any run of the run protocol (:class:`saddlepath.run.Run`): a Trajectory from
+        :func:`~saddlepath.diagonal.flow.gradient_flow` or ``gradient_descent``, ...
     X : array_like of shape (n_samples, n_features), optional
     y : array_like of shape (n_samples,), optional
-        The data of the run, to snap each plateau to its exact saddle.
+        The data of the run, to snap each plateau to its exact saddle (needs
+        ``trajectory.model == "diagonal"``).
     min_drop : float, optional
         Minimal factor (> 1) by which the speed must dip. Default 2 with the data (the
         distance test rejects dips that are not plateaus), 10 without.
@@ -190,7 +189,7 @@ def find_plateaus(
         counts as above before its first iteration) and ends at the next one above it.
         Needs a run of ``gradient_descent(..., margin=margin)``, which checks every step,
         so the iterations (``iterations``, exact) do not depend on which iterates were
-        saved; ``beta``, ``loss``, ``tau`` are the state at the entry and ``index`` the
+        saved; ``beta``, ``loss``, ``tau`` are the state at the entry and ``position`` the
         saved point nearest it. Default: the margin the run recorded, if any, else the
         speed-dip rule. With the data, entries farther than ``max_distance`` from every
         critical point are dropped (``n_rejected``); ``min_drop`` and ``proximity`` do
@@ -198,7 +197,7 @@ def find_plateaus(
 
     Returns
     -------
-    DetectedPlateaus
+    Plateaus
         Plateaus in time order.
 
     Examples
@@ -210,8 +209,38 @@ def find_plateaus(
     >>> len(plateaus), np.round(plateaus.exact_beta[2], 6).tolist()
     (4, [0.0, 0.0, 1.4, 0.0])
     """
-    check_trajectory(trajectory, where=_WHERE)
+    check_run(trajectory, where=_WHERE, min_points=1)
     with_data = X is not None or y is not None
+    if with_data:
+        require_model(trajectory, "diagonal", where=_WHERE, what="Snapping plateaus to saddles")
+    min_drop, max_distance, step_size, margin = _check_options(
+        min_drop, max_distance, step_size, margin, with_data
+    )
+    crossings = check_margin(trajectory, margin, _WHERE)
+    speed = log10_speed(trajectory)
+    data = _check_data(X, y, trajectory) if with_data else None
+    if crossings is not None:
+        columns = margin_columns(trajectory, crossings, data, max_distance)
+        n_plateaus = columns["tau"].size
+        return Plateaus(**columns, log10_speed=speed, statuses=(PlateauStatus.MARGIN,) * n_plateaus)
+    rows = dips(speed, trajectory.tau, np.log10(min_drop))
+    for row in rows:
+        row["evidence"] = PlateauStatus.SPEED_DIP
+    equilibria, n_rejected = None, 0
+    if data is not None:
+        rows, n_rejected = snap(
+            rows, trajectory, *data, speed, max_distance, proximity, PlateauStatus.PROXIMITY
+        )
+        u, v = trajectory.u, trajectory.v
+        equilibria = tuple(
+            refine_equilibrium(*data, u=u[r["index"]], v=v[r["index"]], max_distance=max_distance)
+            for r in rows
+        )
+    return _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size)
+
+
+def _check_options(min_drop, max_distance, step_size, margin, with_data):
+    """Validated ``(min_drop, max_distance, step_size, margin)``, with min_drop's default."""
     if min_drop is None:
         min_drop = 2.0 if with_data else 10.0
     min_drop = check_real(min_drop, name="min_drop", low=1.0, low_open=True, where=_WHERE)
@@ -222,36 +251,14 @@ def find_plateaus(
         step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
     if margin is not None:
         margin = check_real(margin, name="margin", low=0.0, low_open=True, where=_WHERE)
-    crossings = check_margin(trajectory, margin, _WHERE)
-    speed = log10_speed(trajectory)
-    if crossings is not None:
-        data = _check_data(X, y, trajectory) if with_data else None
-        return _margin_plateaus(trajectory, crossings, data, speed, max_distance)
-    rows = _dips(speed, trajectory.tau, np.log10(min_drop))
-    equilibria, n_rejected = None, 0
-    if with_data:
-        X, y = _check_data(X, y, trajectory)
-        rows, n_rejected = snap(
-            rows, trajectory, X, y, speed, max_distance, proximity, PlateauStatus.PROXIMITY
-        )
-        equilibria = tuple(
-            refine_equilibrium(
-                X,
-                y,
-                u=trajectory.u[r["index"]],
-                v=trajectory.v[r["index"]],
-                max_distance=max_distance,
-            )
-            for r in rows
-        )
-    return _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size)
+    return min_drop, max_distance, step_size, margin
 
 
-def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> DetectedPlateaus:
+def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Plateaus:
     index = np.array([r["index"] for r in rows], dtype=int)
     column = lambda key: np.array([r[key] for r in rows], dtype=float)  # noqa: E731
     end = column("end")
-    return DetectedPlateaus(
+    return Plateaus(
         tau_start=column("start"),
         tau_end=end,
         tau=trajectory.tau[index],
@@ -260,7 +267,7 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
         iterations=None
         if step_size is None
         else np.rint(trajectory.time_scale * column("start") / step_size).astype(int),
-        beta=trajectory.beta[index].reshape(index.size, -1),
+        beta=trajectory.beta[index].reshape(index.size, trajectory.beta.shape[1]),
         loss=trajectory.loss[index],
         depth=column("depth"),
         log10_speed=speed,
@@ -272,38 +279,6 @@ def _assemble(trajectory, rows, speed, equilibria, n_rejected, step_size) -> Det
     )
 
 
-def _margin_plateaus(trajectory, crossings, data, speed, max_distance) -> DetectedPlateaus:
-    rows, equilibria = margin_rows(trajectory, crossings), None
-    n_found = len(rows)
-    if data is not None:
-        snapped = [
-            (r, refine_equilibrium(*data, u=r["u"], v=r["v"], max_distance=max_distance))
-            for r in rows
-        ]
-        snapped = [(r, eq) for r, eq in snapped if eq.distance <= max_distance]
-        for r, eq in snapped:
-            r["distance"] = eq.distance
-        rows, equilibria = [r for r, _ in snapped], tuple(eq for _, eq in snapped)
-    column = lambda key, dt=float: np.array([r[key] for r in rows], dtype=dt)  # noqa: E731
-    return DetectedPlateaus(
-        tau_start=column("start"),
-        tau_end=column("end"),
-        tau=column("tau"),
-        t=column("t"),
-        position=column("index", int),
-        iterations=column("iteration", int),
-        beta=np.array([r["beta"] for r in rows]).reshape(len(rows), trajectory.beta.shape[1]),
-        loss=column("loss"),
-        depth=column("depth"),
-        log10_speed=speed,
-        equilibria=equilibria,
-        distance=column("distance"),
-        statuses=(PlateauStatus.MARGIN,) * len(rows),
-        n_rejected=n_found - len(rows),
-        ends_on_plateau=bool(rows and rows[-1]["open"]),
-    )
-
-
 def _check_data(X, y, trajectory):
     if X is None or y is None:
         raise ValueError(
@@ -311,55 +286,5 @@ def _check_data(X, y, trajectory):
             "neither); got only one."
         )
     X, y = check_xy(X, y)
-    check_trajectory(trajectory, where=_WHERE, n_features=X.shape[1])
+    check_run(trajectory, where=_WHERE, n_features=X.shape[1], min_points=1)
     return X, y
-
-
-def _dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
-    """Prominent local minima of the log-speed, with half-prominence intervals."""
-    n = speed.size
-    pad = float(speed.max()) + 1e3  # the ends count as rising without limit
-    signal = -np.concatenate(([pad], speed, [pad]))
-    peaks, props = find_peaks(signal, prominence=min_depth)
-    left_base, right_base = props["left_bases"], props["right_bases"]
-    prominence = _one_sided(signal, peaks, left_base, right_base)
-    keep = (peaks >= 1) & (peaks <= n) & (prominence >= min_depth)
-    peaks, prominence = peaks[keep], prominence[keep]
-    _, _, left, right = peak_widths(
-        signal,
-        peaks,
-        rel_height=0.5,
-        prominence_data=(prominence, left_base[keep], right_base[keep]),
-    )
-    grid = np.arange(n)
-    start = np.interp(np.clip(left - 1, 0, n - 1), grid, tau)
-    end = np.interp(np.clip(right - 1, 0, n - 1), grid, tau)
-    return [
-        {
-            "index": int(p - 1),
-            "start": float(a),
-            "end": float(b),
-            "depth": float(h),
-            "distance": np.nan,
-            "evidence": PlateauStatus.SPEED_DIP,
-        }
-        for p, a, b, h in zip(peaks, start, end, prominence, strict=True)
-    ]
-
-
-def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
-    """Prominences that ignore the padding: a side that reaches an end uses its real minimum.
-
-    A dip next to an end of the run is measured on its other side only; the slowest point
-    of the whole run is measured against the higher of the two real minima around it.
-    """
-    last = signal.size - 1
-    out = np.empty(peaks.size)
-    for j, (p, lb, rb) in enumerate(zip(peaks, left_base, right_base, strict=True)):
-        left = signal[lb] if lb > 0 else (signal[1:p].min() if p > 1 else -np.inf)
-        right = (
-            signal[rb] if rb < last else (signal[p + 1 : last].min() if p < last - 1 else -np.inf)
-        )
-        base = max(left, right)
-        out[j] = signal[p] - base if np.isfinite(base) else 0.0
-    return out

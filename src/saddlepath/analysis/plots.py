@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
-    from saddlepath.analysis.enumeration import SaddleCatalog
     from saddlepath.analysis.init_scale import InitScaleStudy
+    from saddlepath.landscape import SaddleCatalog
 
 __all__ = ["plot_init_scale", "plot_saddle_landscape"]
 

@@ -2,7 +2,7 @@ r"""How well a finite-α run resolves the saddles of the exact α → 0 path.
 
 Near saddle :math:`\beta_k` the linearised flow, in accelerated time
 :math:`\tau = t/\lambda` (:math:`\lambda = \ln(1/\alpha)`), moves β at rates set by the
-Hessian of :math:`F` (:mod:`~saddlepath.analysis.spectrum`):
+Hessian of :math:`F` (:mod:`~saddlepath.landscape.spectrum`):
 
 * a coordinate ``j`` entering at the next jump grows like
   :math:`e^{2\lambda|\partial_jL(\beta_k)|\tau}` (its unstable eigenvalue
@@ -37,22 +37,15 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.analysis._checks import check_path
-from saddlepath.analysis.plateaus import DetectedPlateaus
+from saddlepath.analysis.plateaus import Plateaus
 from saddlepath.diagonal.model import resolve_log_alpha
 from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.landscape.supports import same_point
 
 __all__ = ["match_saddles", "plateau_resolution"]
 
 
-def same_point(a: np.ndarray, b: np.ndarray, rtol: float = 1e-8) -> bool:
-    """Equal to ``rtol`` relative to the larger ∞-norm (0 equals only 0)."""
-    scale = max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)))
-    return bool(np.abs(a - b).max(initial=0.0) <= rtol * scale)
-
-
-def match_saddles(
-    plateaus: DetectedPlateaus, path: SaddlePath, *, rtol: float = 1e-6
-) -> np.ndarray:
+def match_saddles(plateaus: Plateaus, path: SaddlePath, *, rtol: float = 1e-6) -> np.ndarray:
     r"""For each plateau, the position ``k`` of its saddle on the exact path, or −1.
 
     A plateau matches saddle ``k`` when its exact saddle agrees with ``path.beta[k]`` to
@@ -60,7 +53,7 @@ def match_saddles(
 
     Parameters
     ----------
-    plateaus : DetectedPlateaus
+    plateaus : Plateaus
         From :func:`~saddlepath.analysis.find_plateaus` with the data.
     path : SaddlePath
     rtol : float, default 1e-6
@@ -80,9 +73,9 @@ def match_saddles(
     >>> match_saddles(plateaus, saddle_path(X, y)).tolist()
     [0, 1, 2, 3]
     """
-    if not isinstance(plateaus, DetectedPlateaus):
+    if not isinstance(plateaus, Plateaus):
         raise TypeError(
-            "The `plateaus` parameter of match_saddles must be DetectedPlateaus (from "
+            "The `plateaus` parameter of match_saddles must be Plateaus (from "
             f"find_plateaus). Got {type(plateaus).__name__} instead."
         )
     if not isinstance(path, SaddlePath):

@@ -16,7 +16,6 @@ import typer
 
 from saddlepath import io
 from saddlepath.analysis import enumerate_saddles, explain_jumps, jump_rows, plateau_resolution
-from saddlepath.analysis.enumeration import MAX_FEATURES
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, errors_as_exit, fail
@@ -27,6 +26,7 @@ from saddlepath.cli._records import analysis_record, metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.diagonal.model import resolve_log_alpha
+from saddlepath.landscape import MAX_FEATURES
 from saddlepath.report import (
     print_note,
     print_written,

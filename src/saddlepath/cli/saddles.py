@@ -15,7 +15,6 @@ import typer
 
 from saddlepath import io
 from saddlepath.analysis import SaddleCatalog, enumerate_saddles
-from saddlepath.analysis.enumeration import MAX_FEATURES
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
@@ -24,6 +23,7 @@ from saddlepath.cli._progress import COMPUTING_PATH
 from saddlepath.cli._records import metadata, saddles_record
 from saddlepath.data import Dataset
 from saddlepath.diagonal import saddle_path
+from saddlepath.landscape import MAX_FEATURES
 from saddlepath.report import print_written, progress, stdout_console, write_csv
 from saddlepath.report.catalog import catalog_table, counts_line
 

@@ -5,12 +5,11 @@ from saddlepath.diagonal.flow import gradient_flow
 from saddlepath.diagonal.jax_flow import BatchedTrajectories, batched_flow
 from saddlepath.diagonal.path_result import PathStatus, SaddlePath
 from saddlepath.diagonal.saddle_path import saddle_path
-from saddlepath.diagonal.trajectory import Plateaus, Trajectory, TrajectoryStatus
+from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
 
 __all__ = [
     "BatchedTrajectories",
     "PathStatus",
-    "Plateaus",
     "SaddlePath",
     "Trajectory",
     "TrajectoryStatus",

@@ -19,12 +19,13 @@ import numpy as np
 
 __all__ = [
     "LOG_W_MAX",
+    "beta_from_integrated_gradient",
     "beta_from_log_weights",
     "beta_kernel",
     "dbeta_dS_from_log_weights",
     "log_abs_one_plus",
     "log_abs_pair_sum",
-    "log_beta_bound",
+    "weights_from_signed_logs",
 ]
 
 LOG_W_MAX = 170.0
@@ -33,6 +34,7 @@ LOG_W_MAX = 170.0
 finite and warning-free (they are rejected by the error control)."""
 
 _LOG_FLOOR = -1e300  # stands in for log 0 = -inf inside differences (avoids inf - inf)
+_HALF_LOG2 = 0.5 * np.log(2.0)
 
 
 def _clean(log_abs_w: np.ndarray) -> np.ndarray:
@@ -63,6 +65,27 @@ def beta_from_log_weights(log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarra
         return beta_kernel(np.asarray(log_abs_w_plus), np.asarray(log_abs_w_minus))
 
 
+def beta_from_integrated_gradient(
+    log_abs_w_plus0: np.ndarray,
+    log_abs_w_minus0: np.ndarray,
+    log_ratio0: np.ndarray,
+    S: np.ndarray,
+) -> np.ndarray:
+    r"""Return :math:`\beta(S) = \tfrac12(w_+(0)^2 e^{2S} - w_-(0)^2 e^{-2S})`: the map s ↦ β.
+
+    The one NumPy implementation of the flow's map from the integrated gradient
+    :math:`S = \lambda s` (raw-time units) to β, used by
+    :meth:`~saddlepath.diagonal.model.Initialisation.beta` and the flow's ODE.
+    :math:`\ell_\pm = \ell_\pm(0) \pm S` and :math:`\ell_+ - \ell_- =` ``log_ratio0``
+    :math:`+ 2S` (formed without cancellation), ``log_ratio0`` being
+    :math:`\ell_+(0) - \ell_-(0)` with ``-inf`` replaced by -1e300. The batched JAX flow
+    has its own copy (``jax_flow._ode.beta_of_s``): it must be traced by JAX and carries a
+    custom derivative, so it cannot call NumPy. The caller sets the floating-point-error
+    context (underflow of a dormant coordinate is expected).
+    """
+    return beta_kernel(log_abs_w_plus0 + S, log_abs_w_minus0 - S, log_ratio0 + 2.0 * S)
+
+
 def dbeta_dS_from_log_weights(
     log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray
 ) -> np.ndarray:
@@ -70,12 +93,6 @@ def dbeta_dS_from_log_weights(
     lp, lm = _clean(np.asarray(log_abs_w_plus)), _clean(np.asarray(log_abs_w_minus))
     with np.errstate(under="ignore"):
         return np.exp(2.0 * lp) + np.exp(2.0 * lm)
-
-
-def log_beta_bound(log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray) -> np.ndarray:
-    r"""Return :math:`\log\max(w_+^2, w_-^2)`, an upper bound of :math:`\log|2\beta|` and of
-    :math:`\log(d\beta/dS) - \log 2`."""
-    return 2.0 * np.maximum(log_abs_w_plus, log_abs_w_minus)
 
 
 def log_abs_pair_sum(
@@ -126,3 +143,26 @@ def log_abs_one_plus(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore"):
         log_f = np.where(small, np.log1p(np.where(small, x, 0.0)), np.log(np.abs(factor)))
     return log_f, np.sign(factor)
+
+
+def weights_from_signed_logs(log_abs_w_plus, log_abs_w_minus, sign_w_plus, sign_w_minus):
+    r"""Return ``(u, v, log|u|, log|v|)``, :math:`u, v = (w_+ \pm w_-)/\sqrt2`.
+
+    From the magnitudes (log) and signs of :math:`w_\pm`, without forming :math:`w_\pm`;
+    the signs broadcast against the magnitudes (fixed signs of an initialisation, shape
+    ``(n_features,)``, or one row per saved iterate). ``u`` and ``v`` underflow to 0 for
+    tiny α, ``log|u|`` and ``log|v|`` do not.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u, v, _, _ = weights_from_signed_logs(np.log(3.0), np.log(1.0), 1.0, -1.0)
+    >>> round(float(u * np.sqrt(2)), 12), round(float(v * np.sqrt(2)), 12)
+    (2.0, 4.0)
+    """
+    log_u, sign_u = log_abs_pair_sum(log_abs_w_plus, sign_w_plus, log_abs_w_minus, sign_w_minus)
+    log_v, sign_v = log_abs_pair_sum(log_abs_w_plus, sign_w_plus, log_abs_w_minus, -sign_w_minus)
+    log_u, log_v = log_u - _HALF_LOG2, log_v - _HALF_LOG2
+    u = sign_u * np.exp(np.minimum(log_u, LOG_W_MAX))
+    v = sign_v * np.exp(np.minimum(log_v, LOG_W_MAX))
+    return u, v, log_u, log_v

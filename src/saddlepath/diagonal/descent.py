@@ -24,20 +24,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import fields
 
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
+from saddlepath.diagonal._descent_loop import iterate_gd, iterate_sgd
 from saddlepath.diagonal._descent_rules import MarginLog, StopRule, batches
 from saddlepath.diagonal._descent_step import SignedLogWeights
-from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal._recorder import Recorder
-from saddlepath.diagonal.descent_result import (
-    DescentTrajectory,
-    DivergenceWarning,
-    RecordThinnedWarning,
-)
+from saddlepath.diagonal.descent_result import DivergenceWarning, RecordThinnedWarning
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import (
     Trajectory,
@@ -49,14 +44,6 @@ from saddlepath.diagonal.trajectory import (
 __all__ = ["gradient_descent"]
 
 _WHERE = "gradient_descent"
-_PROGRESS_MASK = 1023  # report progress every 1024 steps
-
-
-def _full_state(X, y, lp, lm):
-    beta = beta_kernel(lp, lm)
-    residual = X @ beta - y
-    gradient = residual @ X / X.shape[0]
-    return beta, gradient, 0.5 * float(residual @ residual) / X.shape[0]
 
 
 def _validate(X, y, step_size, n_steps, tau_max, batch_size, save_every, gtol, max_steps):
@@ -108,11 +95,10 @@ def gradient_descent(
     save_every: int | None = None,
     gtol: float = 1e-8,
     max_steps: int = 1_000_000,
-    plateau_threshold: float = 1e-2,
     margin: float | None = None,
     max_saved: int = 100_000,
     progress: Callable[[float], object] | None = None,
-) -> DescentTrajectory:
+) -> Trajectory:
     r"""Run (mini-batch) gradient descent on a diagonal network, exactly in log-domain.
 
     Iterates :math:`w_{\pm,k+1} = w_{\pm,k}(1 \mp \eta\, g_k)` with
@@ -151,8 +137,6 @@ def gradient_descent(
         (checked every step for GD, at saved iterates for SGD).
     max_steps : int
         Hard cap on the number of steps when neither ``n_steps`` nor ``tau_max`` stops first.
-    plateau_threshold : float
-        Relative speed threshold of plateau detection (see ``find_plateaus``).
     margin : float, optional
         Full-batch GD only: check :math:`\max|\nabla F(u, v)|` against ``margin`` at every
         step and record its crossings (:class:`MarginCrossings`, the thesis's plateau rule;
@@ -167,9 +151,11 @@ def gradient_descent(
 
     Returns
     -------
-    DescentTrajectory
-        ``method`` is ``"gd"`` or ``"sgd"``. A divergence (see the module) is reported in
-        ``status``/``message`` and with a :class:`DivergenceWarning`.
+    Trajectory
+        ``method`` is ``"gd"`` or ``"sgd"``, with the GD fields ``sign_w_plus``,
+        ``sign_w_minus``, ``margin_crossings`` and ``save_stride`` set. A divergence (see
+        the module) is reported in ``status``/``message`` and with a
+        :class:`DivergenceWarning`. Plateaus: :func:`saddlepath.analysis.find_plateaus`.
 
     Examples
     --------
@@ -204,22 +190,18 @@ def gradient_descent(
     with np.errstate(under="ignore", divide="ignore"):
         if sgd:
             sampler = batches(X.shape[0], batch_size, seed)
-            status, message, n_evals = _iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
+            status, message, n_evals = iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
         else:
-            status, message, n_evals = _iterate_gd(X, y, eta, rule, rec, state, log, progress)
+            status, message, n_evals = iterate_gd(X, y, eta, rule, rec, state, log, progress)
     _warn(status, message, rec, max_saved)
-    traj = build_trajectory(
+    sign_w_plus, sign_w_minus = rec.signs()
+    return build_trajectory(
         rec.arrays(),
         initial=init,
         status=status,
         message=message,
         stats={"n_grad_evals": int(n_evals)},
         method="sgd" if sgd else "gd",
-        plateau_threshold=plateau_threshold,
-    )
-    sign_w_plus, sign_w_minus = rec.signs()
-    return DescentTrajectory(
-        **{f.name: getattr(traj, f.name) for f in fields(Trajectory)},
         sign_w_plus=sign_w_plus,
         sign_w_minus=sign_w_minus,
         margin_crossings=None if log is None else log.result(X.shape[1]),
@@ -245,76 +227,3 @@ def _warn(status, message, rec, max_saved) -> None:
             RecordThinnedWarning,
             stacklevel=3,
         )
-
-
-def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
-    lp, lm, sp, sm, S = snap
-    rec.add(t, S / lam, lp, lm, sp, sm, beta, g, loss, forced=forced)
-
-
-def _diverged(k, t, lam, cause):
-    where = f"at step {k} (t = {t:.6g}, tau = {t / lam:.6g})" if k else "at step 0"
-    kept = "; the last iterate saved is the one before, the last in range" if k else ""
-    return TrajectoryStatus.DIVERGED, (
-        f"diverged {where}: {cause} — the step size is too large for this scale{kept}"
-    )
-
-
-def _iterate_gd(X, y, eta, rule, rec, state, log, report):
-    """Full-batch GD; returns (status, message, number of gradient evaluations)."""
-    lam = rec.time_scale
-    beta, g, loss = _full_state(X, y, state.lp, state.lm)
-    k, last = 0, None
-    while True:
-        t = k * eta
-        gmax = float(np.max(np.abs(g)))
-        cause = state.blow_up(loss, gmax)
-        if cause is not None:  # keep the last iterate in range (or the initial one)
-            _save(rec, *(last or (t, state.snapshot(), beta, g, loss)), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), k + 1)
-        if log is not None:
-            log.check(k, g, state, beta, loss)
-        stop = rule.stop(k, t, gmax)
-        if stop is not None or rule.is_save(k, loss):
-            _save(rec, t, state.snapshot(), beta, g, loss, lam, forced=stop is not None)
-            rule.saved(k, loss)
-        if stop is not None:
-            return (*stop, k + 1)
-        last = (t, state.snapshot(), beta, g, loss)
-        state.step(eta * g, eta * gmax)
-        k += 1
-        if report is not None and not k & _PROGRESS_MASK:
-            report(k * eta / lam)
-        beta, g, loss = _full_state(X, y, state.lp, state.lm)
-
-
-def _iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
-    """Mini-batch SGD; the full gradient is evaluated at saved iterates only."""
-    lam = rec.time_scale
-    n_evals, k, last = 0, 0, None
-    while True:
-        t = k * eta
-        cause = state.out_of_range()
-        if cause is None and (rule.is_save(k, None) or rule.stop(k, t, None) is not None):
-            beta, g_full, loss = _full_state(X, y, state.lp, state.lm)
-            n_evals += 1
-            stop = rule.stop(k, t, float(np.max(np.abs(g_full))))
-            _save(rec, t, state.snapshot(), beta, g_full, loss, lam, forced=stop is not None)
-            rule.saved(k, loss)
-            if stop is not None:
-                return (*stop, n_evals)
-        if cause is None:
-            rows = next(sampler)
-            residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
-            g = residual @ X[rows] / len(rows)
-            gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
-            cause = state.blow_up(0.5 * float(residual @ residual) / len(rows), gmax)
-        if cause is not None:  # keep the last iterate in range (ignored if saved already)
-            t_good, snap = last or (t, state.snapshot())
-            _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), n_evals + 1)
-        last = (t, state.snapshot())
-        state.step(eta * g, eta * gmax)
-        k += 1
-        if report is not None and not k & _PROGRESS_MASK:
-            report(k * eta / lam)

@@ -1,28 +1,21 @@
-r"""What gradient descent returns: a trajectory with the weights' signs and margin crossings.
+r"""What gradient descent records besides the trajectory: the crossings of a gradient margin.
 
-Gradient descent multiplies :math:`w_\pm = (u \pm v)/\sqrt2` by :math:`1 \mp \eta g`; a
-factor below zero flips the sign of the weight (the gradient flow never does). A
-:class:`DescentTrajectory` is a :class:`~saddlepath.diagonal.trajectory.Trajectory` that also
-holds the signs at every saved iterate, so ``u`` and ``v`` are right after a flip, and,
-when asked for, the crossings of a gradient margin recorded at *every* step
-(:class:`MarginCrossings`), so the thesis's plateau rule does not depend on how densely the
-run was saved.
+Gradient descent returns a :class:`~saddlepath.diagonal.trajectory.Trajectory` whose
+optional GD fields hold the signs of :math:`w_\pm` at every saved iterate (a factor
+:math:`1 \mp \eta g < 0` flips a weight; the flow never does) and, when asked for, the
+crossings of a gradient margin recorded at *every* step (:class:`MarginCrossings`), so the
+thesis's plateau rule does not depend on how densely the run was saved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
-from saddlepath.diagonal._log_weights import LOG_W_MAX, log_abs_pair_sum
-from saddlepath.diagonal.trajectory import Trajectory
 from saddlepath.warnings import DivergenceWarning, RecordThinnedWarning
 
-__all__ = ["DescentTrajectory", "DivergenceWarning", "MarginCrossings", "RecordThinnedWarning"]
-
-_HALF_LOG2 = 0.5 * np.log(2.0)
+__all__ = ["DivergenceWarning", "MarginCrossings", "RecordThinnedWarning"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,43 +61,3 @@ class MarginCrossings:
 
     def __len__(self) -> int:
         return int(self.enter.size)
-
-
-def weights_from_signed_logs(log_abs_w_plus, log_abs_w_minus, sign_w_plus, sign_w_minus):
-    r"""Return ``(u, v, log|u|, log|v|)``, :math:`u, v = (w_+ \pm w_-)/\sqrt2`, from the
-    magnitudes (log) and signs of :math:`w_\pm`, without forming :math:`w_\pm`."""
-    log_u, sign_u = log_abs_pair_sum(log_abs_w_plus, sign_w_plus, log_abs_w_minus, sign_w_minus)
-    log_v, sign_v = log_abs_pair_sum(log_abs_w_plus, sign_w_plus, log_abs_w_minus, -sign_w_minus)
-    log_u, log_v = log_u - _HALF_LOG2, log_v - _HALF_LOG2
-    u = sign_u * np.exp(np.minimum(log_u, LOG_W_MAX))
-    v = sign_v * np.exp(np.minimum(log_v, LOG_W_MAX))
-    return u, v, log_u, log_v
-
-
-@dataclass(frozen=True)
-class DescentTrajectory(Trajectory):
-    r"""A GD/SGD :class:`~saddlepath.diagonal.trajectory.Trajectory`, exact through sign flips.
-
-    Besides the attributes of ``Trajectory`` (whose ``u`` and ``v`` use the signs below):
-
-    Attributes
-    ----------
-    sign_w_plus, sign_w_minus : ndarray of int8, shape (n_times, n_features)
-        Signs of :math:`w_\pm` at the saved iterates (``log_abs_w_plus`` holds the
-        magnitudes); 0 once a factor :math:`1 \mp \eta g` was exactly 0.
-    margin_crossings : MarginCrossings or None
-        With ``gradient_descent(..., margin=...)``: the crossings of the margin.
-    save_stride : int
-        1, or the factor by which the record was thinned to stay within ``max_saved``.
-    """
-
-    sign_w_plus: np.ndarray | None = field(default=None, repr=False)
-    sign_w_minus: np.ndarray | None = field(default=None, repr=False)
-    margin_crossings: MarginCrossings | None = field(default=None, repr=False)
-    save_stride: int = 1
-
-    @cached_property
-    def _uv(self) -> tuple[np.ndarray, ...]:
-        return weights_from_signed_logs(
-            self.log_abs_w_plus, self.log_abs_w_minus, self.sign_w_plus, self.sign_w_minus
-        )

@@ -28,9 +28,9 @@ import numpy as np
 from saddlepath._validation import as_float_array
 from saddlepath.diagonal._log_weights import (
     LOG_W_MAX,
-    beta_kernel,
+    beta_from_integrated_gradient,
     dbeta_dS_from_log_weights,
-    log_abs_pair_sum,
+    weights_from_signed_logs,
 )
 from saddlepath.diagonal._scale import resolve_log_alpha
 
@@ -39,7 +39,7 @@ __all__ = ["LOG_W_MAX", "Initialisation", "initialisation", "resolve_log_alpha"]
 _HALF_LOG2 = 0.5 * np.log(2.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Initialisation:
     r"""The initial weights of a diagonal network, stored in log-domain.
 
@@ -84,10 +84,16 @@ class Initialisation:
         True
         """
         S = np.asarray(S, dtype=float)
-        floor = -1e300  # log 0 inside the difference
-        ratio0 = np.maximum(self.log_abs_w_plus, floor) - np.maximum(self.log_abs_w_minus, floor)
         with np.errstate(under="ignore"):
-            return beta_kernel(*self.log_weights(S), ratio0 + 2.0 * S)
+            return beta_from_integrated_gradient(
+                self.log_abs_w_plus, self.log_abs_w_minus, self.log_ratio0, S
+            )
+
+    @property
+    def log_ratio0(self) -> np.ndarray:
+        r""":math:`\log|w_+(0)| - \log|w_-(0)|`, with :math:`\log 0` taken as -1e300."""
+        floor = -1e300  # log 0 inside the difference
+        return np.maximum(self.log_abs_w_plus, floor) - np.maximum(self.log_abs_w_minus, floor)
 
     def beta_derivative(self, S: np.ndarray) -> np.ndarray:
         r"""Return :math:`d\beta_i/dS_i = a e^{2S} + b e^{-2S} \ge 2|\beta_i|`."""
@@ -99,14 +105,9 @@ class Initialisation:
         :math:`u = (w_+ + w_-)/\sqrt2`, :math:`v = (w_+ - w_-)/\sqrt2`; ``u`` and ``v``
         underflow to 0 for tiny α, ``log|u|`` and ``log|v|`` do not.
         """
-        sp, sm = self.sign_w_plus, self.sign_w_minus
-        log_u, sign_u = log_abs_pair_sum(log_abs_w_plus, sp, log_abs_w_minus, sm)
-        log_v, sign_v = log_abs_pair_sum(log_abs_w_plus, sp, log_abs_w_minus, -sm)
-        log_u = log_u - _HALF_LOG2
-        log_v = log_v - _HALF_LOG2
-        u = sign_u * np.exp(np.minimum(log_u, LOG_W_MAX))
-        v = sign_v * np.exp(np.minimum(log_v, LOG_W_MAX))
-        return u, v, log_u, log_v
+        return weights_from_signed_logs(
+            log_abs_w_plus, log_abs_w_minus, self.sign_w_plus, self.sign_w_minus
+        )
 
 
 def _init_vector(value: object, *, name: str, default: float, n_features: int) -> np.ndarray:

@@ -1,10 +1,12 @@
-r"""Trajectories of a diagonal network: saved states, status, plateaus, dense output.
+r"""Trajectories of a diagonal network: saved states, status, speed, dense output.
 
 A :class:`Trajectory` is what :func:`~saddlepath.diagonal.flow.gradient_flow` and
 :func:`~saddlepath.diagonal.descent.gradient_descent` return. Time-indexed arrays put time
 first: ``beta[k]`` is the state at ``tau[k]``. Raw time ``t`` and accelerated time
 :math:`\tau = t/\lambda`, :math:`\lambda = \ln(1/\alpha)`, are both kept; the dual is
-:math:`s = S/\lambda` with :math:`S = -\int_0^t\nabla L` (P&F §1.2).
+:math:`s = S/\lambda` with :math:`S = -\int_0^t\nabla L` (P&F §1.2). A trajectory is a
+run of the run protocol (:class:`saddlepath.run.Run`, ``model = "diagonal"``): plateaus,
+comparisons with the limit and the other analyses of :mod:`saddlepath.analysis` take it.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 
 from saddlepath._status import Status
-from saddlepath.diagonal._log_weights import beta_from_log_weights, dbeta_dS_from_log_weights
+from saddlepath.diagonal._log_weights import beta_from_log_weights, weights_from_signed_logs
+from saddlepath.diagonal.descent_result import MarginCrossings
 from saddlepath.diagonal.model import Initialisation
+from saddlepath.run import floor_log10
 
-__all__ = ["Plateaus", "Trajectory", "TrajectoryStatus", "find_plateaus"]
+__all__ = ["Trajectory", "TrajectoryStatus", "build_trajectory", "time_scale"]
 
 
 class TrajectoryStatus(Status):
@@ -39,82 +44,7 @@ class TrajectoryStatus(Status):
         return frozenset({cls.DIVERGED, cls.SOLVER_FAILED})
 
 
-@dataclass(frozen=True)
-class Plateaus:
-    r"""Time intervals on which :math:`\tilde\beta_\alpha(\tau)` is (nearly) constant.
-
-    Attributes
-    ----------
-    tau_enter, tau_leave : ndarray of shape (n_plateaus,)
-        Accelerated times at which the speed :math:`\|d\beta/d\tau\|_\infty` fell below /
-        rose above ``threshold``. ``tau_leave`` is ``inf`` if the run ends on the plateau.
-    beta : ndarray of shape (n_plateaus, n_features)
-        The saved state of least speed inside each plateau (the saddle, up to α-effects).
-    threshold : float
-        Speed threshold used, in units of β per unit τ.
-    """
-
-    tau_enter: np.ndarray
-    tau_leave: np.ndarray
-    beta: np.ndarray
-    threshold: float
-
-    def __len__(self) -> int:
-        return len(self.tau_enter)
-
-
-def _crossing(tau: np.ndarray, log_speed: np.ndarray, k: int, log_thr: float) -> float:
-    a, b = log_speed[k], log_speed[k + 1]
-    frac = 0.5 if a == b else (log_thr - a) / (b - a)
-    return float(tau[k] + np.clip(frac, 0.0, 1.0) * (tau[k + 1] - tau[k]))
-
-
-def find_plateaus(
-    tau: np.ndarray, beta: np.ndarray, speed: np.ndarray, *, rel_threshold: float = 1e-2
-) -> Plateaus:
-    r"""Detect plateaus: maximal runs of saved points with slow speed.
-
-    A saved point is on a plateau when :math:`\|d\beta/d\tau\|_\infty \le`
-    ``rel_threshold`` :math:`\cdot \max_k \|\beta_k\|_\infty`. Entry and exit times are
-    interpolated linearly in log-speed between the saved points that straddle the threshold.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> tau = np.array([0.0, 1.0, 1.1, 1.2, 2.0])
-    >>> beta = np.array([[0.0], [0.0], [0.5], [1.0], [1.0]])
-    >>> p = find_plateaus(tau, beta, np.array([0.0, 1e-4, 10.0, 1e-4, 0.0]))
-    >>> len(p), float(p.tau_leave[-1])
-    (2, inf)
-    """
-    scale = float(np.max(np.abs(beta))) if beta.size else 0.0
-    threshold = rel_threshold * (scale if scale > 0 else 1.0)
-    slow = speed <= threshold
-    log_speed = np.log(np.maximum(speed, 1e-300))
-    log_thr = float(np.log(threshold))
-    enter, leave, states = [], [], []
-    k, n = 0, len(tau)
-    while k < n:
-        if not slow[k]:
-            k += 1
-            continue
-        start = k
-        while k + 1 < n and slow[k + 1]:
-            k += 1
-        enter.append(tau[0] if start == 0 else _crossing(tau, log_speed, start - 1, log_thr))
-        leave.append(np.inf if k == n - 1 else _crossing(tau, log_speed, k, log_thr))
-        states.append(beta[start + int(np.argmin(speed[start : k + 1]))])
-        k += 1
-    d = beta.shape[1] if beta.ndim == 2 else 0
-    return Plateaus(
-        tau_enter=np.asarray(enter, dtype=float),
-        tau_leave=np.asarray(leave, dtype=float),
-        beta=np.asarray(states, dtype=float).reshape(len(states), d),
-        threshold=threshold,
-    )
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Trajectory:
     r"""A run of a diagonal network (gradient flow, GD or SGD) from a given initialisation.
 
@@ -131,11 +61,10 @@ class Trajectory:
         :math:`\nabla L(\beta)` at the saved times (full batch, also for SGD).
     loss : ndarray of shape (n_times,)
     log_abs_w_plus, log_abs_w_minus : ndarray of shape (n_times, n_features)
-        :math:`\log|w_\pm|`, the exact state (the signs are those of the initialisation).
+        :math:`\log|w_\pm|`, the exact state (magnitudes; the signs are below).
     status : TrajectoryStatus
     message : str
         The status with details (step, time and cause of a divergence, ...).
-    plateaus : Plateaus
     log_alpha : float
     stats : mapping of str to int
         Cost counters: ``n_grad_evals``, the gradient evaluations (full-batch or mini-batch
@@ -143,7 +72,21 @@ class Trajectory:
     method : str
         ``"flow"``, ``"gd"`` or ``"sgd"``.
     initial : Initialisation
+    sign_w_plus, sign_w_minus : ndarray of int8, shape (n_times, n_features), or None
+        GD/SGD: the signs of :math:`w_\pm` at the saved iterates (a factor
+        :math:`1 \mp \eta g < 0` flips a weight; 0 once a factor was exactly 0), so ``u``
+        and ``v`` are right after a flip. None for the flow, whose signs are those of
+        ``initial`` throughout.
+    margin_crossings : MarginCrossings or None
+        With ``gradient_descent(..., margin=...)``: the crossings of the margin, checked at
+        every step (for the thesis's plateau rule of :func:`saddlepath.analysis.find_plateaus`).
+    save_stride : int
+        1, or the factor by which a GD record was thinned to stay within ``max_saved``.
+    model : str
+        ``"diagonal"`` (the run protocol's model kind; a class constant).
     """
+
+    model: ClassVar[str] = "diagonal"
 
     t: np.ndarray
     tau: np.ndarray
@@ -155,11 +98,23 @@ class Trajectory:
     log_abs_w_minus: np.ndarray = field(repr=False)
     status: TrajectoryStatus
     message: str
-    plateaus: Plateaus = field(repr=False)
     log_alpha: float
     stats: Mapping[str, int]
     method: str
     initial: Initialisation = field(repr=False)
+    sign_w_plus: np.ndarray | None = field(default=None, repr=False)
+    sign_w_minus: np.ndarray | None = field(default=None, repr=False)
+    margin_crossings: MarginCrossings | None = field(default=None, repr=False)
+    save_stride: int = 1
+
+    def __repr__(self) -> str:
+        n_times, n_features = self.beta.shape
+        return (
+            f"Trajectory(method={self.method!r}, status={self.status.name}, "
+            f"n_times={n_times}, n_features={n_features}, "
+            f"tau=[{self.tau[0]:.6g}, {self.tau[-1]:.6g}], log_alpha={self.log_alpha:.6g}, "
+            f"stats={dict(self.stats)})"
+        )
 
     @property
     def time_scale(self) -> float:
@@ -168,7 +123,32 @@ class Trajectory:
 
     @cached_property
     def _uv(self) -> tuple[np.ndarray, ...]:
-        return self.initial.weights(self.log_abs_w_plus, self.log_abs_w_minus)
+        if self.sign_w_plus is None or self.sign_w_minus is None:
+            return self.initial.weights(self.log_abs_w_plus, self.log_abs_w_minus)
+        return weights_from_signed_logs(
+            self.log_abs_w_plus, self.log_abs_w_minus, self.sign_w_plus, self.sign_w_minus
+        )
+
+    def log10_speed(self) -> np.ndarray:
+        r"""Return :math:`\log_{10}\|d\beta/d\tau\|_\infty` at the saved points.
+
+        :math:`d\beta/d\tau = -\lambda\,(w_+^2 + w_-^2)\odot\nabla L`, computed from
+        :math:`\log|w_\pm|` as :math:`\log\lambda + \max_i[\log(w_{+,i}^2 + w_{-,i}^2) +
+        \log|\partial_iL|]` (no underflow at any α); exact zeros are floored 50 decades
+        below the smallest non-zero speed. The run protocol's speed (:mod:`saddlepath.run`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from saddlepath.diagonal.flow import gradient_flow
+        >>> traj = gradient_flow(np.eye(2), np.array([1.0, 0.5]), alpha=1e-10, tau_max=3.0)
+        >>> bool(traj.log10_speed()[0] < -15)
+        True
+        """
+        lp, lm = self.log_abs_w_plus, self.log_abs_w_minus
+        with np.errstate(divide="ignore"):
+            rate = np.logaddexp(2.0 * lp, 2.0 * lm) + np.log(np.abs(self.gradient))
+        return floor_log10((np.log(self.time_scale) + rate.max(axis=1)) / np.log(10.0))
 
     @property
     def u(self) -> np.ndarray:
@@ -242,14 +222,6 @@ def time_scale(log_alpha: float) -> float:
     return -log_alpha if log_alpha < 0 else 1.0
 
 
-def speed(trajectory_arrays: dict, lam: float) -> np.ndarray:
-    r"""Return :math:`\|d\beta/d\tau\|_\infty = \lambda\,\|(d\beta/dS)\odot\nabla L\|_\infty`."""
-    d_beta = dbeta_dS_from_log_weights(
-        trajectory_arrays["log_abs_w_plus"], trajectory_arrays["log_abs_w_minus"]
-    )
-    return lam * np.max(np.abs(d_beta * trajectory_arrays["gradient"]), axis=-1)
-
-
 def build_trajectory(
     arrays: dict,
     *,
@@ -258,21 +230,21 @@ def build_trajectory(
     message: str,
     stats: Mapping[str, int],
     method: str,
-    plateau_threshold: float = 1e-2,
+    **descent,
 ) -> Trajectory:
-    """Assemble a :class:`Trajectory` from stacked arrays (keys: the array fields)."""
-    lam = time_scale(initial.log_alpha)
+    """Assemble a :class:`Trajectory` from stacked arrays (keys: the array fields).
+
+    ``descent``: the GD-only fields (``sign_w_plus``, ``sign_w_minus``, ``margin_crossings``,
+    ``save_stride``), passed through as they are.
+    """
     arrays = {key: np.asarray(val, dtype=float) for key, val in arrays.items()}
-    plateaus = find_plateaus(
-        arrays["tau"], arrays["beta"], speed(arrays, lam), rel_threshold=plateau_threshold
-    )
     return Trajectory(
         **arrays,
         status=status,
         message=message,
-        plateaus=plateaus,
         log_alpha=initial.log_alpha,
         stats=dict(stats),
         method=method,
         initial=initial,
+        **descent,
     )

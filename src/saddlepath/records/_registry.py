@@ -28,27 +28,29 @@ def _builtin_types() -> tuple[type, ...]:
         ArcLength,
         Comparison,
         ConvergenceStudy,
-        DetectedPlateaus,
         Equilibrium,
         InitScaleStudy,
         JumpExplanation,
+        Plateaus,
         SaddleCatalog,
         SaddleSpectrum,
     )
     from saddlepath.analysis.arclength import LimitArcLength
+    from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
     from saddlepath.data import Dataset
-    from saddlepath.diagonal import BatchedTrajectories, Plateaus, SaddlePath, Trajectory
+    from saddlepath.diagonal import BatchedTrajectories, SaddlePath, Trajectory
     from saddlepath.diagonal._certificate_checks import CheckResult
     from saddlepath.diagonal.certificate import PathCertificate
-    from saddlepath.diagonal.descent_result import DescentTrajectory, MarginCrossings
+    from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
 
     return (
-        SaddlePath, Trajectory, DescentTrajectory, MarginCrossings, Plateaus, Initialisation,
+        SaddlePath, Trajectory, MarginCrossings, Initialisation,
         BatchedTrajectories, PathCertificate, CheckResult, Dataset,
-        Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, DetectedPlateaus,
-        ArcLength, LimitArcLength, Comparison, ConvergenceStudy, InitScaleStudy, RateFit,
+        Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
+        ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
+        InitScaleStudy, RateFit,
     )  # fmt: skip
 
 

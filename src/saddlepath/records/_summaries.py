@@ -92,7 +92,9 @@ def report_record(report: Any) -> dict[str, Any]:
 
 def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict[str, Any]:
     """JSON-ready summary of a finite-α run (the content of ``trajectory.json``)."""
-    plateaus = traj.plateaus
+    from saddlepath.analysis.plateaus import find_plateaus  # the one plateau detector
+
+    plateaus = find_plateaus(traj)
     return {
         "format": "saddlepath.trajectory",
         "format_version": _FORMAT_VERSION,
@@ -112,9 +114,7 @@ def trajectory_record(traj: Trajectory, *, metadata: dict | None = None) -> dict
                 "tau_leave": _finite_or_none(b),
                 "beta": {str(int(i)): float(v) for i, v in enumerate(beta) if v != 0.0},
             }
-            for a, b, beta in zip(
-                plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True
-            )
+            for a, b, beta in zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, strict=True)
         ],
         "metadata": dict(metadata or {}),
     }

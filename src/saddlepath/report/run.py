@@ -35,9 +35,11 @@ def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -
         table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")
     if path is not None:
         table.add_column("‖β − β°‖∞", justify="right")
-    plateaus = traj.plateaus
+    from saddlepath.analysis.plateaus import find_plateaus  # the one plateau detector
+
+    plateaus = find_plateaus(traj)
     for k, (a, b, beta) in enumerate(
-        zip(plateaus.tau_enter, plateaus.tau_leave, plateaus.beta, strict=True)
+        zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, strict=True)
     ):
         big = np.abs(beta) > 1e-6 * max(float(np.abs(beta).max()), np.finfo(float).tiny)
         loss = float(np.sum((dataset.X @ beta - dataset.y) ** 2) / (2 * dataset.n_samples))

@@ -16,6 +16,11 @@ formed, so α = 1e-1000 is as cheap as α = 1e-2. β is evaluated as
 :math:`m = \max(\ell_+, \ell_-)`, :math:`\delta = \ell_+ - \ell_- = 2\lambda s + c_+ - c_-`
 (no cancellation), with the exact derivative :math:`d\beta_i/ds_i = \lambda(e^{2\ell_+} +
 e^{2\ell_-})` supplied as a custom JVP for the implicit solvers' Jacobians.
+
+This is the JAX copy of the map s ↦ β, kept apart by necessity: it is traced by JAX (jit,
+vmap, autodiff) and carries a custom derivative, so it cannot call the NumPy one,
+:func:`saddlepath.diagonal._log_weights.beta_from_integrated_gradient`, which the NumPy
+flow and :meth:`~saddlepath.diagonal.model.Initialisation.beta` share.
 """
 
 from __future__ import annotations
