@@ -71,7 +71,7 @@ _SADDLES_EXAMPLES = (
 
 
 def _landscape(catalog: SaddleCatalog) -> Any:
-    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+    from saddlepath import plotting as plots  # matplotlib is imported only with --plot
 
     return plots.plot_saddle_landscape(catalog)
 

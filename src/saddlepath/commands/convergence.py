@@ -30,9 +30,9 @@ from saddlepath._cli_common import (
     fail,
     run_on_data,
 )
-from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
 from saddlepath.commands._shared import NEEDS_OUT
 from saddlepath.data import Dataset
+from saddlepath.experiments.convergence import ConvergenceStudy, convergence_study
 from saddlepath.report import (
     metadata,
     print_written,
@@ -193,9 +193,11 @@ def converge_command(
         def files(stage: Path) -> dict[str, Path]:
             written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
             if plot:
+                from saddlepath.analysis import arclength_of_path
                 from saddlepath.plotting.dynamics import convergence_figures
 
-                written.update(io.save_figures(convergence_figures(study), stage))
+                limit = arclength_of_path(study.path) if study.runs else None
+                written.update(io.save_figures(convergence_figures(study, limit), stage))
             return written
 
         return io.write_folder(out, files, owned=_OWNED)

@@ -32,11 +32,11 @@ from saddlepath._cli_common import (
     run_on_data,
 )
 from saddlepath._table_output import write_csv
-from saddlepath.analysis import InitScaleStudy, init_scale_study
 from saddlepath.commands import _analysis_tables as tables
 from saddlepath.commands._shared import NEEDS_OUT, write_outputs
 from saddlepath.commands.convergence import RichStudyProgress
 from saddlepath.data import Dataset
+from saddlepath.experiments import InitScaleStudy, init_scale_study
 from saddlepath.report import metadata, print_written, progress_bar, stdout_console
 
 __all__ = ["register"]
@@ -70,7 +70,7 @@ _N_STEPS = typer.Option(
 
 
 def _init_scale_figure(study: InitScaleStudy) -> Any:
-    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+    from saddlepath import plotting as plots  # matplotlib is imported only with --plot
 
     return plots.plot_init_scale(study)
 

@@ -61,6 +61,25 @@ def _check_path(path, where: str) -> SaddlePath | None:
     return path
 
 
+def _check_limit(limit, path: SaddlePath | None, where: str):
+    """``limit`` as given: a LimitArcLength of ``path`` (from ``arclength_of_path``), or None."""
+    if limit is None:
+        return None
+    from saddlepath.analysis.arclength import LimitArcLength
+
+    if not isinstance(limit, LimitArcLength):
+        raise TypeError(
+            f"The `limit` parameter of {where} must be a LimitArcLength (from "
+            f"saddlepath.analysis.arclength_of_path(path)) or None. Got {type(limit).__name__}."
+        )
+    if path is None or limit.beta.shape[1] != path.n_features:
+        raise ValueError(
+            f"The `limit` parameter of {where} draws the limit of `path`: pass the path too, "
+            "and the curve arclength_of_path(path) of that same path."
+        )
+    return limit
+
+
 def _run_colours(n: int) -> list:
     cmap = colormaps["plasma"]
     return [cmap(x) for x in np.linspace(0.05, 0.8, n)] if n > 1 else [cmap(0.05)]

@@ -24,7 +24,9 @@ from saddlepath.plotting.trajectory import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from saddlepath.analysis.convergence import ConvergenceStudy, RateFit
+    from saddlepath.analysis.arclength import LimitArcLength
+    from saddlepath.analysis.rates import RateFit
+    from saddlepath.experiments.convergence import ConvergenceStudy
 
 __all__ = ["convergence_figures", "plot_convergence"]
 
@@ -65,7 +67,7 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     Parameters
     ----------
     study : ConvergenceStudy
-        From :func:`~saddlepath.analysis.convergence.convergence_study`.
+        From :func:`~saddlepath.experiments.convergence_study`.
 
     Returns
     -------
@@ -76,13 +78,13 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis.convergence import convergence_study
+    >>> from saddlepath.experiments import convergence_study
     >>> X, y = np.eye(2), np.array([1.0, 0.5])
     >>> study = convergence_study(X, y, ["1e-10", "1e-100", "1e-1000"])
     >>> [ax.get_xscale() for ax in plot_convergence(study).axes]
     ['log', 'log']
     """
-    from saddlepath.analysis.convergence import ConvergenceStudy
+    from saddlepath.experiments.convergence import ConvergenceStudy
 
     if not isinstance(study, ConvergenceStudy):
         raise TypeError(
@@ -135,17 +137,20 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     return fig
 
 
-def convergence_figures(study: ConvergenceStudy) -> dict[str, Figure]:
+def convergence_figures(
+    study: ConvergenceStudy, limit: LimitArcLength | None = None
+) -> dict[str, Figure]:
     """The figures of a convergence study, by file name (for ``saddlepath converge``).
 
     ``convergence.png`` always; when the study kept its runs (``keep_runs=True``) also the
     Figure-1 analogue: ``loss_vs_tau.png``, ``coefs_vs_tau.png`` (smallest α),
-    ``arclength.png`` and, with at least three features, ``trajectory_3d.png``.
+    ``arclength.png`` and, with at least three features, ``trajectory_3d.png``; the last
+    two draw ``limit`` (``arclength_of_path(study.path)``) when given.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis.convergence import convergence_study
+    >>> from saddlepath.experiments import convergence_study
     >>> X, y = np.eye(3), np.array([1.0, 0.5, 0.2])
     >>> study = convergence_study(X, y, ["1e-10", "1e-100"], keep_runs=True)
     >>> sorted(convergence_figures(study))[:2]
@@ -157,7 +162,7 @@ def convergence_figures(study: ConvergenceStudy) -> dict[str, Figure]:
         smallest = min(runs, key=lambda r: r.log_alpha)
         figures["loss_vs_tau.png"] = plot_loss_vs_tau(runs, path)
         figures["coefs_vs_tau.png"] = plot_coordinates_vs_tau(smallest, path)
-        figures["arclength.png"] = plot_arclength(runs, path)
+        figures["arclength.png"] = plot_arclength(runs, path, limit=limit)
         if path.n_features >= 3:
-            figures["trajectory_3d.png"] = plot_trajectory_3d(runs, path)
+            figures["trajectory_3d.png"] = plot_trajectory_3d(runs, path, limit=limit)
     return figures

@@ -1,9 +1,7 @@
-r"""Figures of the saddle analysis (the only analysis module that imports matplotlib).
+r"""The saddle landscape: every critical point of :math:`F`, the exact path's saddles joined.
 
-* :func:`plot_saddle_landscape` — every critical point of :math:`F` (loss against support
-  size, coloured by Morse index) with the exact path's saddles joined in order;
-* :func:`plot_init_scale` — ℓ1 norm and number of active coordinates of the minimiser
-  reached against the initialisation scale γ: the kernel-to-rich transition.
+:func:`plot_saddle_landscape` draws loss against support size, coloured by Morse index,
+from a computed :class:`~saddlepath.analysis.enumeration.SaddleCatalog`.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no ``pyplot``, no GUI
 backend, nothing kept alive globally); save them with
@@ -18,13 +16,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from saddlepath.plotting.path import LOSS_LABEL
+
 if TYPE_CHECKING:
     from saddlepath.analysis.enumeration import SaddleCatalog
-    from saddlepath.analysis.init_scale import InitScaleStudy
 
-__all__ = ["plot_init_scale", "plot_saddle_landscape"]
+__all__ = ["plot_saddle_landscape"]
 
-LOSS_LABEL = "loss L(β) = ‖Xβ − y‖² / (2n)"
 _ZERO_LOSS = 1e-12  # losses below this fraction of L(0) are drawn on the floor of the axis
 
 
@@ -129,84 +127,5 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
         f"({catalog.n_dependent} dependent supports skipped)",
         fontsize=10,
         loc="left",
-    )
-    return fig
-
-
-def plot_init_scale(study: InitScaleStudy) -> Figure:
-    """Plot ℓ1 norm and active coordinates of the minimiser reached against γ.
-
-    Top: :math:`\\|\\beta_\\gamma\\|_1` with the minimum-ℓ1 interpolator (rich limit) and the
-    ℓ1 norm of the minimum-ℓ2 solution (kernel limit of the P&F initialisation) as
-    reference lines. Bottom: number of active coordinates. Diverged runs are marked ×
-    at the top of both panels; runs that did not converge are drawn hollow.
-
-    Parameters
-    ----------
-    study : InitScaleStudy
-        From :func:`~saddlepath.analysis.init_scale_study`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from saddlepath.analysis import init_scale_study
-    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> fig = plot_init_scale(init_scale_study(X, y, [1e-6, 0.5]))
-    >>> [ax.get_xscale() for ax in fig.axes]
-    ['log', 'log']
-    """
-    fig = Figure(figsize=(7.5, 6.0), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    log_axis = bool(np.all(study.gammas > 0))  # "1e-1000" underflows: plot log10 γ then
-    x = study.gammas if log_axis else study.log_gammas / np.log(10.0)
-    names = [o.name for o in study.statuses]
-    ok = np.array([n == "CONVERGED" for n in names])
-    bad = np.array([n == "DIVERGED" for n in names])
-    for ax, values, label in (
-        (top, study.l1_norm, "‖β‖₁ of the minimiser reached"),
-        (bottom, study.n_active.astype(float), "active coordinates"),
-    ):
-        ax.grid(True, color="0.9", lw=0.8)
-        ax.set_axisbelow(True)
-        ax.set_xscale("log" if log_axis else "linear")
-        ax.plot(x[~bad], values[~bad], "-", color="C0", lw=1, zorder=2)
-        ax.plot(x[ok], values[ok], "o", color="C0", zorder=3, gid="converged")
-        ax.plot(
-            x[~ok & ~bad],
-            values[~ok & ~bad],
-            "o",
-            mfc="none",
-            color="C0",
-            zorder=3,
-            gid="not-converged",
-        )
-        if bad.any():
-            ax.plot(
-                x[bad],
-                np.full(bad.sum(), 0.97),
-                "x",
-                color="C3",
-                ms=9,
-                transform=ax.get_xaxis_transform(),
-                gid="diverged",
-                label="diverged",
-            )
-        ax.set_ylabel(label)
-    top.axhline(study.min_l1_norm, color="C2", ls="--", label="minimum-ℓ1 interpolator")
-    top.axhline(study.min_l2_norm, color="C1", ls=":", label="minimum-ℓ2 solution")
-    top.legend(fontsize=9)
-    bottom.axhline(np.count_nonzero(study.min_l1_coef), color="C2", ls="--")
-    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
-    scale = "initialisation scale γ" if log_axis else "log10 of the initialisation scale γ"
-    bottom.set_xlabel(
-        f"{scale}   (u₀ = √2·γ, v₀ = {study.v0:g}·γ; "
-        f"{'gradient flow' if study.method == 'flow' else 'GD'})"
-    )
-    top.set_title(
-        "Kernel (large γ, dense) to rich (small γ, sparse) regime", fontsize=10, loc="left"
     )
     return fig
