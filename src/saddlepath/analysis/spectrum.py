@@ -11,7 +11,8 @@ the chain rule gives :math:`\partial F/\partial u_i = g_i v_i`, :math:`\partial 
     H_{vv} = \operatorname{diag}(u)\,G\,\operatorname{diag}(u), \quad
     H_{uv} = \operatorname{diag}(v)\,G\,\operatorname{diag}(u) + \operatorname{diag}(g)
 
-(``docs/background.md`` §1.3; the Jacobian of the flow :math:`-\nabla F` is :math:`-H`).
+(the thesis's linearisation, README "Saddle analysis"; the Jacobian of the flow
+:math:`-\nabla F` is :math:`-H`).
 A pair with :math:`u_i = v_i = 0` decouples exactly: its block is
 :math:`\begin{psmallmatrix}0 & g_i\\ g_i & 0\end{psmallmatrix}`, eigenvalues :math:`\pm|g_i|`,
 so at an α → 0 saddle the unstable eigenvalues are :math:`-|\partial_i L|` over the inactive
