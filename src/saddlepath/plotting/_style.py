@@ -112,6 +112,28 @@ def _shown_coordinates(runs, path: SaddlePath | None, n_max: int | None = None) 
     return active if n_max is None else active[:n_max]
 
 
+def _three_coordinates(runs, path, coordinates) -> np.ndarray:
+    """The three feature indices of a 3-D view: as given, else the three largest."""
+    d = runs[0].beta.shape[1]
+    if coordinates is None:
+        shown = list(_shown_coordinates(runs, path, 3))
+        shown += [i for i in range(d) if i not in shown][: 3 - len(shown)]
+        coordinates = shown
+    idx = np.asarray(coordinates)
+    if (
+        idx.shape != (3,)
+        or not np.issubdtype(idx.dtype, np.integer)
+        or np.any(idx < 0)
+        or np.any(idx >= d)
+        or np.unique(idx).size != 3
+    ):
+        raise ValueError(
+            f"`coordinates` must be three distinct feature indices in [0, {d}); got "
+            f"{coordinates!r}. A 3-D view needs at least 3 features."
+        )
+    return idx
+
+
 def _axes(nrows: int = 1, ncols: int = 1, size=(8.5, 4.5), **kw):
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw).ravel()

@@ -55,6 +55,27 @@ def _draw_points(ax: Axes, lam, values, matched, gid: str, colour: str) -> None:
         )
 
 
+def _draw_delays(ax: Axes, study: ConvergenceStudy, matched: np.ndarray) -> None:
+    """The largest delay per run, every jump's delay as small dots, and the fit."""
+    lam = study.lambdas
+    _draw_points(ax, lam, study.max_delays, matched, "delays", "C1")
+    delays = np.abs(study.jump_delays)
+    lam_rep = np.repeat(lam, delays.shape[1])
+    pos = np.isfinite(delays.ravel()) & (delays.ravel() > 0)
+    ax.plot(
+        lam_rep[pos],
+        delays.ravel()[pos],
+        ".",
+        color="0.5",
+        ms=3,
+        gid="jump-delays",
+        label="each jump",
+    )
+    dr = study.delay_rate
+    _draw_fit(ax, dr, "delay-fit", f"fit ∝ λ^{dr.slope:.2f}", "-")
+    ax.set_ylabel("jump delay |τ× − τ_k| (accelerated time)")
+
+
 def plot_convergence(study: ConvergenceStudy) -> Figure:
     r"""Plot the sup-error and the jump delay against :math:`\lambda = \ln(1/\alpha)`, log-log.
 
@@ -107,22 +128,7 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
         label="fit floor (solver resolution)",
     )
     left.set_ylabel("sup-error on plateaus / max‖β_k‖∞")
-    _draw_points(right, lam, study.max_delays, matched, "delays", "C1")
-    delays = np.abs(study.jump_delays)
-    lam_rep = np.repeat(lam, delays.shape[1])
-    pos = np.isfinite(delays.ravel()) & (delays.ravel() > 0)
-    right.plot(
-        lam_rep[pos],
-        delays.ravel()[pos],
-        ".",
-        color="0.5",
-        ms=3,
-        gid="jump-delays",
-        label="each jump",
-    )
-    dr = study.delay_rate
-    _draw_fit(right, dr, "delay-fit", f"fit ∝ λ^{dr.slope:.2f}", "-")
-    right.set_ylabel("jump delay |τ× − τ_k| (accelerated time)")
+    _draw_delays(right, study, matched)
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_yscale("log")

@@ -21,6 +21,34 @@ if TYPE_CHECKING:
 __all__ = ["plot_init_scale"]
 
 
+def _draw_runs(ax, x: np.ndarray, values: np.ndarray, ok: np.ndarray, bad: np.ndarray) -> None:
+    """One value per run: converged filled, not converged hollow, diverged × at the top."""
+    ax.grid(True, color="0.9", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.plot(x[~bad], values[~bad], "-", color="C0", lw=1, zorder=2)
+    ax.plot(x[ok], values[ok], "o", color="C0", zorder=3, gid="converged")
+    ax.plot(
+        x[~ok & ~bad],
+        values[~ok & ~bad],
+        "o",
+        mfc="none",
+        color="C0",
+        zorder=3,
+        gid="not-converged",
+    )
+    if bad.any():
+        ax.plot(
+            x[bad],
+            np.full(bad.sum(), 0.97),
+            "x",
+            color="C3",
+            ms=9,
+            transform=ax.get_xaxis_transform(),
+            gid="diverged",
+            label="diverged",
+        )
+
+
 def plot_init_scale(study: InitScaleStudy) -> Figure:
     """Plot ℓ1 norm and active coordinates of the minimiser reached against γ.
 
@@ -58,31 +86,8 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
         (top, study.l1_norm, "‖β‖₁ of the minimiser reached"),
         (bottom, study.n_active.astype(float), "active coordinates"),
     ):
-        ax.grid(True, color="0.9", lw=0.8)
-        ax.set_axisbelow(True)
         ax.set_xscale("log" if log_axis else "linear")
-        ax.plot(x[~bad], values[~bad], "-", color="C0", lw=1, zorder=2)
-        ax.plot(x[ok], values[ok], "o", color="C0", zorder=3, gid="converged")
-        ax.plot(
-            x[~ok & ~bad],
-            values[~ok & ~bad],
-            "o",
-            mfc="none",
-            color="C0",
-            zorder=3,
-            gid="not-converged",
-        )
-        if bad.any():
-            ax.plot(
-                x[bad],
-                np.full(bad.sum(), 0.97),
-                "x",
-                color="C3",
-                ms=9,
-                transform=ax.get_xaxis_transform(),
-                gid="diverged",
-                label="diverged",
-            )
+        _draw_runs(ax, x, values, ok, bad)
         ax.set_ylabel(label)
     top.axhline(study.min_l1_norm, color="C2", ls="--", label="minimum-ℓ1 interpolator")
     top.axhline(study.min_l2_norm, color="C1", ls=":", label="minimum-ℓ2 solution")

@@ -47,6 +47,34 @@ def _floor_losses(losses: np.ndarray) -> tuple[np.ndarray, bool, float | None]:
     return np.where(tiny, floor, losses), top / floor > 100, floor if tiny.any() else None
 
 
+def _draw_path(ax, catalog: SaddleCatalog, x: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    """Ring and join the path's saddles in the order visited; their indices in that order."""
+    visited = np.flatnonzero(catalog.visited)
+    order = visited[np.argsort(catalog.path_position[visited])]
+    ax.plot(
+        x[order],
+        losses[order],
+        "-o",
+        color="C3",
+        mfc="none",
+        ms=10,
+        lw=1.5,
+        zorder=3,
+        gid="path",
+        label="exact saddle path",
+    )
+    for j in order:
+        ax.annotate(
+            f"k={catalog.path_position[j]}",
+            (x[j], losses[j]),
+            xytext=(6, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color="C3",
+        )
+    return order
+
+
 def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     """Plot the saddle landscape: loss against support size, the visited path highlighted.
 
@@ -83,29 +111,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
         x, losses, c=catalog.morse_index, cmap="viridis", s=18, zorder=2, gid="critical-points"
     )
     fig.colorbar(dots, ax=ax, label="Morse index (unstable directions)")
-    visited = np.flatnonzero(catalog.visited)
-    order = visited[np.argsort(catalog.path_position[visited])]
-    ax.plot(
-        x[order],
-        losses[order],
-        "-o",
-        color="C3",
-        mfc="none",
-        ms=10,
-        lw=1.5,
-        zorder=3,
-        gid="path",
-        label="exact saddle path",
-    )
-    for j in order:
-        ax.annotate(
-            f"k={catalog.path_position[j]}",
-            (x[j], losses[j]),
-            xytext=(6, 4),
-            textcoords="offset points",
-            fontsize=8,
-            color="C3",
-        )
+    order = _draw_path(ax, catalog, x, losses)
     if log_axis:
         ax.set_yscale("log")
     if floor is not None:

@@ -28,6 +28,7 @@ from saddlepath.plotting._style import (
     _run_colours,
     _runs,
     _shown_coordinates,
+    _three_coordinates,
     _until,
     alpha_label,
     legend_outside,
@@ -180,27 +181,6 @@ def plot_coordinates_vs_tau(
     return fig
 
 
-def _three(runs, path, coordinates) -> np.ndarray:
-    d = runs[0].beta.shape[1]
-    if coordinates is None:
-        shown = list(_shown_coordinates(runs, path, 3))
-        shown += [i for i in range(d) if i not in shown][: 3 - len(shown)]
-        coordinates = shown
-    idx = np.asarray(coordinates)
-    if (
-        idx.shape != (3,)
-        or not np.issubdtype(idx.dtype, np.integer)
-        or np.any(idx < 0)
-        or np.any(idx >= d)
-        or np.unique(idx).size != 3
-    ):
-        raise ValueError(
-            f"`coordinates` must be three distinct feature indices in [0, {d}); got "
-            f"{coordinates!r}. A 3-D view needs at least 3 features."
-        )
-    return idx
-
-
 def plot_trajectory_3d(
     trajectories,
     path: SaddlePath | None = None,
@@ -240,7 +220,7 @@ def plot_trajectory_3d(
     runs = _runs(trajectories, "plot_trajectory_3d")
     path = _check_path(path, "plot_trajectory_3d")
     limit = _check_limit(limit, path, "plot_trajectory_3d")
-    idx = _three(runs, path, coordinates)
+    idx = _three_coordinates(runs, path, coordinates)
     horizon = _horizon(runs, path)
     fig = Figure(figsize=(7.0, 6.0), layout="constrained")
     ax = fig.add_subplot(projection="3d")
