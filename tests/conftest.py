@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - jax is an optional extra
 
 @pytest.fixture
 def worked_csv(tmp_path):
-    """The worked example of background.md §1.2 as a CSV file (target in the last column)."""
+    """The worked example (``saddlepath.data.worked_example``) as a CSV file (target last)."""
     from helpers import WORKED_X, WORKED_Y
 
     path = tmp_path / "worked.csv"

@@ -16,10 +16,10 @@ from saddlepath import cli, gradient_descent, gradient_flow, io, saddle_path
 from saddlepath.analysis import (
     enumerate_saddles,
     explain_jumps,
-    init_scale_study,
     jump_rows,
     plateau_resolution,
 )
+from saddlepath.experiments import init_scale_study
 
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

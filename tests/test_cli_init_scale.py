@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from saddlepath.analysis import init_scale_study
+from saddlepath.experiments import init_scale_study
 
 
 def thesis_csv(tmp_path):

@@ -12,7 +12,7 @@ from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
-# Worked example of background.md §1.2 (Zhao et al. 2026): saddles and jump times.
+# Worked example (Zhao et al. 2026; saddlepath.data.worked_example): saddles and jump times.
 X_WORKED = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 Y_WORKED = np.array([1.0, 0.0])
 SADDLES_WORKED = np.array(

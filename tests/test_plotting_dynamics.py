@@ -15,9 +15,10 @@ import pytest
 
 from saddlepath import saddle_path
 from saddlepath.analysis.arclength import arclength, arclength_of_path
-from saddlepath.analysis.convergence import comparison_horizon, convergence_study
+from saddlepath.analysis.comparison import comparison_horizon
 from saddlepath.data import worked_example
 from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.experiments import convergence_study
 from saddlepath.io import save_figure_atomic
 from saddlepath.plotting import (
     TAU_LABEL,
@@ -40,6 +41,12 @@ def worked():
     path = saddle_path(ds.X, ds.y)
     runs = [gradient_flow(ds.X, ds.y, alpha=a, tau_max=comparison_horizon(path)) for a in ALPHAS]
     return ds.X, ds.y, path, runs
+
+
+@pytest.fixture(scope="module")
+def limit(worked):
+    """The limit's curve, computed by analysis and handed to the figures."""
+    return arclength_of_path(worked[2])
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +101,19 @@ def test_coordinates_vs_tau_overlays_the_exact_path(worked):
     assert "1e-300" in ax.get_title(loc="left")
 
 
-def test_trajectory_3d_shows_runs_saddles_and_limit(worked):
+def test_trajectory_3d_shows_runs_saddles_and_limit(worked, limit):
     _, _, path, runs = worked
-    fig = plot_trajectory_3d(runs, path)
+    fig = plot_trajectory_3d(runs, path, limit=limit)
     ax = fig.axes[0]
     assert ax.name == "3d"
     assert len(by_gid(ax, "run-")) == 3
     (saddles,) = by_gid(ax, "saddles")
     x, y, z = saddles.get_data_3d()
     np.testing.assert_allclose(np.column_stack([x, y, z]), path.beta[:, [2, 0, 3]])
-    (limit,) = by_gid(ax, "limit")
-    assert len(limit.get_data_3d()[0]) > 10  # the curved heteroclinic orbits
+    (drawn,) = by_gid(ax, "limit")
+    assert len(drawn.get_data_3d()[0]) > 10  # the curved heteroclinic orbits
+    np.testing.assert_array_equal(np.column_stack(drawn.get_data_3d()), limit.beta[:, [2, 0, 3]])
+    assert not by_gid(plot_trajectory_3d(runs, path).axes[0], "limit")  # not given: not drawn
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("β_2", "β_0", "β_3")
     chosen = plot_trajectory_3d(runs[0], coordinates=[1, 0, 3]).axes[0]
     assert chosen.get_xlabel() == "β_1" and not by_gid(chosen, "limit")
@@ -112,15 +121,15 @@ def test_trajectory_3d_shows_runs_saddles_and_limit(worked):
         plot_trajectory_3d(runs, path, coordinates=[0, 0, 1])
 
 
-def test_arclength_view_has_the_limit_as_a_continuous_curve(worked):
+def test_arclength_view_has_the_limit_as_a_continuous_curve(worked, limit):
     _, _, path, runs = worked
-    fig = plot_arclength(runs, path)
+    fig = plot_arclength(runs, path, limit=limit)
     top, bottom = fig.axes[:2]
     assert len(by_gid(top, "run-")) == 3
-    (limit,) = by_gid(top, "limit")
-    curve = arclength_of_path(path)
-    np.testing.assert_allclose(limit.get_xdata(), curve.a)
-    np.testing.assert_allclose(limit.get_ydata(), curve.tau)
+    (drawn,) = by_gid(top, "limit")
+    curve = arclength_of_path(path)  # recomputed: the figure drew the limit of this path
+    np.testing.assert_allclose(drawn.get_xdata(), curve.a)
+    np.testing.assert_allclose(drawn.get_ydata(), curve.tau)
     (smallest,) = by_gid(top, "run-2")
     expected = arclength(runs[2])
     np.testing.assert_allclose(smallest.get_xdata()[-1], expected.a[-1])
@@ -148,22 +157,26 @@ def test_convergence_plot_shows_points_and_fits(study):
         plot_convergence(study.comparisons[0])
 
 
-def test_bundles_name_their_figures(worked, study):
+def test_bundles_name_their_figures(worked, study, limit):
     _, _, path, runs = worked
-    assert sorted(trajectory_figures(runs[-1], path)) == [
+    bundle = trajectory_figures(runs[-1], path, limit)
+    assert sorted(bundle) == [
         "flow_3d.png", "flow_arclength.png", "flow_coefs.png", "flow_loss.png",
     ]  # fmt: skip
-    figures = convergence_figures(study)
+    assert by_gid(bundle["flow_3d.png"].axes[0], "limit")
+    assert by_gid(bundle["flow_arclength.png"].axes[0], "limit")
+    figures = convergence_figures(study, limit)
     assert sorted(figures) == [
         "arclength.png", "coefs_vs_tau.png", "convergence.png", "loss_vs_tau.png",
         "trajectory_3d.png",
     ]  # fmt: skip
     assert "1e-300" in figures["coefs_vs_tau.png"].axes[0].get_title(loc="left")
+    assert by_gid(figures["trajectory_3d.png"].axes[0], "limit")
     bare = convergence_study(*worked[:2], ["1e-30"], path=path)
     assert list(convergence_figures(bare)) == ["convergence.png"]
 
 
-def test_figures_reject_bad_inputs(worked):
+def test_figures_reject_bad_inputs(worked, limit):
     _, _, path, runs = worked
     with pytest.raises(TypeError, match="must be a Trajectory or a non-empty sequence"):
         plot_loss_vs_tau([])
@@ -171,6 +184,10 @@ def test_figures_reject_bad_inputs(worked):
         plot_arclength(path)
     with pytest.raises(TypeError, match="`path` parameter of plot_loss_vs_tau must be a Sad"):
         plot_loss_vs_tau(runs, path.beta)
+    with pytest.raises(TypeError, match="`limit` parameter of plot_arclength must be a LimitArc"):
+        plot_arclength(runs, path, limit=arclength(runs[0]))
+    with pytest.raises(ValueError, match="pass the path too"):
+        plot_trajectory_3d(runs, limit=limit)
 
 
 @pytest.mark.parametrize("plot", [plot_loss_vs_tau, plot_coordinates_vs_tau, plot_trajectory_3d])
@@ -181,9 +198,9 @@ def test_figures_save_as_non_empty_png(tmp_path, worked, plot):
     assert image.shape[0] > 100 and image[..., :3].std() > 0.05
 
 
-def test_analysis_modules_do_not_import_matplotlib():
+def test_analysis_and_experiments_do_not_import_matplotlib():
     code = (
-        "import sys, saddlepath.analysis.convergence, saddlepath.analysis.arclength; "
+        "import sys, saddlepath.analysis, saddlepath.experiments; "
         "print([m for m in sys.modules if m.startswith('matplotlib')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

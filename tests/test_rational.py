@@ -1,6 +1,6 @@
 """Tests of the exact rational saddle-to-saddle path (the oracle for the float path).
 
-Expected values come from the worked example in docs/background.md §1.2, from closed
+Expected values come from the worked example (``saddlepath.data.worked_example``), from closed
 forms (first jump), and from independent solvers (LP for the minimum-ℓ1 interpolator,
 ``numpy.linalg.lstsq``); everything else is an exact invariant of Algorithm 1.
 """

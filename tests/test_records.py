@@ -26,7 +26,6 @@ from saddlepath import records
 from saddlepath.analysis import (
     arclength,
     compare,
-    convergence_study,
     enumerate_saddles,
     explain_jumps,
     find_plateaus,
@@ -35,10 +34,10 @@ from saddlepath.analysis import (
     saddle_spectrum,
 )
 from saddlepath.analysis.arclength import arclength_of_path
-from saddlepath.analysis.init_scale import init_scale_study
 from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
+from saddlepath.experiments import convergence_study, init_scale_study
 
 
 def assert_same(a, b, where="result"):

@@ -28,7 +28,7 @@ def quiet_path(X, y, **kw):
         return saddle_path(X, y, **kw)
 
 
-# --- the worked example (background.md §1.2) -------------------------------------------
+# --- the worked example (saddlepath.data.worked_example) ------------------------------
 
 
 def test_worked_example_times_saddles_and_leaving_coordinate():

@@ -7,7 +7,6 @@ from saddlepath.analysis import (
     Plateaus,
     arclength,
     compare,
-    convergence_study,
     enumerate_saddles,
     explain_jumps,
     find_plateaus,
@@ -25,6 +24,7 @@ from saddlepath.diagonal import (
     gradient_flow,
     saddle_path,
 )
+from saddlepath.experiments import convergence_study
 from saddlepath.loss import squared_loss, squared_loss_gradient
 from saddlepath.records import load, save
 from saddlepath.warnings import (

@@ -30,8 +30,8 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from saddlepath import _trajectory_npz
-from saddlepath.records import _finite_or_none as _finite_or_none  # used by the commands
-from saddlepath.records import (  # re-exported: io is where the formats are documented
+from saddlepath.records._summaries import _finite_or_none as _finite_or_none  # used by the commands
+from saddlepath.records._summaries import (  # re-exported: io is where the formats are documented
     path_record,
     report_record,
     to_json,

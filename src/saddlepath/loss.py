@@ -59,7 +59,7 @@ def squared_loss_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.
     --------
     >>> import numpy as np
     >>> squared_loss_gradient(np.eye(2), np.array([1.0, 0.0]), np.zeros(2))
-    array([-0.5, -0.  ])
+    array([-0.5,  0. ])
     """
     residual = np.asarray(beta) @ X.T - y
     return residual @ X / X.shape[0]

@@ -9,24 +9,18 @@ diagonal network's exact saddles (``X``, ``y``; ``u``, ``v``) check ``run.model`
 * :func:`saddle_spectrum` — Hessian of ``F(u, v)``, eigenpairs, classification;
 * :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
 * :func:`enumerate_saddles` — every critical point for small ``d``;
-* :func:`init_scale_study` — kernel-to-rich transition over the initialisation scale;
 * :func:`plateau_resolution`, :func:`match_saddles` — a finite-α run against the α → 0 path;
-* :func:`compare`, :func:`convergence_study` — how a run converges to the limit as α → 0;
+* :func:`compare` — how far a run is from the limit (studies over α are in
+  :mod:`saddlepath.experiments`);
 * :func:`arclength` — the arc-length reparametrisation (plateaus and heteroclinic jumps).
 
-Figures are in :mod:`saddlepath.analysis.plots` (imported on demand: matplotlib is not
-loaded by this package).
+Nothing here runs a study or draws: studies are in :mod:`saddlepath.experiments`, figures
+in :mod:`saddlepath.plotting`.
 """
 
 from saddlepath.analysis.arclength import ArcLength, LimitArcLength, arclength, arclength_of_path
-from saddlepath.analysis.convergence import (
-    Comparison,
-    ConvergenceStudy,
-    compare,
-    convergence_study,
-)
+from saddlepath.analysis.comparison import Comparison, compare
 from saddlepath.analysis.heteroclinic import HeteroclinicOrbit, heteroclinic_orbits
-from saddlepath.analysis.init_scale import InitScaleStudy, RunStatus, init_scale_study
 from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps, jump_rows
 from saddlepath.analysis.plateaus import (
     Plateaus,
@@ -52,29 +46,24 @@ from saddlepath.landscape import (  # critical points and curvature: the layer b
 __all__ = [
     "ArcLength",
     "Comparison",
-    "ConvergenceStudy",
     "CriticalPointType",
     "Equilibrium",
     "HeteroclinicOrbit",
-    "InitScaleStudy",
     "JumpExplanation",
     "JumpStatus",
     "LimitArcLength",
     "PlateauStatus",
     "Plateaus",
     "RefinementStatus",
-    "RunStatus",
     "SaddleCatalog",
     "SaddleSpectrum",
     "arclength",
     "arclength_of_path",
     "compare",
-    "convergence_study",
     "enumerate_saddles",
     "explain_jumps",
     "find_plateaus",
     "heteroclinic_orbits",
-    "init_scale_study",
     "jump_rows",
     "limit_weights",
     "log10_speed",

@@ -4,7 +4,7 @@ Pesme & Flammarion (2023) prove that the run in accelerated time,
 :math:`\tilde\beta_\alpha(\tau) = \beta(\lambda\tau)` with :math:`\lambda = \ln(1/\alpha)`,
 converges to the piecewise-constant limit :math:`\beta^\circ` uniformly on compact sets
 avoiding the jump times, and leave the rate open. :func:`compare` measures the distance of
-one run; :func:`~saddlepath.analysis.convergence.convergence_study` repeats it over α.
+one run; :func:`~saddlepath.experiments.convergence_study` repeats it over α.
 
 **Compared windows (the neighbourhood of a jump, relative in τ).** Plateau ``k`` of the
 limit holds :math:`\beta_k` on :math:`[\tau_k, \tau_{k+1})`, of length

@@ -2,7 +2,7 @@
 
 Every write goes through :mod:`saddlepath.io` (:func:`~saddlepath.io.write_folder`):
 a killed run leaves the old set whole. Figures come from :mod:`saddlepath.plotting`
-(or :mod:`saddlepath.analysis.plots`), imported only when figures are wanted.
+(or :mod:`saddlepath.plotting`), imported only when figures are wanted.
 """
 
 from __future__ import annotations
@@ -66,6 +66,6 @@ LANDSCAPE = "saddle_landscape.png"
 
 def landscape_figure(catalog: Any) -> Any:
     """The saddle landscape of a catalog of critical points (``analyze``/``saddles --plot``)."""
-    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+    from saddlepath import plotting as plots  # matplotlib is imported only with --plot
 
     return plots.plot_saddle_landscape(catalog)

@@ -2,7 +2,7 @@
 
 Wiring only: data → exact path and a flow or GD run → :func:`~saddlepath.analysis.explain_jumps`
 → tables (:mod:`saddlepath.report.analysis`), ``analysis.json`` and the landscape figure
-(:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
+(:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``saddlepath converge``: how finite-α flows converge to the exact path as α → 0.
 
-Wiring only: data → :func:`~saddlepath.analysis.convergence.convergence_study` (with a
+Wiring only: data → :func:`~saddlepath.experiments.convergence_study` (with a
 Rich progress bar) → table of errors and delays per α, the fitted rates
 (:mod:`saddlepath.report.studies`), ``convergence.json`` and figures.
 """
@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from saddlepath import io
-from saddlepath.analysis.convergence import ConvergenceStudy, convergence_study
 from saddlepath.cli._checks import parse_scales, run_succeeded
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, errors_as_exit, fail
@@ -21,6 +20,7 @@ from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGE
 from saddlepath.cli._progress import RichStudyProgress
 from saddlepath.cli._records import convergence_fits, convergence_record, metadata
 from saddlepath.data import Dataset
+from saddlepath.experiments.convergence import ConvergenceStudy, convergence_study
 from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
 from saddlepath.report.studies import fit_lines, study_table
 
@@ -99,9 +99,11 @@ def converge_command(
         def files(stage: Path) -> dict[str, Path]:
             written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
             if plot:
-                from saddlepath.plotting.dynamics import convergence_figures
+                from saddlepath.analysis import arclength_of_path
+                from saddlepath.plotting import convergence_figures
 
-                written.update(io.save_figures(convergence_figures(study), stage))
+                limit = arclength_of_path(study.path) if study.runs else None
+                written.update(io.save_figures(convergence_figures(study, limit), stage))
             return written
 
         return io.write_folder(out, files, owned=_OWNED)

@@ -74,9 +74,11 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
     def files(stage: Path) -> dict[str, Path]:
         written = io.write_trajectory_files(run.trajectory, stage, metadata=meta)
         if plot:
+            from saddlepath.analysis import arclength_of_path
             from saddlepath.plotting import trajectory_figures
 
-            figures = trajectory_figures(run.trajectory, run.path)
+            limit = arclength_of_path(run.path)
+            figures = trajectory_figures(run.trajectory, run.path, limit)
             written.update(io.save_figures(figures, stage))
         return written
 

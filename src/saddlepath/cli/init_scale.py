@@ -1,8 +1,8 @@
 """``saddlepath init-scale``: the minimiser reached from each initialisation scale γ.
 
-Wiring only: data → :func:`~saddlepath.analysis.init_scale_study` → tables
+Wiring only: data → :func:`~saddlepath.experiments.init_scale_study` → tables
 (:mod:`saddlepath.report.studies`), ``init_scale.json`` and figure
-(:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
+(:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from saddlepath import io
-from saddlepath.analysis import InitScaleStudy, init_scale_study
 from saddlepath.cli._checks import check_scale
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
@@ -23,6 +22,7 @@ from saddlepath.cli._outputs import write_outputs
 from saddlepath.cli._progress import RichStudyProgress
 from saddlepath.cli._records import init_scale_record, metadata
 from saddlepath.data import Dataset
+from saddlepath.experiments import InitScaleStudy, init_scale_study
 from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
 from saddlepath.report.studies import init_scale_table, minimiser_table, reference_line
 
@@ -57,7 +57,7 @@ _N_STEPS = typer.Option(
 
 
 def _init_scale_figure(study: InitScaleStudy) -> Any:
-    from saddlepath.analysis import plots  # matplotlib is imported only with --plot
+    from saddlepath import plotting as plots  # matplotlib is imported only with --plot
 
     return plots.plot_init_scale(study)
 

@@ -2,7 +2,7 @@
 
 Wiring only: data → exact path → :func:`~saddlepath.analysis.enumerate_saddles` → table
 (:mod:`saddlepath.report.catalog`), ``saddles.json`` and the landscape figure
-(:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
+(:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
 from __future__ import annotations

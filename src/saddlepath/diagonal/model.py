@@ -2,7 +2,7 @@ r"""The diagonal linear network at any initialisation scale, in log-domain.
 
 A diagonal network predicts with :math:`\beta = u \odot v`. With
 :math:`w_\pm = (u \pm v)/\sqrt2` the gradient flow of :math:`F(u, v) = L(u\odot v)`
-decouples (Pesme & Flammarion 2023, §1.1 of ``docs/background.md``):
+decouples (Pesme & Flammarion 2023, arXiv:2304.00488; README, "Units"):
 
 .. math::
 

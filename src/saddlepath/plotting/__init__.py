@@ -5,17 +5,23 @@
 * :mod:`saddlepath.plotting.trajectory` — finite-α runs against the limit (P&F's Figure 1):
   loss and coordinates against τ for several α, 3-D trajectories;
 * :mod:`saddlepath.plotting.arclength` — the arc-length view, where the limit is continuous;
-* :mod:`saddlepath.plotting.convergence` — sup-error and jump delays against λ = ln(1/α).
+* :mod:`saddlepath.plotting.convergence` — sup-error and jump delays against λ = ln(1/α);
+* :mod:`saddlepath.plotting.landscape` — every critical point, the path's saddles joined;
+* :mod:`saddlepath.plotting.init_scale` — the kernel-to-rich transition over the scale γ.
 
 :mod:`saddlepath.plotting.dynamics` re-exports the last three under their old names.
 
-Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplot``; save
-it with :func:`saddlepath.io.save_figure_atomic`.
+Every function receives computed objects (paths, runs, studies, the limit's curve from
+:func:`~saddlepath.analysis.arclength_of_path`), runs no solver, and returns a
+:class:`matplotlib.figure.Figure` built without ``pyplot``; save it with
+:func:`saddlepath.io.save_figure_atomic`.
 """
 
 from saddlepath.plotting._style import alpha_label
 from saddlepath.plotting.arclength import plot_arclength
 from saddlepath.plotting.convergence import convergence_figures, plot_convergence
+from saddlepath.plotting.init_scale import plot_init_scale
+from saddlepath.plotting.landscape import plot_saddle_landscape
 from saddlepath.plotting.path import (
     LOSS_LABEL,
     TAU_LABEL,
@@ -40,8 +46,10 @@ __all__ = [
     "plot_coefficients_vs_time",
     "plot_convergence",
     "plot_coordinates_vs_tau",
+    "plot_init_scale",
     "plot_loss_staircase",
     "plot_loss_vs_tau",
+    "plot_saddle_landscape",
     "plot_trajectory_3d",
     "trajectory_figures",
 ]

@@ -61,6 +61,25 @@ def _check_path(path, where: str) -> SaddlePath | None:
     return path
 
 
+def _check_limit(limit, path: SaddlePath | None, where: str):
+    """``limit`` as given: a LimitArcLength of ``path`` (from ``arclength_of_path``), or None."""
+    if limit is None:
+        return None
+    from saddlepath.analysis.arclength import LimitArcLength
+
+    if not isinstance(limit, LimitArcLength):
+        raise TypeError(
+            f"The `limit` parameter of {where} must be a LimitArcLength (from "
+            f"saddlepath.analysis.arclength_of_path(path)) or None. Got {type(limit).__name__}."
+        )
+    if path is None or limit.beta.shape[1] != path.n_features:
+        raise ValueError(
+            f"The `limit` parameter of {where} draws the limit of `path`: pass the path too, "
+            "and the curve arclength_of_path(path) of that same path."
+        )
+    return limit
+
+
 def _run_colours(n: int) -> list:
     cmap = colormaps["plasma"]
     return [cmap(x) for x in np.linspace(0.05, 0.8, n)] if n > 1 else [cmap(0.05)]
@@ -91,6 +110,28 @@ def _shown_coordinates(runs, path: SaddlePath | None, n_max: int | None = None) 
     active = np.asarray(active, dtype=int)
     active = active[np.argsort(-size[active], kind="stable")]
     return active if n_max is None else active[:n_max]
+
+
+def _three_coordinates(runs, path, coordinates) -> np.ndarray:
+    """The three feature indices of a 3-D view: as given, else the three largest."""
+    d = runs[0].beta.shape[1]
+    if coordinates is None:
+        shown = list(_shown_coordinates(runs, path, 3))
+        shown += [i for i in range(d) if i not in shown][: 3 - len(shown)]
+        coordinates = shown
+    idx = np.asarray(coordinates)
+    if (
+        idx.shape != (3,)
+        or not np.issubdtype(idx.dtype, np.integer)
+        or np.any(idx < 0)
+        or np.any(idx >= d)
+        or np.unique(idx).size != 3
+    ):
+        raise ValueError(
+            f"`coordinates` must be three distinct feature indices in [0, {d}); got "
+            f"{coordinates!r}. A 3-D view needs at least 3 features."
+        )
+    return idx
 
 
 def _axes(nrows: int = 1, ncols: int = 1, size=(8.5, 4.5), **kw):

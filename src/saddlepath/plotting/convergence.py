@@ -24,7 +24,9 @@ from saddlepath.plotting.trajectory import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from saddlepath.analysis.convergence import ConvergenceStudy, RateFit
+    from saddlepath.analysis.arclength import LimitArcLength
+    from saddlepath.analysis.rates import RateFit
+    from saddlepath.experiments.convergence import ConvergenceStudy
 
 __all__ = ["convergence_figures", "plot_convergence"]
 
@@ -53,6 +55,27 @@ def _draw_points(ax: Axes, lam, values, matched, gid: str, colour: str) -> None:
         )
 
 
+def _draw_delays(ax: Axes, study: ConvergenceStudy, matched: np.ndarray) -> None:
+    """The largest delay per run, every jump's delay as small dots, and the fit."""
+    lam = study.lambdas
+    _draw_points(ax, lam, study.max_delays, matched, "delays", "C1")
+    delays = np.abs(study.jump_delays)
+    lam_rep = np.repeat(lam, delays.shape[1])
+    pos = np.isfinite(delays.ravel()) & (delays.ravel() > 0)
+    ax.plot(
+        lam_rep[pos],
+        delays.ravel()[pos],
+        ".",
+        color="0.5",
+        ms=3,
+        gid="jump-delays",
+        label="each jump",
+    )
+    dr = study.delay_rate
+    _draw_fit(ax, dr, "delay-fit", f"fit ∝ λ^{dr.slope:.2f}", "-")
+    ax.set_ylabel("jump delay |τ× − τ_k| (accelerated time)")
+
+
 def plot_convergence(study: ConvergenceStudy) -> Figure:
     r"""Plot the sup-error and the jump delay against :math:`\lambda = \ln(1/\alpha)`, log-log.
 
@@ -65,7 +88,7 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     Parameters
     ----------
     study : ConvergenceStudy
-        From :func:`~saddlepath.analysis.convergence.convergence_study`.
+        From :func:`~saddlepath.experiments.convergence_study`.
 
     Returns
     -------
@@ -76,13 +99,13 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis.convergence import convergence_study
+    >>> from saddlepath.experiments import convergence_study
     >>> X, y = np.eye(2), np.array([1.0, 0.5])
     >>> study = convergence_study(X, y, ["1e-10", "1e-100", "1e-1000"])
     >>> [ax.get_xscale() for ax in plot_convergence(study).axes]
     ['log', 'log']
     """
-    from saddlepath.analysis.convergence import ConvergenceStudy
+    from saddlepath.experiments.convergence import ConvergenceStudy
 
     if not isinstance(study, ConvergenceStudy):
         raise TypeError(
@@ -105,22 +128,7 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
         label="fit floor (solver resolution)",
     )
     left.set_ylabel("sup-error on plateaus / max‖β_k‖∞")
-    _draw_points(right, lam, study.max_delays, matched, "delays", "C1")
-    delays = np.abs(study.jump_delays)
-    lam_rep = np.repeat(lam, delays.shape[1])
-    pos = np.isfinite(delays.ravel()) & (delays.ravel() > 0)
-    right.plot(
-        lam_rep[pos],
-        delays.ravel()[pos],
-        ".",
-        color="0.5",
-        ms=3,
-        gid="jump-delays",
-        label="each jump",
-    )
-    dr = study.delay_rate
-    _draw_fit(right, dr, "delay-fit", f"fit ∝ λ^{dr.slope:.2f}", "-")
-    right.set_ylabel("jump delay |τ× − τ_k| (accelerated time)")
+    _draw_delays(right, study, matched)
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -135,17 +143,20 @@ def plot_convergence(study: ConvergenceStudy) -> Figure:
     return fig
 
 
-def convergence_figures(study: ConvergenceStudy) -> dict[str, Figure]:
+def convergence_figures(
+    study: ConvergenceStudy, limit: LimitArcLength | None = None
+) -> dict[str, Figure]:
     """The figures of a convergence study, by file name (for ``saddlepath converge``).
 
     ``convergence.png`` always; when the study kept its runs (``keep_runs=True``) also the
     Figure-1 analogue: ``loss_vs_tau.png``, ``coefs_vs_tau.png`` (smallest α),
-    ``arclength.png`` and, with at least three features, ``trajectory_3d.png``.
+    ``arclength.png`` and, with at least three features, ``trajectory_3d.png``; the last
+    two draw ``limit`` (``arclength_of_path(study.path)``) when given.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis.convergence import convergence_study
+    >>> from saddlepath.experiments import convergence_study
     >>> X, y = np.eye(3), np.array([1.0, 0.5, 0.2])
     >>> study = convergence_study(X, y, ["1e-10", "1e-100"], keep_runs=True)
     >>> sorted(convergence_figures(study))[:2]
@@ -157,7 +168,7 @@ def convergence_figures(study: ConvergenceStudy) -> dict[str, Figure]:
         smallest = min(runs, key=lambda r: r.log_alpha)
         figures["loss_vs_tau.png"] = plot_loss_vs_tau(runs, path)
         figures["coefs_vs_tau.png"] = plot_coordinates_vs_tau(smallest, path)
-        figures["arclength.png"] = plot_arclength(runs, path)
+        figures["arclength.png"] = plot_arclength(runs, path, limit=limit)
         if path.n_features >= 3:
-            figures["trajectory_3d.png"] = plot_trajectory_3d(runs, path)
+            figures["trajectory_3d.png"] = plot_trajectory_3d(runs, path, limit=limit)
     return figures

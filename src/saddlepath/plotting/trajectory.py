@@ -13,26 +13,31 @@ r"""Figures of finite-α runs against accelerated time (in the style of P&F's Fi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from saddlepath.analysis.arclength import arclength_of_path
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.trajectory import Trajectory
 from saddlepath.plotting._style import (
     _axes,
+    _check_limit,
     _check_path,
     _horizon,
     _run_colours,
     _runs,
     _shown_coordinates,
+    _three_coordinates,
     _until,
     alpha_label,
     legend_outside,
 )
 from saddlepath.plotting.arclength import plot_arclength
 from saddlepath.plotting.path import _COLOURS, LOSS_LABEL, TAU_LABEL
+
+if TYPE_CHECKING:
+    from saddlepath.analysis.arclength import LimitArcLength
 
 __all__ = [
     "plot_coordinates_vs_tau",
@@ -176,35 +181,18 @@ def plot_coordinates_vs_tau(
     return fig
 
 
-def _three(runs, path, coordinates) -> np.ndarray:
-    d = runs[0].beta.shape[1]
-    if coordinates is None:
-        shown = list(_shown_coordinates(runs, path, 3))
-        shown += [i for i in range(d) if i not in shown][: 3 - len(shown)]
-        coordinates = shown
-    idx = np.asarray(coordinates)
-    if (
-        idx.shape != (3,)
-        or not np.issubdtype(idx.dtype, np.integer)
-        or np.any(idx < 0)
-        or np.any(idx >= d)
-        or np.unique(idx).size != 3
-    ):
-        raise ValueError(
-            f"`coordinates` must be three distinct feature indices in [0, {d}); got "
-            f"{coordinates!r}. A 3-D view needs at least 3 features."
-        )
-    return idx
-
-
 def plot_trajectory_3d(
-    trajectories, path: SaddlePath | None = None, *, coordinates: Sequence[int] | None = None
+    trajectories,
+    path: SaddlePath | None = None,
+    *,
+    coordinates: Sequence[int] | None = None,
+    limit: LimitArcLength | None = None,
 ) -> Figure:
     r"""Plot three coordinates of runs at several α as curves in 3-D.
 
-    With a path, its saddles are black dots and the limit's jumps (heteroclinic orbits, see
-    :func:`~saddlepath.analysis.arclength.arclength_of_path`) a dashed black curve; the runs
-    approach it as α → 0.
+    With a path, its saddles are black dots; with ``limit``, the limit's jumps (heteroclinic
+    orbits) are a dashed black curve; the runs approach it as α → 0. The figure draws the
+    curve it is given and integrates nothing.
 
     Parameters
     ----------
@@ -212,6 +200,9 @@ def plot_trajectory_3d(
     path : SaddlePath, optional
     coordinates : three ints, optional
         Default: the three largest coordinates of the path (or of the runs).
+    limit : LimitArcLength, optional
+        The limit as a curve, ``arclength_of_path(path)``
+        (:func:`~saddlepath.analysis.arclength.arclength_of_path`); needs ``path``.
 
     Returns
     -------
@@ -228,7 +219,8 @@ def plot_trajectory_3d(
     """
     runs = _runs(trajectories, "plot_trajectory_3d")
     path = _check_path(path, "plot_trajectory_3d")
-    idx = _three(runs, path, coordinates)
+    limit = _check_limit(limit, path, "plot_trajectory_3d")
+    idx = _three_coordinates(runs, path, coordinates)
     horizon = _horizon(runs, path)
     fig = Figure(figsize=(7.0, 6.0), layout="constrained")
     ax = fig.add_subplot(projection="3d")
@@ -243,8 +235,8 @@ def plot_trajectory_3d(
             label=alpha_label(run.log_alpha),
             gid=f"run-{j}",
         )
-    if path is not None:
-        curve = arclength_of_path(path).beta[:, idx]
+    if limit is not None:
+        curve = limit.beta[:, idx]
         ax.plot(
             curve[:, 0],
             curve[:, 1],
@@ -255,6 +247,7 @@ def plot_trajectory_3d(
             label="limit α → 0",
             gid="limit",
         )
+    if path is not None:
         s = path.beta[:, idx]
         ax.plot(
             s[:, 0],
@@ -274,26 +267,32 @@ def plot_trajectory_3d(
     return fig
 
 
-def trajectory_figures(trajectory: Trajectory, path: SaddlePath) -> dict[str, Figure]:
+def trajectory_figures(
+    trajectory: Trajectory, path: SaddlePath, limit: LimitArcLength | None = None
+) -> dict[str, Figure]:
     """The figures of one run, by file name (for ``saddlepath flow --plot``).
 
     Returns ``flow_loss.png``, ``flow_coefs.png``, ``flow_arclength.png`` and, with at
-    least three features, ``flow_3d.png``.
+    least three features, ``flow_3d.png``. ``limit`` (``arclength_of_path(path)``) is drawn
+    in the last two when given.
 
     Examples
     --------
     >>> import numpy as np
     >>> from saddlepath import saddle_path
+    >>> from saddlepath.analysis import arclength_of_path
     >>> from saddlepath.diagonal.flow import gradient_flow
     >>> X, y = np.eye(3), np.array([1.0, 0.5, 0.2])
-    >>> sorted(trajectory_figures(gradient_flow(X, y, alpha="1e-30"), saddle_path(X, y)))
+    >>> path = saddle_path(X, y)
+    >>> run = gradient_flow(X, y, alpha="1e-30")
+    >>> sorted(trajectory_figures(run, path, arclength_of_path(path)))
     ['flow_3d.png', 'flow_arclength.png', 'flow_coefs.png', 'flow_loss.png']
     """
     figures = {
         "flow_loss.png": plot_loss_vs_tau(trajectory, path),
         "flow_coefs.png": plot_coordinates_vs_tau(trajectory, path),
-        "flow_arclength.png": plot_arclength(trajectory, path),
+        "flow_arclength.png": plot_arclength(trajectory, path, limit=limit),
     }
     if trajectory.beta.shape[1] >= 3:
-        figures["flow_3d.png"] = plot_trajectory_3d(trajectory, path)
+        figures["flow_3d.png"] = plot_trajectory_3d(trajectory, path, limit=limit)
     return figures

@@ -27,9 +27,7 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.analysis import (
         ArcLength,
         Comparison,
-        ConvergenceStudy,
         Equilibrium,
-        InitScaleStudy,
         JumpExplanation,
         Plateaus,
         SaddleCatalog,
@@ -44,6 +42,7 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.certificate import PathCertificate
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
+    from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
 
     return (
         SaddlePath, Trajectory, MarginCrossings, Initialisation,

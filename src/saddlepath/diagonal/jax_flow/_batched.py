@@ -53,7 +53,7 @@ def batched_flow(
 ) -> BatchedTrajectories:
     r"""Integrate many gradient flows of diagonal networks at once (JAX, vmapped, CPU or GPU).
 
-    Each flow solves the exact dual-coordinate ODE (P&F §1.1–1.2, ``docs/background.md``)
+    Each flow solves the exact dual-coordinate ODE (P&F, arXiv:2304.00488; README, "Units")
 
     .. math::
 

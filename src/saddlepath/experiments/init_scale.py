@@ -14,24 +14,19 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 
 from saddlepath._status import Status
-from saddlepath._validation import check_int, check_real
-from saddlepath.analysis._checks import check_rtol, check_xy
-from saddlepath.analysis.convergence import StudyProgress
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.flow import gradient_flow
-from saddlepath.diagonal.model import resolve_log_alpha
 from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.diagonal.trajectory import TrajectoryStatus
+from saddlepath.experiments._init_scale_inputs import check_inputs
+from saddlepath.experiments.convergence import StudyProgress
 
 __all__ = ["InitScaleStudy", "RunStatus", "init_scale_study"]
-
-_WHERE = "init_scale_study"
 
 
 class RunStatus(Status):
@@ -158,50 +153,6 @@ def count_active(beta: np.ndarray, active_rtol: float) -> int:
     return int(np.sum(np.abs(beta) > active_rtol * top)) if top > 0 else 0
 
 
-def _parse_gammas(gammas) -> tuple[list, np.ndarray]:
-    """The scales as given (floats or exact strings such as ``"1e-1000"``) and their logs."""
-    values = list(gammas) if isinstance(gammas, list | tuple | np.ndarray) else [gammas]
-    if not values:
-        raise ValueError(f"The `gammas` parameter of {_WHERE} is empty; give at least one scale.")
-    logs = []
-    for g in values:
-        if (
-            not isinstance(g, str | Real)
-            or isinstance(g, bool)
-            or (not isinstance(g, str) and not (np.isfinite(g) and g > 0))
-        ):
-            raise ValueError(
-                f"The `gammas` parameter of {_WHERE} must hold scales > 0 (floats, or strings "
-                f"such as '1e-1000'). Got {g!r} instead."
-            )
-        logs.append(resolve_log_alpha(g, None, where=_WHERE))
-    return values, np.array(logs)
-
-
-def _validate(X, y, gammas, v0, step_size, max_steps, active_rtol, n_steps):
-    X, y = check_xy(X, y)
-    values, logs = _parse_gammas(gammas)
-    v0 = check_real(v0, name="v0", where=_WHERE)
-    if step_size is None and np.any(logs >= 0):
-        raise ValueError(
-            f"The gradient flow needs every gamma < 1 (accelerated time uses ln(1/gamma)); got "
-            f"gamma = {values[int(np.argmax(logs >= 0))]!r}. Pass step_size=<float> to run "
-            "gradient descent, which allows any gamma > 0."
-        )
-    if step_size is not None:
-        step_size = check_real(step_size, name="step_size", low=0.0, low_open=True, where=_WHERE)
-    check_int(max_steps, name="max_steps", low=1, where=_WHERE)
-    if n_steps is not None:
-        check_int(n_steps, name="n_steps", low=1, where=_WHERE)
-        if step_size is None:
-            raise ValueError(
-                f"The `n_steps` parameter of {_WHERE} counts gradient-descent steps; pass "
-                "step_size=<float> too (the flow has no steps)."
-            )
-    active_rtol = check_rtol(active_rtol, name="active_rtol", where=_WHERE)
-    return X, y, values, logs, v0, step_size, active_rtol
-
-
 def init_scale_study(
     X,
     y,
@@ -256,7 +207,7 @@ def init_scale_study(
     >>> [o.name for o in study.statuses], study.n_active.tolist()
     (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
     """
-    X, y, values, logs, v0, step_size, active_rtol = _validate(
+    X, y, values, logs, v0, step_size, active_rtol = check_inputs(
         X, y, gammas, v0, step_size, max_steps, active_rtol, n_steps
     )
     if progress is not None and not isinstance(progress, StudyProgress):

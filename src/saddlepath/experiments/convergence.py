@@ -1,4 +1,4 @@
-r"""Convergence of a finite-α run to the α → 0 saddle-to-saddle limit, measured over α.
+r"""The convergence study: a finite-α run against the α → 0 saddle-to-saddle limit, over α.
 
 Pesme & Flammarion (2023) prove that the run in accelerated time,
 :math:`\tilde\beta_\alpha(\tau) = \beta(\lambda\tau)` with :math:`\lambda = \ln(1/\alpha)`,
@@ -10,9 +10,8 @@ avoiding the jump times, and leave the rate open. This module measures it.
 delays) and fits the decay with λ by least squares
 (:func:`~saddlepath.analysis.rates.fit_rate`), both as a power law
 :math:`e \approx C\lambda^{p}` and as a power of α, :math:`e \approx C\alpha^{c}`.
-
-The comparison and rate-fitting names are re-exported here, so
-``from saddlepath.analysis.convergence import compare, fit_rate`` keeps working.
+It is an experiment (it loops over solver runs); the comparison and the fits it uses are
+the pure post-processing of :mod:`saddlepath.analysis`.
 """
 
 from __future__ import annotations
@@ -32,25 +31,16 @@ from saddlepath.analysis.comparison import (
     compare,
     comparison_horizon,
 )
-from saddlepath.analysis.rates import FitStatus, RateFit, fit_rate
+from saddlepath.analysis.rates import RateFit, fit_rate
 from saddlepath.diagonal.flow import gradient_flow
 from saddlepath.diagonal.model import resolve_log_alpha
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.diagonal.trajectory import Trajectory, TrajectoryStatus
 
-__all__ = [
-    "Comparison",
-    "ComparisonStatus",
-    "ConvergenceStudy",
-    "FitStatus",
-    "RateFit",
-    "StudyProgress",
-    "compare",
-    "comparison_horizon",
-    "convergence_study",
-    "fit_rate",
-]
+__all__ = ["ConvergenceStudy", "StudyProgress", "convergence_study"]
+
+_WHERE = "convergence_study"
 
 
 @runtime_checkable
@@ -238,47 +228,15 @@ def convergence_study(
     >>> bool(study.relative_errors[0] > study.relative_errors[-1])
     True
     """
-    where = "convergence_study"
     X, y = check_xy(X, y)
-    path = saddle_path(X, y) if path is None else check_path(path, X, y, where=where)
-    labels, lams = _alpha_labels(alphas, where)
-    clash = sorted({"alpha", "log_alpha"} & set(flow_options))
-    if clash:
-        raise TypeError(
-            f"{where} sets the scale of each run from `alphas`; do not pass {clash[0]}= "
-            "among the flow options."
-        )
-    if progress is not None and not isinstance(progress, StudyProgress):
-        raise TypeError(
-            f"The `progress` parameter of {where} must have start(total), begin(index, "
-            f"alpha) and done(index, row) methods. Got {type(progress).__name__} instead."
-        )
-    rtol = float(flow_options.get("rtol", 1e-8))
-    floor = (
-        100.0 * rtol
-        if fit_floor is None
-        else check_real(fit_floor, name="fit_floor", low=0.0, where=where)
-    )
+    path = saddle_path(X, y) if path is None else check_path(path, X, y, where=_WHERE)
+    labels, lams = _alpha_labels(alphas, _WHERE)
+    floor = _check_options(flow_options, progress, fit_floor)
     flow_options.setdefault("tau_max", comparison_horizon(path))
-    if progress is not None:
-        progress.start(len(labels))
-    cmps, statuses, steps, secs, kept = [], [], [], [], []
-    for i in range(len(labels)):
-        if progress is not None:
-            progress.begin(i, labels[i])
-        start = time.perf_counter()
-        run = gradient_flow(X, y, log_alpha=-float(lams[i]), **flow_options)
-        cmp = compare(
-            run, path, exclude=exclude, jump_fraction=jump_fraction, match_rtol=match_rtol
-        )
-        cmps.append(cmp)
-        statuses.append(run.status)
-        steps.append(len(run.tau))
-        secs.append(time.perf_counter() - start)
-        if keep_runs:
-            kept.append(run)
-        if progress is not None:
-            progress.done(i, _row(labels[i], lams[i], cmp, run.status, steps[-1], secs[-1]))
+    cmps, statuses, steps, secs, kept = _run_all(
+        X, y, path, labels, lams, progress, keep_runs, flow_options,
+        {"exclude": exclude, "jump_fraction": jump_fraction, "match_rtol": match_rtol},
+    )  # fmt: skip
     error_rate, delay_rate, alpha_rate = _fits(lams, cmps, floor)
     return ConvergenceStudy(
         alphas=labels,
@@ -299,3 +257,44 @@ def convergence_study(
         path=path,
         runs=tuple(kept),
     )
+
+
+def _check_options(flow_options: dict, progress, fit_floor) -> float:
+    """Refuse a scale among the flow options and a bad ``progress``; the fit floor."""
+    clash = sorted({"alpha", "log_alpha"} & set(flow_options))
+    if clash:
+        raise TypeError(
+            f"{_WHERE} sets the scale of each run from `alphas`; do not pass {clash[0]}= "
+            "among the flow options."
+        )
+    if progress is not None and not isinstance(progress, StudyProgress):
+        raise TypeError(
+            f"The `progress` parameter of {_WHERE} must have start(total), begin(index, "
+            f"alpha) and done(index, row) methods. Got {type(progress).__name__} instead."
+        )
+    rtol = float(flow_options.get("rtol", 1e-8))
+    if fit_floor is None:
+        return 100.0 * rtol
+    return check_real(fit_floor, name="fit_floor", low=0.0, where=_WHERE)
+
+
+def _run_all(X, y, path, labels, lams, progress, keep_runs, flow_options, compare_options):
+    """One flow per α, each compared with the limit: comparisons, statuses, steps, seconds."""
+    if progress is not None:
+        progress.start(len(labels))
+    cmps, statuses, steps, secs, kept = [], [], [], [], []
+    for i in range(len(labels)):
+        if progress is not None:
+            progress.begin(i, labels[i])
+        start = time.perf_counter()
+        run = gradient_flow(X, y, log_alpha=-float(lams[i]), **flow_options)
+        cmp = compare(run, path, **compare_options)
+        cmps.append(cmp)
+        statuses.append(run.status)
+        steps.append(len(run.tau))
+        secs.append(time.perf_counter() - start)
+        if keep_runs:
+            kept.append(run)
+        if progress is not None:
+            progress.done(i, _row(labels[i], lams[i], cmp, run.status, steps[-1], secs[-1]))
+    return cmps, statuses, steps, secs, kept

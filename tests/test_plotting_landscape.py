@@ -1,13 +1,14 @@
-"""Smoke and content tests of the two analysis figures."""
+"""Smoke and content tests of the saddle-landscape and initialisation-scale figures."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from saddlepath.analysis import enumerate_saddles, init_scale_study
-from saddlepath.analysis.plots import plot_init_scale, plot_saddle_landscape
+from saddlepath.analysis import enumerate_saddles
 from saddlepath.diagonal.descent_result import DivergenceWarning
+from saddlepath.experiments import init_scale_study
+from saddlepath.plotting import plot_init_scale, plot_saddle_landscape
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])

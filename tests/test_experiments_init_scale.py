@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from saddlepath.analysis import RunStatus, init_scale_study
 from saddlepath.diagonal.descent_result import DivergenceWarning
+from saddlepath.experiments import RunStatus, init_scale_study
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])
