@@ -8,7 +8,7 @@ import numpy as np
 
 from saddlepath.diagonal._columns import ColumnGroups
 from saddlepath.diagonal._magnitude import DataScaling, map_back
-from saddlepath.diagonal.path_result import PathStatus
+from saddlepath.diagonal.path_status import PathStatus
 from saddlepath.warnings import PathRangeWarning
 
 __all__ = ["_Recorder", "_map_back"]
