@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from saddlepath import PathStatus, saddle_path
-from saddlepath.diagonal.rational import rational_saddle_path
+from saddlepath.testing import rational_saddle_path
 from saddlepath.warnings import SaddlepathWarning
 
 

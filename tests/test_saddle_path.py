@@ -19,7 +19,7 @@ from helpers import (
     sparse_gaussian,
 )
 from saddlepath import NonUniqueSaddleWarning, PathStatus, saddle_path
-from saddlepath.diagonal.rational import rational_saddle_path
+from saddlepath.testing import rational_saddle_path
 
 
 def quiet_path(X, y, **kw):
