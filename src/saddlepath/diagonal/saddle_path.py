@@ -37,6 +37,7 @@ from saddlepath.diagonal.path_result import (
     SaddlePath,
     fits_exactly,
 )
+from saddlepath.loss import loss_of_residual
 from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
 
 __all__ = ["saddle_path"]
@@ -179,7 +180,7 @@ class _State:
         self.r = -y.copy()
         self.sigma = np.zeros(d)
         self.values = np.zeros(0)
-        self.loss = float(y @ y) / (2 * n)
+        self.loss = loss_of_residual(self.r, n)
         self.reason = ""
 
 
@@ -209,7 +210,7 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
             return PathStatus.STAGNATED
         st.values = sol.values
         r = chol.fitted(sol.values) - y
-        loss = float(r @ r) / (2 * n)
+        loss = loss_of_residual(r, n)
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
