@@ -18,27 +18,20 @@ up/down-dated Cholesky factor for each saddle.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import group_columns
 from saddlepath.diagonal._correlation import make_scanner
-from saddlepath.diagonal._endpoint import RANGE_TOL, residual_in_range
+from saddlepath.diagonal._endpoint import least_squares_end, spans_range
 from saddlepath.diagonal._face import reported_saddle
 from saddlepath.diagonal._magnitude import scale_data
-from saddlepath.diagonal._path_recorder import _map_back, _Recorder
+from saddlepath.diagonal._path_recorder import _Recorder, finish_path
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
-from saddlepath.diagonal.path_result import (
-    INTERPOLATION_TOL,
-    PathStatus,
-    SaddlePath,
-    fits_exactly,
-)
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.path_status import PathStatus, fits_exactly
 from saddlepath.loss import loss_of_residual
-from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
 
 __all__ = ["saddle_path"]
 
@@ -159,10 +152,10 @@ def saddle_path(
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
     status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
-    if status is None and not fits_exactly(rec.loss[-1], y) and not _spans_range(chol, groups):
-        status = _verify_least_squares(X, y, state, groups)
+    if status is None and not fits_exactly(rec.loss[-1], y) and not spans_range(chol, groups):
+        status, state.reason = least_squares_end(X, y, state.r, groups)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
-    return _finish(
+    return finish_path(
         (X_data, y_data, y),
         scaling,
         rec,
@@ -227,35 +220,6 @@ the others) at which a saddle is still resolved: its coefficients are then known
 ``ε/ratio² ≈ 2.5e-7`` of the fit. Below it the path stops as ``STAGNATED``."""
 
 
-def _spans_range(chol, groups) -> bool:
-    """Whether the active columns span range(X), so the solve made ``r ⟂ range(X)``."""
-    return not groups.near_parallel and bool(np.all(chol.in_active[groups.eligible]))
-
-
-def _verify_least_squares(X, y, st, groups) -> PathStatus | None:
-    """``None`` (a true least-squares end) unless ``r`` still has a part in range(X)."""
-    excess, columns = residual_in_range(X, st.r, groups.norms)
-    if excess <= RANGE_TOL * float(np.linalg.norm(y)):
-        screened = [j for j in groups.near_parallel if groups.leader[j] < 0]
-        if screened:  # shorter columns screened out as parallel only within tolerance
-            st.reason = (
-                f"the path ends short of interpolation, but columns {screened[:10]} were "
-                "screened out as parallel to longer columns within 1e-10 without being exactly "
-                "parallel; the exact path may go on along their difference, which float64 "
-                "cannot resolve, so the last saddle is not certified as least squares"
-            )
-            return PathStatus.STAGNATED
-        return None
-    st.reason = (
-        f"every gradient is below grad_tol, yet the residual keeps a part "
-        f"{excess / np.linalg.norm(y):.1e}·‖y‖ in the range of X, carried by columns "
-        f"{columns[:10]} (nearly collinear, or treated as parallel within 1e-10): the exact "
-        "path goes on along directions float64 cannot resolve, so the last saddle is not the "
-        "least-squares solution"
-    )
-    return PathStatus.STAGNATED
-
-
 def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
     ratio, j, partners = ill
     return (
@@ -264,80 +228,4 @@ def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
         f"coefficients are then determined only to about ε/{ratio:.0e}² of the fit, so the "
         "path stops before it. Remove or combine those columns, or raise dependence_tol to "
         "treat them as dependent (status NON_UNIQUE)."
-    )
-
-
-def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
-    X, y, y_scaled = data
-    status, reason = ended
-    interpolates = fits_exactly(rec.loss[-1], y_scaled)
-    tolerances["interpolation_tol"] = INTERPOLATION_TOL
-    non_unique = bool(dependent) or rec.shared
-    if status is None:
-        status = PathStatus.MIN_L1_INTERPOLATOR if interpolates else PathStatus.LEAST_SQUARES
-        if non_unique:
-            status = PathStatus.NON_UNIQUE
-    if non_unique:
-        _warn_non_unique(rec, dependent)
-    if status is PathStatus.STAGNATED:
-        reason = reason or (
-            "the loss stopped decreasing, or a gradient below grad_tol would push a dual past "
-            "±1 by more than 1e-6 (possible when column norms span many orders of magnitude); "
-            "try a smaller grad_tol"
-        )
-        warnings.warn(
-            f"saddle_path stopped after {len(rec.tau) - 1} jumps: the next jump could not "
-            f"be resolved in floating point: {reason}. The saddles reported up to there are "
-            "exact to working precision.",
-            PathStagnationWarning,
-            stacklevel=3,
-        )
-    entered, left = rec.changes()
-    mapped, status = _map_back(rec, scaling, status)
-    return SaddlePath(
-        tau=mapped["times"],
-        loss=mapped["losses"],
-        entered=entered,
-        left=left,
-        status=status,
-        stats={"n_passes": int(n_passes)},
-        supports=tuple(rec.supports),
-        values=mapped["values"],
-        boundaries=tuple(rec.boundaries),
-        boundary_signs=tuple(rec.signs),
-        integrated_residuals=mapped["R"],
-        X=X,
-        y=y,
-        tolerances=tolerances,
-        durations=mapped["steps"],
-    )
-
-
-def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
-    parts = []
-    if rec.shared:
-        parts.append(
-            "columns equal up to sign entered together; their weight is shared equally, "
-            "as the gradient flow does"
-        )
-        near = [j for j in rec.groups.near_parallel if rec.groups.leader[j] >= 0]
-        if near:
-            parts.append(
-                f"columns {near} are equal up to sign only within 1e-10 (not to rounding): "
-                "they were treated as exact duplicates, and the exact path of these data "
-                "would not share their weight"
-            )
-    if dependent:
-        parts.append(
-            f"columns {sorted(dependent)} are linearly dependent on the other active columns "
-            "(within dependence_tol of their span; if only nearly so, the exact path differs "
-            "from here on); "
-            "the saddle reported is the maximum-entropy point of the set of minimisers, the "
-            "flow's choice when the tied coordinates arrive at equal rates"
-        )
-    warnings.warn(
-        "The data are not in general position: " + "; ".join(parts) + ". Losses, jump "
-        "times and ℓ1 norms are unaffected; status is NON_UNIQUE.",
-        NonUniqueSaddleWarning,
-        stacklevel=3,
     )
