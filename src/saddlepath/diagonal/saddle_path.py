@@ -75,14 +75,17 @@ def saddle_path(
     max_jumps : int, optional
         Stop after this many jumps (status ``JUMP_LIMIT``). Default ``20·min(n, d) + 100``.
     grad_tol : float, default 1e-9
-        The path ends when every ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (each column at its own
+        Dimensionless, relative to each column's gradient scale ``‖x_i‖·‖y‖/n``. The path
+        ends when every ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (each column at its own
         scale). Until then every non-zero gradient counts towards the next jump time, and
         KKT violations below it are accepted only while they cannot move a dual past ±1
         by more than 1e-6 (else the path stops as ``STAGNATED``).
     tie_tol : float, default 1e-9
-        Coordinates whose jump times agree to this relative tolerance enter together.
+        Coordinates whose jump times agree to this tolerance, relative to the jump time,
+        enter together.
     dependence_tol : float, default 1e-10
-        An active column within ``dependence_tol·‖x_j‖`` of the span of the other active
+        Dimensionless, relative to ``‖x_j‖``: an active column within
+        ``dependence_tol·‖x_j‖`` of the span of the other active
         columns is treated as linearly dependent.
     precision : {"auto", "float64", "mixed"}, default "auto"
         ``"mixed"`` reads ``X`` in float32 with rigorous rounding bounds and re-checks the
@@ -142,16 +145,16 @@ def saddle_path(
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
-    coord_tol = grad_tol * groups.norms * y_norm / n
+    grad_atol = grad_tol * groups.norms * y_norm / n  # absolute, per column, units of ∂L
     scanner = make_scanner(
-        X, groups.norms, groups.eligible, coord_tol, tie_tol, precision=precision
+        X, groups.norms, groups.eligible, grad_atol, tie_tol, precision=precision
     )
     chol = GramCholesky(X, groups.norms, Xty, y, dependence_tol=dependence_tol)
     rec = _Recorder(groups)
     state = _State(n, d, y)
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
-    status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
+    status = _run(scanner, chol, state, rec, y, grad_atol, max_jumps, dependent)
     if status is None and not fits_exactly(rec.loss[-1], y) and not spans_range(chol, groups):
         status, state.reason = least_squares_end(X, y, state.r, groups)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
@@ -177,7 +180,7 @@ class _State:
         self.reason = ""
 
 
-def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
+def _run(scanner, chol, st, rec, y, grad_atol, max_jumps, dependent) -> PathStatus | None:
     """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
     n = y.size
     for _ in range(max_jumps):
@@ -192,9 +195,9 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
         scanner.advance(ev.delta)
         st.sigma[ev.entering] = ev.entering_sign
         boundary = np.flatnonzero(st.sigma)
-        order = np.argsort(-np.abs(scanner.g[ev.entering]) / coord_tol[ev.entering])
+        order = np.argsort(-np.abs(scanner.g[ev.entering]) / grad_atol[ev.entering])
         sol = solve_sign_constrained(
-            chol, st.values, boundary, st.sigma, y, coord_tol, entering=ev.entering[order]
+            chol, st.values, boundary, st.sigma, y, grad_atol, entering=ev.entering[order]
         )
         dependent.update(sol.dependent)
         ill = chol.near_dependence(CONDITION_LIMIT)
