@@ -79,7 +79,7 @@ def make_problem(n: int, d: int, k: int, seed: int) -> tuple[np.ndarray, np.ndar
 # --------------------------------------------------------------------------- naive baseline
 @dataclass
 class NaiveResult:
-    times: list[float]
+    tau: list[float]
     coef: np.ndarray
     n_passes: int
     status: str  # "converged", "budget", "stagnated" or "jump_limit"
@@ -97,21 +97,21 @@ def naive_path(X, y, *, budget: float, grad_tol: float = 1e-9, tie_tol: float = 
     norms = np.sqrt(np.einsum("ij,ij->j", X, X))  # no n×d temporary, unlike linalg.norm
     tol = grad_tol * norms * np.linalg.norm(y) / n
     s, sigma, coef = np.zeros(d), np.zeros(d), np.zeros(d)
-    r, loss, tau, times, passes = -y, float(y @ y) / (2 * n), 0.0, [0.0], 1
+    r, loss, t, tau, passes = -y, float(y @ y) / (2 * n), 0.0, [0.0], 1
     for _ in range(20 * min(n, d) + 100):
         g = X.T @ r / n
         passes += 1
         moving = np.abs(g) > tol
         if not moving.any():
-            return NaiveResult(times, coef, passes, "converged")
+            return NaiveResult(tau, coef, passes, "converged")
         if time.perf_counter() - start > budget:
-            return NaiveResult(times, coef, passes, "budget")
+            return NaiveResult(tau, coef, passes, "budget")
         sigma[moving & (sigma * g > 0)] = 0.0  # pushed inward: leaves the boundary
         free = np.flatnonzero(moving & (sigma == 0))
         hit = (1.0 + np.sign(g[free]) * s[free]) / np.abs(g[free])
         step = hit.min()
         entering = free[hit <= step * (1.0 + tie_tol)]
-        tau += step
+        t += step
         s -= step * g
         sigma[entering] = -np.sign(g[entering])
         boundary = np.flatnonzero(sigma)
@@ -122,10 +122,10 @@ def naive_path(X, y, *, budget: float, grad_tol: float = 1e-9, tie_tol: float = 
         r = X[:, boundary] @ coef[boundary] - y
         new_loss = float(r @ r) / (2 * n)
         if not new_loss < loss:
-            return NaiveResult(times, coef, passes, "stagnated")
+            return NaiveResult(tau, coef, passes, "stagnated")
         loss = new_loss
-        times.append(tau)
-    return NaiveResult(times, coef, passes, "jump_limit")
+        tau.append(t)
+    return NaiveResult(tau, coef, passes, "jump_limit")
 
 
 # --------------------------------------------------------------------------- methods
