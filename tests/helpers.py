@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import linprog
+
+from saddlepath import NonUniqueSaddleWarning, saddle_path
+from saddlepath.warnings import SaddlepathWarning
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])
@@ -45,3 +49,18 @@ def min_l1_lp(X, y):
     )
     assert res.status == 0, res.message
     return res.x[:d] - res.x[d:]
+
+
+def quiet_path(X, y, **kw):
+    """``saddle_path`` with its ``NonUniqueSaddleWarning`` silenced (degenerate data)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonUniqueSaddleWarning)
+        return saddle_path(X, y, **kw)
+
+
+def path_and_warnings(X, y, **kw):
+    """``saddle_path`` and the saddlepath warnings it emitted (recorded, not raised)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = saddle_path(X, y, **kw)
+    return path, [w for w in caught if issubclass(w.category, SaddlepathWarning)]

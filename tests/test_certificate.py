@@ -13,7 +13,7 @@ from saddlepath import saddle_path
 from saddlepath.diagonal._dual_certificate import recompute, scale_path
 from saddlepath.diagonal.certificate import CertificationError
 from saddlepath.diagonal.path_result import PathStatus
-from saddlepath.diagonal.rational import rational_saddle_path
+from saddlepath.testing import rational_saddle_path
 
 
 def failed(path, **kw):

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "saddlepath"
 
 # (layer, module prefixes), lowest first: a module may import only its own layer and those
@@ -59,15 +57,6 @@ PLOTTING_FORBIDDEN_NAMES = {
     "convergence_study",
     "init_scale_study",
     "solve_ivp",
-}
-
-# Import edges tolerated in the cycle check, each with the reason it is still there.
-# TEMPORARY (issue 9): the path engineer removes this cycle; delete the entry at merge
-# (test_allowed_cycle_edges_still_exist fails once the edge is gone).
-ALLOWED_CYCLE_EDGES = {
-    ("saddlepath.diagonal.certificate", "saddlepath.diagonal.path_result"): (
-        "certificate <-> path_result, being removed by the path restructure (issue 9)"
-    ),
 }
 
 
@@ -245,8 +234,7 @@ def _runtime_graph() -> dict[str, set[str]]:
     for edge in INTERNAL:
         if edge.type_only or "saddlepath" in (edge.source, edge.target):
             continue  # the façade re-exports everything; it is nobody's dependency
-        if (edge.source, edge.target) not in ALLOWED_CYCLE_EDGES:
-            graph[edge.source].add(edge.target)
+        graph[edge.source].add(edge.target)
     return graph
 
 
@@ -268,14 +256,6 @@ def test_cycle_finder_finds_a_cycle():
 def test_no_import_cycles():
     cycle = _cycle(_runtime_graph())
     assert not cycle, "import cycle between modules: " + " -> ".join(reversed(cycle))
-
-
-@pytest.mark.parametrize("edge", sorted(ALLOWED_CYCLE_EDGES))
-def test_allowed_cycle_edges_still_exist(edge):
-    present = {(e.source, e.target) for e in INTERNAL}
-    assert edge in present, (
-        f"{edge[0]} no longer imports {edge[1]}: remove the entry from ALLOWED_CYCLE_EDGES"
-    )
 
 
 def test_the_checker_names_a_bend_and_its_layers():

@@ -1,7 +1,8 @@
 """The exact path at any column scaling and any global magnitude: correct, or says why not.
 
 Regression tests for issue 8 (the exact path never lies silently), each built from the
-measured failure. Oracles: the exact rational path (``rational.py``, Fraction arithmetic
+measured failure (the weak inward gradients of long columns: ``test_path_weak_inward.py``).
+Oracles: the exact rational path (:mod:`saddlepath.testing`, Fraction arithmetic
 on the float data converted exactly), least squares on the column-normalised design
 (condition number ~10, so ~1e-14 accurate against the 1e-9 tolerances checked), and the
 exact power-of-two equivariance of the path under global scaling.
@@ -9,24 +10,12 @@ exact power-of-two equivariance of the path under global scaling.
 
 from __future__ import annotations
 
-import sys
-import warnings
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from saddlepath import PathStatus, saddle_path
-from saddlepath.diagonal.rational import rational_saddle_path
-from saddlepath.warnings import SaddlepathWarning
-
-
-def _run(X, y, **kw):
-    """The path and the saddlepath warnings it emitted."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        path = saddle_path(X, y, **kw)
-    return path, [w for w in caught if issubclass(w.category, SaddlepathWarning)]
+from helpers import path_and_warnings
+from saddlepath import PathStatus
+from saddlepath.testing import rational_saddle_path
 
 
 def _least_squares_loss(X, y):
@@ -54,7 +43,7 @@ def test_short_columns_enter_and_the_path_ends_at_least_squares(seed):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((21, 15)) * 10.0 ** rng.uniform(-6, 6, 15)
     y = rng.standard_normal(21)
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     if path.status is PathStatus.STAGNATED:  # allowed, but only with its warning
         assert caught
         return
@@ -69,7 +58,7 @@ def test_short_columns_enter_and_the_path_ends_at_least_squares(seed):
 def test_columns_scaled_over_ten_to_the_eight_match_the_rational_path(n, d, seed):
     X, y = _scaled_integer_problem(n, d, 8, seed)
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     assert not caught and path.status is not PathStatus.STAGNATED
     np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
     np.testing.assert_allclose(path.loss, exact.loss, rtol=1e-9, atol=1e-12 * exact.loss[0])
@@ -90,7 +79,7 @@ def test_global_scaling_maps_times_and_saddles_in_closed_form(a, b):
     # equivariant: X → aX, y → by maps τ → τ/(ab) and β → (b/a)β (scale_data's docstring).
     X, y = _scaled_integer_problem(9, 6, 1, seed=7)
     exact = rational_saddle_path(X, y).as_float()  # the oracle at unit scale
-    path, caught = _run(X * a, y * b)
+    path, caught = path_and_warnings(X * a, y * b)
     assert path.status is PathStatus.LEAST_SQUARES and not caught
     np.testing.assert_allclose(path.tau, exact.tau / a / b, rtol=1e-12)
     np.testing.assert_allclose(path.beta, exact.beta * (b / a), rtol=1e-12, atol=0)
@@ -100,9 +89,9 @@ def test_global_scaling_maps_times_and_saddles_in_closed_form(a, b):
 
 def test_power_of_two_scaling_is_exact():
     X, y = _scaled_integer_problem(8, 6, 2, seed=8)
-    base, _ = _run(X, y)
+    base, _ = path_and_warnings(X, y)
     for p, q in [(600, 0), (-900, 0), (0, 500), (-400, 300)]:
-        path, caught = _run(np.ldexp(X, p), np.ldexp(y, q))
+        path, caught = path_and_warnings(np.ldexp(X, p), np.ldexp(y, q))
         assert not caught and path.status is base.status
         np.testing.assert_array_equal(path.tau, np.ldexp(base.tau, -p - q))
         np.testing.assert_array_equal(path.beta, np.ldexp(base.beta, q - p))
@@ -112,7 +101,7 @@ def test_huge_targets_warn_that_only_the_losses_overflow():
     # y·1e160: the loss ‖y‖²/(2n) ~ 1e320 is not a float64; the path itself is
     X, y = _scaled_integer_problem(9, 6, 1, seed=7)
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y * 1e160)
+    path, caught = path_and_warnings(X, y * 1e160)
     assert path.status is PathStatus.LEAST_SQUARES
     assert [w.category.__name__ for w in caught] == ["PathRangeWarning"]
     assert "losses" in str(caught[0].message) and np.isinf(path.loss[0])
@@ -123,7 +112,7 @@ def test_huge_targets_warn_that_only_the_losses_overflow():
 def test_unrepresentable_path_is_out_of_range_with_a_warning():
     # τ ∝ 1/(ab) = 1e600 cannot be a float64: say so, do not return a silent inf
     X, y = _scaled_integer_problem(9, 6, 1, seed=7)
-    path, caught = _run(X * 1e-300, y * 1e-300)
+    path, caught = path_and_warnings(X * 1e-300, y * 1e-300)
     assert path.status is PathStatus.OUT_OF_RANGE
     assert "PathRangeWarning" in {w.category.__name__ for w in caught}
     assert "jump times" in str(caught[-1].message)
@@ -158,7 +147,7 @@ def test_duals_of_long_columns_are_accurate_after_long_segments(seed):
     # wrong reported dual); the duals now restart from ±1 at each visit of the boundary
     X, y = _fuzz_scaled_instance(seed)
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     assert not caught and path.n_saddles == exact.tau.size
     np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
     np.testing.assert_allclose(path.dual, exact.dual, rtol=0, atol=2e-6)  # was 1e-5
@@ -194,7 +183,7 @@ def test_shorter_nearly_parallel_column_does_not_end_at_a_false_least_squares():
     # issue 8: x_5 = x_1/2 + 1e-11·v was screened out as "parallel to a longer column";
     # the path reported LEAST_SQUARES at loss 2.944 while the least-squares loss is 1.870
     X, y = _near_collinear_problem(3, factor=0.5, delta=1e-11)
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     _assert_honest_stop(X, y, path, caught, columns=[1, 5])
     assert "not the least-squares solution" in str(caught[-1].message)
 
@@ -203,7 +192,7 @@ def test_nearly_collinear_active_pair_stops_instead_of_reporting_wrong_coefficie
     # issue 8: x_5 = x_1 + 1e-7·v: right times and losses, but saddle coefficients off by
     # 7e4·‖y‖/‖x‖ under status LEAST_SQUARES and no warning
     X, y = _near_collinear_problem(2, factor=1.0, delta=1e-7)
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     _assert_honest_stop(X, y, path, caught, columns=[1, 5])
     assert "nearly collinear" in str(caught[-1].message)
 
@@ -212,7 +201,7 @@ def test_moderately_collinear_columns_are_resolved_exactly():
     # a pivot ratio of ~1e-3 is well within float64: the whole path, no warning
     X, y = _near_collinear_problem(2, factor=1.0, delta=1e-3)
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     assert not caught and path.status is PathStatus.LEAST_SQUARES
     np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
     err = np.abs(path.beta - exact.beta) * np.linalg.norm(X, axis=0)
@@ -227,7 +216,7 @@ def test_duals_over_a_tiny_segment_late_in_the_path_use_the_solver_step():
     # 1e-2 relative, and a column of norm 1e8 got a dual off by 3.7e-3 (path itself exact)
     X, y = _fuzz_scaled_instance(1310)
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     assert not caught and path.n_saddles == exact.tau.size
     np.testing.assert_allclose(path.dual, exact.dual, rtol=0, atol=1e-6)
 
@@ -251,7 +240,7 @@ def test_column_replacing_a_nearly_parallel_one_is_not_a_silent_jump():
     # of nearly equal duals (off by 1.5e-6, and a later jump was lost) under status
     # MIN_L1_INTERPOLATOR; the near-dependence met inside that solve now stops the path
     X, y = _fuzz_collinear_instance(30122)
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     _assert_honest_stop(X, y, path, caught, columns=[2, 4])
 
 
@@ -260,7 +249,7 @@ def test_screened_nearly_parallel_column_is_not_certified_as_least_squares():
     # at the rounding level of an SVD; the exact path fits y exactly at τ ≈ 3.7e13, the
     # solver reported LEAST_SQUARES at loss 0.23 with no warning
     X, y = _fuzz_collinear_instance(50035)
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     _assert_honest_stop(X, y, path, caught, columns=[6])
     assert "not certified as least squares" in str(caught[-1].message)
 
@@ -275,66 +264,9 @@ def test_column_whose_squared_norm_underflows_is_not_a_zero_column(scale):
     y = rng.integers(-9, 10, 8).astype(float)
     X[:, 2] *= scale
     exact = rational_saddle_path(X, y).as_float()
-    path, caught = _run(X, y)
+    path, caught = path_and_warnings(X, y)
     if path.status is PathStatus.STAGNATED:
         assert caught and path.n_saddles < exact.tau.size
     else:
         assert not caught and path.status is PathStatus.LEAST_SQUARES
         np.testing.assert_allclose(path.tau, exact.tau, rtol=1e-9)
-
-
-# --- 4. weak inward gradients on long columns --------------------------------------------
-
-
-def _fuzz_instance(index):
-    """Instance ``index`` of the fuzz stream 0 (benchmarks/fuzz_path.py)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import fuzz_path
-
-    return fuzz_path.make_instance(index, 0)[1:]
-
-
-def _assert_matches_rational(X, y, max_jumps):
-    exact = rational_saddle_path(X, y, max_jumps=max_jumps)
-    ref = exact.as_float()
-    path, caught = _run(X, y, max_jumps=max_jumps)
-    assert not caught
-    m = ref.tau.size
-    assert path.entered[:m] == exact.entered and path.left[:m] == exact.left
-    np.testing.assert_allclose(path.tau[:m], ref.tau, rtol=1e-5)
-    np.testing.assert_allclose(path.dual[:m], ref.dual, rtol=0, atol=1e-6)
-
-
-@pytest.mark.parametrize("precision", ["float64", "mixed"])
-def test_boundary_dual_of_a_long_column_moving_inwards_below_grad_tol_counts(precision):
-    # fuzz instance 41 (column norms 3e-6 … 9e5): column 1 left the support at jump 4 with
-    # ∂_1L = 1.5e-3 inwards, below grad_tol·‖x_1‖·‖y‖/n = 2.2e-2; it was frozen at +1, so
-    # jump 5 (column 1 reaching −1 at τ = 1321.9) came at τ = 4828 with column 0, dual off by 2
-    X, y = _fuzz_instance(41)
-    exact = rational_saddle_path(X, y, max_jumps=6)
-    path, caught = _run(X, y, max_jumps=6, precision=precision)
-    assert not caught and path.entered == exact.entered and path.left == exact.left
-    ref = exact.as_float()
-    # τ_5 = 2/|∂_1L| on a column of norm 9e5: rounding the exact saddle to float64 alone
-    # moves ∂_1L by 1.4e-7 (measured in exact arithmetic), hence 1e-5, not 1e-9
-    np.testing.assert_allclose(path.tau, ref.tau, rtol=1e-5)
-    np.testing.assert_allclose(path.dual, ref.dual, rtol=0, atol=1e-6)
-
-
-@pytest.mark.slow  # the rational oracle: ~30 s
-def test_weak_inward_duals_keep_the_whole_path_exact():
-    # the same mechanism at jumps 16–17 of instance 41 (694266994 for 672624234)
-    _assert_matches_rational(*_fuzz_instance(41), max_jumps=18)
-
-
-@pytest.mark.parametrize("index", [41, 321])
-def test_weak_inward_duals_satisfy_the_fuzz_judge(index):
-    # instance 321 (34×48) is beyond the rational oracle (|E| > 14 at jump 21): the fuzz
-    # judge integrates the duals from the reported times in long double and checks the box,
-    # the signs and the reported duals; jump 99 came late and the duals were off by 9.6e2
-    X, y = _fuzz_instance(index)  # puts benchmarks/ on the path
-    from _fuzz_judge import judge
-
-    path, caught = _run(X, y)
-    assert not caught and path.status is PathStatus.MIN_L1_INTERPOLATOR
-    assert judge(path, X, y) == (True, "agrees")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from saddlepath.diagonal.rational import (
+from saddlepath.testing import (
     MAX_BOUNDARY_SIZE,
     RationalPath,
     rational_saddle_path,

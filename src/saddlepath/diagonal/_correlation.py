@@ -9,9 +9,14 @@ reaches the boundary after
     \Delta_i = \frac{1 - \operatorname{sign}(-g_i)\, s_i}{|g_i|}
 
 (``2/|g_i|`` for a boundary coordinate with ``β_i = 0`` moving inwards — however small
-``|g_i|``, even below ``grad_tol``, once its sign is certain beyond the coordinate's own
+``|g_i|``, even below ``grad_atol``, once its sign is certain beyond the coordinate's own
 rounding bound ``(n+4)ε‖x_i‖‖r‖/n``: on a long column such a gradient still carries the
 dual from ±1 to ∓1 and may set the next jump).
+
+Tolerances. ``grad_atol`` is absolute, in the units of ``∂L`` (those of ``‖x_i‖·‖y‖/n``),
+one entry per coordinate: ``grad_atol_i = grad_tol·‖x_i‖·‖y‖/n`` with the dimensionless
+``grad_tol`` of :func:`~saddlepath.diagonal.saddle_path.saddle_path`. ``tie_tol`` is
+relative to the jump time ``Δ``.
 
 Two strategies give the same, exact jump:
 
@@ -44,7 +49,7 @@ _EMPTY = np.zeros(0, dtype=int)
 _LOOSE_CAP = 32  # candidates beyond which the cheap cap is replaced by the tightest one
 MAX_DUAL_DRIFT = 1e-6
 """Largest outward drift ``Δ·|∂_iL|`` tolerated for a boundary coordinate whose KKT
-violation was below ``grad_tol`` (it would push ``|s_i|`` past 1); beyond it the path
+violation was below ``grad_atol`` (it would push ``|s_i|`` past 1); beyond it the path
 stops with status ``STAGNATED`` rather than report a jump that floating point cannot
 resolve (this happens when column norms span many orders of magnitude)."""
 
@@ -65,9 +70,9 @@ _SUBNORMAL_UNIT = float(np.nextafter(0.0, 1.0))
 
 
 def _weak_inward(g, g_err, sigma, mask):
-    """Boundary coordinates (``β_i = 0``) whose gradient, below ``grad_tol``, surely points inwards.
+    """Boundary coordinates (``β_i = 0``) whose gradient below ``grad_atol`` surely points inwards.
 
-    ``grad_tol`` scales with ``‖x_i‖·‖y‖/n``; on a long column a gradient far below that
+    ``grad_atol_i = grad_tol·‖x_i‖·‖y‖/n``; on a long column a gradient far below that
     (yet far above its own rounding bound ``g_err_i``) still carries the dual from ±1
     to ∓1 in ``Δ = 2/|g_i|``, which may be the next jump. Only its sign must be certain.
     """
@@ -106,8 +111,10 @@ class _Scan:
     ----------
     X, norms, eligible :
         Data, column norms, and the columns allowed to enter.
-    grad_tol : ndarray
-        Per-coordinate gradient scale below which the path may end (convergence).
+    grad_atol : ndarray of shape (n_features,)
+        Absolute gradient tolerance per coordinate, in the units of ``∂L``
+        (``grad_tol·‖x_i‖·‖y‖/n``): the path may end (converge) when every ``|g_i|`` is
+        below it.
     tie_tol : float
         Relative tolerance under which jump times are equal.
     unit : float
@@ -115,10 +122,10 @@ class _Scan:
         relative rounding error rigorously.
     """
 
-    def __init__(self, X, norms, eligible, grad_tol, tie_tol, *, unit: float):
+    def __init__(self, X, norms, eligible, grad_atol, tie_tol, *, unit: float):
         n, d = X.shape
         self.X, self.norms, self.eligible = X, norms, eligible
-        self.grad_tol, self.tie_tol = grad_tol, tie_tol
+        self.grad_atol, self.tie_tol = grad_atol, tie_tol
         self.kappa = (n + 4) * unit
         self.s = np.zeros(d)
         self.g = np.zeros(d)
@@ -132,8 +139,8 @@ class ScreenedScan(_Scan):
     candidates are re-checked in float64, so the answer is the same).
     """
 
-    def __init__(self, X, norms, eligible, grad_tol, tie_tol, *, dtype=np.float32):
-        super().__init__(X, norms, eligible, grad_tol, tie_tol, unit=float(np.finfo(dtype).eps))
+    def __init__(self, X, norms, eligible, grad_atol, tie_tol, *, dtype=np.float32):
+        super().__init__(X, norms, eligible, grad_atol, tie_tol, unit=float(np.finfo(dtype).eps))
         self.Xlow = X.astype(dtype)
         self.s_err = np.zeros(X.shape[1])
         self.g_err = np.zeros(X.shape[1])
@@ -195,7 +202,7 @@ class ScreenedScan(_Scan):
         ag = np.abs(g)
         lower = np.maximum(1.0 - np.abs(s) - es, 0.0) / (ag + eg)
         lower[~off] = np.inf
-        certain = off & (ag > eg + self.grad_tol)
+        certain = off & (ag > eg + self.grad_atol)
         j = int(np.argmin(np.where(certain, lower, np.inf)))
         if not certain[j]:
             return None
@@ -211,7 +218,7 @@ class ScreenedScan(_Scan):
     def _decide(self, idx, sigma) -> JumpEvent:
         g, sig = self.g[idx], sigma[idx]
         s = np.where(sig != 0, sig, self.s[idx])
-        tol = self.grad_tol[idx]
+        tol = self.grad_atol[idx]
         delta, inward = _exact_delta(g, s, sig, tol, self._g64_err[idx])
         inward_idx = idx[inward]
         if not np.any(np.abs(g) > tol):
@@ -230,8 +237,8 @@ RESYNC_BOUND = 1e-10
 class FullScan(_Scan):
     """Float64 scan of every coordinate, carrying the dual (resynchronised when needed)."""
 
-    def __init__(self, X, norms, eligible, grad_tol, tie_tol):
-        super().__init__(X, norms, eligible, grad_tol, tie_tol, unit=float(np.finfo(float).eps))
+    def __init__(self, X, norms, eligible, grad_atol, tie_tol):
+        super().__init__(X, norms, eligible, grad_atol, tie_tol, unit=float(np.finfo(float).eps))
         self._drift_bound = np.inf  # forces an exact dual at the first scan
         self._g_bound = 0.0
 
@@ -250,7 +257,7 @@ class FullScan(_Scan):
         self.g = g
         ag = np.abs(g)
         sg = sigma * g
-        free = self.eligible & ~in_support & (ag > self.grad_tol)
+        free = self.eligible & ~in_support & (ag > self.grad_atol)
         inward = free & (sg > 0)  # boundary columns with β = 0 moving inwards
         valid = free & ~(on_b & (sg <= 0))
         if not valid.any():  # converged, unless a boundary gradient points outwards
@@ -280,7 +287,7 @@ class FullScan(_Scan):
         self._drift_bound += delta * self._g_bound + 4e-16
 
 
-def make_scanner(X, norms, eligible, grad_tol, tie_tol, *, precision: str):
+def make_scanner(X, norms, eligible, grad_atol, tie_tol, *, precision: str):
     """Choose the scan: ``"float64"`` (exact full scan), ``"mixed"`` (float32) or ``"auto"``.
 
     ``"auto"`` takes the float32 screened scan when ``X`` has at least 2·10⁶ entries
@@ -289,5 +296,5 @@ def make_scanner(X, norms, eligible, grad_tol, tie_tol, *, precision: str):
     if precision == "auto":
         precision = "mixed" if X.size >= 2_000_000 else "float64"
     if precision == "mixed":
-        return ScreenedScan(X, norms, eligible, grad_tol, tie_tol)
-    return FullScan(X, norms, eligible, grad_tol, tie_tol)
+        return ScreenedScan(X, norms, eligible, grad_atol, tie_tol)
+    return FullScan(X, norms, eligible, grad_atol, tie_tol)

@@ -39,6 +39,7 @@ from saddlepath.diagonal._compensated import (
     two_sum,
 )
 from saddlepath.diagonal._magnitude import _exponent
+from saddlepath.loss import loss_of_residual
 
 __all__ = [
     "COMPENSATED_BUDGET",
@@ -180,5 +181,5 @@ def recompute(sp: ScaledPath) -> Recomputed:
         duals = _running_duals(steps, grads[:-1])
         per_step = steps[:, None] * (grad_allowance[:-1] + 4 * _U * np.abs(grads[:-1]))
         allowance = np.vstack([np.zeros(d), np.cumsum(per_step, axis=0)])
-        losses = np.einsum("kn,kn->k", res, res) / (2 * n)
+        losses = loss_of_residual(res, n)
     return Recomputed(losses, grads, grad_allowance, duals, allowance)

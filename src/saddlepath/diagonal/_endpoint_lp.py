@@ -21,6 +21,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from saddlepath.diagonal._compensated import accurate_residual
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["LP_FEASIBILITY_TOL", "LSTSQ_RCOND", "LPReference", "least_squares_loss", "min_l1"]
 
@@ -96,4 +97,4 @@ def least_squares_loss(X: np.ndarray, y: np.ndarray) -> float:
         return np.inf
     high, low = accurate_residual(A, y, np.arange(d), gamma)
     r = high + low
-    return float(r @ r) / (2 * n)
+    return loss_of_residual(r, n)

@@ -1,4 +1,4 @@
-"""Bookkeeping of the exact path: the saddles as visited, and their map to data units."""
+"""Bookkeeping of the exact path: the saddles as visited, their map to data units, the result."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import numpy as np
 
 from saddlepath.diagonal._columns import ColumnGroups
 from saddlepath.diagonal._magnitude import DataScaling, map_back
-from saddlepath.diagonal.path_result import PathStatus
-from saddlepath.warnings import PathRangeWarning
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.path_status import INTERPOLATION_TOL, PathStatus, fits_exactly
+from saddlepath.warnings import NonUniqueSaddleWarning, PathRangeWarning, PathStagnationWarning
 
-__all__ = ["_Recorder", "_map_back"]
+__all__ = ["_Recorder", "finish_path"]
 
 
 class _Recorder:
@@ -96,3 +97,80 @@ def _map_back(rec: _Recorder, scaling: DataScaling, status: PathStatus):
     mapped = {"times": times, "R": R, "losses": losses, "steps": steps}
     mapped["values"] = values
     return mapped, status
+
+
+def finish_path(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
+    """The :class:`SaddlePath` in the units of the data, with its status and warnings."""
+    X, y, y_scaled = data
+    status, reason = ended
+    interpolates = fits_exactly(rec.loss[-1], y_scaled)
+    tolerances["interpolation_tol"] = INTERPOLATION_TOL
+    non_unique = bool(dependent) or rec.shared
+    if status is None:
+        status = PathStatus.MIN_L1_INTERPOLATOR if interpolates else PathStatus.LEAST_SQUARES
+        if non_unique:
+            status = PathStatus.NON_UNIQUE
+    if non_unique:
+        _warn_non_unique(rec, dependent)
+    if status is PathStatus.STAGNATED:
+        reason = reason or (
+            "the loss stopped decreasing, or a gradient below grad_tol would push a dual past "
+            "±1 by more than 1e-6 (possible when column norms span many orders of magnitude); "
+            "try a smaller grad_tol"
+        )
+        warnings.warn(
+            f"saddle_path stopped after {len(rec.tau) - 1} jumps: the next jump could not "
+            f"be resolved in floating point: {reason}. The saddles reported up to there are "
+            "exact to working precision.",
+            PathStagnationWarning,
+            stacklevel=3,
+        )
+    entered, left = rec.changes()
+    mapped, status = _map_back(rec, scaling, status)
+    return SaddlePath(
+        tau=mapped["times"],
+        loss=mapped["losses"],
+        entered=entered,
+        left=left,
+        status=status,
+        stats={"n_passes": int(n_passes)},
+        supports=tuple(rec.supports),
+        values=mapped["values"],
+        boundaries=tuple(rec.boundaries),
+        boundary_signs=tuple(rec.signs),
+        integrated_residuals=mapped["R"],
+        X=X,
+        y=y,
+        tolerances=tolerances,
+        durations=mapped["steps"],
+    )
+
+
+def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
+    parts = []
+    if rec.shared:
+        parts.append(
+            "columns equal up to sign entered together; their weight is shared equally, "
+            "as the gradient flow does"
+        )
+        near = [j for j in rec.groups.near_parallel if rec.groups.leader[j] >= 0]
+        if near:
+            parts.append(
+                f"columns {near} are equal up to sign only within 1e-10 (not to rounding): "
+                "they were treated as exact duplicates, and the exact path of these data "
+                "would not share their weight"
+            )
+    if dependent:
+        parts.append(
+            f"columns {sorted(dependent)} are linearly dependent on the other active columns "
+            "(within dependence_tol of their span; if only nearly so, the exact path differs "
+            "from here on); "
+            "the saddle reported is the maximum-entropy point of the set of minimisers, the "
+            "flow's choice when the tied coordinates arrive at equal rates"
+        )
+    warnings.warn(
+        "The data are not in general position: " + "; ".join(parts) + ". Losses, jump "
+        "times and ℓ1 norms are unaffected; status is NON_UNIQUE.",
+        NonUniqueSaddleWarning,
+        stacklevel=3,
+    )

@@ -49,7 +49,7 @@ def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
     return x_new[~zero]
 
 
-def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_tol, skip):
+def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_atol, skip):
     """``σ_j ∂_jL / tol_j`` for the boundary columns off the support (KKT wants ≥ 0)."""
     X = chol.X
     keep = ~chol.in_active[boundary]
@@ -59,15 +59,15 @@ def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_tol, skip):
     if cand.size == 0:
         return cand, np.zeros(0)
     grad = (chol.fitted(z) @ X[:, cand] - chol.Xty[cand]) / X.shape[0]
-    return cand, sigma[cand] * grad / grad_tol[cand]
+    return cand, sigma[cand] * grad / grad_atol[cand]
 
 
-def _most_violating(chol, z, boundary, sigma, grad_tol, skip):
+def _most_violating(chol, z, boundary, sigma, grad_atol, skip):
     """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most.
 
     Returns ``(j or None, tight)`` where ``tight`` lists the columns with ``|g_j| ≈ 0``.
     """
-    cand, score = _kkt_scores(chol, z, boundary, sigma, grad_tol, skip)
+    cand, score = _kkt_scores(chol, z, boundary, sigma, grad_atol, skip)
     if cand.size == 0:
         return None, cand
     worst = int(np.argmin(score))
@@ -82,7 +82,7 @@ def solve_sign_constrained(
     boundary: np.ndarray,
     sigma: np.ndarray,
     y: np.ndarray,
-    grad_tol: np.ndarray,
+    grad_atol: np.ndarray,
     *,
     entering: np.ndarray | None = None,
 ) -> SignConstrainedSolution:
@@ -100,8 +100,10 @@ def solve_sign_constrained(
     sigma : ndarray of shape (n_features,)
         Signs ``s_i`` on ``E`` (zero elsewhere).
     y : ndarray of shape (n_samples,)
-    grad_tol : ndarray of shape (n_features,)
-        A gradient entry below ``grad_tol`` in magnitude counts as zero.
+    grad_atol : ndarray of shape (n_features,)
+        Absolute gradient tolerance per coordinate, in the units of ``∂L``
+        (``grad_tol·‖x_i‖·‖y‖/n``): a KKT violation ``σ_j ∂_jL < 0`` smaller than
+        ``grad_atol_j`` in magnitude counts as zero.
     entering : ndarray of int, optional
         Columns known to violate KKT at ``x`` (those that just reached the boundary),
         most violating first: the first is added without a gradient evaluation.
@@ -114,7 +116,7 @@ def solve_sign_constrained(
         if optimal:
             j = queue.pop(0) if queue else None
             if j is None or chol.in_active[j]:
-                j, tight = _most_violating(chol, x, boundary, sigma, grad_tol, dependent)
+                j, tight = _most_violating(chol, x, boundary, sigma, grad_atol, dependent)
             if j is None:
                 return _finish(chol, x, tight, dependent)
             if not chol.add(j):

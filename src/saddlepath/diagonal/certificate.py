@@ -48,7 +48,7 @@ from saddlepath.diagonal._certificate_checks import (
     order_checks,
 )
 from saddlepath.diagonal._dual_certificate import recompute, scale_path
-from saddlepath.diagonal.path_result import PathStatus, SaddlePath
+from saddlepath.diagonal.path_status import PathStatus
 
 __all__ = [
     "LP_L1_TOL",
@@ -99,7 +99,7 @@ class PathCertificate:
 
 
 def certify_path(
-    path: SaddlePath,
+    path,
     *,
     rtol: float = 1e-7,
     endpoint: bool | None = None,
@@ -110,6 +110,9 @@ def certify_path(
     Parameters
     ----------
     path : SaddlePath
+        The path to certify (read: ``tau``, ``loss``, ``beta``, ``dual``, ``status``,
+        ``X``, ``y`` and the sparse saddle storage). Not annotated: this module sits below
+        :mod:`~saddlepath.diagonal.path_result`, whose ``check`` method calls it.
     rtol : float, default 1e-7
         Tolerance of every check, relative to the natural scale of the quantity (duals are
         dimensionless in ``[−1, 1]``; gradient entries are measured against

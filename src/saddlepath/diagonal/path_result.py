@@ -14,47 +14,15 @@ from functools import cached_property
 
 import numpy as np
 
-from saddlepath._status import Status
+from saddlepath.diagonal.certificate import PathCertificate, certify_path
+from saddlepath.diagonal.path_status import (
+    INTERPOLATION_TOL,
+    PathStatus,
+    fits_exactly,
+    stable_norm,
+)
 
 __all__ = ["INTERPOLATION_TOL", "PathStatus", "SaddlePath", "fits_exactly"]
-
-INTERPOLATION_TOL = 1e-6
-"""A saddle interpolates when ``‖Xβ − y‖ ≤ INTERPOLATION_TOL·‖y‖``."""
-
-
-def fits_exactly(loss: float, y: np.ndarray) -> bool:
-    """Whether a saddle of loss ``‖Xβ − y‖²/(2n)`` interpolates ``y`` (see above)."""
-    residual = np.sqrt(2 * y.size * loss)
-    return bool(residual <= INTERPOLATION_TOL * _norm(y))
-
-
-def _norm(v: np.ndarray) -> float:
-    """``‖v‖`` without overflow or underflow of the squares (scaled by ``max|v|``)."""
-    top = float(np.max(np.abs(v), initial=0.0))
-    if top == 0 or not np.isfinite(top):
-        return top
-    return top * float(np.linalg.norm(v / top))
-
-
-class PathStatus(Status):
-    """How the exact path ended. The value of each member is its meaning in words."""
-
-    MIN_L1_INTERPOLATOR = "reached the minimum-ℓ1 interpolator"
-    LEAST_SQUARES = "reached the least-squares solution (y is not in the range of X)"
-    JUMP_LIMIT = "stopped at the jump limit (max_jumps) before the gradient vanished"
-    NON_UNIQUE = (
-        "non-unique saddle met (data not in general position); the path shows the "
-        "minimiser the small-α gradient flow selects where known"
-    )
-    STAGNATED = "stopped early: floating point cannot resolve the next jump"
-    OUT_OF_RANGE = (
-        "computed, but some jump times, saddles or integrated residuals overflow or "
-        "underflow float64 in the units of the data"
-    )
-
-    @classmethod
-    def failures(cls) -> frozenset:
-        return frozenset({cls.STAGNATED, cls.OUT_OF_RANGE})
 
 
 def _as_tau(tau) -> np.ndarray:
@@ -195,8 +163,8 @@ class SaddlePath:
         if np.isfinite(loss) and (loss == 0 or loss >= np.finfo(float).tiny):
             return fits_exactly(loss, self.y)
         with np.errstate(all="ignore"):  # the loss is out of float64 range: use the residual
-            residual = _norm(self.X @ self.beta[-1] - self.y)
-        return bool(residual <= INTERPOLATION_TOL * _norm(self.y))
+            residual = stable_norm(self.X @ self.beta[-1] - self.y)
+        return bool(residual <= INTERPOLATION_TOL * stable_norm(self.y))
 
     def _segment(self, tau: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.tau, tau, side="right") - 1
@@ -224,16 +192,14 @@ class SaddlePath:
 
     def check(
         self, *, rtol: float = 1e-7, endpoint: bool | None = None, raise_on_failure: bool = False
-    ):
-        """Certify the path independently of the solver.
+    ) -> PathCertificate:
+        """Certify the path independently of the solver: ``certify_path(self, ...)``.
 
         See :func:`saddlepath.diagonal.certificate.certify_path` for the list of checks
         (KKT of every saddle, dual integration, ``|s| ≤ 1``, monotonicity, endpoint vs an
         LP). Returns a :class:`PathCertificate`; raises ``CertificationError`` when
         ``raise_on_failure`` and a check fails.
         """
-        from saddlepath.diagonal.certificate import certify_path
-
         return certify_path(self, rtol=rtol, endpoint=endpoint, raise_on_failure=raise_on_failure)
 
     def summary_rows(self) -> list[dict]:

@@ -18,26 +18,20 @@ up/down-dated Cholesky factor for each saddle.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import group_columns
 from saddlepath.diagonal._correlation import make_scanner
-from saddlepath.diagonal._endpoint import RANGE_TOL, residual_in_range
+from saddlepath.diagonal._endpoint import least_squares_end, spans_range
 from saddlepath.diagonal._face import reported_saddle
 from saddlepath.diagonal._magnitude import scale_data
-from saddlepath.diagonal._path_recorder import _map_back, _Recorder
+from saddlepath.diagonal._path_recorder import _Recorder, finish_path
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
-from saddlepath.diagonal.path_result import (
-    INTERPOLATION_TOL,
-    PathStatus,
-    SaddlePath,
-    fits_exactly,
-)
-from saddlepath.warnings import NonUniqueSaddleWarning, PathStagnationWarning
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.path_status import PathStatus, fits_exactly
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["saddle_path"]
 
@@ -81,14 +75,17 @@ def saddle_path(
     max_jumps : int, optional
         Stop after this many jumps (status ``JUMP_LIMIT``). Default ``20·min(n, d) + 100``.
     grad_tol : float, default 1e-9
-        The path ends when every ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (each column at its own
+        Dimensionless, relative to each column's gradient scale ``‖x_i‖·‖y‖/n``. The path
+        ends when every ``|∂_iL| ≤ grad_tol·‖x_i‖·‖y‖/n`` (each column at its own
         scale). Until then every non-zero gradient counts towards the next jump time, and
         KKT violations below it are accepted only while they cannot move a dual past ±1
         by more than 1e-6 (else the path stops as ``STAGNATED``).
     tie_tol : float, default 1e-9
-        Coordinates whose jump times agree to this relative tolerance enter together.
+        Coordinates whose jump times agree to this tolerance, relative to the jump time,
+        enter together.
     dependence_tol : float, default 1e-10
-        An active column within ``dependence_tol·‖x_j‖`` of the span of the other active
+        Dimensionless, relative to ``‖x_j‖``: an active column within
+        ``dependence_tol·‖x_j‖`` of the span of the other active
         columns is treated as linearly dependent.
     precision : {"auto", "float64", "mixed"}, default "auto"
         ``"mixed"`` reads ``X`` in float32 with rigorous rounding bounds and re-checks the
@@ -148,20 +145,20 @@ def saddle_path(
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
-    coord_tol = grad_tol * groups.norms * y_norm / n
+    grad_atol = grad_tol * groups.norms * y_norm / n  # absolute, per column, units of ∂L
     scanner = make_scanner(
-        X, groups.norms, groups.eligible, coord_tol, tie_tol, precision=precision
+        X, groups.norms, groups.eligible, grad_atol, tie_tol, precision=precision
     )
     chol = GramCholesky(X, groups.norms, Xty, y, dependence_tol=dependence_tol)
     rec = _Recorder(groups)
     state = _State(n, d, y)
     rec.add(0.0, state.loss, [], [], state.sigma, state.R)
     dependent: set[int] = set()
-    status = _run(scanner, chol, state, rec, y, coord_tol, max_jumps, dependent)
-    if status is None and not fits_exactly(rec.loss[-1], y) and not _spans_range(chol, groups):
-        status = _verify_least_squares(X, y, state, groups)
+    status = _run(scanner, chol, state, rec, y, grad_atol, max_jumps, dependent)
+    if status is None and not fits_exactly(rec.loss[-1], y) and not spans_range(chol, groups):
+        status, state.reason = least_squares_end(X, y, state.r, groups)
     tolerances = dict(grad_tol=grad_tol, tie_tol=tie_tol, dependence_tol=dependence_tol)
-    return _finish(
+    return finish_path(
         (X_data, y_data, y),
         scaling,
         rec,
@@ -179,11 +176,11 @@ class _State:
         self.r = -y.copy()
         self.sigma = np.zeros(d)
         self.values = np.zeros(0)
-        self.loss = float(y @ y) / (2 * n)
+        self.loss = loss_of_residual(self.r, n)
         self.reason = ""
 
 
-def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStatus | None:
+def _run(scanner, chol, st, rec, y, grad_atol, max_jumps, dependent) -> PathStatus | None:
     """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
     n = y.size
     for _ in range(max_jumps):
@@ -198,9 +195,9 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
         scanner.advance(ev.delta)
         st.sigma[ev.entering] = ev.entering_sign
         boundary = np.flatnonzero(st.sigma)
-        order = np.argsort(-np.abs(scanner.g[ev.entering]) / coord_tol[ev.entering])
+        order = np.argsort(-np.abs(scanner.g[ev.entering]) / grad_atol[ev.entering])
         sol = solve_sign_constrained(
-            chol, st.values, boundary, st.sigma, y, coord_tol, entering=ev.entering[order]
+            chol, st.values, boundary, st.sigma, y, grad_atol, entering=ev.entering[order]
         )
         dependent.update(sol.dependent)
         ill = chol.near_dependence(CONDITION_LIMIT)
@@ -209,7 +206,7 @@ def _run(scanner, chol, st, rec, y, coord_tol, max_jumps, dependent) -> PathStat
             return PathStatus.STAGNATED
         st.values = sol.values
         r = chol.fitted(sol.values) - y
-        loss = float(r @ r) / (2 * n)
+        loss = loss_of_residual(r, n)
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
@@ -226,35 +223,6 @@ the others) at which a saddle is still resolved: its coefficients are then known
 ``ε/ratio² ≈ 2.5e-7`` of the fit. Below it the path stops as ``STAGNATED``."""
 
 
-def _spans_range(chol, groups) -> bool:
-    """Whether the active columns span range(X), so the solve made ``r ⟂ range(X)``."""
-    return not groups.near_parallel and bool(np.all(chol.in_active[groups.eligible]))
-
-
-def _verify_least_squares(X, y, st, groups) -> PathStatus | None:
-    """``None`` (a true least-squares end) unless ``r`` still has a part in range(X)."""
-    excess, columns = residual_in_range(X, st.r, groups.norms)
-    if excess <= RANGE_TOL * float(np.linalg.norm(y)):
-        screened = [j for j in groups.near_parallel if groups.leader[j] < 0]
-        if screened:  # shorter columns screened out as parallel only within tolerance
-            st.reason = (
-                f"the path ends short of interpolation, but columns {screened[:10]} were "
-                "screened out as parallel to longer columns within 1e-10 without being exactly "
-                "parallel; the exact path may go on along their difference, which float64 "
-                "cannot resolve, so the last saddle is not certified as least squares"
-            )
-            return PathStatus.STAGNATED
-        return None
-    st.reason = (
-        f"every gradient is below grad_tol, yet the residual keeps a part "
-        f"{excess / np.linalg.norm(y):.1e}·‖y‖ in the range of X, carried by columns "
-        f"{columns[:10]} (nearly collinear, or treated as parallel within 1e-10): the exact "
-        "path goes on along directions float64 cannot resolve, so the last saddle is not the "
-        "least-squares solution"
-    )
-    return PathStatus.STAGNATED
-
-
 def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
     ratio, j, partners = ill
     return (
@@ -263,80 +231,4 @@ def _ill_conditioned_reason(ill, rec: _Recorder) -> str:
         f"coefficients are then determined only to about ε/{ratio:.0e}² of the fit, so the "
         "path stops before it. Remove or combine those columns, or raise dependence_tol to "
         "treat them as dependent (status NON_UNIQUE)."
-    )
-
-
-def _finish(data, scaling, rec, ended, dependent, n_passes, tolerances) -> SaddlePath:
-    X, y, y_scaled = data
-    status, reason = ended
-    interpolates = fits_exactly(rec.loss[-1], y_scaled)
-    tolerances["interpolation_tol"] = INTERPOLATION_TOL
-    non_unique = bool(dependent) or rec.shared
-    if status is None:
-        status = PathStatus.MIN_L1_INTERPOLATOR if interpolates else PathStatus.LEAST_SQUARES
-        if non_unique:
-            status = PathStatus.NON_UNIQUE
-    if non_unique:
-        _warn_non_unique(rec, dependent)
-    if status is PathStatus.STAGNATED:
-        reason = reason or (
-            "the loss stopped decreasing, or a gradient below grad_tol would push a dual past "
-            "±1 by more than 1e-6 (possible when column norms span many orders of magnitude); "
-            "try a smaller grad_tol"
-        )
-        warnings.warn(
-            f"saddle_path stopped after {len(rec.tau) - 1} jumps: the next jump could not "
-            f"be resolved in floating point: {reason}. The saddles reported up to there are "
-            "exact to working precision.",
-            PathStagnationWarning,
-            stacklevel=3,
-        )
-    entered, left = rec.changes()
-    mapped, status = _map_back(rec, scaling, status)
-    return SaddlePath(
-        tau=mapped["times"],
-        loss=mapped["losses"],
-        entered=entered,
-        left=left,
-        status=status,
-        stats={"n_passes": int(n_passes)},
-        supports=tuple(rec.supports),
-        values=mapped["values"],
-        boundaries=tuple(rec.boundaries),
-        boundary_signs=tuple(rec.signs),
-        integrated_residuals=mapped["R"],
-        X=X,
-        y=y,
-        tolerances=tolerances,
-        durations=mapped["steps"],
-    )
-
-
-def _warn_non_unique(rec: _Recorder, dependent: set[int]) -> None:
-    parts = []
-    if rec.shared:
-        parts.append(
-            "columns equal up to sign entered together; their weight is shared equally, "
-            "as the gradient flow does"
-        )
-        near = [j for j in rec.groups.near_parallel if rec.groups.leader[j] >= 0]
-        if near:
-            parts.append(
-                f"columns {near} are equal up to sign only within 1e-10 (not to rounding): "
-                "they were treated as exact duplicates, and the exact path of these data "
-                "would not share their weight"
-            )
-    if dependent:
-        parts.append(
-            f"columns {sorted(dependent)} are linearly dependent on the other active columns "
-            "(within dependence_tol of their span; if only nearly so, the exact path differs "
-            "from here on); "
-            "the saddle reported is the maximum-entropy point of the set of minimisers, the "
-            "flow's choice when the tied coordinates arrive at equal rates"
-        )
-    warnings.warn(
-        "The data are not in general position: " + "; ".join(parts) + ". Losses, jump "
-        "times and ℓ1 norms are unaffected; status is NON_UNIQUE.",
-        NonUniqueSaddleWarning,
-        stacklevel=3,
     )
