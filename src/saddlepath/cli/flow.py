@@ -1,7 +1,9 @@
 """``saddlepath flow``: finite-α gradient flow or gradient descent on a data set.
 
 Wiring only: data → :func:`~saddlepath.gradient_flow` / :func:`~saddlepath.gradient_descent`
-(and the exact path for comparison) → plateau table, files and figures.
+(and the exact path for comparison) → plateau table or JSON summary
+(:mod:`saddlepath.report.json`); with ``--out``, the records ``trajectory`` and ``data``
+(:func:`saddlepath.load` reads each back) and the figures.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from typing import Annotated
 
 import typer
 
-from saddlepath import io
 from saddlepath.cli._checks import check_scale, only_with, parse_vector, positive, run_exit_code
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
-from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.report import (
@@ -29,11 +30,12 @@ from saddlepath.report import (
     trajectory_status_line,
     write_csv,
 )
+from saddlepath.report.json import metadata, to_json, trajectory_summary
 
-__all__ = ["EXAMPLES", "flow_command"]
+__all__ = ["EXAMPLES", "TRAJECTORY", "flow_command"]
 
-_OWNED = (*io.TRAJECTORY_FILES, "flow_loss.png", "flow_coefs.png", "flow_arclength.png")
-_OWNED += ("flow_3d.png",)
+TRAJECTORY = "trajectory"  # the stem of the run's record in --out
+_OWNED = ("flow_loss.png", "flow_coefs.png", "flow_arclength.png", "flow_3d.png")
 
 EXAMPLES = (
     "Examples:\n\n  saddlepath flow data.csv --alpha 1e-100 --out run --plot\n\n"
@@ -68,26 +70,22 @@ def _simulate(dataset: Dataset, options: _Options) -> _FlowRun:
     return _FlowRun(traj, path)
 
 
-def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
-    meta = metadata(dataset, source)
+def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool) -> dict[str, Path]:
+    figures = {}
+    if plot:
+        from saddlepath.plotting import trajectory_figures
 
-    def files(stage: Path) -> dict[str, Path]:
-        written = io.write_trajectory_files(run.trajectory, stage, metadata=meta)
-        if plot:
-            from saddlepath.plotting import trajectory_figures
-
-            figures = trajectory_figures(run.trajectory, run.path)
-            written.update(io.save_figures(figures, stage))
-        return written
-
-    return io.write_folder(out, files, owned=_OWNED)
+        drawn = trajectory_figures(run.trajectory, run.path)
+        figures = {name: (lambda fig=fig: fig) for name, fig in drawn.items()}
+    results = {TRAJECTORY: run.trajectory, DATA_STEM: dataset}
+    return write_records(out, results, figures, _OWNED)
 
 
 def _show(run: _FlowRun, dataset: Dataset, source: str, as_json: bool, written) -> None:
     """The run as JSON on stdout, or its plateau table, status and the files written."""
     traj = run.trajectory
     if as_json:
-        typer.echo(io.to_json(io.trajectory_record(traj, metadata=metadata(dataset, source))))
+        typer.echo(to_json(trajectory_summary(traj, metadata=metadata(dataset, source))))
         return
     console = stdout_console()
     console.print(plateau_table(traj, dataset, run.path))
@@ -242,7 +240,7 @@ def flow_command(
     )
 
     def write(dataset: Dataset, run: _FlowRun) -> dict[str, Path]:
-        return _write(dataset, run, out, plot, str(data))
+        return _write(dataset, run, out, plot)
 
     run = run_on_data(
         data,

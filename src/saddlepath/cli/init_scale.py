@@ -1,7 +1,9 @@
 """``saddlepath init-scale``: the minimiser reached from each initialisation scale γ.
 
 Wiring only: data → :func:`~saddlepath.analysis.init_scale_study` → tables
-(:mod:`saddlepath.report.studies`), ``init_scale.json`` and figure
+(:mod:`saddlepath.report.studies`) or JSON summary (:mod:`saddlepath.report.json`); with
+``--out``, the records ``init_scale`` (the :class:`~saddlepath.analysis.InitScaleStudy`)
+and ``data`` (:func:`saddlepath.load` reads each back) and the figure
 (:mod:`saddlepath.analysis.plots`, imported only with ``--plot``).
 """
 
@@ -13,17 +15,16 @@ from typing import Annotated, Any
 
 import typer
 
-from saddlepath import io
 from saddlepath.analysis import InitScaleStudy, init_scale_study
 from saddlepath.cli._checks import check_scale
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
-from saddlepath.cli._outputs import write_outputs
+from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import RichStudyProgress
-from saddlepath.cli._records import init_scale_record, metadata
 from saddlepath.data import Dataset
 from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report.json import init_scale_summary, metadata, to_json
 from saddlepath.report.studies import init_scale_table, minimiser_table, reference_line
 
 __all__ = ["EXAMPLES", "init_scale_command", "parse_gammas"]
@@ -122,14 +123,10 @@ def init_scale_command(
                 progress=RichStudyProgress(bar, what, "γ"),
             )  # fmt: skip
 
-    def record(dataset: Dataset, study: InitScaleStudy) -> dict:
-        return init_scale_record(study, given, metadata=metadata(dataset, str(data)))
-
     def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
         figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
-        return write_outputs(
-            out, "init_scale.json", record(dataset, study), figures, owned_figures=(INIT_SCALE,)
-        )
+        results = {"init_scale": study, DATA_STEM: dataset}
+        return write_records(out, results, figures, owned=(INIT_SCALE,))
 
     run = run_on_data(
         data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
@@ -140,7 +137,8 @@ def init_scale_command(
                 csv, lambda: init_scale_table(run.result, given, run.dataset)
             )
     if as_json:
-        typer.echo(io.to_json(record(run.dataset, run.result)))
+        summary = init_scale_summary(run.result, given, metadata=metadata(run.dataset, str(data)))
+        typer.echo(to_json(summary))
         return
     console = stdout_console()
     console.print(init_scale_table(run.result, given, run.dataset))

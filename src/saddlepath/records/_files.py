@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from saddlepath.records import _codec, _registry
-from saddlepath.records._summaries import _UNITS, version
+from saddlepath.records._meta import _UNITS, version
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "RecordError", "files", "load", "save", "write"]
 
