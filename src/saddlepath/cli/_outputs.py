@@ -42,8 +42,8 @@ def write_record_set(stage: Path, results: Mapping[str, Any]) -> dict[str, Path]
     """Write ``{stem: result}`` as records into ``stage``; ``{"STEM.json": path, ...}``."""
     written = {}
     for stem, result in results.items():
-        for suffix, file in records.write(result, stage, stem).items():
-            written[f"{stem}.{suffix}"] = file
+        files = records.write(result, stage, stem)
+        written.update({f"{stem}.{suffix}": files[suffix] for suffix in ("json", "npz")})
     return written
 
 
