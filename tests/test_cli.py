@@ -17,7 +17,7 @@ from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem, worked_example
 from saddlepath.diagonal import SaddlePath
 from saddlepath.report.cells import coordinates
-from test_cli_records import assert_same
+from test_records import assert_same
 
 runner = CliRunner()
 FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import saddlepath
 from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem
-from test_cli_records import assert_same
+from test_records import assert_same
 
 FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}
 

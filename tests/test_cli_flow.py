@@ -10,7 +10,7 @@ import pytest
 import saddlepath
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import gradient_descent, gradient_flow
-from test_cli_records import assert_same
+from test_records import assert_same
 
 
 def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv, invoke):

@@ -8,7 +8,7 @@ import numpy as np
 
 import saddlepath
 from saddlepath.analysis import init_scale_study
-from test_cli_records import assert_same
+from test_records import assert_same
 
 
 def thesis_csv(tmp_path):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import struct
 import warnings
 
 import numpy as np
@@ -20,30 +18,7 @@ from saddlepath import gradient_flow, saddle_path
 from saddlepath.analysis import enumerate_saddles, explain_jumps, init_scale_study
 from saddlepath.analysis.convergence import convergence_study
 from saddlepath.data import Dataset
-
-
-def assert_same(a, b, where="result"):
-    """``a`` and ``b`` are the same value: types, dtypes, shapes and bits, field by field."""
-    assert type(a) is type(b), f"{where}: {type(a).__name__} vs {type(b).__name__}"
-    if isinstance(a, np.ndarray | np.generic):
-        assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape}"
-        assert np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes(), where
-    elif isinstance(a, float):
-        same_nan = math.isnan(a) and math.isnan(b) and math.copysign(1, a) == math.copysign(1, b)
-        assert same_nan or struct.pack("<d", a) == struct.pack("<d", b), f"{where}: {a!r}, {b!r}"
-    elif dataclasses.is_dataclass(a):
-        for f in dataclasses.fields(a):
-            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
-    elif isinstance(a, tuple | list):
-        assert len(a) == len(b), f"{where}: length {len(a)} vs {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_same(x, y, f"{where}[{i}]")
-    elif isinstance(a, dict):
-        assert list(a) == list(b), f"{where}: keys {list(a)} vs {list(b)}"
-        for key in a:
-            assert_same(a[key], b[key], f"{where}[{key!r}]")
-    else:
-        assert a == b, f"{where}: {a!r} vs {b!r}"
+from test_records import assert_same  # field by field, bit for bit
 
 
 def stems(out):

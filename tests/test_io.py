@@ -13,7 +13,7 @@ import saddlepath
 from saddlepath import io, records, saddle_path
 from saddlepath.data import demo_problem, worked_example
 from saddlepath.report.json import check_summary, path_summary
-from test_cli_records import assert_same
+from test_records import assert_same
 
 
 @pytest.fixture(scope="module")
