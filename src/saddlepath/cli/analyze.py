@@ -119,7 +119,7 @@ def _checked_alpha(
     return alpha
 
 
-_SUMMARY = "analysis.json"  # the summary file of saddlepath < 0.x.1: replaced by the records
+_SUMMARY = "analysis.json"  # the summary file older versions wrote: the records replace it
 
 
 def _older_jumps(out: Path) -> tuple[str, ...]:
@@ -145,6 +145,28 @@ def _write(out: Path, plot: bool):
         return write_records(out, results, figures, owned=(LANDSCAPE, _SUMMARY, *_older_jumps(out)))
 
     return write
+
+
+def _show(run, source: str, *, alpha: str, step_size, as_json: bool, csv: Path | None) -> None:
+    """The jumps as JSON on stdout, or as tables with the run's status and files written."""
+    traj, result = run.result.trajectory, run.result
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(
+                csv, lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha)
+            )
+    if as_json:
+        summary = analysis_summary(
+            traj, result.rows, result.resolution, alpha=alpha, step_size=step_size,
+            metadata=metadata(run.dataset, source),
+        )  # fmt: skip
+        typer.echo(to_json(summary))
+        return
+    console = stdout_console()
+    print_analysis(console, result, run.dataset, alpha=alpha)
+    console.print(trajectory_status_line(traj))
+    print_written(console, written)
 
 
 def analyze_command(
@@ -186,23 +208,7 @@ def analyze_command(
             f"{run.dataset.n_features} > {MAX_FEATURES}; use `saddlepath saddles "
             "--max-support K --plot` instead."
         )
-    traj, result = run.result.trajectory, run.result
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha)
-            )
-    if as_json:
-        summary = analysis_summary(
-            traj, result.rows, result.resolution, alpha=alpha, step_size=step_size,
-            metadata=metadata(run.dataset, str(data)),
-        )  # fmt: skip
-        typer.echo(to_json(summary))
-    else:
-        console = stdout_console()
-        print_analysis(console, result, run.dataset, alpha=alpha)
-        console.print(trajectory_status_line(traj))
-        print_written(console, written)
+    _show(run, str(data), alpha=alpha, step_size=step_size, as_json=as_json, csv=csv)
+    traj = run.result.trajectory
     if run_exit_code(traj):
         fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)

@@ -52,6 +52,22 @@ def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
         )
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records convergence and data and, with ``--plot``, the
+    figures of :func:`saddlepath.plotting.dynamics.convergence_figures`."""
+
+    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
+        figures = {}
+        if plot:
+            from saddlepath.plotting.dynamics import convergence_figures
+
+            drawn = convergence_figures(study)
+            figures = {name: (lambda fig=fig: fig) for name, fig in drawn.items()}
+        return write_records(out, {CONVERGENCE: study, DATA_STEM: dataset}, figures, _OWNED)
+
+    return write
+
+
 def _show(study: ConvergenceStudy, dataset: Dataset, as_json: bool, written) -> None:
     """The study as JSON on stdout, or its table, the fitted rates and the files written."""
     if as_json:
@@ -96,18 +112,8 @@ def converge_command(
     def compute(dataset: Dataset) -> ConvergenceStudy:
         return _run_study(dataset, grid, rtol, keep=plot)
 
-    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
-        figures = {}
-        if plot:
-            from saddlepath.plotting.dynamics import convergence_figures
-
-            drawn = convergence_figures(study)
-            figures = {name: (lambda fig=fig: fig) for name, fig in drawn.items()}
-        return write_records(out, {CONVERGENCE: study, DATA_STEM: dataset}, figures, _OWNED)
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     study = run.result
     written = dict(run.written)
     if csv is not None:

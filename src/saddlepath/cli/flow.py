@@ -8,6 +8,8 @@ Wiring only: data → :func:`~saddlepath.gradient_flow` / :func:`~saddlepath.gra
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -81,9 +83,13 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool) -> dict[str, 
     return write_records(out, results, figures, _OWNED)
 
 
-def _show(run: _FlowRun, dataset: Dataset, source: str, as_json: bool, written) -> None:
+def _show(data_run, source: str, as_json: bool, csv: Path | None) -> None:
     """The run as JSON on stdout, or its plateau table, status and the files written."""
+    run, dataset, written = data_run.result, data_run.dataset, dict(data_run.written)
     traj = run.trajectory
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(csv, lambda: plateau_table(traj, dataset, run.path))
     if as_json:
         typer.echo(to_json(trajectory_summary(traj, metadata=metadata(dataset, source))))
         return
@@ -180,16 +186,16 @@ def _options(
         kwargs["max_steps"] = max_steps
     if gd:
         kwargs.update(
-            step_size=step_size,
-            n_steps=n_steps,
-            save_every=save_every,
-            batch_size=batch_size,
-            seed=seed,
-        )
+            step_size=step_size, n_steps=n_steps, save_every=save_every,
+            batch_size=batch_size, seed=seed,
+        )  # fmt: skip
         label += f", η = {step_size:g}"
     else:
         kwargs["rtol"] = 1e-8 if rtol is None else rtol
     return _Options(gd, label, kwargs)
+
+
+_OPTION_FLAGS = frozenset(inspect.signature(_options).parameters)  # what _options checks
 
 
 def flow_command(
@@ -223,41 +229,13 @@ def flow_command(
     """Simulate the network at initialisation scale α and compare with the exact path."""
     if plot and out is None:
         fail(NEEDS_OUT)
-    options = _options(
-        alpha=alpha,
-        log_alpha=log_alpha,
-        gd=gd,
-        step_size=step_size,
-        u0=u0,
-        v0=v0,
-        n_steps=n_steps,
-        max_steps=max_steps,
-        save_every=save_every,
-        batch_size=batch_size,
-        seed=seed,
-        tau_max=tau_max,
-        rtol=rtol,
-    )
-
-    def write(dataset: Dataset, run: _FlowRun) -> dict[str, Path]:
-        return _write(dataset, run, out, plot)
-
-    run = run_on_data(
-        data,
-        target,
-        lambda ds: _simulate(ds, options),
-        None if out is None else write,
-        x_key=x_key,
-        y_key=y_key,
-    )
+    flags = {name: value for name, value in locals().items() if name in _OPTION_FLAGS}
+    options = _options(**flags)
+    write = None if out is None else (lambda ds, run: _write(ds, run, out, plot))
+    simulate = functools.partial(_simulate, options=options)
+    run = run_on_data(data, target, simulate, write, x_key=x_key, y_key=y_key)
+    _show(run, str(data), as_json, csv)
     traj = run.result.trajectory
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: plateau_table(traj, run.dataset, run.result.path)
-            )
-    _show(run.result, run.dataset, str(data), as_json, written)
     asked = n_steps is not None and (max_steps is None or n_steps <= max_steps)
     if run_exit_code(traj, asked_steps=asked):
         fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)

@@ -84,6 +84,37 @@ def parse_gammas(text: str) -> list[str]:
     return items
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records init_scale and data and, with ``--plot``, the
+    figure."""
+
+    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
+        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
+        results = {"init_scale": study, DATA_STEM: dataset}
+        return write_records(out, results, figures, owned=(INIT_SCALE,))
+
+    return write
+
+
+def _show(run, given: list[str], source: str, *, as_json: bool, csv: Path | None) -> None:
+    """The study as JSON on stdout, or as its tables and the files written."""
+    if csv is not None:
+        with errors_as_exit():
+            run.written["csv"] = write_csv(
+                csv, lambda: init_scale_table(run.result, given, run.dataset)
+            )
+    if as_json:
+        typer.echo(
+            to_json(init_scale_summary(run.result, given, metadata=metadata(run.dataset, source)))
+        )
+        return
+    console = stdout_console()
+    console.print(init_scale_table(run.result, given, run.dataset))
+    console.print(reference_line(run.result))
+    console.print(minimiser_table(run.result, given, run.dataset))
+    print_written(console, run.written)
+
+
 def init_scale_command(
     data: Annotated[Path, DATA],
     gammas: Annotated[str, _GAMMAS],
@@ -123,25 +154,6 @@ def init_scale_command(
                 progress=RichStudyProgress(bar, what, "γ"),
             )  # fmt: skip
 
-    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
-        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
-        results = {"init_scale": study, DATA_STEM: dataset}
-        return write_records(out, results, figures, owned=(INIT_SCALE,))
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
-    if csv is not None:
-        with errors_as_exit():
-            run.written["csv"] = write_csv(
-                csv, lambda: init_scale_table(run.result, given, run.dataset)
-            )
-    if as_json:
-        summary = init_scale_summary(run.result, given, metadata=metadata(run.dataset, str(data)))
-        typer.echo(to_json(summary))
-        return
-    console = stdout_console()
-    console.print(init_scale_table(run.result, given, run.dataset))
-    console.print(reference_line(run.result))
-    console.print(minimiser_table(run.result, given, run.dataset))
-    print_written(console, run.written)
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
+    _show(run, given, str(data), as_json=as_json, csv=csv)

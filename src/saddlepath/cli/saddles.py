@@ -60,6 +60,18 @@ def _check_enumerable(d: int, max_support: int | None) -> None:
         )
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records saddles and data and, with ``--plot``, the
+    landscape figure."""
+
+    def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
+        figures = {LANDSCAPE: lambda: landscape_figure(catalog)} if plot else {}
+        results = {"saddles": catalog, DATA_STEM: dataset}
+        return write_records(out, results, figures, owned=(LANDSCAPE,))
+
+    return write
+
+
 def saddles_command(
     data: Annotated[Path, DATA],
     max_support: Annotated[int | None, _MAX_SUPPORT] = None,
@@ -89,14 +101,8 @@ def saddles_command(
         with progress("Enumerating the critical points…"):
             return enumerate_saddles(dataset.X, dataset.y, max_support, path=path)
 
-    def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
-        figures = {LANDSCAPE: lambda: landscape_figure(catalog)} if plot else {}
-        results = {"saddles": catalog, DATA_STEM: dataset}
-        return write_records(out, results, figures, owned=(LANDSCAPE,))
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     written = dict(run.written)
     if csv is not None:
         with errors_as_exit():
