@@ -26,7 +26,7 @@ from saddlepath.analysis import (
 )
 from saddlepath.analysis.enumeration import MAX_FEATURES
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
 from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, write_records
@@ -147,7 +147,15 @@ def _write(out: Path, plot: bool):
     return write
 
 
-def _show(run, source: str, *, alpha: str, step_size, as_json: bool, csv: Path | None) -> None:
+def _show(
+    run: DataRun,
+    source: str,
+    *,
+    alpha: str,
+    step_size: float | None,
+    as_json: bool,
+    csv: Path | None,
+) -> None:
     """The jumps as JSON on stdout, or as tables with the run's status and files written."""
     traj, result = run.result.trajectory, run.result
     written = dict(run.written)

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from saddlepath.cli._checks import check_scale, only_with, parse_vector, positive, run_exit_code
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
 from saddlepath.cli._outputs import DATA_STEM, write_records
@@ -83,7 +83,7 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool) -> dict[str, 
     return write_records(out, results, figures, _OWNED)
 
 
-def _show(data_run, source: str, as_json: bool, csv: Path | None) -> None:
+def _show(data_run: DataRun, source: str, as_json: bool, csv: Path | None) -> None:
     """The run as JSON on stdout, or its plateau table, status and the files written."""
     run, dataset, written = data_run.result, data_run.dataset, dict(data_run.written)
     traj = run.trajectory

@@ -17,7 +17,7 @@ import typer
 
 from saddlepath.analysis import InitScaleStudy, init_scale_study
 from saddlepath.cli._checks import check_scale
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
 from saddlepath.cli._outputs import DATA_STEM, write_records
@@ -96,7 +96,7 @@ def _write(out: Path, plot: bool):
     return write
 
 
-def _show(run, given: list[str], source: str, *, as_json: bool, csv: Path | None) -> None:
+def _show(run: DataRun, given: list[str], source: str, *, as_json: bool, csv: Path | None) -> None:
     """The study as JSON on stdout, or as its tables and the files written."""
     if csv is not None:
         with errors_as_exit():
