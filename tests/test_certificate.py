@@ -259,7 +259,7 @@ def test_non_finite_path_numbers_are_reported_not_raised(worked):
 
 def test_report_record_names_the_endpoint_certificates():
     """The JSON form of a report says which endpoint certificates held (none may be empty)."""
-    from saddlepath.records import report_record
+    from saddlepath.report.json import check_summary as report_record
 
     X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
     report = saddle_path(X, np.array([1.0, 0.0])).check()

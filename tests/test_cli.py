@@ -17,6 +17,7 @@ from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem, worked_example
 from saddlepath.diagonal import SaddlePath
 from saddlepath.report.cells import coordinates
+from test_records import assert_same
 
 runner = CliRunner()
 FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}
@@ -138,14 +139,12 @@ def test_out_and_plot_write_every_file(tmp_path, worked_csv):
     out = tmp_path / "results" / "run1"
     result = invoke("path", worked_csv, "--target", "y", "--out", out, "--plot")
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"path.json", "path.npz"} | FIGURES
+    records = {"path.json", "path.npz", "data.json", "data.npz"}
+    assert {p.name for p in out.iterdir()} == records | FIGURES
     ds = worked_example()
     expected = saddle_path(ds.X, ds.y)
-    record = json.loads((out / "path.json").read_text())
-    assert record["times"] == expected.tau.tolist()
-    with np.load(out / "path.npz") as archive:
-        np.testing.assert_array_equal(archive["beta"], expected.beta)
-        np.testing.assert_array_equal(archive["dual"], expected.dual)
+    assert_same(saddlepath.load(out / "path"), expected)  # every field, bit for bit
+    assert saddlepath.load(out / "data").feature_names == ("a", "b", "c", "d")
     for name in FIGURES:
         assert (out / name).read_bytes()[:4] == b"\x89PNG" and (out / name).stat().st_size > 5000
     assert "wrote" in result.stdout and "path.json" in result.stdout

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import saddlepath
 from helpers import WORKED_X, WORKED_Y, sparse_gaussian
 from saddlepath import cli, gradient_descent, gradient_flow, io, saddle_path
 from saddlepath.analysis import (
@@ -115,9 +116,10 @@ def test_analyze_json_and_file_match_the_library(worked_csv, tmp_path):
     result = invoke("analyze", worked_csv, "--alpha", "1e-30", "--out", out, "--json")
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)  # --json: nothing but JSON on stdout
-    assert json.loads((out / "analysis.json").read_text()) == printed
     path, expected = worked_rows()
     assert printed["rows"] == as_json(expected)
+    saved = [saddlepath.load(out / f"jump_{k}") for k in range(path.n_saddles)]
+    assert as_json(jump_rows(saved)) == printed["rows"]  # the records hold what is printed
     assert printed["rows"][1]["status"] == "DUAL_RULE"
     assert printed["rows"][1]["observed_entered"] == [2]
     assert printed["method"] == "flow" and printed["alpha"] == "1e-30"
@@ -158,9 +160,9 @@ def test_analyze_gd_reports_iterations(worked_csv, tmp_path):
     assert all(isinstance(i, int) for i in iterations) and iterations[-1] > 1000
     rows = table_rows(result.stdout)
     assert [int(r[6]) for r in rows] == iterations  # the "iter" column
-    record = json.loads((out / "analysis.json").read_text())
-    assert record["method"] == "gd" and record["step_size"] == 0.2
-    assert record["rows"] == as_json(expected)
+    assert saddlepath.load(out / "trajectory").method == "gd"
+    saved = [saddlepath.load(out / f"jump_{k}") for k in range(path.n_saddles)]
+    assert as_json(jump_rows(saved)) == as_json(expected)
 
 
 def test_analyze_random_problem_matches_the_library(random_csv):
@@ -185,11 +187,12 @@ def test_analyze_plot_writes_the_landscape(worked_csv, tmp_path):
     result = invoke("analyze", worked_csv, "--out", out, "--plot")
     assert result.exit_code == 0, result.output
     assert (out / "saddle_landscape.png").read_bytes().startswith(PNG_MAGIC)
-    assert "wrote analysis.json, saddle_landscape.png" in result.stdout
+    assert "wrote path.json, path.npz, trajectory.json" in result.stdout
+    assert "data.npz, saddle_landscape.png to" in result.stdout
     # a re-run without --plot replaces the set: no stale figure beside the new results
     again = invoke("analyze", worked_csv, "--out", out)
     assert again.exit_code == 0, again.output
-    assert not (out / "saddle_landscape.png").exists() and (out / "analysis.json").exists()
+    assert not (out / "saddle_landscape.png").exists() and (out / "path.json").exists()
 
 
 def test_analyze_plot_skips_the_landscape_above_15_features(wide_csv, tmp_path):
@@ -198,7 +201,9 @@ def test_analyze_plot_skips_the_landscape_above_15_features(wide_csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "note: saddle_landscape.png not drawn" in result.stderr
     assert "d = 16 > 15" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json"]
+    names = {p.name for p in out.iterdir()}
+    assert not any(name.endswith(".png") for name in names)
+    assert {"path.json", "trajectory.json", "jump_0.json", "data.json"} <= names
 
 
 def test_analyze_divergence_is_reported_and_exits_1(worked_csv):
@@ -232,8 +237,8 @@ def test_saddles_table_counts_and_json(worked_csv, tmp_path):
     printed = invoke("saddles", worked_csv, "--json", "--out", out, "--plot")
     assert printed.exit_code == 0, printed.output
     record = json.loads(printed.stdout)
-    assert record == json.loads((out / "saddles.json").read_text())
     assert record["points"] == as_json(catalog.rows())
+    assert as_json(saddlepath.load(out / "saddles").rows()) == record["points"]
     assert (record["n_points"], record["n_examined"], record["n_dependent"]) == (10, 16, 5)
     assert (out / "saddle_landscape.png").read_bytes().startswith(PNG_MAGIC)
 
@@ -288,7 +293,10 @@ def test_init_scale_flow_table_and_json(worked_csv, tmp_path):
     )
     assert printed.exit_code == 0, printed.output
     record = json.loads(printed.stdout)
-    assert record == json.loads((out / "init_scale.json").read_text())
+    saved = saddlepath.load(out / "init_scale").rows()
+    assert as_json(saved) == [
+        {k: v for k, v in r.items() if k != "gamma_given"} for r in record["rows"]
+    ]
     assert record["rows"] == as_json(
         [{"gamma_given": g, **row} for g, row in zip(gammas, study.rows(), strict=True)]
     )

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import saddlepath
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import convergence_study
 
@@ -32,8 +33,8 @@ def test_converge_table_files_and_figures(worked_csv, tmp_path, invoke):
     assert result.exit_code == 0, result.output
     assert "Convergence of the flow" in result.stdout
     assert "delay ∝ λ^p: p = " in result.stdout
-    record = json.loads((out / "convergence.json").read_text())
-    assert len(record["rows"]) == 3
+    study = saddlepath.load(out / "convergence")
+    assert study.alphas == tuple(ALPHAS.split(",")) and len(study.rows()) == 3
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert "convergence.png" in pngs
     assert all((out / name).stat().st_size > 1000 for name in pngs)

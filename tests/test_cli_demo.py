@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+import saddlepath
 from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem
+from test_records import assert_same
 
 FIGURES = {"loss.png", "coefs_vs_tau.png", "coefs_vs_saddle.png"}
 
@@ -18,12 +18,17 @@ def test_demo_writes_every_file(tmp_path, invoke):
     result = invoke("demo", "--out", out)
     assert result.exit_code == 0, result.output
     figure1 = {f"figure1_{k}.png" for k in ("loss", "coordinates", "3d", "arclength")}
-    expected_files = {"path.json", "path.npz", "table.txt", "check.txt"} | FIGURES | figure1
+    records = {
+        f"{stem}.{suffix}" for stem in ("path", "data", "check") for suffix in ("json", "npz")
+    }
+    expected_files = {"table.txt", "check.txt"} | records | FIGURES | figure1
     assert {p.name for p in out.iterdir()} == expected_files
     ds = demo_problem()
     expected = saddle_path(ds.X, ds.y)
-    record = json.loads((out / "path.json").read_text())
-    assert record["times"] == expected.tau.tolist() and record["n_jumps"] >= 3
+    assert_same(saddlepath.load(out / "path"), expected)
+    assert expected.n_jumps >= 3
+    assert_same(saddlepath.load(out / "data"), ds)
+    assert_same(saddlepath.load(out / "check"), expected.check())
     table = (out / "table.txt").read_text()
     assert "Saddle path of demo (20 samples × 40 features)" in table
     assert len([ln for ln in table.splitlines() if ln.startswith("│")]) == expected.n_saddles

@@ -7,8 +7,11 @@ import json
 import numpy as np
 import pytest
 
+import saddlepath
 from helpers import WORKED_X, WORKED_Y
-from saddlepath import find_plateaus, gradient_descent, gradient_flow, io
+from saddlepath import gradient_descent, gradient_flow
+from saddlepath.analysis import find_plateaus
+from test_records import assert_same
 
 
 def test_flow_table_lists_the_plateaus_close_to_the_exact_saddles(worked_csv, invoke):
@@ -27,16 +30,16 @@ def test_flow_json_and_files_match_the_library(worked_csv, tmp_path, invoke):
     result = invoke("flow", worked_csv, "--alpha", "1e-300", "--out", out)
     assert result.exit_code == 0, result.output
     traj = gradient_flow(WORKED_X, WORKED_Y, alpha="1e-300")
-    saved = io.load_trajectory_arrays(out / "trajectory.npz")
-    np.testing.assert_allclose(saved["tau"], traj.tau)
-    np.testing.assert_allclose(saved["beta"], traj.beta)
-    np.testing.assert_allclose(saved["plateau_tau_enter"], find_plateaus(traj).tau_start)
-    record = json.loads((out / "trajectory.json").read_text())
-    assert record["status"]["name"] == "CONVERGED"
-    assert record["log_alpha"] == pytest.approx(-300 * np.log(10))
+    saved = saddlepath.load(out / "trajectory")
+    assert_same(saved, traj)  # every field, bit for bit: τ, β, status, log α, ...
+    assert saved.status.name == "CONVERGED"
+    assert saved.log_alpha == pytest.approx(-300 * np.log(10))
     printed = json.loads(invoke("flow", worked_csv, "--alpha", "1e-300", "--json").stdout)
     assert printed["stats"] == dict(traj.stats)
-    assert len(printed["plateaus"]) == len(find_plateaus(traj))
+    plateaus = find_plateaus(traj)
+    assert len(plateaus) == 4  # the worked example's four saddles, the origin included
+    assert [p["tau_start"] for p in printed["plateaus"]] == plateaus.tau_start.tolist()
+    assert [p["tau_end"] for p in printed["plateaus"]] == plateaus.tau_end.tolist()
 
 
 def test_flow_gd_uses_the_step_size(worked_csv, invoke):

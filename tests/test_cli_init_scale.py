@@ -6,7 +6,9 @@ import json
 
 import numpy as np
 
+import saddlepath
 from saddlepath.experiments import init_scale_study
+from test_records import assert_same
 
 
 def thesis_csv(tmp_path):
@@ -32,10 +34,9 @@ def test_init_scale_prints_and_saves_the_minimiser(tmp_path, invoke):
             printed.setdefault(cells[-8], []).append([float(c) for c in cells[-7:]])
     for label, values in (("β", study.beta), ("u", study.u), ("v", study.v)):
         np.testing.assert_allclose(printed[label], values, rtol=0, atol=5e-5)
-    rows = json.loads((tmp_path / "out" / "init_scale.json").read_text())["rows"]
-    for j, row in enumerate(rows):
-        assert row["beta"] == study.beta[j].tolist() and row["u"] == study.u[j].tolist()
-        assert row["v"] == study.v[j].tolist()
+    saved = saddlepath.load(tmp_path / "out" / "init_scale")
+    for name in ("gammas", "log_gammas", "beta", "u", "v"):
+        assert_same(getattr(saved, name), getattr(study, name), name)
     assert abs(study.beta[1][2] + 3.3005) < 1e-4  # γ = 5 converged (was DIVERGED)
 
 

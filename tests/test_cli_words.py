@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse
 from typer.testing import CliRunner
 
+import saddlepath
 from helpers import WORKED_TIMES, WORKED_X, WORKED_Y
 from saddlepath import cli, gradient_descent, gradient_flow, saddle_path
 from saddlepath.warnings import PathStagnationWarning
@@ -125,8 +126,7 @@ def test_step_limit_exits_1_like_divergence_and_writes_its_files(worked_csv, tmp
     out = tmp_path / "run"
     result = run("flow", worked_csv, "--max-steps", "10", "--out", out)  # exited 0
     one_line_error(result, "STEP_LIMIT", code=1)
-    record = json.loads((out / "trajectory.json").read_text())
-    assert record["status"]["name"] == "STEP_LIMIT"
+    assert saddlepath.load(out / "trajectory").status.name == "STEP_LIMIT"
     diverged = run("flow", worked_csv, "--alpha", "0.5", "--gd", "--step-size", "50")
     one_line_error(diverged, "DIVERGED", code=1)
 
@@ -141,7 +141,7 @@ def test_asked_number_of_steps_exits_0(worked_csv):
 def test_path_stopped_at_the_jump_limit_exits_1_with_its_files(worked_csv, tmp_path):
     result = run("path", worked_csv, "--max-jumps", "1", "--out", tmp_path / "p")
     one_line_error(result, "JUMP_LIMIT", code=1)
-    assert json.loads((tmp_path / "p" / "path.json").read_text())["n_jumps"] == 1
+    assert saddlepath.load(tmp_path / "p" / "path").n_jumps == 1
 
 
 # ------------------------------------------------------------ flags, not parameters
@@ -228,7 +228,7 @@ def _csv(path):
     ("args", "column", "count"),
     [
         (("path",), "τ_k", 4),
-        (("flow", "--alpha", "1e-30"), "τ enter", 4),
+        (("flow", "--alpha", "1e-30"), "τ start", 4),
         (("converge", "--alphas", "1e-10,1e-30"), "rel. error", 2),
         (("analyze",), "eig. of Hessian ∇²F (< 0)", 4),
         (("saddles",), "loss L(β)", 4),

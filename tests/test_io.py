@@ -1,4 +1,4 @@
-"""Tests of saddlepath.io: atomic writers and the path.json / path.npz format."""
+"""Tests of saddlepath.io (atomic writers, result folders) and of the ``path --json`` summary."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 import saddlepath
-from saddlepath import io, saddle_path
+from saddlepath import io, records, saddle_path
 from saddlepath.data import demo_problem, worked_example
+from saddlepath.report.json import check_summary, path_summary
+from test_records import assert_same
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,11 @@ def worked_path():
 def demo_path():
     ds = demo_problem()
     return saddle_path(ds.X, ds.y)
+
+
+def save_in_folder(result, out):
+    """``result`` as the record ``out/path`` in a result folder, as the commands write it."""
+    return io.write_folder(out, lambda stage: records.write(result, stage, "path"))
 
 
 def only_file(directory, *names):
@@ -139,9 +146,9 @@ def test_prepare_output_dir_creates_parents(tmp_path):
 def test_output_dir_that_is_a_file_is_refused(tmp_path, worked_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(NotADirectoryError, match="is an existing file"):
-        io.save_path(worked_path, tmp_path / "f")
+        save_in_folder(worked_path, tmp_path / "f")
     with pytest.raises(NotADirectoryError, match="a parent of it is a file"):
-        io.save_path(worked_path, tmp_path / "f" / "sub")
+        save_in_folder(worked_path, tmp_path / "f" / "sub")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
@@ -150,7 +157,7 @@ def test_unwritable_output_dir_is_refused(tmp_path, worked_path):
     locked.mkdir(mode=0o500)
     try:
         with pytest.raises(PermissionError, match="permission denied"):
-            io.save_path(worked_path, locked)
+            save_in_folder(worked_path, locked)
     finally:
         locked.chmod(0o700)
 
@@ -158,17 +165,15 @@ def test_unwritable_output_dir_is_refused(tmp_path, worked_path):
 def test_output_dir_without_write_permission_is_refused(tmp_path, worked_path, monkeypatch):
     monkeypatch.setattr(io.os, "access", lambda path, mode: False)
     with pytest.raises(PermissionError, match=r"Cannot write into .* permission denied"):
-        io.save_path(worked_path, tmp_path)
+        save_in_folder(worked_path, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-# ------------------------------------------------------------------------ path format
+# ------------------------------------------------------------------ path summary, record
 
 
-def test_path_json_holds_the_worked_example(tmp_path, worked_path):
-    files = io.save_path(worked_path, tmp_path, metadata={"data": {"name": "we"}})
-    assert files == {"json": tmp_path / "path.json", "npz": tmp_path / "path.npz"}
-    record = json.loads(files["json"].read_text())
+def test_path_summary_holds_the_worked_example(worked_path):
+    record = json.loads(io.to_json(path_summary(worked_path, metadata={"data": {"name": "we"}})))
     np.testing.assert_allclose(record["times"], [0, 2, 8, 8 + 160 / 49], rtol=1e-12)
     assert record["saddles"][1] == pytest.approx({"0": 0.8})
     assert record["saddles"][3] == pytest.approx({"2": 10 / 7, "3": -10 / 49})
@@ -183,9 +188,8 @@ def test_path_json_holds_the_worked_example(tmp_path, worked_path):
     assert record["metadata"] == {"data": {"name": "we"}}
 
 
-def test_path_files_equal_the_result_exactly(tmp_path, demo_path):
-    files = io.save_path(demo_path, tmp_path)
-    record = json.loads(files["json"].read_text())
+def test_path_summary_and_record_equal_the_result_exactly(tmp_path, demo_path):
+    record = json.loads(io.to_json(path_summary(demo_path)))
     assert record["times"] == demo_path.tau.tolist()
     assert record["losses"] == demo_path.loss.tolist()
     assert record["l1_norms"] == demo_path.l1_norm.tolist()
@@ -197,14 +201,13 @@ def test_path_files_equal_the_result_exactly(tmp_path, demo_path):
             dense[k, int(i)] = value
     np.testing.assert_array_equal(dense, demo_path.beta)
     assert np.count_nonzero(dense[-1]) == 3  # guards against an all-zero answer
-    with np.load(files["npz"]) as archive:
-        assert sorted(archive.files) == ["beta", "dual", "loss", "tau"]
-        for key in archive.files:
-            np.testing.assert_array_equal(archive[key], getattr(demo_path, key))
+    files = save_in_folder(demo_path, tmp_path)
+    assert files == {"json": tmp_path / "path.json", "npz": tmp_path / "path.npz"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["path.json", "path.npz"]
+    assert_same(saddlepath.load(tmp_path / "path"), demo_path)
 
 
-def test_report_record_replaces_infinite_worst_by_null():
+def test_check_summary_replaces_infinite_worst_by_null():
     class Check:
         def __init__(self, name, passed, worst):
             self.name, self.passed, self.worst, self.detail = name, passed, worst, "why"
@@ -213,7 +216,7 @@ def test_report_record_replaces_infinite_worst_by_null():
         passed = False
         checks = (Check("a", True, 0.5), Check("b", False, float("inf")))
 
-    record = io.report_record(Report())
+    record = check_summary(Report())
     assert record["passed"] is False
     assert [c["worst"] for c in record["checks"]] == [0.5, None]
     json.loads(io.to_json(record))

@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis", ("analysis",)),
     ("experiments", ("experiments",)),
     ("sweep", ("sweep",)),
-    ("records", ("records", "io", "result_folder", "_trajectory_npz")),
+    ("records", ("records", "io", "result_folder")),
     ("api", ("", "estimator")),  # "": the package's __init__, which re-exports every layer
     ("plotting", ("plotting",)),
     ("report", ("report", "_table_output")),

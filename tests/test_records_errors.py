@@ -21,6 +21,7 @@ import saddlepath
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import io, records
 from saddlepath.records import RecordError
+from saddlepath.report.json import path_summary
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def test_unknown_type_is_refused(saved):
 
 
 def test_a_summary_file_is_not_a_record(paths, tmp_path):
-    io.save_path(paths[0], tmp_path)  # the CLI's path.json: readable, not loadable
+    io.write_json_atomic(tmp_path / "path.json", path_summary(paths[0]))  # `path --json`
     with pytest.raises(RecordError, match=r"not a saddlepath record.*'saddlepath\.path'"):
         saddlepath.load(tmp_path / "path")
 

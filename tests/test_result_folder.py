@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io as _bytes_io
 import json
 import os
 import random
@@ -16,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saddlepath import gradient_flow, io
-from saddlepath.data import make_sparse_regression
+import saddlepath
+from saddlepath import io
 from saddlepath.result_folder import LAST_MODE, clean_stale
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -44,8 +43,9 @@ def test_converge_out_writes_what_was_computed(worked_csv, tmp_path, invoke):
     out = tmp_path / "conv"  # exited 2 with nothing written after the whole computation
     result = invoke("converge", worked_csv, "--alphas", "1e-2,1e-5", "--out", out)
     assert result.exit_code == 0, result.output
-    rows = _strict((out / "convergence.json").read_text())["rows"]
-    assert rows[0]["delay_times_lambda"] is None and rows[1]["delay_times_lambda"] > 0
+    _strict((out / "convergence.json").read_text())  # the record's JSON is strict too
+    rows = saddlepath.load(out / "convergence").rows()
+    assert np.isnan(rows[0]["delay_times_lambda"]) and rows[1]["delay_times_lambda"] > 0
 
 
 # -------------------------------------------------------------- a folder is one set
@@ -225,6 +225,7 @@ def test_killed_flow_reruns_never_mix_two_alphas(worked_csv, tmp_path):
     env = {**os.environ, "PYTHONPATH": SRC}
     cli = [sys.executable, "-c", "from saddlepath.cli import app; app(prog_name='saddlepath')"]
     alphas = ["1e-30", "1e-300"]
+    logs = {-30 * np.log(10), -300 * np.log(10)}
     subprocess.run([*cli, "flow", str(worked_csv), "--alpha", "1e-30", "--out", str(out)],
                    env=env, check=True, capture_output=True)  # fmt: skip
     for i in range(4):
@@ -233,41 +234,11 @@ def test_killed_flow_reruns_never_mix_two_alphas(worked_csv, tmp_path):
         time.sleep(rng.uniform(0.8, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        record = json.loads((out / "trajectory.json").read_text())
-        saved = io.load_trajectory_arrays(out / "trajectory.npz")
-        assert record["log_alpha"] == float(saved["log_alpha"])
-        assert record["n_saved"] == saved["tau"].size
+        saved = saddlepath.load(out / "trajectory")  # a mixed pair raises RecordError
+        assert any(saved.log_alpha == pytest.approx(v, rel=1e-12) for v in logs)
 
 
-# ------------------------------------------------------------------- trajectory.npz
-
-
-def test_trajectory_npz_is_compact_and_reads_back_the_run(tmp_path):
-    ds = make_sparse_regression(60, 600, n_nonzero=8, noise=0.0, seed=0)
-    traj = gradient_flow(ds.X, ds.y, alpha="1e-100")
-    files = io.save_trajectory(traj, tmp_path)
-    dense = _bytes_io.BytesIO()  # the format-1 archive: plain np.savez of every array
-    np.savez(
-        dense,
-        t=traj.t,
-        tau=traj.tau,
-        beta=traj.beta,
-        dual=traj.dual,
-        loss=traj.loss,
-        log_abs_u=traj.log_abs_u,
-        log_abs_v=traj.log_abs_v,
-    )
-    size, before = files["trajectory_npz"].stat().st_size, len(dense.getvalue())
-    print(f"trajectory.npz: {before / 1e6:.1f} MB dense → {size / 1e6:.1f} MB")
-    assert size < 0.6 * before, (size, before)
-    saved = io.load_trajectory_arrays(files["trajectory_npz"])
-    for key in ("t", "tau", "loss", "dual", "log_abs_u", "log_abs_v"):
-        np.testing.assert_array_equal(saved[key], getattr(traj, key))
-    scale = np.abs(traj.beta).max()  # off the support: |β| < 1e-12·scale, rebuilt as u·v
-    np.testing.assert_allclose(saved["beta"], traj.beta, rtol=1e-8, atol=0)
-    np.testing.assert_allclose(saved["beta"], traj.beta, rtol=0, atol=1e-20 * scale)
-    support = np.abs(traj.beta).max(axis=0) > 1e-12 * scale
-    np.testing.assert_array_equal(saved["beta"][:, support], traj.beta[:, support])
+# ------------------------------------------------------------------- trajectory record
 
 
 def test_a_diverged_run_reads_back_as_it_was(tmp_path):
@@ -278,6 +249,6 @@ def test_a_diverged_run_reads_back_as_it_was(tmp_path):
     with pytest.warns(DivergenceWarning, match="diverged at step"):
         traj = gradient_descent(WORKED_X, WORKED_Y, step_size=50.0, alpha=0.5)
     assert traj.status.name == "DIVERGED"
-    saved = io.load_trajectory_arrays(io.save_trajectory(traj, tmp_path)["trajectory_npz"])
+    saved = saddlepath.load(saddlepath.save(traj, tmp_path / "trajectory")["json"])
     for key in ("tau", "loss", "dual", "beta", "log_abs_u", "log_abs_v"):
-        np.testing.assert_array_equal(saved[key], np.asarray(getattr(traj, key)))
+        np.testing.assert_array_equal(getattr(saved, key), np.asarray(getattr(traj, key)))

@@ -1,4 +1,4 @@
-"""Atomic file output, result folders written as a set, and the on-disk formats.
+"""Atomic file output and result folders written as a set.
 
 Every writer here puts its bytes in a temporary file in the destination's directory,
 flushes and fsyncs it, then renames it over the destination with :func:`os.replace`,
@@ -7,72 +7,37 @@ error the temporary file is removed and the destination is left as it was.
 
 A command's files go into a result folder together (:func:`write_folder`, built on
 :mod:`saddlepath.result_folder`): a reader sees the whole old set or the whole new one.
-
-:func:`save_path` writes a :class:`~saddlepath.SaddlePath` as ``path.json`` (readable,
-sparse saddles) and ``path.npz`` (dense arrays); :func:`save_trajectory` a finite-α run
-as ``trajectory.json`` and a compact ``trajectory.npz`` (:mod:`saddlepath._trajectory_npz`).
-Times are in accelerated time ``τ = t/ln(1/α)`` and losses use ``L(β) = ‖Xβ − y‖²/(2n)``
-(Pesme & Flammarion 2023). These two are the CLI's summaries, built in
-:mod:`saddlepath.records`; a result saved to be loaded back goes through
-:func:`saddlepath.records.save` (written with :func:`write_bytes_atomic`).
+Results themselves are stored as records (:mod:`saddlepath.records`: ``save``/``load``,
+and :func:`saddlepath.records.write` inside :func:`write_folder`), written with
+:func:`write_bytes_atomic`.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import numpy as np
 
-from saddlepath import _trajectory_npz
-from saddlepath.records._summaries import _finite_or_none as _finite_or_none  # used by the commands
-from saddlepath.records._summaries import (  # re-exported: io is where the formats are documented
-    path_record,
-    report_record,
-    to_json,
-    trajectory_record,
-)
 from saddlepath.result_folder import clean_stale, staged_folder
 
-if TYPE_CHECKING:
-    from saddlepath.diagonal.path_result import SaddlePath
-    from saddlepath.diagonal.trajectory import Trajectory
-
 __all__ = [
-    "PATH_JSON",
-    "PATH_NPZ",
-    "TRAJECTORY_JSON",
-    "TRAJECTORY_NPZ",
-    "load_trajectory_arrays",
-    "path_record",
     "prepare_output_dir",
-    "report_record",
     "save_figure_atomic",
     "save_figures",
-    "save_path",
-    "save_trajectory",
     "to_json",
-    "trajectory_record",
     "write_bytes_atomic",
     "write_folder",
     "write_json_atomic",
     "write_npz_atomic",
-    "write_path_files",
     "write_text_atomic",
-    "write_trajectory_files",
 ]
-
-PATH_JSON = "path.json"
-PATH_NPZ = "path.npz"
-TRAJECTORY_JSON = "trajectory.json"
-TRAJECTORY_NPZ = "trajectory.npz"
-PATH_FILES = (PATH_JSON, PATH_NPZ)
-TRAJECTORY_FILES = (TRAJECTORY_JSON, TRAJECTORY_NPZ)
 
 
 # ------------------------------------------------------------------------ directories
@@ -129,6 +94,41 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
+# ------------------------------------------------------------------------------ JSON
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` with NumPy values as Python ones and every NaN/±inf float as ``None``."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serialisable.")
+
+
+def to_json(obj: Any) -> str:
+    """Serialise ``obj`` as strict, indented JSON (NumPy values allowed).
+
+    A value that is not a finite number (NaN, ±inf: a jump a run missed, a delay that
+    does not exist) is written as ``null``, so a computed result is never lost to it.
+    """
+    return json.dumps(
+        _jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default
+    )
+
+
 # ----------------------------------------------------------------------- atomic writers
 
 
@@ -183,7 +183,10 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
 
 
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
-    """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O."""
+    """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O.
+
+    NaN and ±inf are written as ``null`` (:func:`to_json`).
+    """
     return write_text_atomic(path, to_json(obj) + "\n")
 
 
@@ -238,80 +241,3 @@ def write_folder(
     with staged_folder(directory, owned) as stage:
         written = write(stage)
     return {key: directory / Path(file).name for key, file in written.items()}
-
-
-def write_path_files(
-    path_result: SaddlePath, directory: Path, *, metadata: dict | None = None
-) -> dict[str, Path]:
-    """Write ``path.json`` and ``path.npz`` into an existing ``directory`` (not staged)."""
-    json_path = write_json_atomic(
-        directory / PATH_JSON, path_record(path_result, metadata=metadata)
-    )
-    npz_path = write_npz_atomic(
-        directory / PATH_NPZ,
-        tau=path_result.tau,
-        beta=path_result.beta,
-        dual=path_result.dual,
-        loss=path_result.loss,
-    )
-    return {"json": json_path, "npz": npz_path}
-
-
-def save_path(
-    path_result: SaddlePath, out_dir: str | os.PathLike, *, metadata: dict | None = None
-) -> dict[str, Path]:
-    """Write ``path.json`` and ``path.npz`` into ``out_dir`` (created if missing), as a set.
-
-    Parameters
-    ----------
-    path_result : SaddlePath
-    out_dir : str or os.PathLike
-    metadata : dict, optional
-        Extra JSON-ready information (e.g. the data file) stored under ``"metadata"``.
-
-    Returns
-    -------
-    dict of str to Path
-        ``{"json": .../path.json, "npz": .../path.npz}``. The archive holds ``times``,
-        ``coefs``, ``duals`` and ``losses`` (time first: row ``k`` is saddle ``k``).
-    """
-    return write_folder(
-        out_dir,
-        lambda stage: write_path_files(path_result, stage, metadata=metadata),
-        owned=PATH_FILES,
-    )
-
-
-# ------------------------------------------------------------------------ trajectories
-
-
-def write_trajectory_files(
-    traj: Trajectory, directory: Path, *, metadata: dict | None = None
-) -> dict[str, Path]:
-    """Write ``trajectory.json`` and ``trajectory.npz`` into an existing ``directory``."""
-    json_path = write_json_atomic(
-        directory / TRAJECTORY_JSON, trajectory_record(traj, metadata=metadata)
-    )
-    npz_path = write_npz_atomic(directory / TRAJECTORY_NPZ, **_trajectory_npz.encode(traj))
-    return {"trajectory_json": json_path, "trajectory_npz": npz_path}
-
-
-def save_trajectory(
-    traj: Trajectory, out_dir: str | os.PathLike, *, metadata: dict | None = None
-) -> dict[str, Path]:
-    """Write ``trajectory.json`` and ``trajectory.npz`` into ``out_dir``, as one set.
-
-    The archive (compressed, format 2: see :mod:`saddlepath._trajectory_npz`) stores the
-    saved points, time first; :func:`load_trajectory_arrays` returns them dense: ``t``,
-    ``tau``, ``beta``, ``dual``, ``loss``, ``log_abs_u``, ``log_abs_v`` (``u``, ``v``
-    underflow for tiny α), and the plateaus ``plateau_tau_enter``, ``plateau_tau_leave``,
-    ``plateau_beta``.
-    """
-    return write_folder(
-        out_dir,
-        lambda stage: write_trajectory_files(traj, stage, metadata=metadata),
-        owned=TRAJECTORY_FILES,
-    )
-
-
-load_trajectory_arrays = _trajectory_npz.load_arrays

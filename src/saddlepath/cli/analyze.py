@@ -1,12 +1,15 @@
 """``saddlepath analyze``: every jump of the exact path explained, against a finite-α run.
 
 Wiring only: data → exact path and a flow or GD run → :func:`~saddlepath.analysis.explain_jumps`
-→ tables (:mod:`saddlepath.report.analysis`), ``analysis.json`` and the landscape figure
+→ tables (:mod:`saddlepath.report.analysis`) or JSON summary (:mod:`saddlepath.report.json`);
+with ``--out``, the records ``path``, ``trajectory``, ``jump_K`` (saddle K's explanation)
+and ``data`` (:func:`saddlepath.load` reads each back) and the landscape figure
 (:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -14,15 +17,19 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from saddlepath import io
-from saddlepath.analysis import enumerate_saddles, explain_jumps, jump_rows, plateau_resolution
+from saddlepath.analysis import (
+    JumpExplanation,
+    enumerate_saddles,
+    explain_jumps,
+    jump_rows,
+    plateau_resolution,
+)
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
-from saddlepath.cli._outputs import LANDSCAPE, landscape_figure, write_outputs
+from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
-from saddlepath.cli._records import analysis_record, metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.diagonal.model import resolve_log_alpha
@@ -36,6 +43,7 @@ from saddlepath.report import (
     write_csv,
 )
 from saddlepath.report.analysis import jump_table, print_analysis
+from saddlepath.report.json import analysis_summary, metadata, to_json
 
 __all__ = ["EXAMPLES", "analyze_command"]
 
@@ -66,6 +74,7 @@ _PLOT = typer.Option(
 class _Analysis:
     path: SaddlePath
     trajectory: Trajectory
+    explanations: list[JumpExplanation]
     rows: list[dict]
     resolution: np.ndarray
 
@@ -87,7 +96,8 @@ def _analyze(
     observed = traj if traj.status.success else None  # a diverged run has nothing to match
     with progress("Explaining the jumps (Hessian spectrum at every saddle)…"):
         explanations = explain_jumps(X, y, path, observed, step_size=step_size)
-    return _Analysis(path, traj, jump_rows(explanations), plateau_resolution(path, alpha=alpha))
+    rows, resolution = jump_rows(explanations), plateau_resolution(path, alpha=alpha)
+    return _Analysis(path, traj, explanations, rows, resolution)
 
 
 def _checked_alpha(
@@ -109,8 +119,19 @@ def _checked_alpha(
     return alpha
 
 
-def _write(out: Path, record, plot: bool):
-    """The writer of ``--out``: analysis.json and, with ``--plot``, the landscape figure."""
+_SUMMARY = "analysis.json"  # the summary file older versions wrote: the records replace it
+
+
+def _older_jumps(out: Path) -> tuple[str, ...]:
+    """The jump records of an older run in ``out`` (removed when this run has fewer jumps)."""
+    if not out.is_dir():
+        return ()
+    return tuple(p.name for p in out.iterdir() if re.fullmatch(r"jump_\d+\.(json|npz)", p.name))
+
+
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records path, trajectory, jump_K per saddle K and data,
+    and, with ``--plot``, the landscape figure."""
 
     def write(dataset: Dataset, result: _Analysis) -> dict[str, Path]:
         figures = {}
@@ -118,11 +139,42 @@ def _write(out: Path, record, plot: bool):
             with progress("Enumerating the critical points…"):
                 catalog = enumerate_saddles(dataset.X, dataset.y, path=result.path)
             figures[LANDSCAPE] = lambda: landscape_figure(catalog)
-        return write_outputs(
-            out, "analysis.json", record(dataset, result), figures, owned_figures=(LANDSCAPE,)
-        )
+        results = {"path": result.path, "trajectory": result.trajectory}
+        results.update({f"jump_{e.saddle_index}": e for e in result.explanations})
+        results[DATA_STEM] = dataset
+        return write_records(out, results, figures, owned=(LANDSCAPE, _SUMMARY, *_older_jumps(out)))
 
     return write
+
+
+def _show(
+    run: DataRun,
+    source: str,
+    *,
+    alpha: str,
+    step_size: float | None,
+    as_json: bool,
+    csv: Path | None,
+) -> None:
+    """The jumps as JSON on stdout, or as tables with the run's status and files written."""
+    traj, result = run.result.trajectory, run.result
+    written = dict(run.written)
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(
+                csv, lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha)
+            )
+    if as_json:
+        summary = analysis_summary(
+            traj, result.rows, result.resolution, alpha=alpha, step_size=step_size,
+            metadata=metadata(run.dataset, source),
+        )  # fmt: skip
+        typer.echo(to_json(summary))
+        return
+    console = stdout_console()
+    print_analysis(console, result, run.dataset, alpha=alpha)
+    console.print(trajectory_status_line(traj))
+    print_written(console, written)
 
 
 def analyze_command(
@@ -150,16 +202,11 @@ def analyze_command(
         fail(NEEDS_OUT)
     alpha = _checked_alpha(alpha, gd, step_size, margin)
 
-    def record(dataset: Dataset, result: _Analysis) -> dict:
-        return analysis_record(
-            result, alpha=alpha, step_size=step_size, metadata=metadata(dataset, str(data))
-        )
-
     run = run_on_data(
         data,
         target,
         lambda ds: _analyze(ds, alpha=alpha, step_size=step_size, margin=margin),
-        None if out is None else _write(out, record, plot),
+        None if out is None else _write(out, plot),
         x_key=x_key,
         y_key=y_key,
     )
@@ -169,19 +216,7 @@ def analyze_command(
             f"{run.dataset.n_features} > {MAX_FEATURES}; use `saddlepath saddles "
             "--max-support K --plot` instead."
         )
-    traj, result = run.result.trajectory, run.result
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha)
-            )
-    if as_json:
-        typer.echo(io.to_json(record(run.dataset, result)))
-    else:
-        console = stdout_console()
-        print_analysis(console, result, run.dataset, alpha=alpha)
-        console.print(trajectory_status_line(traj))
-        print_written(console, written)
+    _show(run, str(data), alpha=alpha, step_size=step_size, as_json=as_json, csv=csv)
+    traj = run.result.trajectory
     if run_exit_code(traj):
         fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)

@@ -2,7 +2,9 @@
 
 Wiring only: data → :func:`~saddlepath.experiments.convergence_study` (with a
 Rich progress bar) → table of errors and delays per α, the fitted rates
-(:mod:`saddlepath.report.studies`), ``convergence.json`` and figures.
+(:mod:`saddlepath.report.studies`) or JSON summary (:mod:`saddlepath.report.json`); with
+``--out``, the records ``convergence`` (the :class:`~saddlepath.analysis.ConvergenceStudy`)
+and ``data`` (:func:`saddlepath.load` reads each back) and the figures.
 """
 
 from __future__ import annotations
@@ -12,23 +14,24 @@ from typing import Annotated
 
 import typer
 
-from saddlepath import io
 from saddlepath.cli._checks import parse_scales, run_succeeded
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import RichStudyProgress
-from saddlepath.cli._records import convergence_fits, convergence_record, metadata
 from saddlepath.data import Dataset
 from saddlepath.experiments.convergence import ConvergenceStudy, convergence_study
 from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report.json import convergence_fits, convergence_summary, to_json
 from saddlepath.report.studies import fit_lines, study_table
 
-__all__ = ["CONVERGENCE_JSON", "EXAMPLES", "converge_command"]
+__all__ = ["CONVERGENCE", "EXAMPLES", "converge_command"]
 
-CONVERGENCE_JSON = "convergence.json"
-# what an older converge run may have left (coefs_vs_tau.png is shared with `path --plot`)
-_OWNED = (CONVERGENCE_JSON, "convergence.png", "loss_vs_tau.png", "arclength.png")
+CONVERGENCE = "convergence"  # the stem of the study's record in --out
+# what an older converge run may have left (coefs_vs_tau.png is shared with `path --plot`;
+# convergence.json was a summary before the record replaced it)
+_OWNED = ("convergence.png", "loss_vs_tau.png", "arclength.png")
 _OWNED += ("trajectory_3d.png",)
 
 EXAMPLES = (
@@ -49,10 +52,28 @@ def _run_study(dataset: Dataset, alphas: list[str], rtol: float, keep: bool):
         )
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records convergence and data and, with ``--plot``, the
+    figures of :func:`saddlepath.plotting.convergence_figures`."""
+
+    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
+        figures = {}
+        if plot:
+            from saddlepath.analysis import arclength_of_path
+            from saddlepath.plotting import convergence_figures
+
+            limit = arclength_of_path(study.path) if study.runs else None
+            drawn = convergence_figures(study, limit)
+            figures = {name: (lambda fig=fig: fig) for name, fig in drawn.items()}
+        return write_records(out, {CONVERGENCE: study, DATA_STEM: dataset}, figures, _OWNED)
+
+    return write
+
+
 def _show(study: ConvergenceStudy, dataset: Dataset, as_json: bool, written) -> None:
     """The study as JSON on stdout, or its table, the fitted rates and the files written."""
     if as_json:
-        typer.echo(io.to_json(convergence_record(study)))
+        typer.echo(to_json(convergence_summary(study)))
         return
     console = stdout_console()
     console.print(study_table(study, dataset))
@@ -93,24 +114,8 @@ def converge_command(
     def compute(dataset: Dataset) -> ConvergenceStudy:
         return _run_study(dataset, grid, rtol, keep=plot)
 
-    def write(dataset: Dataset, study: ConvergenceStudy) -> dict[str, Path]:
-        record = convergence_record(study, metadata=metadata(dataset, str(data)))
-
-        def files(stage: Path) -> dict[str, Path]:
-            written = {"json": io.write_json_atomic(stage / CONVERGENCE_JSON, record)}
-            if plot:
-                from saddlepath.analysis import arclength_of_path
-                from saddlepath.plotting import convergence_figures
-
-                limit = arclength_of_path(study.path) if study.runs else None
-                written.update(io.save_figures(convergence_figures(study, limit), stage))
-            return written
-
-        return io.write_folder(out, files, owned=_OWNED)
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     study = run.result
     written = dict(run.written)
     if csv is not None:

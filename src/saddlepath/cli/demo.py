@@ -21,9 +21,8 @@ from rich.markup import escape
 from saddlepath import io
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import output_dir
-from saddlepath.cli._outputs import write_figures
+from saddlepath.cli._outputs import DATA_STEM, write_figures, write_record_set
 from saddlepath.cli._progress import COMPUTING_PATH, certify
-from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset, demo_problem, figure1_problem
 from saddlepath.diagonal import SaddlePath, gradient_flow, saddle_path
 from saddlepath.report import (
@@ -101,10 +100,9 @@ def _demo_planted(ctx: DemoContext) -> None:
     )
 
 
-@demo_step("files", "the path as path.json and path.npz")
+@demo_step("files", "the path and its data as records → path.json/.npz, data.json/.npz")
 def _demo_files(ctx: DemoContext) -> None:
-    meta = metadata(ctx.dataset, "demo_problem(seed=0)")
-    ctx.written.update(io.write_path_files(ctx.path, ctx.out_dir, metadata=meta))
+    ctx.written.update(write_record_set(ctx.out_dir, {"path": ctx.path, DATA_STEM: ctx.dataset}))
 
 
 @demo_step("figures", "loss staircase, coordinates vs τ and vs saddle index → PNG")
@@ -113,12 +111,15 @@ def _demo_figures(ctx: DemoContext) -> None:
 
 
 @demo_step(
-    "check", "certificate of the path (KKT, duals, endpoint by dual certificate or LP) → check.txt"
+    "check",
+    "certificate of the path (KKT, duals, endpoint by dual certificate or LP) → check.txt "
+    "and the record check.json/.npz",
 )
 def _demo_check(ctx: DemoContext) -> None:
     report = certify(ctx.path)
     print_check(ctx.console, report)
     ctx.written["check"] = io.write_text_atomic(ctx.out_dir / "check.txt", f"{report}\n")
+    ctx.written.update(write_record_set(ctx.out_dir, {"check": report}))
     if not report.passed:
         ctx.failures.append("check")
 

@@ -1,24 +1,28 @@
 """``saddlepath flow``: finite-α gradient flow or gradient descent on a data set.
 
 Wiring only: data → :func:`~saddlepath.gradient_flow` / :func:`~saddlepath.gradient_descent`
-(and the exact path for comparison) → plateau table, files and figures.
+(and the exact path for comparison) → plateau table or JSON summary
+(:mod:`saddlepath.report.json`); with ``--out``, the records ``trajectory`` and ``data``
+(:func:`saddlepath.load` reads each back) and the figures.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from saddlepath import io
+from saddlepath.analysis import Plateaus, arclength_of_path, find_plateaus
 from saddlepath.cli._checks import check_scale, only_with, parse_vector, positive, run_exit_code
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
-from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.report import (
@@ -29,11 +33,12 @@ from saddlepath.report import (
     trajectory_status_line,
     write_csv,
 )
+from saddlepath.report.json import metadata, to_json, trajectory_summary
 
-__all__ = ["EXAMPLES", "flow_command"]
+__all__ = ["EXAMPLES", "TRAJECTORY", "flow_command"]
 
-_OWNED = (*io.TRAJECTORY_FILES, "flow_loss.png", "flow_coefs.png", "flow_arclength.png")
-_OWNED += ("flow_3d.png",)
+TRAJECTORY = "trajectory"  # the stem of the run's record in --out
+_OWNED = ("flow_loss.png", "flow_coefs.png", "flow_arclength.png", "flow_3d.png")
 
 EXAMPLES = (
     "Examples:\n\n  saddlepath flow data.csv --alpha 1e-100 --out run --plot\n\n"
@@ -46,6 +51,7 @@ EXAMPLES = (
 class _FlowRun:
     trajectory: Trajectory
     path: SaddlePath
+    plateaus: Plateaus  # find_plateaus(trajectory): the one detector
 
 
 @dataclass(frozen=True)
@@ -65,34 +71,36 @@ def _simulate(dataset: Dataset, options: _Options) -> _FlowRun:
     traj = run_with_progress(
         run, dataset, f"Running {what} at {options.label}", path, **options.kwargs
     )
-    return _FlowRun(traj, path)
+    return _FlowRun(traj, path, find_plateaus(traj))
 
 
-def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool, source: str):
-    meta = metadata(dataset, source)
+def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool) -> dict[str, Path]:
+    figures = {}
+    if plot:
+        from saddlepath.plotting import trajectory_figures
 
-    def files(stage: Path) -> dict[str, Path]:
-        written = io.write_trajectory_files(run.trajectory, stage, metadata=meta)
-        if plot:
-            from saddlepath.analysis import arclength_of_path
-            from saddlepath.plotting import trajectory_figures
-
-            limit = arclength_of_path(run.path)
-            figures = trajectory_figures(run.trajectory, run.path, limit)
-            written.update(io.save_figures(figures, stage))
-        return written
-
-    return io.write_folder(out, files, owned=_OWNED)
+        drawn = trajectory_figures(run.trajectory, run.path, arclength_of_path(run.path))
+        figures = {name: (lambda fig=fig: fig) for name, fig in drawn.items()}
+    results = {TRAJECTORY: run.trajectory, DATA_STEM: dataset}
+    return write_records(out, results, figures, _OWNED)
 
 
-def _show(run: _FlowRun, dataset: Dataset, source: str, as_json: bool, written) -> None:
+def _show(data_run: DataRun, source: str, as_json: bool, csv: Path | None) -> None:
     """The run as JSON on stdout, or its plateau table, status and the files written."""
+    run, dataset, written = data_run.result, data_run.dataset, dict(data_run.written)
     traj = run.trajectory
+    if csv is not None:
+        with errors_as_exit():
+            written["csv"] = write_csv(
+                csv, lambda: plateau_table(traj, run.plateaus, dataset, run.path)
+            )
     if as_json:
-        typer.echo(io.to_json(io.trajectory_record(traj, metadata=metadata(dataset, source))))
+        typer.echo(
+            to_json(trajectory_summary(traj, run.plateaus, metadata=metadata(dataset, source)))
+        )
         return
     console = stdout_console()
-    console.print(plateau_table(traj, dataset, run.path))
+    console.print(plateau_table(traj, run.plateaus, dataset, run.path))
     console.print(trajectory_status_line(traj))
     print_written(console, written)
 
@@ -184,16 +192,16 @@ def _options(
         kwargs["max_steps"] = max_steps
     if gd:
         kwargs.update(
-            step_size=step_size,
-            n_steps=n_steps,
-            save_every=save_every,
-            batch_size=batch_size,
-            seed=seed,
-        )
+            step_size=step_size, n_steps=n_steps, save_every=save_every,
+            batch_size=batch_size, seed=seed,
+        )  # fmt: skip
         label += f", η = {step_size:g}"
     else:
         kwargs["rtol"] = 1e-8 if rtol is None else rtol
     return _Options(gd, label, kwargs)
+
+
+_OPTION_FLAGS = frozenset(inspect.signature(_options).parameters)  # what _options checks
 
 
 def flow_command(
@@ -227,41 +235,13 @@ def flow_command(
     """Simulate the network at initialisation scale α and compare with the exact path."""
     if plot and out is None:
         fail(NEEDS_OUT)
-    options = _options(
-        alpha=alpha,
-        log_alpha=log_alpha,
-        gd=gd,
-        step_size=step_size,
-        u0=u0,
-        v0=v0,
-        n_steps=n_steps,
-        max_steps=max_steps,
-        save_every=save_every,
-        batch_size=batch_size,
-        seed=seed,
-        tau_max=tau_max,
-        rtol=rtol,
-    )
-
-    def write(dataset: Dataset, run: _FlowRun) -> dict[str, Path]:
-        return _write(dataset, run, out, plot, str(data))
-
-    run = run_on_data(
-        data,
-        target,
-        lambda ds: _simulate(ds, options),
-        None if out is None else write,
-        x_key=x_key,
-        y_key=y_key,
-    )
+    flags = {name: value for name, value in locals().items() if name in _OPTION_FLAGS}
+    options = _options(**flags)
+    write = None if out is None else (lambda ds, run: _write(ds, run, out, plot))
+    simulate = functools.partial(_simulate, options=options)
+    run = run_on_data(data, target, simulate, write, x_key=x_key, y_key=y_key)
+    _show(run, str(data), as_json, csv)
     traj = run.result.trajectory
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: plateau_table(traj, run.dataset, run.result.path)
-            )
-    _show(run.result, run.dataset, str(data), as_json, written)
     asked = n_steps is not None and (max_steps is None or n_steps <= max_steps)
     if run_exit_code(traj, asked_steps=asked):
         fail(f"the run did not succeed ({traj.status.name}): {traj.message}", EXIT_CHECK_FAILED)

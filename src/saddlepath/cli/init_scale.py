@@ -1,7 +1,9 @@
 """``saddlepath init-scale``: the minimiser reached from each initialisation scale γ.
 
 Wiring only: data → :func:`~saddlepath.experiments.init_scale_study` → tables
-(:mod:`saddlepath.report.studies`), ``init_scale.json`` and figure
+(:mod:`saddlepath.report.studies`) or JSON summary (:mod:`saddlepath.report.json`); with
+``--out``, the records ``init_scale`` (the :class:`~saddlepath.analysis.InitScaleStudy`)
+and ``data`` (:func:`saddlepath.load` reads each back) and the figure
 (:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
@@ -13,17 +15,16 @@ from typing import Annotated, Any
 
 import typer
 
-from saddlepath import io
 from saddlepath.cli._checks import check_scale
-from saddlepath.cli._data import run_on_data
+from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
-from saddlepath.cli._outputs import write_outputs
+from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import RichStudyProgress
-from saddlepath.cli._records import init_scale_record, metadata
 from saddlepath.data import Dataset
 from saddlepath.experiments import InitScaleStudy, init_scale_study
 from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report.json import init_scale_summary, metadata, to_json
 from saddlepath.report.studies import init_scale_table, minimiser_table, reference_line
 
 __all__ = ["EXAMPLES", "init_scale_command", "parse_gammas"]
@@ -83,6 +84,37 @@ def parse_gammas(text: str) -> list[str]:
     return items
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records init_scale and data and, with ``--plot``, the
+    figure."""
+
+    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
+        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
+        results = {"init_scale": study, DATA_STEM: dataset}
+        return write_records(out, results, figures, owned=(INIT_SCALE,))
+
+    return write
+
+
+def _show(run: DataRun, given: list[str], source: str, *, as_json: bool, csv: Path | None) -> None:
+    """The study as JSON on stdout, or as its tables and the files written."""
+    if csv is not None:
+        with errors_as_exit():
+            run.written["csv"] = write_csv(
+                csv, lambda: init_scale_table(run.result, given, run.dataset)
+            )
+    if as_json:
+        typer.echo(
+            to_json(init_scale_summary(run.result, given, metadata=metadata(run.dataset, source)))
+        )
+        return
+    console = stdout_console()
+    console.print(init_scale_table(run.result, given, run.dataset))
+    console.print(reference_line(run.result))
+    console.print(minimiser_table(run.result, given, run.dataset))
+    print_written(console, run.written)
+
+
 def init_scale_command(
     data: Annotated[Path, DATA],
     gammas: Annotated[str, _GAMMAS],
@@ -122,28 +154,6 @@ def init_scale_command(
                 progress=RichStudyProgress(bar, what, "γ"),
             )  # fmt: skip
 
-    def record(dataset: Dataset, study: InitScaleStudy) -> dict:
-        return init_scale_record(study, given, metadata=metadata(dataset, str(data)))
-
-    def write(dataset: Dataset, study: InitScaleStudy) -> dict[str, Path]:
-        figures = {INIT_SCALE: lambda: _init_scale_figure(study)} if plot else {}
-        return write_outputs(
-            out, "init_scale.json", record(dataset, study), figures, owned_figures=(INIT_SCALE,)
-        )
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
-    if csv is not None:
-        with errors_as_exit():
-            run.written["csv"] = write_csv(
-                csv, lambda: init_scale_table(run.result, given, run.dataset)
-            )
-    if as_json:
-        typer.echo(io.to_json(record(run.dataset, run.result)))
-        return
-    console = stdout_console()
-    console.print(init_scale_table(run.result, given, run.dataset))
-    console.print(reference_line(run.result))
-    console.print(minimiser_table(run.result, given, run.dataset))
-    print_written(console, run.written)
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
+    _show(run, given, str(data), as_json=as_json, csv=csv)

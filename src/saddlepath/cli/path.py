@@ -1,7 +1,9 @@
 """``saddlepath path``: the exact saddle-to-saddle path of a data set.
 
 Wiring only: data → :func:`~saddlepath.saddle_path` (and its certificate with
-``--check``) → table (:mod:`saddlepath.report.path`), path files and figures.
+``--check``) → table (:mod:`saddlepath.report.path`) or JSON summary
+(:mod:`saddlepath.report.json`); with ``--out``, the records ``path``, ``check`` and
+``data`` (:func:`saddlepath.load` reads each back) and the figures.
 """
 
 from __future__ import annotations
@@ -13,13 +15,11 @@ from typing import Annotated, Any
 
 import typer
 
-from saddlepath import io
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
-from saddlepath.cli._outputs import FIGURES, write_figures
+from saddlepath.cli._outputs import DATA_STEM, FIGURES, path_figures, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, certify
-from saddlepath.cli._records import metadata
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, saddle_path
 from saddlepath.report import (
@@ -31,8 +31,9 @@ from saddlepath.report import (
     stdout_console,
     write_csv,
 )
+from saddlepath.report.json import check_summary, metadata, path_summary, to_json
 
-__all__ = ["EXAMPLES", "PATH_SUCCESS", "Precision", "compute_path", "path_command"]
+__all__ = ["CHECK", "EXAMPLES", "PATH", "PATH_SUCCESS", "Precision", "compute_path", "path_command"]
 
 EXAMPLES = (
     "Examples:\n\n  saddlepath path data.csv --target y --out results --plot\n\n"
@@ -98,19 +99,20 @@ class _CheckedPath:
     report: Any | None  # the certificate, when --check asked for one
 
 
-def _write(out: Path, source: str, plot: bool):
-    """The writer of ``--out``: path.json, path.npz and, with ``--plot``, the figures."""
+PATH, CHECK = "path", "check"  # the stems of the records in --out
+
+
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records path, check (with ``--check``) and data, and,
+    with ``--plot``, the figures; an older run's check or figures are removed."""
 
     def write(dataset: Dataset, result: _CheckedPath) -> dict[str, Path]:
-        meta = metadata(dataset, source)
-
-        def files(stage: Path) -> dict[str, Path]:
-            written = io.write_path_files(result.path, stage, metadata=meta)
-            if plot:
-                written.update(write_figures(result.path, stage, dataset.feature_names))
-            return written
-
-        return io.write_folder(out, files, owned=io.PATH_FILES + FIGURES)
+        results = {PATH: result.path, DATA_STEM: dataset}
+        if result.report is not None:
+            results = {PATH: result.path, CHECK: result.report, DATA_STEM: dataset}
+        figures = path_figures(result.path, dataset.feature_names) if plot else {}
+        owned = (*FIGURES, f"{CHECK}.json", f"{CHECK}.npz")
+        return write_records(out, results, figures, owned)
 
     return write
 
@@ -118,10 +120,10 @@ def _write(out: Path, source: str, plot: bool):
 def _show(path: SaddlePath, report: Any, dataset: Dataset, source: str, as_json: bool, written):
     """The path as JSON on stdout, or as a table with its status, check and files written."""
     if as_json:
-        record = io.path_record(path, metadata=metadata(dataset, source))
+        record = path_summary(path, metadata=metadata(dataset, source))
         if report is not None:
-            record["check"] = io.report_record(report)
-        typer.echo(io.to_json(record))
+            record["check"] = check_summary(report)
+        typer.echo(to_json(record))
         return
     console = stdout_console()
     console.print(path_table(path, dataset))
@@ -165,7 +167,7 @@ def path_command(
         )
         return _CheckedPath(path, certify(path) if check else None)
 
-    write = None if out is None else _write(out, str(data), plot)
+    write = None if out is None else _write(out, plot)
     run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     path, report = run.result.path, run.result.report
     written = dict(run.written)

@@ -1,7 +1,9 @@
 """``saddlepath saddles``: every critical point of the loss, and those the path visits.
 
 Wiring only: data → exact path → :func:`~saddlepath.analysis.enumerate_saddles` → table
-(:mod:`saddlepath.report.catalog`), ``saddles.json`` and the landscape figure
+(:mod:`saddlepath.report.catalog`) or JSON summary (:mod:`saddlepath.report.json`); with
+``--out``, the records ``saddles`` (the :class:`~saddlepath.analysis.SaddleCatalog`) and
+``data`` (:func:`saddlepath.load` reads each back) and the landscape figure
 (:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
 
@@ -13,19 +15,18 @@ from typing import Annotated
 
 import typer
 
-from saddlepath import io
 from saddlepath.analysis import SaddleCatalog, enumerate_saddles
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._exit import errors_as_exit, fail
 from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
-from saddlepath.cli._outputs import LANDSCAPE, landscape_figure, write_outputs
+from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, write_records
 from saddlepath.cli._progress import COMPUTING_PATH
-from saddlepath.cli._records import metadata, saddles_record
 from saddlepath.data import Dataset
 from saddlepath.diagonal import saddle_path
 from saddlepath.landscape import MAX_FEATURES
 from saddlepath.report import print_written, progress, stdout_console, write_csv
 from saddlepath.report.catalog import catalog_table, counts_line
+from saddlepath.report.json import metadata, saddles_summary, to_json
 
 __all__ = ["EXAMPLES", "saddles_command"]
 
@@ -59,6 +60,18 @@ def _check_enumerable(d: int, max_support: int | None) -> None:
         )
 
 
+def _write(out: Path, plot: bool):
+    """The writer of ``--out``: the records saddles and data and, with ``--plot``, the
+    landscape figure."""
+
+    def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
+        figures = {LANDSCAPE: lambda: landscape_figure(catalog)} if plot else {}
+        results = {"saddles": catalog, DATA_STEM: dataset}
+        return write_records(out, results, figures, owned=(LANDSCAPE,))
+
+    return write
+
+
 def saddles_command(
     data: Annotated[Path, DATA],
     max_support: Annotated[int | None, _MAX_SUPPORT] = None,
@@ -88,18 +101,8 @@ def saddles_command(
         with progress("Enumerating the critical points…"):
             return enumerate_saddles(dataset.X, dataset.y, max_support, path=path)
 
-    def record(dataset: Dataset, catalog: SaddleCatalog) -> dict:
-        return saddles_record(catalog, metadata=metadata(dataset, str(data)))
-
-    def write(dataset: Dataset, catalog: SaddleCatalog) -> dict[str, Path]:
-        figures = {LANDSCAPE: lambda: landscape_figure(catalog)} if plot else {}
-        return write_outputs(
-            out, "saddles.json", record(dataset, catalog), figures, owned_figures=(LANDSCAPE,)
-        )
-
-    run = run_on_data(
-        data, target, compute, None if out is None else write, x_key=x_key, y_key=y_key
-    )
+    write = None if out is None else _write(out, plot)
+    run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     written = dict(run.written)
     if csv is not None:
         with errors_as_exit():
@@ -107,7 +110,8 @@ def saddles_command(
                 csv, lambda: catalog_table(run.result, run.dataset, show_all=show_all)
             )
     if as_json:
-        typer.echo(io.to_json(record(run.dataset, run.result)))
+        summary = saddles_summary(run.result, metadata=metadata(run.dataset, str(data)))
+        typer.echo(to_json(summary))
         return
     console = stdout_console()
     console.print(counts_line(run.result))

@@ -27,9 +27,9 @@ file and the fix. Result classes are registered by a stable name (the class name
 module) in :mod:`saddlepath.records._registry`; :func:`register` adds a new one in one
 line.
 
-The module also holds the CLI's JSON summaries (``path.json``, ``trajectory.json``;
-:func:`path_record`, :func:`trajectory_record`, :func:`report_record`, :func:`to_json`),
-which are for reading, not loading.
+Every file a CLI command writes into ``--out`` that holds a result is a record; what the
+commands print with ``--json`` are summaries (:mod:`saddlepath.report.json`), for reading,
+not loading.
 """
 
 from saddlepath.records._files import (
@@ -42,15 +42,6 @@ from saddlepath.records._files import (
     write,
 )
 from saddlepath.records._registry import register, result_types
-from saddlepath.records._summaries import (
-    _finite_or_none as _finite_or_none,  # the CLI commands use it through io
-)
-from saddlepath.records._summaries import (
-    path_record,
-    report_record,
-    to_json,
-    trajectory_record,
-)
 
 __all__ = [
     "FORMAT",
@@ -58,12 +49,8 @@ __all__ = [
     "RecordError",
     "files",
     "load",
-    "path_record",
     "register",
-    "report_record",
     "result_types",
     "save",
-    "to_json",
-    "trajectory_record",
     "write",
 ]

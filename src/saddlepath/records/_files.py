@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from saddlepath.records import _codec, _registry
-from saddlepath.records._summaries import _UNITS, version
+from saddlepath.records._meta import _UNITS, version
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "RecordError", "files", "load", "save", "write"]
 
@@ -178,8 +178,7 @@ def _read_header(json_path: Path) -> dict:
         found = header.get("format") if isinstance(header, dict) else type(header).__name__
         raise RecordError(
             f"'{json_path}' is not a saddlepath record (format {found!r}, expected "
-            f"{FORMAT!r}); path.json and trajectory.json of the CLI are summaries that "
-            "cannot be loaded."
+            f"{FORMAT!r}); the CLI's --json output is a summary that cannot be loaded."
         )
     _check_version(json_path, header)
     return header

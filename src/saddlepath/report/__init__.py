@@ -11,7 +11,8 @@ per subject:
 - :mod:`.csv_tables`: CSV copies of the tables;
 - :mod:`.path`: the exact saddle path; :mod:`.run`: finite-α runs and their plateaus;
 - :mod:`.analysis`: the jumps explained (``analyze``); :mod:`.catalog`: critical points
-  (``saddles``); :mod:`.studies`: ``init-scale`` and ``converge``.
+  (``saddles``); :mod:`.studies`: ``init-scale`` and ``converge``;
+- :mod:`.json`: the JSON summaries printed with ``--json`` (one builder per result).
 """
 
 from saddlepath.report.cells import MAX_LISTED, coordinate_note

@@ -17,8 +17,10 @@ __all__ = ["plateau_table", "trajectory_status_line"]
 _METHODS = {"flow": "gradient flow", "gd": "gradient descent", "sgd": "SGD"}
 
 
-def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -> Table:
-    """A Rich table with one row per plateau of a trajectory.
+def plateau_table(
+    traj: Any, plateaus: Any, dataset: Dataset, path: SaddlePath | None = None
+) -> Table:
+    """A Rich table with one row per plateau of a trajectory (``find_plateaus(traj)``).
 
     Columns: plateau, τ entered and left (accelerated time τ = t/ln(1/α)), the loss
     L(β) = ‖Xβ − y‖²/(2n) there, the coordinates that are non-zero (|β_i| above 10⁻⁶ of
@@ -31,13 +33,10 @@ def plateau_table(traj: Any, dataset: Dataset, path: SaddlePath | None = None) -
         caption="τ = t/ln(1/α); ‖β − β°‖∞: distance to the exact α → 0 saddle; "
         + coordinate_note(dataset.feature_names),
     )
-    for name in ("plateau", "τ enter", "τ leave", "loss", "non-zero coordinates"):
+    for name in ("plateau", "τ start", "τ end", "loss", "non-zero coordinates"):
         table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")
     if path is not None:
         table.add_column("‖β − β°‖∞", justify="right")
-    from saddlepath.analysis.plateaus import find_plateaus  # the one plateau detector
-
-    plateaus = find_plateaus(traj)
     for k, (a, b, beta) in enumerate(
         zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, strict=True)
     ):

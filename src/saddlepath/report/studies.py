@@ -2,7 +2,7 @@
 
 Rendering only: the rows come from the studies (``InitScaleStudy.rows()``,
 ``ConvergenceStudy.rows()``) and the fitted rates from the convergence record
-(:func:`saddlepath.cli._records.convergence_fits`); λ = ln(1/α), τ = t/ln(1/α).
+(:func:`saddlepath.report.json.convergence_fits`); λ = ln(1/α), τ = t/ln(1/α).
 """
 
 from __future__ import annotations
