@@ -209,8 +209,8 @@ def main(argv=None):
             "times_s": times,
             "median_s": statistics.median(times),
             "per_flow_s": per_flow,
-            "n_steps_max": int(res.n_steps.max()),
-            "n_rejected_max": int(res.n_rejected.max()),
+            "n_steps_max": int(res.stats["n_accepted"].max()),  # accepted steps
+            "n_rejected_max": int(res.stats["n_rejected"].max()),
             "status_counts": {s: statuses.count(s) for s in sorted(set(statuses))},
         },
         "numpy": {

@@ -100,8 +100,8 @@ def test_mixed_batch_loss_and_bookkeeping(mixed):
     np.testing.assert_allclose(res.loss, 0.5 * np.mean(resid**2, axis=-1), rtol=1e-10)
     assert np.all(np.diff(res.loss, axis=1) <= 1e-9 * res.loss[:, :1])  # the loss decreases
     np.testing.assert_allclose(res.time_scale[:3], [5 * np.log(10), 30 * np.log(10), 690.7755279])
-    assert np.all(res.n_steps > 0) and res.success.all() and len(res) == 9
-    assert res.n_steps[2] > res.n_steps[0]  # explicit steps grow with lambda
+    assert np.all(res.stats["n_accepted"] > 0) and res.success.all() and len(res) == 9
+    assert res.stats["n_accepted"][2] > res.stats["n_accepted"][0]  # explicit steps grow with λ
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.solver = "other"
 
@@ -152,7 +152,8 @@ def test_implicit_solver_at_alpha_1e_minus_1000():
         WORKED_X, WORKED_Y, alphas=alphas, tau_grid=GRID, u0=u0, v0=v0, solver="kvaerno5"
     )
     assert res.solver == "kvaerno5" and res.success.all()
-    assert np.all(res.n_steps < 2000)  # implicit: steps do not grow like lambda
+    assert np.all(res.stats["n_steps"] < 2000)  # implicit: steps do not grow like lambda
+    assert np.array_equal(res.stats["n_steps"], res.stats["n_accepted"] + res.stats["n_rejected"])
     for b in range(2):
         ref = reference(WORKED_X, WORKED_Y, "1e-1000", GRID, u0[b], v0[b])
         assert_matches(res, b, *ref, rel=20 * RTOL)

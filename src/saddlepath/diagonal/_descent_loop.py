@@ -15,6 +15,7 @@ import numpy as np
 
 from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal.trajectory import TrajectoryStatus
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["iterate_gd", "iterate_sgd"]
 
@@ -25,7 +26,7 @@ def _full_state(X, y, lp, lm):
     beta = beta_kernel(lp, lm)
     residual = X @ beta - y
     gradient = residual @ X / X.shape[0]
-    return beta, gradient, 0.5 * float(residual @ residual) / X.shape[0]
+    return beta, gradient, loss_of_residual(residual, X.shape[0])
 
 
 def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
@@ -89,7 +90,7 @@ def iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
             residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
             g = residual @ X[rows] / len(rows)
             gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
-            cause = state.blow_up(0.5 * float(residual @ residual) / len(rows), gmax)
+            cause = state.blow_up(loss_of_residual(residual, len(rows)), gmax)
         if cause is not None:  # keep the last iterate in range (ignored if saved already)
             t_good, snap = last or (t, state.snapshot())
             _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)

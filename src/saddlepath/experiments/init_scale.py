@@ -25,6 +25,7 @@ from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 from saddlepath.experiments._init_scale_inputs import check_inputs
 from saddlepath.experiments.convergence import StudyProgress
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["InitScaleStudy", "RunStatus", "init_scale_study"]
 
@@ -234,7 +235,7 @@ def init_scale_study(
         u=u,
         v=v,
         n_steps=n_steps,
-        loss=0.5 * np.einsum("gn,gn->g", residual, residual) / X.shape[0],
+        loss=loss_of_residual(residual, X.shape[0]),
         l1_norm=np.abs(coefs).sum(axis=1),
         n_active=np.array(
             [

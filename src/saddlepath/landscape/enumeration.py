@@ -27,6 +27,7 @@ from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.landscape._checks import check_path, check_rtol, check_xy, gradient_scale
 from saddlepath.landscape.spectrum import CriticalPointType
 from saddlepath.landscape.supports import ROUNDOFF, drop_roundoff, same_point
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["MAX_FEATURES", "MAX_SUBSETS", "SaddleCatalog", "enumerate_saddles"]
 
@@ -179,7 +180,7 @@ def _fit_supports(R, c, y, Q, k_max: int):
     outside = y - Q @ c  # the part of y no fit can reach
     base = float(outside @ outside)
     supports: list[np.ndarray] = [np.zeros(0, dtype=int)]
-    coefs, losses = [np.zeros((1, d))], [np.array([0.5 * float(y @ y) / n])]
+    coefs, losses = [np.zeros((1, d))], [np.array([loss_of_residual(-y, n)])]
     n_examined, n_dependent = 1, 0
     for k in range(1, k_max + 1):
         if k > R.shape[0]:

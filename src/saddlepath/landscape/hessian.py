@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.landscape._checks import check_vector, check_xy
+from saddlepath.loss import loss_of_residual
 
 __all__ = [
     "gram",
@@ -43,7 +44,7 @@ def loss_and_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[f
     r""":math:`L(\beta) = \|r\|^2/(2n)` and :math:`\nabla L(\beta) = X^\top r/n`, with
     :math:`r = X\beta - y` (the same arithmetic everywhere in the landscape)."""
     r = X @ beta - y
-    return 0.5 * float(r @ r) / X.shape[0], r @ X / X.shape[0]
+    return loss_of_residual(r, X.shape[0]), r @ X / X.shape[0]
 
 
 def weight_gradient(g: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath
+from saddlepath.loss import loss_of_residual
 from saddlepath.report.cells import coordinate_note, coordinates
 
 __all__ = ["plateau_table", "trajectory_status_line"]
@@ -41,7 +42,7 @@ def plateau_table(
         zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, strict=True)
     ):
         big = np.abs(beta) > 1e-6 * max(float(np.abs(beta).max()), np.finfo(float).tiny)
-        loss = float(np.sum((dataset.X @ beta - dataset.y) ** 2) / (2 * dataset.n_samples))
+        loss = loss_of_residual(dataset.X @ beta - dataset.y, dataset.n_samples)
         row = [
             str(k),
             f"{a:.6g}",

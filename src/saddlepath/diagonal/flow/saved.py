@@ -13,6 +13,7 @@ import numpy as np
 
 from saddlepath.diagonal._log_weights import beta_kernel
 from saddlepath.diagonal.flow.ode import DualODE
+from saddlepath.loss import loss_of_residual
 
 __all__ = ["SavedStates"]
 
@@ -56,7 +57,7 @@ class SavedStates:
             "beta": beta_kernel(lp, lm, ratio),
             "dual": ode.dual(sigma, base),
             "gradient": (res @ ode.X) / ode.n_samples,
-            "loss": 0.5 * np.einsum("ij,ij->i", res, res) / ode.n_samples,
+            "loss": loss_of_residual(res, ode.n_samples),
             "log_abs_w_plus": lp,
             "log_abs_w_minus": lm,
         }

@@ -167,8 +167,11 @@ def batched_flow(
         log_alpha=batch.log_alpha,
         statuses=status,
         messages=messages,
-        n_steps=out["n_steps"],
-        n_rejected=out["n_rejected"],
+        stats={
+            "n_steps": out["n_steps"] + out["n_rejected"],
+            "n_accepted": out["n_steps"],
+            "n_rejected": out["n_rejected"],
+        },
         solver=resolved if isinstance(resolved, str) else type(resolved).__name__,
         dtype=str(dtype),
         device=jax.default_backend(),

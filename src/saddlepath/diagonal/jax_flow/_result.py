@@ -2,6 +2,7 @@ r"""The result of ``batched_flow``: :class:`BatchedTrajectories` (NumPy only).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,8 +61,9 @@ class BatchedTrajectories:
         ``SOLVER_FAILED``.
     messages : tuple of str, length batch
         The status in words, with what to try next.
-    n_steps, n_rejected : ndarray of int, shape (batch,)
-        Accepted and rejected solver steps of each flow.
+    stats : mapping of str to ndarray of int, shape (batch,)
+        Cost counters of each flow: ``n_steps`` (attempted solver steps), ``n_accepted``
+        and ``n_rejected`` (by error control), as for a single flow's ``Trajectory.stats``.
     solver : str
         The diffrax solver used (``"auto"`` resolved).
     dtype : str
@@ -77,8 +79,7 @@ class BatchedTrajectories:
     log_alpha: np.ndarray
     statuses: tuple
     messages: tuple = field(repr=False)
-    n_steps: np.ndarray
-    n_rejected: np.ndarray
+    stats: Mapping[str, np.ndarray]
     solver: str
     dtype: str
     device: str
