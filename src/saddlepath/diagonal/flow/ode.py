@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._log_weights import beta_kernel, dbeta_dS_from_log_weights
+from saddlepath.diagonal._log_weights import (
+    beta_from_integrated_gradient,
+    dbeta_dS_from_log_weights,
+)
 from saddlepath.diagonal.model import Initialisation
 
 NEGLIGIBLE = 1e-18
@@ -102,7 +105,9 @@ class DualODE:
 
     def beta(self, sigma: np.ndarray, idx=slice(None)) -> np.ndarray:
         r"""Return β on coordinates ``idx`` (with :math:`\ell_+ - \ell_-` free of cancellation)."""
-        return beta_kernel(*self.log_weights(sigma, idx), self.log_ratio[idx] + 2.0 * sigma)
+        return beta_from_integrated_gradient(
+            self.log_plus[idx], self.log_minus[idx], self.log_ratio[idx], sigma
+        )
 
     def dbeta(self, sigma: np.ndarray, idx=slice(None)) -> np.ndarray:
         r"""Return :math:`d\beta/dS` on coordinates ``idx``."""
