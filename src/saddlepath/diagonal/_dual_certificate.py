@@ -112,18 +112,18 @@ class Recomputed:
 
     Attributes
     ----------
-    losses : ndarray (n_saddles,)
+    loss : ndarray (n_saddles,)
         ``‖y − Xβ_k‖²/(2n)``.
-    gradients : ndarray (n_saddles, n_features)
+    gradient : ndarray (n_saddles, n_features)
         ``∇L(β_k) = −Xᵀ(y − Xβ_k)/n``.
     gradient_allowance : ndarray (n_saddles, n_features)
-        How much ``gradients`` may move when each stored saddle is perturbed within
+        How much ``gradient`` may move when each stored saddle is perturbed within
         :data:`SADDLE_ROUNDING` (plus, for BLAS gradients, their rounding bound):
         ``(SADDLE_ROUNDING·|X||β_k| + γ_{n+2}|r_k|)ᵀ|X|/n``, in units of the gradient.
-    duals : ndarray (n_saddles, n_features)
+    dual : ndarray (n_saddles, n_features)
         ``s_k = −Σ_{j<k} Δτ_j ∇L(β_j)`` (dimensionless).
     allowance : ndarray (n_saddles, n_features)
-        ``Σ_{j<k} Δτ_j·(gradient_allowance_j + 4u|∇L(β_j)|)``: how far ``duals`` may be
+        ``Σ_{j<k} Δτ_j·(gradient_allowance_j + 4u|∇L(β_j)|)``: how far ``dual`` may be
         from those of saddles within :data:`SADDLE_ROUNDING` (dimensionless).
     """
 

@@ -67,14 +67,14 @@ class InitScaleStudy:
     method : str
         ``"flow"`` or ``"gd"``.
     step_size : float or None
-    coefs : ndarray of shape (n_gammas, n_features)
+    beta : ndarray of shape (n_gammas, n_features)
         Last β of each run (NaN for a diverged run).
     u, v : ndarray of shape (n_gammas, n_features)
         The weights at the end of each run, :math:`u\odot v = \beta` (NaN for a diverged
         run); the thesis's Table 11 lists them as ``[v_i, u_i]`` pairs.
     n_steps : int or None
         The exact number of GD steps of every run, when given (the thesis's T).
-    losses, l1_norms : ndarray of shape (n_gammas,)
+    loss, l1_norm : ndarray of shape (n_gammas,)
         Final loss and :math:`\|\beta\|_1` (NaN for a diverged run).
     n_active : ndarray of int, shape (n_gammas,)
         Coordinates with :math:`|\beta_i| > ` ``active_rtol`` :math:`\cdot\|\beta\|_\infty`
