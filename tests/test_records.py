@@ -81,16 +81,16 @@ def quietly(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def walk_types(value, seen):
-    """Add the class of every dataclass reachable from ``value`` to ``seen``."""
+def first_instances(value, found):
+    """``{class: first instance}`` of every dataclass reachable from ``value``, into ``found``."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        seen.add(type(value))
+        found.setdefault(type(value), value)
         for f in dataclasses.fields(value):
-            walk_types(getattr(value, f.name), seen)
+            first_instances(getattr(value, f.name), found)
     elif isinstance(value, tuple | list):
         for item in value:
-            walk_types(item, seen)
-    return seen
+            first_instances(item, found)
+    return found
 
 
 # ------------------------------------------------------------------ real solver runs
@@ -187,7 +187,7 @@ def results():
 
 
 def test_real_results_cover_every_registered_type(results):
-    seen = walk_types(tuple(results.values()), set())
+    seen = set(first_instances(tuple(results.values()), {}))
     missing = set(records.result_types().values()) - seen
     if "batched" not in results:  # without JAX, test_batched_flow_round_trip is skipped
         missing.discard(saddlepath.BatchedTrajectories)

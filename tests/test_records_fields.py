@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 
 import saddlepath
 from saddlepath import records
-from test_records import assert_same, results  # noqa: F401  (results is a fixture)
+from test_records import assert_same, first_instances, results  # noqa: F401  (results is a fixture)
 
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 NUMBERS = FLOATS | st.integers(-(2**70), 2**70)
@@ -60,18 +60,6 @@ def variants(draw, template):
     for field in dataclasses.fields(template):
         object.__setattr__(obj, field.name, draw(like(getattr(template, field.name))))
     return obj
-
-
-def first_instances(value, found):
-    """``{class: first instance}`` of every dataclass reachable from ``value``."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        found.setdefault(type(value), value)
-        for field in dataclasses.fields(value):
-            first_instances(getattr(value, field.name), found)
-    elif isinstance(value, tuple | list):
-        for item in value:
-            first_instances(item, found)
-    return found
 
 
 @pytest.mark.parametrize("name", sorted(records.result_types()))
