@@ -71,6 +71,12 @@ def validate_point(X, y, u, v, where: str):
     )
 
 
+def _gradient_at(X, y, u, v, where: str):
+    r"""Validated ``X``, ``u``, ``v`` and :math:`g = \nabla L(u\odot v)` at the point."""
+    X, y, u, v = validate_point(X, y, u, v, where)
+    return X, u, v, loss_and_gradient(X, y, u * v)[1]
+
+
 def network_gradient(X, y, u, v) -> np.ndarray:
     r"""Return :math:`\nabla F(u, v) = (g\odot v,\ g\odot u)`, :math:`g = \nabla L(u\odot v)`.
 
@@ -91,8 +97,8 @@ def network_gradient(X, y, u, v) -> np.ndarray:
     >>> network_gradient(np.eye(2), np.array([1.0, 0.0]), np.ones(2), np.zeros(2))
     array([-0. ,  0. , -0.5,  0. ])
     """
-    X, y, u, v = validate_point(X, y, u, v, "network_gradient")
-    return weight_gradient(loss_and_gradient(X, y, u * v)[1], u, v)
+    _, u, v, g = _gradient_at(X, y, u, v, "network_gradient")
+    return weight_gradient(g, u, v)
 
 
 def network_hessian(X, y, u, v) -> np.ndarray:
@@ -100,9 +106,8 @@ def network_hessian(X, y, u, v) -> np.ndarray:
 
     Parameters
     ----------
-    X : array_like of shape (n_samples, n_features)
-    y : array_like of shape (n_samples,)
-    u, v : array_like of shape (n_features,)
+    X, y, u, v : array_like
+        As in :func:`network_gradient`.
 
     Returns
     -------
@@ -116,5 +121,5 @@ def network_hessian(X, y, u, v) -> np.ndarray:
     array([[ 0. , -1.5],
            [-1.5,  0. ]])
     """
-    X, y, u, v = validate_point(X, y, u, v, "network_hessian")
-    return hessian_blocks(gram(X), loss_and_gradient(X, y, u * v)[1], u, v)
+    X, u, v, g = _gradient_at(X, y, u, v, "network_hessian")
+    return hessian_blocks(gram(X), g, u, v)
