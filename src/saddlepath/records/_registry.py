@@ -132,14 +132,25 @@ def result_types() -> dict[str, type]:
     return dict(_TYPES)
 
 
+def _registered_name(cls: type, table: dict[str, type], unregistered: str) -> str:
+    """The name of ``cls`` when ``table`` holds it under that name, else ``TypeError``.
+
+    ``unregistered`` is the error message, with ``{cls}`` for the class's dotted name.
+    """
+    name = _NAMES.get(cls)
+    if name is not None and table.get(name) is cls:
+        return name
+    raise TypeError(unregistered.format(cls=f"{cls.__module__}.{cls.__qualname__}"))
+
+
 def type_name(cls: type) -> str:
     """The stable name of a registered dataclass; ``TypeError`` when it is not registered."""
     _ensure_builtins()
-    if cls in _NAMES and _TYPES.get(_NAMES[cls]) is cls:
-        return _NAMES[cls]
-    raise TypeError(
-        f"{cls.__module__}.{cls.__qualname__} is not a registered record type; register it "
-        "with saddlepath.records.register (one line) to save it."
+    return _registered_name(
+        cls,
+        _TYPES,
+        "{cls} is not a registered record type; register it with saddlepath.records.register "
+        "(one line) to save it.",
     )
 
 
@@ -148,11 +159,10 @@ def enum_name(cls: type[enum.Enum]) -> str:
     _ensure_builtins()
     if cls not in _NAMES and issubclass(cls, Status):
         _register_statuses()
-    if cls in _NAMES and _ENUMS.get(_NAMES[cls]) is cls:
-        return _NAMES[cls]
-    raise TypeError(
-        f"Enum {cls.__module__}.{cls.__qualname__} is not registered; register it with "
-        "saddlepath.records.register to save it."
+    return _registered_name(
+        cls,
+        _ENUMS,
+        "Enum {cls} is not registered; register it with saddlepath.records.register to save it.",
     )
 
 
