@@ -2,7 +2,8 @@
 
 Runs are coloured by λ, from dark (large α) to bright (small α); the limit is black and
 dashed. Used by :mod:`saddlepath.plotting.trajectory`, :mod:`saddlepath.plotting.arclength`
-and :mod:`saddlepath.plotting.convergence`.
+and :mod:`saddlepath.plotting.convergence`; :func:`_axes` (a figure of gridded axes) also by
+:mod:`saddlepath.plotting.init_scale` and :mod:`saddlepath.plotting.landscape`.
 """
 
 from __future__ import annotations
@@ -135,6 +136,10 @@ def _three_coordinates(runs, path, coordinates) -> np.ndarray:
 
 
 def _axes(nrows: int = 1, ncols: int = 1, size=(8.5, 4.5), **kw):
+    """A constrained-layout figure of ``size`` inches and its axes, flat, each with a light grid.
+
+    ``kw`` goes to :meth:`matplotlib.figure.Figure.subplots` (e.g. ``sharex=True``).
+    """
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw).ravel()
     for ax in axes:

@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from saddlepath.plotting._style import _axes
+
 if TYPE_CHECKING:
     from saddlepath.experiments.init_scale import InitScaleStudy
 
@@ -23,8 +25,6 @@ __all__ = ["plot_init_scale"]
 
 def _draw_runs(ax, x: np.ndarray, values: np.ndarray, ok: np.ndarray, bad: np.ndarray) -> None:
     """One value per run: converged filled, not converged hollow, diverged × at the top."""
-    ax.grid(True, color="0.9", lw=0.8)
-    ax.set_axisbelow(True)
     ax.plot(x[~bad], values[~bad], "-", color="C0", lw=1, zorder=2)
     ax.plot(x[ok], values[ok], "o", color="C0", zorder=3, gid="converged")
     ax.plot(
@@ -68,15 +68,14 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from saddlepath.data import worked_example
     >>> from saddlepath.experiments import init_scale_study
-    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> fig = plot_init_scale(init_scale_study(X, y, [1e-6, 0.5]))
+    >>> ds = worked_example()
+    >>> fig = plot_init_scale(init_scale_study(ds.X, ds.y, [1e-6, 0.5]))
     >>> [ax.get_xscale() for ax in fig.axes]
     ['log', 'log']
     """
-    fig = Figure(figsize=(7.5, 6.0), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True)
+    fig, (top, bottom) = _axes(2, 1, size=(7.5, 6.0), sharex=True)
     log_axis = bool(np.all(study.gammas > 0))  # "1e-1000" underflows: plot log10 γ then
     x = study.gammas if log_axis else study.log_gammas / np.log(10.0)
     names = [o.name for o in study.statuses]

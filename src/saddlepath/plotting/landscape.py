@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from saddlepath.plotting._style import _axes
 from saddlepath.plotting.path import LOSS_LABEL
 
 if TYPE_CHECKING:
@@ -94,17 +95,14 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
 
     Examples
     --------
-    >>> import numpy as np
     >>> from saddlepath.analysis import enumerate_saddles
-    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> fig = plot_saddle_landscape(enumerate_saddles(X, y))
+    >>> from saddlepath.data import worked_example
+    >>> ds = worked_example()
+    >>> fig = plot_saddle_landscape(enumerate_saddles(ds.X, ds.y))
     >>> fig.axes[0].get_xlabel()
     'support size |S|'
     """
-    fig = Figure(figsize=(7.5, 4.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.grid(True, color="0.9", lw=0.8)
-    ax.set_axisbelow(True)
+    fig, (ax,) = _axes(size=(7.5, 4.5))
     losses, log_axis, floor = _floor_losses(catalog.loss)
     x = _spread(catalog.support_sizes, catalog.loss)
     dots = ax.scatter(
