@@ -1,4 +1,5 @@
-"""The machine a benchmark of :mod:`path` ran on, thread limits and atomic result files."""
+"""The machine a benchmark of :mod:`path` ran on, thread limits and atomic result files
+(:func:`write_atomic` is also the writer of :mod:`analysis`)."""
 
 from __future__ import annotations
 

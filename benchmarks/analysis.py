@@ -31,7 +31,7 @@ import json
 import os
 import platform
 import statistics
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +44,10 @@ from saddlepath import saddle_path
 from saddlepath.analysis import enumerate_saddles, explain_jumps, find_plateaus, match_saddles
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.flow import gradient_flow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _path_machine import write_atomic
 
 TARGET_ANALYSIS_S = 1.0
 
@@ -173,20 +177,6 @@ def markdown(report: dict) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, then ``os.replace`` it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> dict:
