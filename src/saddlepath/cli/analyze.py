@@ -26,8 +26,9 @@ from saddlepath.analysis import (
 )
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
 from saddlepath.cli._data import DataRun, run_on_data
-from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, fail
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
 from saddlepath.data import Dataset
@@ -40,7 +41,6 @@ from saddlepath.report import (
     progress,
     stdout_console,
     trajectory_status_line,
-    write_csv,
 )
 from saddlepath.report.analysis import jump_table, print_analysis
 from saddlepath.report.json import analysis_summary, metadata, to_json
@@ -158,12 +158,11 @@ def _show(
 ) -> None:
     """The jumps as JSON on stdout, or as tables with the run's status and files written."""
     traj, result = run.result.trajectory, run.result
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha)
-            )
+    written = with_csv(
+        run.written,
+        csv,
+        lambda: jump_table(result.rows, run.dataset, method=traj.method, alpha=alpha),
+    )
     if as_json:
         summary = analysis_summary(
             traj, result.rows, result.resolution, alpha=alpha, step_size=step_size,
@@ -198,8 +197,7 @@ def analyze_command(
     eigenvector and by the dual rule, the coordinates that actually enter, and the angle
     between the top eigenvector and the jump.
     """
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
     alpha = _checked_alpha(alpha, gd, step_size, margin)
 
     run = run_on_data(

@@ -16,13 +16,14 @@ import typer
 
 from saddlepath.cli._checks import parse_scales, run_succeeded
 from saddlepath.cli._data import run_on_data
-from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, fail
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import RichStudyProgress
 from saddlepath.data import Dataset
 from saddlepath.experiments.convergence import ConvergenceStudy, convergence_study
-from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report import print_written, progress_bar, stdout_console
 from saddlepath.report.json import convergence_fits, convergence_summary, to_json
 from saddlepath.report.studies import fit_lines, study_table
 
@@ -105,8 +106,7 @@ def converge_command(
     A run that misses a jump is kept: its missing values are empty cells in the table and
     null in the JSON. Exit code 1 when a flow did not converge or reach its time limit.
     """
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
     grid = parse_scales(alphas, "--alphas")
     if not grid:
         fail(f"--alphas needs at least one scale, e.g. 1e-10,1e-100; got {alphas!r}.")
@@ -117,10 +117,7 @@ def converge_command(
     write = None if out is None else _write(out, plot)
     run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     study = run.result
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(csv, lambda: study_table(study, run.dataset))
+    written = with_csv(run.written, csv, lambda: study_table(study, run.dataset))
     _show(study, run.dataset, as_json, written)
     failed = [a for a, s in zip(study.alphas, study.statuses, strict=True) if not run_succeeded(s)]
     if failed:

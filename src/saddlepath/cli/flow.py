@@ -19,8 +19,9 @@ import typer
 from saddlepath.analysis import Plateaus, arclength_of_path, find_plateaus
 from saddlepath.cli._checks import check_scale, only_with, parse_vector, positive, run_exit_code
 from saddlepath.cli._data import DataRun, run_on_data
-from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._exit import EXIT_CHECK_FAILED, fail
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
 from saddlepath.data import Dataset
@@ -31,7 +32,6 @@ from saddlepath.report import (
     progress,
     stdout_console,
     trajectory_status_line,
-    write_csv,
 )
 from saddlepath.report.json import metadata, to_json, trajectory_summary
 
@@ -87,13 +87,11 @@ def _write(dataset: Dataset, run: _FlowRun, out: Path, plot: bool) -> dict[str, 
 
 def _show(data_run: DataRun, source: str, as_json: bool, csv: Path | None) -> None:
     """The run as JSON on stdout, or its plateau table, status and the files written."""
-    run, dataset, written = data_run.result, data_run.dataset, dict(data_run.written)
+    run, dataset = data_run.result, data_run.dataset
     traj = run.trajectory
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: plateau_table(traj, run.plateaus, dataset, run.path)
-            )
+    written = with_csv(
+        data_run.written, csv, lambda: plateau_table(traj, run.plateaus, dataset, run.path)
+    )
     if as_json:
         typer.echo(
             to_json(trajectory_summary(traj, run.plateaus, metadata=metadata(dataset, source)))
@@ -233,8 +231,7 @@ def flow_command(
     csv: Annotated[Path | None, CSV] = None,
 ) -> None:
     """Simulate the network at initialisation scale α and compare with the exact path."""
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
     flags = {name: value for name, value in locals().items() if name in _OPTION_FLAGS}
     options = _options(**flags)
     write = None if out is None else (lambda ds, run: _write(ds, run, out, plot))

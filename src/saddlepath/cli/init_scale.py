@@ -17,13 +17,14 @@ import typer
 
 from saddlepath.cli._checks import check_scale
 from saddlepath.cli._data import DataRun, run_on_data
-from saddlepath.cli._exit import errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._exit import fail
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.cli._progress import RichStudyProgress
 from saddlepath.data import Dataset
 from saddlepath.experiments import InitScaleStudy, init_scale_study
-from saddlepath.report import print_written, progress_bar, stdout_console, write_csv
+from saddlepath.report import print_written, progress_bar, stdout_console
 from saddlepath.report.json import init_scale_summary, metadata, to_json
 from saddlepath.report.studies import init_scale_table, minimiser_table, reference_line
 
@@ -98,11 +99,7 @@ def _write(out: Path, plot: bool):
 
 def _show(run: DataRun, given: list[str], source: str, *, as_json: bool, csv: Path | None) -> None:
     """The study as JSON on stdout, or as its tables and the files written."""
-    if csv is not None:
-        with errors_as_exit():
-            run.written["csv"] = write_csv(
-                csv, lambda: init_scale_table(run.result, given, run.dataset)
-            )
+    written = with_csv(run.written, csv, lambda: init_scale_table(run.result, given, run.dataset))
     if as_json:
         typer.echo(
             to_json(init_scale_summary(run.result, given, metadata=metadata(run.dataset, source)))
@@ -112,7 +109,7 @@ def _show(run: DataRun, given: list[str], source: str, *, as_json: bool, csv: Pa
     console.print(init_scale_table(run.result, given, run.dataset))
     console.print(reference_line(run.result))
     console.print(minimiser_table(run.result, given, run.dataset))
-    print_written(console, run.written)
+    print_written(console, written)
 
 
 def init_scale_command(
@@ -137,8 +134,7 @@ def init_scale_command(
     (kernel regime). A run that diverges is reported in its row, not as an error. The
     minimiser reached (β, u, v per coordinate) is printed and saved.
     """
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
     if n_steps is not None and (step_size is None or n_steps < 1):
         fail(f"--n-steps needs --step-size and a value ≥ 1; got --n-steps {n_steps}.")
     try:

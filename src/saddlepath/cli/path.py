@@ -16,8 +16,9 @@ from typing import Annotated, Any
 import typer
 
 from saddlepath.cli._data import run_on_data
-from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._exit import EXIT_CHECK_FAILED, fail
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, PLOT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, FIGURES, path_figures, write_records
 from saddlepath.cli._progress import COMPUTING_PATH, certify
 from saddlepath.data import Dataset
@@ -29,7 +30,6 @@ from saddlepath.report import (
     progress,
     status_line,
     stdout_console,
-    write_csv,
 )
 from saddlepath.report.json import check_summary, metadata, path_summary, to_json
 
@@ -154,8 +154,7 @@ def path_command(
     not be represented in float64 (OUT_OF_RANGE) or --check failed; the files are written
     all the same.
     """
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
 
     def compute(dataset: Dataset) -> _CheckedPath:
         path = compute_path(
@@ -170,10 +169,7 @@ def path_command(
     write = None if out is None else _write(out, plot)
     run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     path, report = run.result.path, run.result.report
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(csv, lambda: path_table(path, run.dataset))
+    written = with_csv(run.written, csv, lambda: path_table(path, run.dataset))
     _show(path, report, run.dataset, str(data), as_json, written)
     if report is not None and not report.passed:
         fail("the certificate of the path failed; see the check report.", EXIT_CHECK_FAILED)

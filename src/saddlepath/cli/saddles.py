@@ -17,14 +17,14 @@ import typer
 
 from saddlepath.analysis import SaddleCatalog, enumerate_saddles
 from saddlepath.cli._data import run_on_data
-from saddlepath.cli._exit import errors_as_exit, fail
-from saddlepath.cli._options import CSV, DATA, JSON, NEEDS_OUT, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._options import CSV, DATA, JSON, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out, with_csv
 from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, write_records
 from saddlepath.cli._progress import COMPUTING_PATH
 from saddlepath.data import Dataset
 from saddlepath.diagonal import saddle_path
 from saddlepath.landscape import MAX_FEATURES
-from saddlepath.report import print_written, progress, stdout_console, write_csv
+from saddlepath.report import print_written, progress, stdout_console
 from saddlepath.report.catalog import catalog_table, counts_line
 from saddlepath.report.json import metadata, saddles_summary, to_json
 
@@ -91,8 +91,7 @@ def saddles_command(
     The critical points are the least-squares fits on linearly independent supports with no
     zero entry (Pesme & Flammarion 2023, Prop. 1), each with its loss and Morse index.
     """
-    if plot and out is None:
-        fail(NEEDS_OUT)
+    check_plot_out(plot, out)
 
     def compute(dataset: Dataset) -> SaddleCatalog:
         _check_enumerable(dataset.n_features, max_support)
@@ -103,12 +102,9 @@ def saddles_command(
 
     write = None if out is None else _write(out, plot)
     run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
-    written = dict(run.written)
-    if csv is not None:
-        with errors_as_exit():
-            written["csv"] = write_csv(
-                csv, lambda: catalog_table(run.result, run.dataset, show_all=show_all)
-            )
+    written = with_csv(
+        run.written, csv, lambda: catalog_table(run.result, run.dataset, show_all=show_all)
+    )
     if as_json:
         summary = saddles_summary(run.result, metadata=metadata(run.dataset, str(data)))
         typer.echo(to_json(summary))
