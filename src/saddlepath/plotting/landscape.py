@@ -95,9 +95,9 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis import enumerate_saddles
+    >>> from saddlepath import enumerate_saddles, saddle_path
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> fig = plot_saddle_landscape(enumerate_saddles(X, y))
+    >>> fig = plot_saddle_landscape(enumerate_saddles(X, y, path=saddle_path(X, y)))
     >>> fig.axes[0].get_xlabel()
     'support size |S|'
     """
@@ -130,7 +130,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     ax.legend(loc="upper right", fontsize=9)
     ax.set_title(
         f"Saddle landscape: {len(catalog)} critical points, {order.size} on the path "
-        f"({catalog.n_dependent} dependent supports skipped)",
+        f"({catalog.stats['n_dependent']} dependent supports skipped)",
         fontsize=10,
         loc="left",
     )
