@@ -110,9 +110,9 @@ def enumeration_case(n: int, d: int, repeats: int) -> dict:
     return {
         "case": "enumeration",
         "shape": [n, d],
-        "n_supports": cat.n_examined,
+        "n_supports": cat.stats["n_examined"],
         "n_critical_points": len(cat),
-        "n_dependent": cat.n_dependent,
+        "n_dependent": cat.stats["n_dependent"],
         "path_saddles_found": int(cat.visited.sum()),
         "n_path_saddles": path.n_saddles,
         "timing": timing,

@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
-from saddlepath.analysis import CriticalPointType, JumpStatus, explain_jumps, jump_rows
+from saddlepath.analysis import CriticalPointType, JumpStatus, explain_jumps
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.report.json import jump_rows
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])
+WORKED_PATH = saddle_path(WORKED_X, WORKED_Y)
 
 
 def test_worked_example_first_saddle_eigenvector_points_elsewhere():
@@ -26,7 +28,7 @@ def test_worked_example_first_saddle_eigenvector_points_elsewhere():
     τ = 2 + 6 = 8 (while 0 leaves). The eigenvector's β-direction is −e₁, orthogonal to the
     jump (−0.8, 0, 1.4, 0): the angle is 90°.
     """
-    rec = explain_jumps(WORKED_X, WORKED_Y)[1]
+    rec = explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH)[1]
     assert rec.saddle_index == 1 and rec.tau == pytest.approx(2.0)
     assert rec.top_eigen_coordinate == 1
     assert rec.entered == (2,) and rec.left == (0,)
@@ -40,7 +42,7 @@ def test_worked_example_first_saddle_eigenvector_points_elsewhere():
 
 
 def test_worked_example_other_records():
-    records = explain_jumps(WORKED_X, WORKED_Y)
+    records = explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH)
     assert [r.saddle_index for r in records] == [0, 1, 2, 3]
     first, second, last = records[0], records[2], records[3]
     assert first.status is JumpStatus.BOTH and first.angle == pytest.approx(0.0, abs=1e-12)
@@ -80,7 +82,7 @@ def test_the_eigenvector_rule_fails_somewhere_on_random_data():
     fails, jumps = 0, 0
     for seed in range(6):
         ds = make_sparse_regression(10, 20, n_nonzero=4, seed=seed)
-        for rec in explain_jumps(ds.X, ds.y)[:-1]:
+        for rec in explain_jumps(ds.X, ds.y, saddle_path(ds.X, ds.y))[:-1]:
             jumps += 1
             if not rec.agrees:
                 fails += 1
@@ -91,7 +93,7 @@ def test_the_eigenvector_rule_fails_somewhere_on_random_data():
 
 def test_trajectory_comparison_with_a_flow():
     traj = gradient_flow(WORKED_X, WORKED_Y, alpha=1e-30)
-    records = explain_jumps(WORKED_X, WORKED_Y, trajectory=traj)
+    records = explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH, trajectory=traj)
     path = saddle_path(WORKED_X, WORKED_Y)
     for rec in records[:-1]:
         assert rec.observed_entered == rec.entered
@@ -106,7 +108,7 @@ def test_trajectory_comparison_with_a_flow():
 
 def test_trajectory_comparison_with_gradient_descent_and_json_rows():
     traj = gradient_descent(WORKED_X, WORKED_Y, step_size=0.2, alpha=1e-100)
-    records = explain_jumps(WORKED_X, WORKED_Y, trajectory=traj, step_size=0.2)
+    records = explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH, trajectory=traj, step_size=0.2)
     rows = jump_rows(records)
     json.dumps(rows)  # plain types only
     assert rows[0]["observed_iteration"] == 0
@@ -122,6 +124,10 @@ def test_errors():
     with pytest.raises(TypeError, match=r"`path` parameter of explain_jumps must be a SaddlePath"):
         explain_jumps(WORKED_X, WORKED_Y, path="path")
     with pytest.raises(TypeError, match=r"`trajectory` parameter of explain_jumps"):
-        explain_jumps(WORKED_X, WORKED_Y, trajectory=[1, 2])
+        explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH, trajectory=[1, 2])
     with pytest.raises(ValueError, match=r"`rtol` parameter of explain_jumps"):
-        explain_jumps(WORKED_X, WORKED_Y, rtol=0.0)
+        explain_jumps(WORKED_X, WORKED_Y, WORKED_PATH, rtol=0.0)
+    with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'path'"):
+        explain_jumps(WORKED_X, WORKED_Y)  # analysis runs no solver
+    with pytest.raises(TypeError, match=r"`path` parameter of explain_jumps must be a SaddlePath"):
+        explain_jumps(WORKED_X, WORKED_Y, None)

@@ -235,7 +235,7 @@ def test_margin_rule_snaps_to_the_saddles():
     path = saddle_path(WORKED_X, WORKED_Y)
     assert match_saddles(plateaus, path).tolist() == [0, 1, 2, 3]
     np.testing.assert_allclose(plateaus.exact_beta, path.beta, atol=1e-12)
-    assert plateaus.ends_on_plateau and traj.margin_crossings.leave[-1] == -1
+    assert plateaus.ends_on_plateau and traj.margin_crossings.end[-1] == -1
     assert np.all(np.diff(plateaus.iterations) > 0)
 
 

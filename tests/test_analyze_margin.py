@@ -15,7 +15,7 @@ def test_analyze_margin_reports_the_exact_entry_iterations(worked_csv, invoke):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["rows"]
     traj = gradient_descent(WORKED_X, WORKED_Y, step_size=0.2, alpha="1e-100", margin=1e-6)
-    expected = traj.margin_crossings.enter.tolist()  # checked at every step
+    expected = traj.margin_crossings.start.tolist()  # checked at every step
     assert len(expected) == 4 and expected == sorted(expected)
     assert [row["observed_iteration"] for row in rows] == expected
     speed_rule = find_plateaus(gradient_descent(WORKED_X, WORKED_Y, step_size=0.2,

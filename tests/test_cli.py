@@ -111,8 +111,8 @@ def test_path_json_equals_the_library_result(worked_csv):
     record = json.loads(result.stdout)  # nothing but JSON on stdout
     ds = worked_example()
     expected = saddle_path(ds.X, ds.y)
-    assert record["times"] == expected.tau.tolist()
-    assert record["losses"] == expected.loss.tolist()
+    assert record["tau"] == expected.tau.tolist()
+    assert record["loss"] == expected.loss.tolist()
     assert record["entered"] == [[], [0], [2], [3]] and record["left"] == [[], [], [0], []]
     assert record["status"]["name"] == "MIN_L1_INTERPOLATOR"
     assert record["metadata"]["data"]["feature_names"] == ["a", "b", "c", "d"]
@@ -126,7 +126,7 @@ def test_target_position_without_header(tmp_path):
     result = invoke("path", path, "--target", "0", "--json", "--precision", "float64")
     assert result.exit_code == 0, result.output
     expected = saddle_path(ds.X, ds.y, precision="float64")
-    assert json.loads(result.stdout)["times"] == pytest.approx(expected.tau.tolist(), rel=1e-12)
+    assert json.loads(result.stdout)["tau"] == pytest.approx(expected.tau.tolist(), rel=1e-12)
 
 
 def test_max_jumps_stops_the_path(worked_csv):

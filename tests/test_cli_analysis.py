@@ -14,13 +14,9 @@ from typer.testing import CliRunner
 import saddlepath
 from helpers import WORKED_X, WORKED_Y, sparse_gaussian
 from saddlepath import cli, gradient_descent, gradient_flow, io, saddle_path
-from saddlepath.analysis import (
-    enumerate_saddles,
-    explain_jumps,
-    jump_rows,
-    plateau_resolution,
-)
+from saddlepath.analysis import enumerate_saddles, explain_jumps, plateau_resolution
 from saddlepath.experiments import init_scale_study
+from saddlepath.report.json import catalog_rows, init_scale_rows, jump_rows
 
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -221,8 +217,8 @@ def test_analyze_divergence_is_reported_and_exits_1(worked_csv):
 def test_saddles_table_counts_and_json(worked_csv, tmp_path):
     result = invoke("saddles", worked_csv)
     assert result.exit_code == 0, result.output
-    catalog = enumerate_saddles(WORKED_X, WORKED_Y)
-    assert (len(catalog), catalog.n_examined, catalog.n_dependent) == (10, 16, 5)
+    catalog = enumerate_saddles(WORKED_X, WORKED_Y, path=saddle_path(WORKED_X, WORKED_Y))
+    assert (len(catalog), catalog.stats) == (10, {"n_examined": 16, "n_dependent": 5})
     assert "10 critical points; 16 supports examined (|S| ≤ 4), 5 linearly dependent" in (
         result.stdout
     )
@@ -237,9 +233,10 @@ def test_saddles_table_counts_and_json(worked_csv, tmp_path):
     printed = invoke("saddles", worked_csv, "--json", "--out", out, "--plot")
     assert printed.exit_code == 0, printed.output
     record = json.loads(printed.stdout)
-    assert record["points"] == as_json(catalog.rows())
-    assert as_json(saddlepath.load(out / "saddles").rows()) == record["points"]
-    assert (record["n_points"], record["n_examined"], record["n_dependent"]) == (10, 16, 5)
+    assert record["points"] == as_json(catalog_rows(catalog))
+    assert as_json(catalog_rows(saddlepath.load(out / "saddles"))) == record["points"]
+    assert (record["n_points"], record["stats"]) == (10, {"n_examined": 16, "n_dependent": 5})
+    assert record["format"] == "saddlepath.saddles" and "n_examined" not in record
     assert (out / "saddle_landscape.png").read_bytes().startswith(PNG_MAGIC)
 
 
@@ -258,7 +255,7 @@ def test_saddles_random_problem_visits_every_path_saddle(random_csv):
     record = json.loads(result.stdout)
     path = saddle_path(RANDOM_X, RANDOM_Y)
     catalog = enumerate_saddles(RANDOM_X, RANDOM_Y, path=path)
-    assert record["points"] == as_json(catalog.rows())
+    assert record["points"] == as_json(catalog_rows(catalog))
     visited = sorted(p["path_position"] for p in record["points"] if p["visited"])
     assert visited == list(range(path.n_saddles))
     rows = table_rows(invoke("saddles", random_csv).stdout)
@@ -269,7 +266,7 @@ def test_saddles_random_problem_visits_every_path_saddle(random_csv):
 def test_saddles_max_support_allows_wide_data(wide_csv):
     result = invoke("saddles", wide_csv, "--max-support", "1", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["n_examined"] == 17
+    assert json.loads(result.stdout)["stats"]["n_examined"] == 17
 
 
 # ------------------------------------------------------------------------ init-scale
@@ -293,16 +290,18 @@ def test_init_scale_flow_table_and_json(worked_csv, tmp_path):
     )
     assert printed.exit_code == 0, printed.output
     record = json.loads(printed.stdout)
-    saved = saddlepath.load(out / "init_scale").rows()
+    saved = init_scale_rows(saddlepath.load(out / "init_scale"))
     assert as_json(saved) == [
         {k: v for k, v in r.items() if k != "gamma_given"} for r in record["rows"]
     ]
     assert record["rows"] == as_json(
-        [{"gamma_given": g, **row} for g, row in zip(gammas, study.rows(), strict=True)]
+        [{"gamma_given": g, **row} for g, row in zip(gammas, init_scale_rows(study), strict=True)]
     )
     assert record["rows"][0]["log_gamma"] == pytest.approx(-1000 * np.log(10))
     assert record["reference"]["min_l1_active"] == 2
     assert record["reference"]["min_l1_norm"] == pytest.approx(80 / 49)  # 10/7 + 10/49
+    assert record["reference"]["min_l1_beta"] == pytest.approx([0, 0, 10 / 7, -10 / 49])
+    assert "min_l1_coef" not in record["reference"]
     assert (out / "init_scale.png").read_bytes().startswith(PNG_MAGIC)
 
 

@@ -10,6 +10,7 @@ import pytest
 import saddlepath
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import convergence_study
+from saddlepath.report.json import convergence_rows
 
 ALPHAS = "1e-30,1e-100,1e-300"
 
@@ -25,6 +26,10 @@ def test_converge_json_matches_the_library(worked_csv, invoke):
     assert errors[0] > errors[1] > errors[2]  # the flow converges to the limit
     delay_fit = record["fits"]["delay_vs_lambda"]
     assert delay_fit["slope"] == pytest.approx(-1.0, abs=0.05)  # delays decay like 1/λ
+    assert delay_fit["status"] == {"name": "FITTED", "message": study.delay_rate.status.value}
+    assert [r["n_steps"] for r in record["rows"]] == study.stats["n_steps"].tolist()
+    assert record["format"] == "saddlepath.convergence" and "units" in record
+    assert record["metadata"]["data"]["source"] == str(worked_csv)
 
 
 def test_converge_table_files_and_figures(worked_csv, tmp_path, invoke):
@@ -34,7 +39,7 @@ def test_converge_table_files_and_figures(worked_csv, tmp_path, invoke):
     assert "Convergence of the flow" in result.stdout
     assert "delay ∝ λ^p: p = " in result.stdout
     study = saddlepath.load(out / "convergence")
-    assert study.alphas == tuple(ALPHAS.split(",")) and len(study.rows()) == 3
+    assert study.alphas == tuple(ALPHAS.split(",")) and len(convergence_rows(study)) == 3
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert "convergence.png" in pngs
     assert all((out / name).stat().st_size > 1000 for name in pngs)

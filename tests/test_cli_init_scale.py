@@ -44,7 +44,7 @@ def test_init_scale_n_steps(tmp_path, invoke):
     path = thesis_csv(tmp_path)[0]
     args = ("init-scale", path, "--gammas", "0.5", "--step-size", "0.01", "--json")
     record = json.loads(invoke(*args, "--n-steps", "300").stdout)
-    assert record["rows"][0]["status"] == "NOT_CONVERGED"
+    assert record["rows"][0]["status"] == "STEP_LIMIT"
     assert "n_steps = 300" in record["rows"][0]["message"]
     result = invoke("init-scale", path, "--gammas", "0.5", "--n-steps", "300")
     assert result.exit_code == 2 and "--n-steps needs --step-size" in result.output

@@ -163,7 +163,7 @@ def test_npz_keys_are_flags(npz_data):
     assert "x_key" not in err
     result = run("path", npz_data, "--x-key", "A", "--y-key", "b", "--json")
     assert result.exit_code == 0, result.output
-    assert np.allclose(json.loads(result.stdout)["times"], [float(t) for t in WORKED_TIMES])
+    assert np.allclose(json.loads(result.stdout)["tau"], [float(t) for t in WORKED_TIMES])
 
 
 # ------------------------------------------------------ options the API had
@@ -180,7 +180,8 @@ def test_gd_options_match_the_library(worked_csv):
         n_steps=300, save_every=7, batch_size=1, seed=3,
     )  # fmt: skip
     assert record["method"] == "sgd" and record["n_saved"] == lib.tau.size
-    assert record["loss_end"] == float(lib.loss[-1])
+    assert record["final_loss"] == float(lib.loss[-1])
+    assert record["stats"] == {"n_grad_evals": lib.stats["n_grad_evals"], "n_steps": 300}
 
 
 @pytest.mark.parametrize(

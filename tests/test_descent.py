@@ -146,6 +146,20 @@ def test_divergence_after_some_steps_keeps_the_history():
     # every iterate before the blow-up is kept, the one out of range is not
     assert step > 0 and len(traj.t) == step and traj.t[-1] == pytest.approx(1.2 * (step - 1))
     assert np.all(np.isfinite(traj.loss))
+    assert traj.stats == {"n_grad_evals": step + 1, "n_steps": step}  # the step that blew up
+
+
+def test_stats_count_steps_and_gradient_evaluations():
+    """GD: one full gradient per iterate (steps + 1). SGD: one mini-batch gradient per step
+    and one full gradient per saved iterate, so its evaluations are not its steps."""
+    gd = gradient_descent(X_WORKED, Y_WORKED, step_size=0.1, alpha=1e-3, n_steps=37)
+    assert gd.status is TrajectoryStatus.STEP_LIMIT
+    assert gd.stats == {"n_grad_evals": 38, "n_steps": 37}
+    X, y = random_problem(n=5, d=7, seed=1)
+    sgd = gradient_descent(X, y, step_size=0.01, alpha=1e-2, batch_size=2, seed=0, n_steps=40)
+    saved = np.round(sgd.t / 0.01).astype(int)
+    assert saved.tolist() == [*range(0, 40, 3), 40]  # every epoch (3 batches) and the last
+    assert sgd.stats == {"n_grad_evals": 40 + saved.size, "n_steps": 40}
 
 
 @pytest.mark.parametrize(

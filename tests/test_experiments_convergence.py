@@ -10,6 +10,7 @@ from saddlepath.analysis.comparison import ComparisonStatus
 from saddlepath.analysis.rates import FitStatus
 from saddlepath.data import worked_example
 from saddlepath.experiments import convergence_study
+from saddlepath.report.json import convergence_rows
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_study_delays_decay_like_one_over_lambda(study):
 
 def test_study_table_and_progress(study):
     result, recorder = study
-    rows = result.rows()
+    rows = convergence_rows(result)
     assert [r["alpha"] for r in rows] == ["1e-10", "1e-30", "1e-100", "1e-300"]
     assert rows[0]["status"] == "MISSING_PLATEAUS" and rows[-1]["status"] == "MATCHED"
     assert rows[-1]["delay_times_lambda"] == pytest.approx(

@@ -174,7 +174,7 @@ def test_output_dir_without_write_permission_is_refused(tmp_path, worked_path, m
 
 def test_path_summary_holds_the_worked_example(worked_path):
     record = json.loads(io.to_json(path_summary(worked_path, metadata={"data": {"name": "we"}})))
-    np.testing.assert_allclose(record["times"], [0, 2, 8, 8 + 160 / 49], rtol=1e-12)
+    np.testing.assert_allclose(record["tau"], [0, 2, 8, 8 + 160 / 49], rtol=1e-12)
     assert record["saddles"][1] == pytest.approx({"0": 0.8})
     assert record["saddles"][3] == pytest.approx({"2": 10 / 7, "3": -10 / 49})
     assert record["entered"] == [[], [0], [2], [3]]
@@ -190,9 +190,9 @@ def test_path_summary_holds_the_worked_example(worked_path):
 
 def test_path_summary_and_record_equal_the_result_exactly(tmp_path, demo_path):
     record = json.loads(io.to_json(path_summary(demo_path)))
-    assert record["times"] == demo_path.tau.tolist()
-    assert record["losses"] == demo_path.loss.tolist()
-    assert record["l1_norms"] == demo_path.l1_norm.tolist()
+    assert record["tau"] == demo_path.tau.tolist()
+    assert record["loss"] == demo_path.loss.tolist()
+    assert record["l1_norm"] == demo_path.l1_norm.tolist()
     assert record["stats"] == dict(demo_path.stats)
     assert record["tolerances"] == demo_path.tolerances
     dense = np.zeros((len(record["saddles"]), record["n_features"]))

@@ -16,16 +16,18 @@ from saddlepath.landscape import (
     limit_weights,
     saddle_spectrum,
 )
+from saddlepath.report.json import catalog_rows
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])
 WORKED_Y = np.array([1.0, 0.0])
+WORKED_PATH = saddle_path(WORKED_X, WORKED_Y)
 
 
 def test_worked_example_catalog():
     """n = 2, d = 4: the origin, 3 one-column fits (x₃ᵀy = 0, so {3} gives the origin
     again), the 6 two-column interpolators; the 5 supports of size 3 and 4 are dependent."""
-    cat = enumerate_saddles(WORKED_X, WORKED_Y)
-    assert len(cat) == 10 and cat.n_dependent == 5 and cat.n_examined == 16
+    cat = enumerate_saddles(WORKED_X, WORKED_Y, path=WORKED_PATH)
+    assert len(cat) == 10 and cat.stats == {"n_examined": 16, "n_dependent": 5}
     assert sorted(cat.support_sizes.tolist()) == [0, 1, 1, 1, 2, 2, 2, 2, 2, 2]
     order = np.argsort(cat.path_position[cat.visited])
     visited = np.flatnonzero(cat.visited)[order]
@@ -33,7 +35,7 @@ def test_worked_example_catalog():
     assert cat.morse_index[visited].tolist() == [3, 3, 3, 0]
     assert cat.unmatched_path_saddles == ()
     assert np.all(np.diff(cat.loss) <= 1e-15)  # sorted by decreasing loss
-    json.dumps(cat.rows())
+    json.dumps(catalog_rows(cat))
 
 
 def _brute_force(X, y):
@@ -58,7 +60,7 @@ def _brute_force(X, y):
 def test_matches_brute_force_and_every_point_is_critical(n, d, seed):
     rng = np.random.default_rng(seed)
     X, y = rng.standard_normal((n, d)), rng.standard_normal(n)
-    cat = enumerate_saddles(X, y)
+    cat = enumerate_saddles(X, y, path=saddle_path(X, y))
     brute = _brute_force(X, y)
     assert len(cat) == len(brute)
     for beta in brute:
@@ -93,7 +95,7 @@ def test_max_support_limits_the_search_and_reports_the_missing_path_saddles():
     path = saddle_path(ds.X, ds.y)
     cat = enumerate_saddles(ds.X, ds.y, max_support=2, path=path)
     assert cat.max_support == 2 and cat.support_sizes.max() <= 2
-    assert cat.n_examined == 1 + 20 + 190
+    assert cat.stats["n_examined"] == 1 + 20 + 190
     big = [k for k, beta in enumerate(path.beta) if np.count_nonzero(beta) > 2]
     assert list(cat.unmatched_path_saddles) == big
 
@@ -101,10 +103,14 @@ def test_max_support_limits_the_search_and_reports_the_missing_path_saddles():
 def test_guard_refuses_large_d_and_names_the_fix():
     X = np.ones((3, 16))
     with pytest.raises(ValueError, match=r"n_features = 16 > 15\. Pass max_support=k"):
-        enumerate_saddles(X, np.ones(3))
+        enumerate_saddles(X, np.ones(3), path=None)  # the size guard comes first
     with pytest.raises(ValueError, match=r"`max_support` parameter of enumerate_saddles gives"):
-        enumerate_saddles(np.ones((3, 60)), np.ones(3), max_support=6)
+        enumerate_saddles(np.ones((3, 60)), np.ones(3), max_support=6, path=None)
     with pytest.raises(ValueError, match=r"`max_support` parameter of enumerate_saddles must be"):
-        enumerate_saddles(WORKED_X, WORKED_Y, max_support=5)
+        enumerate_saddles(WORKED_X, WORKED_Y, max_support=5, path=WORKED_PATH)
     with pytest.raises(TypeError, match=r"`max_support` parameter of enumerate_saddles must be"):
-        enumerate_saddles(WORKED_X, WORKED_Y, max_support=2.5)
+        enumerate_saddles(WORKED_X, WORKED_Y, max_support=2.5, path=WORKED_PATH)
+    with pytest.raises(TypeError, match=r"missing 1 required keyword-only argument: 'path'"):
+        enumerate_saddles(WORKED_X, WORKED_Y)  # analysis runs no solver
+    with pytest.raises(TypeError, match=r"`path` parameter of enumerate_saddles must be a"):
+        enumerate_saddles(WORKED_X, WORKED_Y, path=None)

@@ -128,7 +128,7 @@ def test_cli_path_on_huge_data_finds_the_jumps(invoke, tmp_path):
     import json
 
     record = json.loads(result.stdout)
-    assert len(record["times"]) == 4 and record["status"]["name"] == "MIN_L1_INTERPOLATOR"
+    assert len(record["tau"]) == 4 and record["status"]["name"] == "MIN_L1_INTERPOLATOR"
 
 
 def _fuzz_scaled_instance(seed):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from saddlepath import saddle_path
 from saddlepath.analysis import enumerate_saddles
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.experiments import init_scale_study
@@ -19,7 +20,7 @@ def _by_gid(ax, gid):
 
 
 def test_saddle_landscape_draws_every_point_and_the_path_in_order():
-    cat = enumerate_saddles(WORKED_X, WORKED_Y)
+    cat = enumerate_saddles(WORKED_X, WORKED_Y, path=saddle_path(WORKED_X, WORKED_Y))
     fig = plot_saddle_landscape(cat)
     ax = fig.axes[0]
     (dots,) = _by_gid(ax, "critical-points")

@@ -17,6 +17,7 @@ import pytest
 
 import saddlepath
 from saddlepath import io
+from saddlepath.report.json import convergence_rows
 from saddlepath.result_folder import LAST_MODE, clean_stale
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -44,7 +45,7 @@ def test_converge_out_writes_what_was_computed(worked_csv, tmp_path, invoke):
     result = invoke("converge", worked_csv, "--alphas", "1e-2,1e-5", "--out", out)
     assert result.exit_code == 0, result.output
     _strict((out / "convergence.json").read_text())  # the record's JSON is strict too
-    rows = saddlepath.load(out / "convergence").rows()
+    rows = convergence_rows(saddlepath.load(out / "convergence"))
     assert np.isnan(rows[0]["delay_times_lambda"]) and rows[1]["delay_times_lambda"] > 0
 
 

@@ -21,7 +21,7 @@ in :mod:`saddlepath.plotting`.
 from saddlepath.analysis.arclength import ArcLength, LimitArcLength, arclength, arclength_of_path
 from saddlepath.analysis.comparison import Comparison, compare
 from saddlepath.analysis.heteroclinic import HeteroclinicOrbit, heteroclinic_orbits
-from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps, jump_rows
+from saddlepath.analysis.jumps import JumpExplanation, JumpStatus, explain_jumps
 from saddlepath.analysis.plateaus import (
     Plateaus,
     PlateauStatus,
@@ -64,7 +64,6 @@ __all__ = [
     "explain_jumps",
     "find_plateaus",
     "heteroclinic_orbits",
-    "jump_rows",
     "limit_weights",
     "log10_speed",
     "match_saddles",

@@ -41,8 +41,8 @@ def margin_rows(trajectory, crossings) -> list[dict]:
     lam, eta = trajectory.time_scale, crossings.step_size
     last = trajectory.tau[-1]
     rows = []
-    for j, (enter, leave) in enumerate(zip(crossings.enter, crossings.leave, strict=True)):
-        start = enter * eta / lam
+    for j, (first, after) in enumerate(zip(crossings.start, crossings.end, strict=True)):
+        start = first * eta / lam
         u, v, _, _ = weights_from_signed_logs(
             crossings.log_abs_w_plus[j],
             crossings.log_abs_w_minus[j],
@@ -53,13 +53,13 @@ def margin_rows(trajectory, crossings) -> list[dict]:
             {
                 "index": int(_nearest(trajectory.tau, start)),
                 "start": float(start),
-                "end": float(last if leave < 0 else leave * eta / lam),
+                "end": float(last if after < 0 else after * eta / lam),
                 "depth": np.nan,
                 "distance": np.nan,
-                "iteration": int(enter),
-                "open": bool(leave < 0),
+                "iteration": int(first),
+                "open": bool(after < 0),
                 "tau": float(start),
-                "t": float(enter * eta),
+                "t": float(first * eta),
                 "beta": crossings.beta[j],
                 "loss": float(crossings.loss[j]),
                 "u": u,

@@ -29,13 +29,12 @@ from saddlepath.analysis._checks import check_path, check_rtol, check_trajectory
 from saddlepath.analysis.dual_rule import JumpStatus, dual_times, jump_reason, jump_status
 from saddlepath.analysis.plateaus import find_plateaus
 from saddlepath.analysis.resolution import match_saddles
-from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.landscape.equilibrium import limit_weights
 from saddlepath.landscape.hessian import gram
 from saddlepath.landscape.spectrum import CriticalPointType, SaddleSpectrum, spectrum_from_gram
 from saddlepath.landscape.supports import drop_roundoff
 
-__all__ = ["JumpExplanation", "JumpStatus", "explain_jumps", "jump_rows"]
+__all__ = ["JumpExplanation", "JumpStatus", "explain_jumps"]
 
 _WHERE = "explain_jumps"
 
@@ -71,9 +70,9 @@ class JumpExplanation:
         Angle in radians between the top eigenvector's β-direction
         (:attr:`SaddleSpectrum.unstable_beta_directions`) and the jump
         :math:`\beta_{k+1} - \beta_k`; NaN at the last saddle.
-    agrees, dual_rule_agrees : bool
-        Whether ``top_eigen_coordinate`` / ``dual_rule_coordinate`` is in ``entered``.
     status : JumpStatus
+        Which rule predicted the entering coordinate (also as :attr:`agrees` and
+        :attr:`dual_rule_agrees`).
     reason : str
         The numbers behind the verdict, in words.
     observed_tau, observed_iteration, observed_entered, observed_top_eigen_coordinate,
@@ -97,8 +96,6 @@ class JumpExplanation:
     entered: tuple[int, ...]
     left: tuple[int, ...]
     angle: float
-    agrees: bool
-    dual_rule_agrees: bool
     status: JumpStatus
     reason: str = field(repr=False)
     observed_tau: float = np.nan
@@ -107,9 +104,19 @@ class JumpExplanation:
     observed_top_eigen_coordinate: int | None = None
     observed_angle: float = np.nan
 
+    @property
+    def agrees(self) -> bool:
+        """Whether ``top_eigen_coordinate`` entered (``status`` is BOTH or EIGENVECTOR)."""
+        return self.status in (JumpStatus.BOTH, JumpStatus.EIGENVECTOR)
+
+    @property
+    def dual_rule_agrees(self) -> bool:
+        """Whether ``dual_rule_coordinate`` entered (``status`` is BOTH or DUAL_RULE)."""
+        return self.status in (JumpStatus.BOTH, JumpStatus.DUAL_RULE)
+
 
 def explain_jumps(
-    X, y, path=None, trajectory=None, *, step_size: float | None = None, rtol: float = 1e-8
+    X, y, path, trajectory=None, *, step_size: float | None = None, rtol: float = 1e-8
 ) -> list[JumpExplanation]:
     r"""Explain every jump of the exact path: eigenvector rule, dual rule, actual jump.
 
@@ -123,8 +130,8 @@ def explain_jumps(
     ----------
     X : array_like of shape (n_samples, n_features)
     y : array_like of shape (n_samples,)
-    path : SaddlePath, optional
-        The exact path of ``(X, y)``; computed when omitted.
+    path : SaddlePath
+        The exact path of ``(X, y)`` (:func:`~saddlepath.diagonal.saddle_path.saddle_path`).
     trajectory : Trajectory, optional
     step_size : float, optional
         GD step, to report the iteration of each observed plateau.
@@ -139,7 +146,8 @@ def explain_jumps(
     --------
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> rec = explain_jumps(X, y)[1]
+    >>> from saddlepath import saddle_path
+    >>> rec = explain_jumps(X, y, saddle_path(X, y))[1]
     >>> rec.top_eigen_coordinate, rec.dual_rule_coordinate, rec.entered, rec.status.name
     (1, 2, (2,), 'DUAL_RULE')
     >>> round(float(np.degrees(rec.angle)), 1)
@@ -147,7 +155,7 @@ def explain_jumps(
     """
     X, y = check_xy(X, y)
     rtol = check_rtol(rtol, name="rtol", where=_WHERE)
-    path = saddle_path(X, y) if path is None else check_path(path, X, y, where=_WHERE)
+    path = check_path(path, X, y, where=_WHERE)
     spectrum = partial(spectrum_from_gram, gram(X), X, y, rtol=rtol, all_vectors=False)
 
     saddles = [drop_roundoff(beta, X, y) for beta in path.beta]
@@ -187,8 +195,6 @@ def _explain(spectrum, path, saddles, k: int) -> JumpExplanation:
         entered=tuple(entered),
         left=tuple(left),
         angle=angle,
-        agrees=bool(top in entered),
-        dual_rule_agrees=bool(dual in entered),
         status=verdict,
         reason=jump_reason(verdict, top, dual, entered, path.dual[k], path.gradient[k], times),
     )
@@ -227,46 +233,3 @@ def _observe(X, y, path, trajectory, records, step_size, spectrum) -> list[JumpE
             observed_angle=angle,
         )
     return out
-
-
-def jump_rows(explanations: list[JumpExplanation]) -> list[dict]:
-    """One JSON-ready dict per record (the thesis-style table of ``saddlepath analyze``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> jump_rows(explain_jumps(X, y))[1]["dual_rule_coordinate"]
-    2
-    """
-    rows = []
-    for r in explanations:
-        rows.append(
-            {
-                "k": r.saddle_index,
-                "tau": r.tau,
-                "support": np.flatnonzero(r.beta).tolist(),
-                "beta": r.beta.tolist(),
-                "loss": r.loss,
-                "type": r.classification.name,
-                "morse_index": r.morse_index,
-                "top_eigenvalues": r.unstable_eigenvalues[:3].tolist(),
-                "top_eigen_coordinate": r.top_eigen_coordinate,
-                "dual_rule_coordinate": r.dual_rule_coordinate,
-                "entered": list(r.entered),
-                "left": list(r.left),
-                "angle_deg": None if np.isnan(r.angle) else float(np.degrees(r.angle)),
-                "status": r.status.name,
-                "reason": r.reason,
-                "observed_tau": None if np.isnan(r.observed_tau) else r.observed_tau,
-                "observed_iteration": r.observed_iteration,
-                "observed_entered": None
-                if r.observed_entered is None
-                else list(r.observed_entered),
-                "observed_top_eigen_coordinate": r.observed_top_eigen_coordinate,
-                "observed_angle_deg": None
-                if np.isnan(r.observed_angle)
-                else float(np.degrees(r.observed_angle)),
-            }
-        )
-    return rows

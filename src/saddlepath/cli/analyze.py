@@ -21,7 +21,6 @@ from saddlepath.analysis import (
     JumpExplanation,
     enumerate_saddles,
     explain_jumps,
-    jump_rows,
     plateau_resolution,
 )
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
@@ -43,7 +42,7 @@ from saddlepath.report import (
     trajectory_status_line,
 )
 from saddlepath.report.analysis import jump_table, print_analysis
-from saddlepath.report.json import analysis_summary, metadata, to_json
+from saddlepath.report.json import analysis_summary, jump_rows, metadata, to_json
 
 __all__ = ["EXAMPLES", "analyze_command"]
 

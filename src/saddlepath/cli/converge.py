@@ -24,7 +24,7 @@ from saddlepath.cli._progress import RichStudyProgress
 from saddlepath.data import Dataset
 from saddlepath.experiments.convergence import ConvergenceStudy, convergence_study
 from saddlepath.report import print_written, progress_bar, stdout_console
-from saddlepath.report.json import convergence_fits, convergence_summary, to_json
+from saddlepath.report.json import convergence_fits, convergence_summary, metadata, to_json
 from saddlepath.report.studies import fit_lines, study_table
 
 __all__ = ["CONVERGENCE", "EXAMPLES", "converge_command"]
@@ -71,10 +71,10 @@ def _write(out: Path, plot: bool):
     return write
 
 
-def _show(study: ConvergenceStudy, dataset: Dataset, as_json: bool, written) -> None:
+def _show(study: ConvergenceStudy, dataset: Dataset, as_json: bool, written, source: str) -> None:
     """The study as JSON on stdout, or its table, the fitted rates and the files written."""
     if as_json:
-        typer.echo(to_json(convergence_summary(study)))
+        typer.echo(to_json(convergence_summary(study, metadata=metadata(dataset, source))))
         return
     console = stdout_console()
     console.print(study_table(study, dataset))
@@ -118,7 +118,7 @@ def converge_command(
     run = run_on_data(data, target, compute, write, x_key=x_key, y_key=y_key)
     study = run.result
     written = with_csv(run.written, csv, lambda: study_table(study, run.dataset))
-    _show(study, run.dataset, as_json, written)
+    _show(study, run.dataset, as_json, written, str(data))
     failed = [a for a, s in zip(study.alphas, study.statuses, strict=True) if not run_succeeded(s)]
     if failed:
         fail(

@@ -6,7 +6,7 @@ to stop and which iterates to save, the :class:`Recorder` keeps them, and a
 :class:`MarginLog` (full batch only) checks the margin at every step. Full-batch GD
 evaluates :math:`g_k = \nabla L(\beta_k) = X^\top(X\beta_k - y)/n` every step; SGD a
 mini-batch estimate, and the full gradient only at the iterates it saves. Both return
-``(status, message, number of gradient evaluations)``.
+``(status, message, number of gradient evaluations, number of steps done)``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _diverged(k, t, lam, cause):
 
 
 def iterate_gd(X, y, eta, rule, rec, state, log, report):
-    """Full-batch GD; returns (status, message, number of gradient evaluations)."""
+    """Full-batch GD; returns (status, message, gradient evaluations, steps done)."""
     lam = rec.time_scale
     beta, g, loss = _full_state(X, y, state.lp, state.lm)
     k, last = 0, None
@@ -53,7 +53,7 @@ def iterate_gd(X, y, eta, rule, rec, state, log, report):
         cause = state.blow_up(loss, gmax)
         if cause is not None:  # keep the last iterate in range (or the initial one)
             _save(rec, *(last or (t, state.snapshot(), beta, g, loss)), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), k + 1)
+            return (*_diverged(k, t, lam, cause), k + 1, k)
         if log is not None:
             log.check(k, g, state, beta, loss)
         stop = rule.stop(k, t, gmax)
@@ -61,7 +61,7 @@ def iterate_gd(X, y, eta, rule, rec, state, log, report):
             _save(rec, t, state.snapshot(), beta, g, loss, lam, forced=stop is not None)
             rule.saved(k, loss)
         if stop is not None:
-            return (*stop, k + 1)
+            return (*stop, k + 1, k)
         last = (t, state.snapshot(), beta, g, loss)
         state.step(eta * g, eta * gmax)
         k += 1
@@ -71,7 +71,11 @@ def iterate_gd(X, y, eta, rule, rec, state, log, report):
 
 
 def iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
-    """Mini-batch SGD; the full gradient is evaluated at saved iterates only."""
+    """Mini-batch SGD; the full gradient is evaluated at saved iterates only.
+
+    Returns (status, message, gradient evaluations, steps done): full gradients and
+    mini-batch ones both count as evaluations, so they differ from the steps.
+    """
     lam = rec.time_scale
     n_evals, k, last = 0, 0, None
     while True:
@@ -84,7 +88,7 @@ def iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
             _save(rec, t, state.snapshot(), beta, g_full, loss, lam, forced=stop is not None)
             rule.saved(k, loss)
             if stop is not None:
-                return (*stop, n_evals)
+                return (*stop, n_evals, k)
         if cause is None:
             rows = next(sampler)
             residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
@@ -94,7 +98,7 @@ def iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
         if cause is not None:  # keep the last iterate in range (ignored if saved already)
             t_good, snap = last or (t, state.snapshot())
             _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), n_evals + 1)
+            return (*_diverged(k, t, lam, cause), n_evals + 1, k)
         last = (t, state.snapshot())
         state.step(eta * g, eta * gmax)
         k += 1

@@ -26,7 +26,7 @@ class StopRule:
     n_steps: int | None
     t_max: float | None
     max_steps: int
-    g_tol: float
+    grad_atol: float
     save_every: int | None
     last_saved_step: int = -1
     last_saved_loss: float = np.inf
@@ -40,7 +40,7 @@ class StopRule:
             n_steps=n_steps,
             t_max=None if tau_max is None else tau_max * lam,
             max_steps=max_steps,
-            g_tol=gtol * (g0 if g0 > 0 else 1.0),
+            grad_atol=gtol * (g0 if g0 > 0 else 1.0),
             save_every=save_every if save_every is not None else epoch,
         )
 
@@ -49,10 +49,10 @@ class StopRule:
 
         ``gmax`` is the largest entry of the full-batch |grad L|, or None when not known.
         """
-        if gmax is not None and gmax <= self.g_tol:
+        if gmax is not None and gmax <= self.grad_atol:
             return TrajectoryStatus.CONVERGED, (
                 f"converged at step {k} (tau = {t / self.lam:.6g}): max|grad L| = "
-                f"{gmax:.3g} <= {self.g_tol:.3g}"
+                f"{gmax:.3g} <= {self.grad_atol:.3g}"
             )
         if self.t_max is not None and t >= self.t_max * (1 - 1e-12):
             return TrajectoryStatus.REACHED_TAU_MAX, f"reached tau_max at step {k}"
@@ -94,8 +94,8 @@ class MarginLog:
     def __init__(self, margin: float, step_size: float) -> None:
         self.margin, self.step_size = margin, step_size
         self.above = True  # the thesis's `plateau = True` before the first iteration
-        self.enter: list[int] = []
-        self.leave: list[int] = []
+        self.start: list[int] = []
+        self.end: list[int] = []
         self.states: list[tuple] = []
         self.n_checked = 0
 
@@ -105,12 +105,12 @@ class MarginLog:
         G = float(np.max(np.abs(g) * (np.exp(state.lp) + np.exp(state.lm)))) * _SQRT_HALF
         if G > self.margin:
             if not self.above:
-                self.leave[-1] = k
+                self.end[-1] = k
                 self.above = True
         elif self.above:
             self.above = False
-            self.enter.append(k)
-            self.leave.append(-1)
+            self.start.append(k)
+            self.end.append(-1)
             snapshot = (state.lp, state.lm, state.sp, state.sm)  # replaced, never mutated
             self.states.append((G, np.array(beta), float(loss), *snapshot))
 
@@ -121,8 +121,8 @@ class MarginLog:
         return MarginCrossings(
             margin=self.margin,
             step_size=self.step_size,
-            enter=np.array(self.enter, dtype=np.int64),
-            leave=np.array(self.leave, dtype=np.int64),
+            start=np.array(self.start, dtype=np.int64),
+            end=np.array(self.end, dtype=np.int64),
             grad_max=np.array(cols[0], dtype=float),
             beta=vec(1),
             loss=np.array(cols[2], dtype=float),
@@ -130,5 +130,5 @@ class MarginLog:
             log_abs_w_minus=vec(4),
             sign_w_plus=vec(5, np.int8),
             sign_w_minus=vec(6, np.int8),
-            n_checked=self.n_checked,
+            stats={"n_checked": self.n_checked},
         )

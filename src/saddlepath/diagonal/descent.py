@@ -190,9 +190,10 @@ def gradient_descent(
     with np.errstate(under="ignore", divide="ignore"):
         if sgd:
             sampler = batches(X.shape[0], batch_size, seed)
-            status, message, n_evals = iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
+            out = iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
         else:
-            status, message, n_evals = iterate_gd(X, y, eta, rule, rec, state, log, progress)
+            out = iterate_gd(X, y, eta, rule, rec, state, log, progress)
+    status, message, n_evals, n_done = out
     _warn(status, message, rec, max_saved)
     sign_w_plus, sign_w_minus = rec.signs()
     return build_trajectory(
@@ -200,7 +201,7 @@ def gradient_descent(
         initial=init,
         status=status,
         message=message,
-        stats={"n_grad_evals": int(n_evals)},
+        stats={"n_grad_evals": int(n_evals), "n_steps": int(n_done)},
         method="sgd" if sgd else "gd",
         sign_w_plus=sign_w_plus,
         sign_w_minus=sign_w_minus,

@@ -26,7 +26,7 @@ class MarginCrossings:
     :math:`G = \max_i |g_i|\,(|w_{+,i}| + |w_{-,i}|)/\sqrt2`. Iteration ``k`` is the
     iterate after ``k`` steps (the thesis numbers the same iterate ``k + 1``). Entry ``j``
     is the first iteration with :math:`G \le` ``margin`` after being above it (the run
-    counts as above before iteration 0), ``leave[j]`` the first later one above it.
+    counts as above before iteration 0), ``end[j]`` the first later one above it.
 
     Attributes
     ----------
@@ -34,22 +34,23 @@ class MarginCrossings:
         In units of :math:`\nabla F`, i.e. of ``X``·``y``/n times the weights.
     step_size : float
         The run's η (iteration ``k`` is at raw time ``k·η``).
-    enter, leave : ndarray of int, shape (n_crossings,)
-        Iterations; ``leave[j] = -1`` when the run ends below the margin.
+    start, end : ndarray of int, shape (n_crossings,)
+        Iterations: the first below the margin and the first above it again (``end[j] =
+        -1`` when the run ends below the margin).
     grad_max : ndarray of shape (n_crossings,)
         :math:`G` at each entry.
     beta, loss : ndarray of shape (n_crossings, n_features) and (n_crossings,)
         The state at each entry.
     log_abs_w_plus, log_abs_w_minus : ndarray of shape (n_crossings, n_features)
     sign_w_plus, sign_w_minus : ndarray of int8, shape (n_crossings, n_features)
-    n_checked : int
-        Iterations checked (every iterate of the run).
+    stats : dict of str to int
+        ``n_checked``: iterations checked (every iterate of the run).
     """
 
     margin: float
     step_size: float
-    enter: np.ndarray
-    leave: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
     grad_max: np.ndarray
     beta: np.ndarray = field(repr=False)
     loss: np.ndarray = field(repr=False)
@@ -57,7 +58,7 @@ class MarginCrossings:
     log_abs_w_minus: np.ndarray = field(repr=False)
     sign_w_plus: np.ndarray = field(repr=False)
     sign_w_minus: np.ndarray = field(repr=False)
-    n_checked: int
+    stats: dict[str, int]
 
     def __len__(self) -> int:
-        return int(self.enter.size)
+        return int(self.start.size)

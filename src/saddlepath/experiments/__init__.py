@@ -3,7 +3,7 @@
 * :func:`convergence_study` — runs at a grid of α against the exact α → 0 limit, with the
   fitted decay rates in :math:`\\lambda = \\ln(1/\\alpha)` (:class:`ConvergenceStudy`);
 * :func:`init_scale_study` — the minimiser reached from initialisation scale γ, kernel to
-  rich regime (:class:`InitScaleStudy`, one :class:`RunStatus` per run).
+  rich regime (:class:`InitScaleStudy`, each run's own ``TrajectoryStatus``).
 
 Both report to an optional :class:`StudyProgress`. This layer sits above
 :mod:`saddlepath.analysis` (which post-processes one run and runs nothing) and below
@@ -11,12 +11,11 @@ Both report to an optional :class:`StudyProgress`. This layer sits above
 """
 
 from saddlepath.experiments.convergence import ConvergenceStudy, StudyProgress, convergence_study
-from saddlepath.experiments.init_scale import InitScaleStudy, RunStatus, init_scale_study
+from saddlepath.experiments.init_scale import InitScaleStudy, init_scale_study
 
 __all__ = [
     "ConvergenceStudy",
     "InitScaleStudy",
-    "RunStatus",
     "StudyProgress",
     "convergence_study",
     "init_scale_study",

@@ -54,7 +54,7 @@ class StudyProgress(Protocol):
         """Called before run ``index`` (0-based) at scale ``alpha``."""
 
     def done(self, index: int, row: dict) -> None:
-        """Called after run ``index`` with its table row (see ``ConvergenceStudy.rows``)."""
+        """Called after run ``index`` with ``{"alpha", "status", "run_status"}`` (names)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,10 +76,9 @@ class ConvergenceStudy:
         :math:`\max_k|\tau^\times_k - \tau_k|`.
     comparisons : tuple of Comparison
     statuses : tuple of TrajectoryStatus
-    n_steps : ndarray of int, shape (n_alphas,)
-        Saved points (accepted steps) of each run.
-    seconds : ndarray of shape (n_alphas,)
-        Wall-clock time of each run (flow and comparison).
+    stats : dict of str to ndarray of shape (n_alphas,)
+        Cost of each run: ``n_steps`` (int), its saved points (accepted steps), and
+        ``seconds``, its wall-clock time (flow and comparison).
     error_rate, delay_rate : RateFit
         Power laws :math:`e \approx C\lambda^p` of ``relative_errors`` and ``max_delays``
         (the delays of P&F's limit scale like :math:`1/\lambda`, ``p ≈ −1``).
@@ -102,8 +101,7 @@ class ConvergenceStudy:
     max_delays: np.ndarray
     comparisons: tuple[Comparison, ...] = field(repr=False)
     statuses: tuple[TrajectoryStatus, ...]
-    n_steps: np.ndarray
-    seconds: np.ndarray
+    stats: dict[str, np.ndarray]
     error_rate: RateFit
     delay_rate: RateFit
     error_alpha_rate: RateFit
@@ -111,38 +109,10 @@ class ConvergenceStudy:
     path: SaddlePath = field(repr=False)
     runs: tuple[Trajectory, ...] = field(default=(), repr=False)
 
-    def rows(self) -> list[dict]:
-        """One plain dict per α: the table printed by ``saddlepath converge``."""
-        return [
-            _row(
-                self.alphas[i],
-                self.lambdas[i],
-                self.comparisons[i],
-                self.statuses[i],
-                int(self.n_steps[i]),
-                float(self.seconds[i]),
-            )
-            for i in range(len(self.alphas))
-        ]
 
-
-def _row(
-    alpha: str, lam: float, cmp: Comparison, run: TrajectoryStatus, steps: int, seconds: float
-) -> dict:
-    return {
-        "alpha": alpha,
-        "lambda": float(lam),
-        "error": cmp.error,
-        "relative_error": cmp.relative_error,
-        "max_delay": cmp.max_delay,
-        "delay_times_lambda": cmp.max_delay * float(lam),
-        "missing": list(cmp.missing),
-        "extra": list(cmp.extra),
-        "status": cmp.status.name,
-        "run_status": run.name,
-        "n_steps": steps,
-        "seconds": seconds,
-    }
+def _progress_row(alpha: str, cmp: Comparison, run: TrajectoryStatus) -> dict:
+    """What a progress display is told after a run: its α and how it ended."""
+    return {"alpha": alpha, "status": cmp.status.name, "run_status": run.name}
 
 
 def _alpha_labels(alphas, where: str) -> tuple[tuple[str, ...], np.ndarray]:
@@ -248,8 +218,7 @@ def convergence_study(
         max_delays=np.array([c.max_delay for c in cmps]),
         comparisons=tuple(cmps),
         statuses=tuple(statuses),
-        n_steps=np.array(steps, dtype=int),
-        seconds=np.array(secs),
+        stats={"n_steps": np.array(steps, dtype=int), "seconds": np.array(secs)},
         error_rate=error_rate,
         delay_rate=delay_rate,
         error_alpha_rate=alpha_rate,
@@ -296,5 +265,5 @@ def _run_all(X, y, path, labels, lams, progress, keep_runs, flow_options, compar
         if keep_runs:
             kept.append(run)
         if progress is not None:
-            progress.done(i, _row(labels[i], lams[i], cmp, run.status, steps[-1], secs[-1]))
+            progress.done(i, _progress_row(labels[i], cmp, run.status))
     return cmps, statuses, steps, secs, kept

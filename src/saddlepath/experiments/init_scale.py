@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from saddlepath._status import Status
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.flow import gradient_flow
@@ -27,29 +26,7 @@ from saddlepath.experiments._init_scale_inputs import check_inputs
 from saddlepath.experiments.convergence import StudyProgress
 from saddlepath.loss import loss_of_residual
 
-__all__ = ["InitScaleStudy", "RunStatus", "init_scale_study"]
-
-
-class RunStatus(Status):
-    """How one run of the study ended. The values are the meanings."""
-
-    CONVERGED = "converged: the gradient vanished"
-    NOT_CONVERGED = "stopped before converging (step or time limit)"
-    DIVERGED = "diverged: the initialisation scale or the step size is too large"
-    FAILED = "the ODE solver failed"
-
-    @classmethod
-    def failures(cls) -> frozenset:
-        return frozenset({cls.DIVERGED, cls.FAILED})
-
-
-_OUTCOMES = {
-    TrajectoryStatus.CONVERGED: RunStatus.CONVERGED,
-    TrajectoryStatus.REACHED_TAU_MAX: RunStatus.NOT_CONVERGED,
-    TrajectoryStatus.STEP_LIMIT: RunStatus.NOT_CONVERGED,
-    TrajectoryStatus.DIVERGED: RunStatus.DIVERGED,
-    TrajectoryStatus.SOLVER_FAILED: RunStatus.FAILED,
-}
+__all__ = ["InitScaleStudy", "init_scale_study"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,10 +56,11 @@ class InitScaleStudy:
     n_active : ndarray of int, shape (n_gammas,)
         Coordinates with :math:`|\beta_i| > ` ``active_rtol`` :math:`\cdot\|\beta\|_\infty`
         (−1 for a diverged run).
-    statuses : tuple of RunStatus
+    statuses : tuple of TrajectoryStatus
+        How each run ended (the run's own status: converged, a limit reached, diverged).
     messages : tuple of str
         The runs' own status messages (the step and cause of a divergence, ...).
-    min_l1_coef, min_l2_coef : ndarray of shape (n_features,)
+    min_l1_beta, min_l2_beta : ndarray of shape (n_features,)
         The minimum-ℓ1 interpolator (end of the exact path; least squares when ``y`` is not
         in the range of ``X``) and the minimum-ℓ2 least-squares solution.
     active_rtol : float
@@ -100,52 +78,26 @@ class InitScaleStudy:
     loss: np.ndarray
     l1_norm: np.ndarray
     n_active: np.ndarray
-    statuses: tuple[RunStatus, ...]
+    statuses: tuple[TrajectoryStatus, ...]
     messages: tuple[str, ...] = field(repr=False)
-    min_l1_coef: np.ndarray = field(repr=False)
-    min_l2_coef: np.ndarray = field(repr=False)
+    min_l1_beta: np.ndarray = field(repr=False)
+    min_l2_beta: np.ndarray = field(repr=False)
     active_rtol: float
 
     @property
     def min_l1_norm(self) -> float:
         """:math:`\\|\\beta\\|_1` of the minimum-ℓ1 interpolator."""
-        return float(np.abs(self.min_l1_coef).sum())
+        return float(np.abs(self.min_l1_beta).sum())
 
     @property
     def min_l2_norm(self) -> float:
         """:math:`\\|\\beta\\|_1` of the minimum-ℓ2 solution (its ℓ1 norm, for comparison)."""
-        return float(np.abs(self.min_l2_coef).sum())
+        return float(np.abs(self.min_l2_beta).sum())
 
     @property
     def l1_excess(self) -> np.ndarray:
         """:math:`\\|\\beta_\\gamma\\|_1/\\|\\beta_{\\ell_1}\\|_1 - 1` per γ (0 = minimum-ℓ1)."""
         return self.l1_norm / self.min_l1_norm - 1.0
-
-    def rows(self) -> list[dict]:
-        """One JSON-ready dict per γ (``beta``, ``u``, ``v``: the minimiser, None if diverged)."""
-        return [
-            {
-                "gamma": float(self.gammas[j]),
-                "log_gamma": float(self.log_gammas[j]),
-                "status": self.statuses[j].name,
-                "loss": _num(self.loss[j]),
-                "l1_norm": _num(self.l1_norm[j]),
-                "n_active": int(self.n_active[j]),
-                "message": self.messages[j],
-                "beta": _vector(self.beta[j]),
-                "u": _vector(self.u[j]),
-                "v": _vector(self.v[j]),
-            }
-            for j in range(self.gammas.size)
-        ]
-
-
-def _num(x: float) -> float | None:
-    return None if not np.isfinite(x) else float(x)
-
-
-def _vector(x: np.ndarray) -> list[float] | None:
-    return None if not np.all(np.isfinite(x)) else [float(value) for value in x]
 
 
 def count_active(beta: np.ndarray, active_rtol: float) -> int:
@@ -185,13 +137,13 @@ def init_scale_study(
     step_size : float, optional
         Run gradient descent with this step instead of the flow.
     max_steps : int, default 1_000_000
-        Step cap of gradient descent (``NOT_CONVERGED`` when hit).
+        Step cap of gradient descent (``STEP_LIMIT`` when hit).
     gtol : float, default 1e-8
     active_rtol : float, default 1e-3
         A coordinate is active when :math:`|\beta_i| > ` ``active_rtol`` :math:`\|\beta\|_\infty`.
     n_steps : int, optional
         Run gradient descent exactly this many steps (no convergence test; the thesis's T),
-        outcome ``NOT_CONVERGED`` unless it diverges. Needs ``step_size``.
+        status ``STEP_LIMIT`` unless it diverges. Needs ``step_size``.
     progress : StudyProgress, optional
         Told about each run (``start(total)``, ``begin(index, gamma)``, ``done(index, row)``
         with ``row = {"gamma": …, "status": …}``); nothing is printed.
@@ -220,7 +172,7 @@ def init_scale_study(
     coefs, u, v = (
         np.array([r[i] for r in runs]).reshape(len(values), X.shape[1]) for i in range(3)
     )
-    diverged = np.array([r[3] is RunStatus.DIVERGED for r in runs])
+    diverged = np.array([r[3] is TrajectoryStatus.DIVERGED for r in runs])
     coefs[diverged], u[diverged], v[diverged] = np.nan, np.nan, np.nan
     residual = coefs @ X.T - y
     with np.errstate(under="ignore"):
@@ -246,8 +198,8 @@ def init_scale_study(
         ),
         statuses=tuple(r[3] for r in runs),
         messages=tuple(r[4] for r in runs),
-        min_l1_coef=saddle_path(X, y).beta[-1],
-        min_l2_coef=np.linalg.lstsq(X, y, rcond=None)[0],
+        min_l1_beta=saddle_path(X, y).beta[-1],
+        min_l2_beta=np.linalg.lstsq(X, y, rcond=None)[0],
         active_rtol=active_rtol,
     )
 
@@ -265,7 +217,7 @@ def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps, progress) -> li
             runs.append(_run(X, y, gamma, v0, step_size, max_steps, gtol, n_steps))
             if progress is not None:
                 progress.done(index, {"gamma": str(gamma), "status": runs[-1][3].name})
-    bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is RunStatus.DIVERGED]
+    bad = [str(g) for g, r in zip(values, runs, strict=True) if r[3] is TrajectoryStatus.DIVERGED]
     if bad:
         warnings.warn(
             f"init_scale_study: gradient descent diverged for gamma = {', '.join(bad)} (the "
@@ -277,7 +229,7 @@ def _runs(X, y, values, v0, step_size, max_steps, gtol, n_steps, progress) -> li
 
 
 def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol, n_steps):
-    """One run: (final β, u, v, outcome, message)."""
+    """One run: (final β, u, v, status, message)."""
     if step_size is None:
         traj = gradient_flow(X, y, alpha=gamma, v0=v0, gtol=gtol)
     else:
@@ -286,4 +238,4 @@ def _run(X, y, gamma: float | str, v0, step_size, max_steps, gtol, n_steps):
             X, y, step_size=step_size, alpha=gamma, v0=v0, max_steps=max(max_steps, n_steps or 0),
             save_every=None if n_steps is None else n_steps, **({"gtol": gtol} | exact),
         )  # fmt: skip
-    return traj.beta[-1], traj.u[-1], traj.v[-1], _OUTCOMES[traj.status], traj.message
+    return traj.beta[-1], traj.u[-1], traj.v[-1], traj.status, traj.message

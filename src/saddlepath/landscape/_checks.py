@@ -37,12 +37,12 @@ def check_path(path: object, X: np.ndarray, y: np.ndarray, *, where: str) -> Sad
     if not isinstance(path, SaddlePath):
         raise TypeError(
             f"The `path` parameter of {where} must be a SaddlePath (from "
-            f"saddlepath.saddle_path(X, y)) or None. Got {type(path).__name__} instead."
+            f"saddlepath.saddle_path(X, y)). Got {type(path).__name__} instead."
         )
     if path.X.shape != X.shape or not (np.array_equal(path.X, X) and np.array_equal(path.y, y)):
         raise ValueError(
             f"The `path` passed to {where} was computed on other data (X of shape "
-            f"{path.X.shape}); pass path=None to compute it from the X and y given."
+            f"{path.X.shape}); pass saddlepath.saddle_path(X, y) of the X and y given."
         )
     return path
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from saddlepath._validation import check_int
-from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.landscape._checks import check_path, check_rtol, check_xy, gradient_scale
 from saddlepath.landscape.spectrum import CriticalPointType
 from saddlepath.landscape.supports import ROUNDOFF, drop_roundoff, same_point
@@ -60,10 +59,9 @@ class SaddleCatalog:
     unmatched_path_saddles : tuple of int
         Positions of path saddles missing from the catalog (support above ``max_support``
         or not isolated).
-    n_examined : int
-        Supports examined (the empty one included).
-    n_dependent : int
-        Supports skipped because their columns are linearly dependent.
+    stats : dict of str to int
+        Cost counters: ``n_examined``, the supports examined (the empty one included), and
+        ``n_dependent``, those skipped because their columns are linearly dependent.
     max_support : int
     """
 
@@ -75,8 +73,7 @@ class SaddleCatalog:
     visited: np.ndarray
     path_position: np.ndarray
     unmatched_path_saddles: tuple[int, ...]
-    n_examined: int
-    n_dependent: int
+    stats: dict[str, int]
     max_support: int
 
     def __len__(self) -> int:
@@ -86,30 +83,6 @@ class SaddleCatalog:
     def support_sizes(self) -> np.ndarray:
         """``|S|`` of every point."""
         return np.array([s.size for s in self.supports], dtype=int)
-
-    def rows(self) -> list[dict]:
-        """One JSON-ready dict per critical point."""
-        return [
-            {
-                "support": s.tolist(),
-                "beta": b.tolist(),
-                "loss": float(loss),
-                "morse_index": int(i),
-                "type": c.name,
-                "visited": bool(v),
-                "path_position": int(p),
-            }
-            for s, b, loss, i, c, v, p in zip(
-                self.supports,
-                self.beta,
-                self.loss,
-                self.morse_index,
-                self.classification,
-                self.visited,
-                self.path_position,
-                strict=True,
-            )
-        ]
 
 
 def _n_subsets(d: int, k: int) -> int:
@@ -135,7 +108,7 @@ def _check_size(d: int, max_support) -> int:
     return k
 
 
-def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9) -> SaddleCatalog:
+def enumerate_saddles(X, y, max_support=None, *, path, rtol: float = 1e-9) -> SaddleCatalog:
     r"""List every isolated critical point of :math:`F` (P&F Prop. 1) with loss and index.
 
     Every support ``S`` with :math:`|S| \le` ``max_support`` is examined; the fit on ``S``
@@ -147,8 +120,9 @@ def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9) 
     y : array_like of shape (n_samples,)
     max_support : int, optional
         Largest support examined. Default: all of them, allowed for ``n_features ≤ 15``.
-    path : SaddlePath, optional
-        The exact path of ``(X, y)``, to mark the visited points; computed when omitted.
+    path : SaddlePath
+        The exact path of ``(X, y)`` (:func:`~saddlepath.diagonal.saddle_path.saddle_path`),
+        to mark the visited points.
     rtol : float, default 1e-9
         Gradient entries below ``rtol·‖∇L(0)‖_∞`` count as zero (Morse index).
 
@@ -160,14 +134,15 @@ def enumerate_saddles(X, y, max_support=None, *, path=None, rtol: float = 1e-9) 
     --------
     >>> import numpy as np
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> cat = enumerate_saddles(X, y)
+    >>> from saddlepath import saddle_path
+    >>> cat = enumerate_saddles(X, y, path=saddle_path(X, y))
     >>> len(cat), cat.path_position[cat.visited].tolist(), cat.morse_index[cat.visited].tolist()
     (10, [0, 1, 2, 3], [3, 3, 3, 0])
     """
     X, y = check_xy(X, y)
     rtol = check_rtol(rtol, name="rtol", where=_WHERE)
     k_max = _check_size(X.shape[1], max_support)
-    path = saddle_path(X, y) if path is None else check_path(path, X, y, where=_WHERE)
+    path = check_path(path, X, y, where=_WHERE)
     Q, R = np.linalg.qr(X)
     c = Q.T @ y
     found, n_examined, n_dependent = _fit_supports(R, c, y, Q, k_max)
@@ -248,7 +223,6 @@ def _catalog(X, y, R, c, found, path, rtol, n_examined, n_dependent, k_max) -> S
         visited=position >= 0,
         path_position=position,
         unmatched_path_saddles=tuple(unmatched),
-        n_examined=n_examined,
-        n_dependent=n_dependent,
+        stats={"n_examined": int(n_examined), "n_dependent": int(n_dependent)},
         max_support=k_max,
     )

@@ -91,7 +91,7 @@ def plot_init_scale(study: InitScaleStudy) -> Figure:
     top.axhline(study.min_l1_norm, color="C2", ls="--", label="minimum-ℓ1 interpolator")
     top.axhline(study.min_l2_norm, color="C1", ls=":", label="minimum-ℓ2 solution")
     top.legend(fontsize=9)
-    bottom.axhline(np.count_nonzero(study.min_l1_coef), color="C2", ls="--")
+    bottom.axhline(np.count_nonzero(study.min_l1_beta), color="C2", ls="--")
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     scale = "initialisation scale γ" if log_axis else "log10 of the initialisation scale γ"
     bottom.set_xlabel(

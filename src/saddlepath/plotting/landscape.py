@@ -95,10 +95,10 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
 
     Examples
     --------
-    >>> from saddlepath.analysis import enumerate_saddles
+    >>> from saddlepath import enumerate_saddles, saddle_path
     >>> from saddlepath.data import worked_example
     >>> ds = worked_example()
-    >>> fig = plot_saddle_landscape(enumerate_saddles(ds.X, ds.y))
+    >>> fig = plot_saddle_landscape(enumerate_saddles(ds.X, ds.y, path=saddle_path(ds.X, ds.y)))
     >>> fig.axes[0].get_xlabel()
     'support size |S|'
     """
@@ -128,7 +128,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     ax.legend(loc="upper right", fontsize=9)
     ax.set_title(
         f"Saddle landscape: {len(catalog)} critical points, {order.size} on the path "
-        f"({catalog.n_dependent} dependent supports skipped)",
+        f"({catalog.stats['n_dependent']} dependent supports skipped)",
         fontsize=10,
         loc="left",
     )

@@ -1,8 +1,8 @@
 """The saddle analysis for people (``saddlepath analyze``): the jumps, explained.
 
-Rendering only: every number comes from :mod:`saddlepath.analysis` (``jump_rows``,
-``plateau_resolution``); a row is one saddle β_k of the exact path, with τ_k in
-accelerated time τ = t/ln(1/α).
+Rendering only: every number comes from :mod:`saddlepath.analysis` (the explanations, as
+rows by :func:`saddlepath.report.json.jump_rows`, and ``plateau_resolution``); a row is
+one saddle β_k of the exact path, with τ_k in accelerated time τ = t/ln(1/α).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Catalogs of critical points for people (``saddlepath saddles``).
 
 Rendering only: the points and counts come from
-:class:`~saddlepath.analysis.SaddleCatalog` (``rows()``); losses are
+:class:`~saddlepath.analysis.SaddleCatalog` (:func:`~saddlepath.report.json.catalog_rows`,
+``stats``); losses are
 L(β) = ‖Xβ − y‖²/(2n) and the Morse index counts the negative eigenvalues of ∇²F(u, v).
 """
 
@@ -14,13 +15,14 @@ from rich.table import Table
 
 from saddlepath.data import Dataset
 from saddlepath.report.cells import beta_cell, coordinate_note, type_cell
+from saddlepath.report.json import catalog_rows
 
 __all__ = ["catalog_table", "counts_line"]
 
 
 def catalog_table(catalog: Any, dataset: Dataset, *, show_all: bool) -> Table:
     """The critical points the exact path visits in path order, or all of them by loss."""
-    rows = catalog.rows()
+    rows = catalog_rows(catalog)
     if not show_all:
         rows = sorted((r for r in rows if r["visited"]), key=lambda r: r["path_position"])
     which = "All critical points" if show_all else "Critical points visited by the exact path"
@@ -53,7 +55,7 @@ def counts_line(catalog: Any) -> str:
         else f"k = {', '.join(map(str, unmatched))} (support above --max-support or not isolated)"
     )
     return (
-        f"{len(catalog)} critical points; {catalog.n_examined:,} supports examined "
-        f"(|S| ≤ {catalog.max_support}), {catalog.n_dependent:,} linearly dependent; "
+        f"{len(catalog)} critical points; {catalog.stats['n_examined']:,} supports examined "
+        f"(|S| ≤ {catalog.max_support}), {catalog.stats['n_dependent']:,} linearly dependent; "
         f"path saddles not in the catalog: {missing}"
     )

@@ -18,14 +18,25 @@ import numpy as np
 
 from saddlepath.io import to_json
 from saddlepath.records._meta import _UNITS, version
+from saddlepath.report._rows import (
+    catalog_rows,
+    convergence_rows,
+    finite_or_none,
+    init_scale_rows,
+    jump_rows,
+)
 
 __all__ = [
     "analysis_summary",
+    "catalog_rows",
     "check_summary",
     "convergence_fits",
+    "convergence_rows",
     "convergence_summary",
     "finite_or_none",
+    "init_scale_rows",
     "init_scale_summary",
+    "jump_rows",
     "metadata",
     "path_summary",
     "saddles_summary",
@@ -46,16 +57,11 @@ def _header(kind: str) -> dict[str, Any]:
 
 
 def _status(result: Any) -> dict[str, str]:
-    return {"name": result.status.name, "message": result.status.value}
+    return _named(result.status)
 
 
-def finite_or_none(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number, else ``None`` (JSON has no inf)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
+def _named(status: Any) -> dict[str, str]:
+    return {"name": status.name, "message": status.value}
 
 
 def metadata(dataset: Any, source: str) -> dict[str, Any]:
@@ -87,9 +93,9 @@ def path_summary(path: Any, *, metadata: dict | None = None) -> dict[str, Any]:
         "n_jumps": path.n_jumps,
         "stats": dict(path.stats),
         "tolerances": {key: float(value) for key, value in path.tolerances.items()},
-        "times": path.tau.tolist(),
-        "losses": path.loss.tolist(),
-        "l1_norms": path.l1_norm.tolist(),
+        "tau": path.tau.tolist(),
+        "loss": path.loss.tolist(),
+        "l1_norm": path.l1_norm.tolist(),
         "entered": [list(map(int, c)) for c in path.entered],
         "left": [list(map(int, c)) for c in path.left],
         "saddles": [
@@ -127,8 +133,8 @@ def trajectory_summary(traj: Any, plateaus: Any, *, metadata: dict | None = None
         "log_alpha": float(traj.log_alpha),
         "n_saved": int(traj.tau.size),
         "stats": dict(traj.stats),
-        "tau_end": float(traj.tau[-1]),
-        "loss_end": float(traj.loss[-1]),
+        "final_tau": float(traj.tau[-1]),
+        "final_loss": float(traj.loss[-1]),
         "plateaus": [
             {
                 "tau_start": float(a),
@@ -157,7 +163,7 @@ def analysis_summary(
     step_size: float | None,
     metadata: dict,
 ) -> dict[str, Any]:
-    """``analyze --json``: one row per jump (:func:`saddlepath.analysis.jump_rows`)."""
+    """``analyze --json``: one row per jump (:func:`jump_rows`)."""
     finite = [finite_or_none(r) for r in resolution]
     return {
         **_header("analysis"),
@@ -182,18 +188,18 @@ def saddles_summary(catalog: Any, *, metadata: dict) -> dict[str, Any]:
     return {
         **_header("saddles"),
         "n_points": len(catalog),
-        "n_examined": int(catalog.n_examined),
-        "n_dependent": int(catalog.n_dependent),
+        "stats": {key: int(value) for key, value in catalog.stats.items()},
         "max_support": int(catalog.max_support),
         "unmatched_path_saddles": list(catalog.unmatched_path_saddles),
-        "points": catalog.rows(),
+        "points": catalog_rows(catalog),
         "metadata": metadata,
     }
 
 
 def init_scale_summary(study: Any, given: list[str], *, metadata: dict) -> dict[str, Any]:
     """``init-scale --json``: the minimiser reached from each scale γ (as given)."""
-    rows = [{"gamma_given": text, **row} for text, row in zip(given, study.rows(), strict=True)]
+    rows = init_scale_rows(study)
+    rows = [{"gamma_given": text, **row} for text, row in zip(given, rows, strict=True)]
     return {
         **_header("init_scale"),
         "method": study.method,
@@ -203,10 +209,10 @@ def init_scale_summary(study: Any, given: list[str], *, metadata: dict) -> dict[
         "rows": rows,
         "reference": {
             "min_l1_norm": study.min_l1_norm,
-            "min_l1_active": int(np.count_nonzero(study.min_l1_coef)),
-            "min_l1_coef": study.min_l1_coef.tolist(),
+            "min_l1_active": int(np.count_nonzero(study.min_l1_beta)),
+            "min_l1_beta": study.min_l1_beta.tolist(),
             "min_l2_l1_norm": study.min_l2_norm,
-            "min_l2_coef": study.min_l2_coef.tolist(),
+            "min_l2_beta": study.min_l2_beta.tolist(),
         },
         "metadata": metadata,
     }
@@ -226,11 +232,16 @@ def convergence_fits(study: Any) -> dict[str, dict[str, Any]]:
             "intercept": finite_or_none(fit.intercept),
             "rms_residual": finite_or_none(fit.rms_residual),
             "n_points": len(fit.values),
-            "status": fit.status.name,
+            "status": _named(fit.status),
         }
     return out
 
 
-def convergence_summary(study: Any) -> dict[str, Any]:
-    """``converge --json``: a row per α and the fitted rates."""
-    return {"rows": study.rows(), "fits": convergence_fits(study)}
+def convergence_summary(study: Any, *, metadata: dict | None = None) -> dict[str, Any]:
+    """``converge --json``: a row per α (:func:`convergence_rows`) and the fitted rates."""
+    return {
+        **_header("convergence"),
+        "rows": convergence_rows(study),
+        "fits": convergence_fits(study),
+        "metadata": dict(metadata or {}),
+    }

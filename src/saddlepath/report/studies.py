@@ -1,8 +1,8 @@
 """Studies over a grid of scales for people: ``saddlepath init-scale`` and ``converge``.
 
-Rendering only: the rows come from the studies (``InitScaleStudy.rows()``,
-``ConvergenceStudy.rows()``) and the fitted rates from the convergence record
-(:func:`saddlepath.report.json.convergence_fits`); λ = ln(1/α), τ = t/ln(1/α).
+Rendering only: the rows are the studies' (:func:`saddlepath.report.json.init_scale_rows`,
+:func:`~saddlepath.report.json.convergence_rows`) and the fitted rates the convergence
+study's (:func:`saddlepath.report.json.convergence_fits`); λ = ln(1/α), τ = t/ln(1/α).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from rich.table import Table
 
 from saddlepath.data import Dataset
 from saddlepath.report.cells import number_cell
+from saddlepath.report.json import convergence_rows, init_scale_rows
 
 __all__ = [
     "fit_lines",
@@ -26,7 +27,7 @@ __all__ = [
     "study_table",
 ]
 
-_OUTCOME_COLOURS = {"CONVERGED": "green", "NOT_CONVERGED": "yellow"}
+_OUTCOME_COLOURS = {"CONVERGED": "green", "REACHED_TAU_MAX": "yellow", "STEP_LIMIT": "yellow"}
 _FIT_WORDS = {
     "error_vs_lambda": "error ∝ λ^p",
     "delay_vs_lambda": "delay ∝ λ^p",
@@ -49,7 +50,7 @@ def init_scale_table(study: Any, given: list[str], dataset: Dataset) -> Table:
     for header in ("γ", "outcome", "loss", "‖β‖₁", "active", "message"):
         table.add_column(header, justify="left" if header in ("outcome", "message") else "right")
     table.columns[-1].overflow = "fold"
-    for text, row in zip(given, study.rows(), strict=True):
+    for text, row in zip(given, init_scale_rows(study), strict=True):
         colour = _OUTCOME_COLOURS.get(row["status"], "red")
         table.add_row(
             escape(text),
@@ -66,8 +67,8 @@ def reference_line(study: Any) -> str:
     """The two reference minimisers: minimum-ℓ1 (rich limit) and minimum-ℓ2 (kernel limit)."""
     return (
         f"reference: minimum-ℓ1 interpolator ‖β‖₁ = {study.min_l1_norm:.6g} "
-        f"({np.count_nonzero(study.min_l1_coef)} active); minimum-ℓ2 solution "
-        f"‖β‖₁ = {study.min_l2_norm:.6g} ({np.count_nonzero(study.min_l2_coef)} active)"
+        f"({np.count_nonzero(study.min_l1_beta)} active); minimum-ℓ2 solution "
+        f"‖β‖₁ = {study.min_l2_norm:.6g} ({np.count_nonzero(study.min_l2_beta)} active)"
     )
 
 
@@ -107,7 +108,7 @@ def study_table(study: Any, dataset: Dataset) -> Table:
     )
     for name in ("α", "λ", "rel. error", "max delay", "delay·λ", "status", "steps", "s"):
         table.add_column(name, justify="right" if name != "status" else "left")
-    for row in study.rows():
+    for row in convergence_rows(study):
         status = row["status"] + (f" (missing {row['missing']})" if row["missing"] else "")
         if row["run_status"] not in ("CONVERGED", "REACHED_TAU_MAX"):
             status += f"; run {row['run_status']}"
