@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath._validation import as_float_array
 from saddlepath.diagonal._log_weights import (
     LOG_W_MAX,
@@ -39,7 +40,7 @@ __all__ = ["LOG_W_MAX", "Initialisation", "initialisation", "resolve_log_alpha"]
 _HALF_LOG2 = 0.5 * np.log(2.0)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Initialisation:
     r"""The initial weights of a diagonal network, stored in log-domain.
 
@@ -58,6 +59,11 @@ class Initialisation:
     log_abs_w_minus: np.ndarray
     sign_w_plus: np.ndarray
     sign_w_minus: np.ndarray
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, log_alpha=f"{self.log_alpha:.6g}", n_features=self.log_abs_w_plus.size
+        )
 
     @property
     def time_scale(self) -> float:
