@@ -14,13 +14,9 @@ from typer.testing import CliRunner
 import saddlepath
 from helpers import WORKED_X, WORKED_Y, sparse_gaussian
 from saddlepath import cli, gradient_descent, gradient_flow, io, saddle_path
-from saddlepath.analysis import (
-    enumerate_saddles,
-    explain_jumps,
-    jump_rows,
-    plateau_resolution,
-)
+from saddlepath.analysis import explain_jumps, jump_rows, plateau_resolution
 from saddlepath.experiments import init_scale_study
+from saddlepath.landscape import enumerate_saddles
 
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

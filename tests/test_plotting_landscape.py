@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from saddlepath.analysis import enumerate_saddles
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.experiments import init_scale_study
+from saddlepath.landscape import enumerate_saddles
 from saddlepath.plotting import plot_init_scale, plot_saddle_landscape
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])

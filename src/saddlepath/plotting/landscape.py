@@ -86,7 +86,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     Parameters
     ----------
     catalog : SaddleCatalog
-        From :func:`~saddlepath.analysis.enumerate_saddles`.
+        From :func:`~saddlepath.landscape.enumerate_saddles`.
 
     Returns
     -------
@@ -95,7 +95,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     Examples
     --------
     >>> import numpy as np
-    >>> from saddlepath.analysis import enumerate_saddles
+    >>> from saddlepath.landscape import enumerate_saddles
     >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
     >>> fig = plot_saddle_landscape(enumerate_saddles(X, y))
     >>> fig.axes[0].get_xlabel()
