@@ -30,7 +30,6 @@ from saddlepath._validation import as_float_array
 from saddlepath.diagonal._log_weights import (
     LOG_W_MAX,
     beta_from_integrated_gradient,
-    dbeta_dS_from_log_weights,
     weights_from_signed_logs,
 )
 from saddlepath.diagonal._scale import resolve_log_alpha
@@ -100,10 +99,6 @@ class Initialisation:
         r""":math:`\log|w_+(0)| - \log|w_-(0)|`, with :math:`\log 0` taken as -1e300."""
         floor = -1e300  # log 0 inside the difference
         return np.maximum(self.log_abs_w_plus, floor) - np.maximum(self.log_abs_w_minus, floor)
-
-    def beta_derivative(self, S: np.ndarray) -> np.ndarray:
-        r"""Return :math:`d\beta_i/dS_i = a e^{2S} + b e^{-2S} \ge 2|\beta_i|`."""
-        return dbeta_dS_from_log_weights(*self.log_weights(S))
 
     def weights(self, log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray):
         r"""Return ``(u, v, log|u|, log|v|)`` from :math:`\log|w_\pm|` and the fixed signs.
