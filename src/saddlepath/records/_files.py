@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from saddlepath.io import prepare_output_dir, write_bytes_atomic
+from saddlepath import io
 from saddlepath.records import _codec, _registry
 from saddlepath.records._meta import _UNITS, version
 
@@ -85,7 +85,7 @@ def write(result: Any, directory: str | os.PathLike, stem: str) -> dict[str, Pat
     :func:`saddlepath.io.write_folder` to commit a record with other files as one set.
     """
     return {
-        name.rsplit(".", 1)[1]: write_bytes_atomic(Path(directory) / name, data)
+        name.rsplit(".", 1)[1]: io.write_bytes_atomic(Path(directory) / name, data)
         for name, data in files(result, stem).items()
     }
 
@@ -125,7 +125,7 @@ def save(result: Any, path: str | os.PathLike) -> dict[str, Path]:
     ('SaddlePath', True, True)
     """
     json_path, _ = _pair(path)
-    directory = prepare_output_dir(json_path.parent)
+    directory = io.prepare_output_dir(json_path.parent)
     return write(result, directory, json_path.stem)
 
 
