@@ -41,9 +41,10 @@ from threadpoolctl import threadpool_limits
 
 import saddlepath
 from saddlepath import saddle_path
-from saddlepath.analysis import enumerate_saddles, explain_jumps, find_plateaus, match_saddles
+from saddlepath.analysis import explain_jumps, find_plateaus, match_saddles
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.landscape import enumerate_saddles
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

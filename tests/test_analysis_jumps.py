@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
-from saddlepath.analysis import CriticalPointType, JumpStatus, explain_jumps
+from saddlepath.analysis import JumpStatus, explain_jumps
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.flow import gradient_flow
+from saddlepath.landscape import CriticalPointType
 from saddlepath.report.json import jump_rows
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])

@@ -12,7 +12,7 @@ from helpers import WORKED_X, WORKED_Y, min_l1_lp, sparse_gaussian
 from saddlepath import saddle_path
 from saddlepath.diagonal._dual_certificate import recompute, scale_path
 from saddlepath.diagonal.certificate import CertificationError
-from saddlepath.diagonal.path_result import PathStatus
+from saddlepath.diagonal.path_status import PathStatus
 from saddlepath.testing import rational_saddle_path
 
 

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 import saddlepath
 from helpers import WORKED_X, WORKED_Y, sparse_gaussian
 from saddlepath import cli, gradient_descent, gradient_flow, io, saddle_path
-from saddlepath.analysis import enumerate_saddles, explain_jumps, plateau_resolution
+from saddlepath.analysis import explain_jumps, plateau_resolution
 from saddlepath.experiments import init_scale_study
+from saddlepath.landscape import enumerate_saddles
 from saddlepath.report.json import catalog_rows, init_scale_rows, jump_rows
 
 runner = CliRunner()

@@ -15,9 +15,10 @@ import numpy as np
 import saddlepath
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import gradient_flow, saddle_path
-from saddlepath.analysis import enumerate_saddles, explain_jumps
+from saddlepath.analysis import explain_jumps
 from saddlepath.data import Dataset
 from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.landscape import enumerate_saddles
 from test_records import assert_same  # field by field, bit for bit
 
 

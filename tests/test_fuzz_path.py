@@ -13,7 +13,7 @@ import pytest
 
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import saddle_path
-from saddlepath.diagonal.path_result import PathStatus
+from saddlepath.diagonal.path_status import PathStatus
 from saddlepath.testing import rational_saddle_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

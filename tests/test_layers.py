@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "saddlepath"
 # (layer, module prefixes), lowest first: a module may import only its own layer and those
 # listed before it. A module that matches no prefix fails test_every_module_has_a_layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("_validation", "_status", "warnings", "loss", "data", "run", "_run")),
+    ("base", ("_validation", "_status", "_summary", "warnings", "loss", "data", "run")),
     ("solvers", ("diagonal", "deep", "testing")),
     ("landscape", ("landscape",)),
     ("analysis", ("analysis",)),
@@ -33,8 +33,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("records", ("records", "io", "result_folder")),
     ("api", ("", "estimator")),  # "": the package's __init__, which re-exports every layer
     ("plotting", ("plotting",)),
-    ("report", ("report", "_table_output")),
-    ("cli", ("cli", "commands", "_cli_common", "_cli_checks", "_cli_group", "demo", "__main__")),
+    ("report", ("report",)),
+    ("cli", ("cli", "__main__")),
 )
 
 # Third-party modules a layer may import; no other layer may.
@@ -272,3 +272,39 @@ def test_the_checker_names_a_bend_and_its_layers():
         "import api"
     ]
     assert layer_of("saddlepath.cli.flow") == "cli" and layer_of("saddlepath.loss") == "base"
+
+
+def _layout_tree(text: str) -> set[str]:
+    """The module paths the README's Layout tree lists under ``src/saddlepath/``.
+
+    An entry is a line whose first word ends in ``/`` (a package) or ``.py`` (a module);
+    its depth is its indentation in steps of two spaces. Other lines continue a description.
+    """
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    listed, parents = set(), []
+    for line in block.splitlines():
+        words = line.split()
+        if not words or not words[0].endswith(("/", ".py")):
+            continue
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        parents = [*parents[:depth], words[0].rstrip("/")]
+        if parents[0] == "src/saddlepath" and words[0].endswith(".py"):
+            listed.add("/".join(parents[1:]))
+    return listed
+
+
+def test_readme_layout_lists_every_module_and_no_other():
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = _layout_tree(readme)
+    modules = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")}
+    assert len(modules) > 100  # the package was found
+    assert not modules - listed, f"add to the README's Layout: {sorted(modules - listed)}"
+    assert not listed - modules, f"not in the package: {sorted(listed - modules)}"
+
+
+def test_layout_reader_follows_the_indentation():
+    text = (
+        "## Layout\n```\nsrc/saddlepath/\n  a.py  x\n  b/  y\n    c.py  z\n"
+        "            continued: f.py\n  e.py\ntests/  t\n  g.py\n```"
+    )
+    assert _layout_tree(text) == {"a.py", "b/c.py", "e.py"}

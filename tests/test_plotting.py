@@ -18,12 +18,12 @@ from saddlepath.data import make_sparse_regression, worked_example
 from saddlepath.io import save_figure_atomic
 from saddlepath.plotting import (
     TAU_LABEL,
-    plot_coefficients_vs_saddle,
-    plot_coefficients_vs_time,
-    plot_loss_staircase,
+    plot_path_beta_vs_saddle,
+    plot_path_beta_vs_tau,
+    plot_path_loss_vs_tau,
 )
 
-PLOTS = [plot_loss_staircase, plot_coefficients_vs_time, plot_coefficients_vs_saddle]
+PLOTS = [plot_path_loss_vs_tau, plot_path_beta_vs_tau, plot_path_beta_vs_saddle]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def lines(fig, prefix):
 
 
 def test_loss_staircase_of_an_interpolating_path(worked_path):
-    fig = plot_loss_staircase(worked_path)
+    fig = plot_path_loss_vs_tau(worked_path)
     ax = fig.axes[0]
     assert ax.get_xlabel() == TAU_LABEL
     assert "(2n)" in ax.get_ylabel()
@@ -60,7 +60,7 @@ def test_loss_staircase_of_an_interpolating_path(worked_path):
 
 
 def test_loss_staircase_of_a_least_squares_path(least_squares_path):
-    fig = plot_loss_staircase(least_squares_path)
+    fig = plot_path_loss_vs_tau(least_squares_path)
     (step,) = lines(fig, "loss")
     np.testing.assert_array_equal(step.get_ydata()[:-1], least_squares_path.loss)
     assert fig.axes[0].get_yscale() == "log"
@@ -69,7 +69,7 @@ def test_loss_staircase_of_a_least_squares_path(least_squares_path):
 
 
 def test_coefficients_vs_time_one_step_line_per_active_coordinate(worked_path):
-    fig = plot_coefficients_vs_time(worked_path, feature_names=["a", "b", "c", "d"])
+    fig = plot_path_beta_vs_tau(worked_path, feature_names=["a", "b", "c", "d"])
     ax = fig.axes[0]
     coef_lines = lines(fig, "coef-")
     assert sorted(ln.get_gid() for ln in coef_lines) == ["coef-0", "coef-2", "coef-3"]
@@ -87,7 +87,7 @@ def test_coefficients_vs_time_one_step_line_per_active_coordinate(worked_path):
 
 
 def test_only_the_largest_coordinates_are_named(worked_path):
-    fig = plot_coefficients_vs_time(worked_path, n_labels=1)
+    fig = plot_path_beta_vs_tau(worked_path, n_labels=1)
     legend = fig.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["2", "jump times τ_k"]
     assert legend.get_title().get_text() == "largest 1 of 3"
@@ -97,7 +97,7 @@ def test_only_the_largest_coordinates_are_named(worked_path):
 def test_time_axis_turns_logarithmic_when_jump_times_spread():
     path = saddle_path(np.eye(3), np.array([3.0, 3e-2, 3e-4]))
     np.testing.assert_allclose(path.tau, [0, 1, 100, 10_000])
-    fig = plot_coefficients_vs_time(path)
+    fig = plot_path_beta_vs_tau(path)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     assert ax.get_xlim()[0] > 0
@@ -109,7 +109,7 @@ def test_long_paths_stay_readable():
     path = saddle_path(ds.X, ds.y)
     n_active = int(np.count_nonzero(np.any(path.beta != 0, axis=0)))
     assert path.n_jumps > 50 and n_active > 50
-    fig = plot_coefficients_vs_time(path)
+    fig = plot_path_beta_vs_tau(path)
     ax = fig.axes[0]
     assert len(lines(fig, "coef-")) == n_active
     assert len(ax.get_legend().get_texts()) == 8 + 1  # 8 named coordinates + the jump marks
@@ -117,13 +117,13 @@ def test_long_paths_stay_readable():
     segments = jumps.get_segments()
     assert len(segments) == path.n_jumps
     assert all(seg[1, 1] - seg[0, 1] < 0.05 for seg in segments)  # a rug, not full lines
-    assert ax.get_xscale() == "log" == plot_loss_staircase(path).axes[0].get_xscale()
-    saddle_fig = plot_coefficients_vs_saddle(path)
+    assert ax.get_xscale() == "log" == plot_path_loss_vs_tau(path).axes[0].get_xscale()
+    saddle_fig = plot_path_beta_vs_saddle(path)
     assert all(ln.get_marker() in ("None", "", None) for ln in lines(saddle_fig, "coef-"))
 
 
 def test_coefficients_vs_saddle_index(worked_path):
-    fig = plot_coefficients_vs_saddle(worked_path)
+    fig = plot_path_beta_vs_saddle(worked_path)
     ax = fig.axes[0]
     coef_lines = lines(fig, "coef-")
     assert len(coef_lines) == 3
@@ -143,12 +143,12 @@ def test_a_path_with_no_jump_still_plots():
     for plot in PLOTS:
         fig = plot(path)
         assert not lines(fig, "coef-")
-    assert "no coordinate" in plot_coefficients_vs_time(path).axes[0].texts[0].get_text()
+    assert "no coordinate" in plot_path_beta_vs_tau(path).axes[0].texts[0].get_text()
 
 
 def test_feature_names_must_match_the_features(worked_path):
     with pytest.raises(ValueError, match="one name per feature \\(4\\); got 2"):
-        plot_coefficients_vs_saddle(worked_path, feature_names=["a", "b"])
+        plot_path_beta_vs_saddle(worked_path, feature_names=["a", "b"])
 
 
 @pytest.mark.parametrize("plot", PLOTS)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from saddlepath import saddle_path
-from saddlepath.analysis import enumerate_saddles
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.experiments import init_scale_study
+from saddlepath.landscape import enumerate_saddles
 from saddlepath.plotting import plot_init_scale, plot_saddle_landscape
 
 WORKED_X = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]])

@@ -26,18 +26,16 @@ from saddlepath import records
 from saddlepath.analysis import (
     arclength,
     compare,
-    enumerate_saddles,
     explain_jumps,
     find_plateaus,
     heteroclinic_orbits,
-    refine_equilibrium,
-    saddle_spectrum,
 )
 from saddlepath.analysis.arclength import arclength_of_path
 from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
 
 
 def assert_same(a, b, where="result"):

@@ -101,7 +101,8 @@ def test_unknown_type_is_refused(saved):
 
 
 def test_a_summary_file_is_not_a_record(paths, tmp_path):
-    io.write_json_atomic(tmp_path / "path.json", path_summary(paths[0]))  # `path --json`
+    summary = io.to_json(path_summary(paths[0])) + "\n"  # `path --json`
+    io.write_text_atomic(tmp_path / "path.json", summary)
     with pytest.raises(RecordError, match=r"not a saddlepath record.*'saddlepath\.path'"):
         saddlepath.load(tmp_path / "path")
 

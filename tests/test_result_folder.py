@@ -168,7 +168,7 @@ def test_a_killed_two_rename_commit_is_repaired(tmp_path):
 
 _WRITER = textwrap.dedent(
     """
-    import os, sys, numpy as np
+    import io as stdio, os, sys, numpy as np
     from saddlepath import io
     out, gen = sys.argv[1], 0
     payload = np.random.default_rng(0).random(200_000)
@@ -178,7 +178,9 @@ _WRITER = textwrap.dedent(
             written = {}
             for name in ("a.json", "b.npz", "c.txt"):
                 if name.endswith(".npz"):
-                    written[name] = io.write_npz_atomic(stage / name, x=payload, tag=np.array(tag))
+                    buffer = stdio.BytesIO()
+                    np.savez_compressed(buffer, x=payload, tag=np.array(tag))
+                    written[name] = io.write_bytes_atomic(stage / name, buffer.getvalue())
                 else:
                     written[name] = io.write_text_atomic(stage / name, tag)
             return written

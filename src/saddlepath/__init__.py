@@ -3,16 +3,7 @@
 Public names are re-exported here; see the README for a tour.
 """
 
-from saddlepath.analysis import (
-    Plateaus,
-    arclength,
-    compare,
-    enumerate_saddles,
-    explain_jumps,
-    find_plateaus,
-    refine_equilibrium,
-    saddle_spectrum,
-)
+from saddlepath.analysis import Plateaus, arclength, compare, explain_jumps, find_plateaus
 from saddlepath.diagonal import (
     BatchedTrajectories,
     PathStatus,
@@ -25,6 +16,7 @@ from saddlepath.diagonal import (
     saddle_path,
 )
 from saddlepath.experiments import convergence_study
+from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
 from saddlepath.loss import squared_loss, squared_loss_gradient
 from saddlepath.records import load, save
 from saddlepath.warnings import (

@@ -31,10 +31,16 @@ class Status(enum.Enum):
     ...         return frozenset({cls.TOO_FEW})
     >>> str(Fit.TOO_FEW), Fit.FITTED.success, Fit.TOO_FEW.success
     ('fewer than two points', True, False)
+    >>> Fit.TOO_FEW
+    Fit.TOO_FEW
     """
 
     def __str__(self) -> str:
         return self.value
+
+    def __repr__(self) -> str:
+        """``Class.MEMBER``: the name only, so that results holding statuses print short."""
+        return f"{type(self).__name__}.{self.name}"
 
     @classmethod
     def failures(cls) -> frozenset[Status]:

@@ -28,7 +28,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
     ) from exc
 
 from saddlepath._validation import check_int, check_real
-from saddlepath.diagonal.path_result import PathStatus, SaddlePath
+from saddlepath.diagonal.path_result import SaddlePath
+from saddlepath.diagonal.path_status import PathStatus
 from saddlepath.diagonal.saddle_path import saddle_path
 from saddlepath.warnings import SaddlepathWarning
 

@@ -30,12 +30,9 @@ from saddlepath.result_folder import clean_stale, staged_folder
 __all__ = [
     "prepare_output_dir",
     "save_figure_atomic",
-    "save_figures",
     "to_json",
     "write_bytes_atomic",
     "write_folder",
-    "write_json_atomic",
-    "write_npz_atomic",
     "write_text_atomic",
 ]
 
@@ -182,43 +179,12 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     return Path(path)
 
 
-def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
-    """Write ``obj`` as JSON to ``path`` atomically; it is serialised before any I/O.
-
-    NaN and ±inf are written as ``null`` (:func:`to_json`).
-    """
-    return write_text_atomic(path, to_json(obj) + "\n")
-
-
-def write_npz_atomic(path: str | os.PathLike, *, compressed: bool = True, **arrays: Any) -> Path:
-    """Write ``arrays`` to a ``.npz`` archive at ``path`` atomically (deflated by default).
-
-    Object arrays are refused: they would need pickling to be read back.
-    """
-    converted = {key: np.asarray(value) for key, value in arrays.items()}
-    for key, value in converted.items():
-        if value.dtype == object:
-            raise TypeError(
-                f"Array {key!r} has dtype object and cannot be stored without pickling; "
-                "convert it to a numeric or string dtype."
-            )
-    with _atomic_file(path) as fh:
-        (np.savez_compressed if compressed else np.savez)(fh, **converted)
-    return Path(path)
-
-
 def save_figure_atomic(fig: Any, path: str | os.PathLike, *, dpi: int = 150) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix (default PNG)."""
     fmt = Path(path).suffix.lstrip(".").lower() or "png"
     with _atomic_file(path) as fh:
         fig.savefig(fh, format=fmt, dpi=dpi)
     return Path(path)
-
-
-def save_figures(figures: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Save ``{file name: Figure}`` into an existing ``out_dir``; return ``{name: path}``."""
-    directory = Path(out_dir)
-    return {name: save_figure_atomic(fig, directory / name) for name, fig in figures.items()}
 
 
 # ------------------------------------------------------------------ result folders

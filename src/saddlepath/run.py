@@ -19,10 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["MODELS", "Run", "snapshot_log10_speed"]
-
-MODELS = ("diagonal",)
-"""The model kinds a run can report in :attr:`Run.model` (``"deep"`` comes next)."""
+__all__ = ["Run", "snapshot_log10_speed"]
 
 
 @runtime_checkable
@@ -32,7 +29,7 @@ class Run(Protocol):
     Attributes
     ----------
     model : str
-        The model kind, one of :data:`MODELS` (``"diagonal"``: :math:`\beta = u\odot v`).
+        The model kind: ``"diagonal"`` (:math:`\beta = u\odot v`), the only one so far.
     t, tau : ndarray of shape (n_times,)
         Raw time and accelerated time :math:`\tau = t/\lambda`, increasing.
     time_scale : float

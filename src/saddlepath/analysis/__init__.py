@@ -5,17 +5,16 @@ axis, loss, snapshots, model kind, speed), never one model's class; the steps th
 diagonal network's exact saddles (``X``, ``y``; ``u``, ``v``) check ``run.model``.
 
 * :func:`find_plateaus` — the plateau detector, scale-free, for any run;
-* :func:`refine_equilibrium` — snap to the exact critical point (P&F Prop. 1);
-* :func:`saddle_spectrum` — Hessian of ``F(u, v)``, eigenpairs, classification;
 * :func:`explain_jumps` — top unstable eigenvector against the dual rule, per saddle;
-* :func:`enumerate_saddles` — every critical point for small ``d``;
 * :func:`plateau_resolution`, :func:`match_saddles` — a finite-α run against the α → 0 path;
 * :func:`compare` — how far a run is from the limit (studies over α are in
   :mod:`saddlepath.experiments`);
 * :func:`arclength` — the arc-length reparametrisation (plateaus and heteroclinic jumps).
 
-Nothing here runs a study or draws: studies are in :mod:`saddlepath.experiments`, figures
-in :mod:`saddlepath.plotting`.
+Critical points and curvature (``refine_equilibrium``, ``saddle_spectrum``,
+``enumerate_saddles``, …) are the layer below, :mod:`saddlepath.landscape`, and live only
+there. Nothing here runs a study or draws: studies are in :mod:`saddlepath.experiments`,
+figures in :mod:`saddlepath.plotting`.
 """
 
 from saddlepath.analysis.arclength import ArcLength, LimitArcLength, arclength, arclength_of_path
@@ -29,47 +28,23 @@ from saddlepath.analysis.plateaus import (
     log10_speed,
 )
 from saddlepath.analysis.resolution import match_saddles, plateau_resolution
-from saddlepath.landscape import (  # critical points and curvature: the layer below
-    CriticalPointType,
-    Equilibrium,
-    RefinementStatus,
-    SaddleCatalog,
-    SaddleSpectrum,
-    enumerate_saddles,
-    limit_weights,
-    network_gradient,
-    network_hessian,
-    refine_equilibrium,
-    saddle_spectrum,
-)
 
 __all__ = [
     "ArcLength",
     "Comparison",
-    "CriticalPointType",
-    "Equilibrium",
     "HeteroclinicOrbit",
     "JumpExplanation",
     "JumpStatus",
     "LimitArcLength",
     "PlateauStatus",
     "Plateaus",
-    "RefinementStatus",
-    "SaddleCatalog",
-    "SaddleSpectrum",
     "arclength",
     "arclength_of_path",
     "compare",
-    "enumerate_saddles",
     "explain_jumps",
     "find_plateaus",
     "heteroclinic_orbits",
-    "limit_weights",
     "log10_speed",
     "match_saddles",
-    "network_gradient",
-    "network_hessian",
     "plateau_resolution",
-    "refine_equilibrium",
-    "saddle_spectrum",
 ]

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from saddlepath._status import Status
+from saddlepath._summary import summary_repr
 from saddlepath._validation import check_real
 from saddlepath.analysis import _run_sampling as sampling
 from saddlepath.analysis._checks import check_run
@@ -66,7 +67,7 @@ class ComparisonStatus(Status):
         return frozenset({cls.MISSING_PLATEAUS, cls.EXTRA_PLATEAUS})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Comparison:
     r"""A finite-α run against the exact limit :math:`\beta^\circ` (module docstring).
 
@@ -122,6 +123,14 @@ class Comparison:
     match_rtol: float
     horizon: float
     log_alpha: float
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, status=self.status.name, n_saddles=self.plateau_errors.size,
+            error=f"{self.error:.3g}", relative_error=f"{self.relative_error:.3g}",
+            n_missing=len(self.missing), n_extra=len(self.extra),
+            max_delay=f"{self.max_delay:.3g}", log_alpha=f"{self.log_alpha:.6g}",
+        )  # fmt: skip
 
     @property
     def max_delay(self) -> float:

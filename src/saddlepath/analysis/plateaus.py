@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from saddlepath._status import Status
+from saddlepath._summary import span, summary_repr
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_run, check_xy, require_model
 from saddlepath.analysis._margin_plateaus import check_margin, margin_columns
@@ -50,7 +51,7 @@ class PlateauStatus(Status):
     MARGIN = "max|grad F(u, v)| fell to the margin after being above it (the thesis's rule)"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Plateaus:
     r"""Plateaus found in a run (time first: plateau ``j`` is row ``j``); the one detector's result.
 
@@ -102,6 +103,13 @@ class Plateaus:
 
     def __len__(self) -> int:
         return int(self.tau.size)
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, n_plateaus=len(self), tau=span(self.tau), loss=span(self.loss),
+            n_rejected=self.n_rejected, ends_on_plateau=self.ends_on_plateau,
+            snapped=self.equilibria is not None,
+        )  # fmt: skip
 
     @property
     def exact_beta(self) -> np.ndarray:

@@ -42,9 +42,6 @@ class DataRun(Generic[R]):
     written: dict[str, Path]
 
 
-_SPARSE_KEYS = {"indptr", "format", "shape"}
-
-
 def _sparse_npz(data: Path) -> bool:
     """Whether ``data`` is a ``scipy.sparse.save_npz`` archive (CSR/CSC/COO/...)."""
     try:

@@ -81,9 +81,9 @@ def path_figures(
     from saddlepath import plotting  # matplotlib is imported only when figures are wanted
 
     return {
-        FIGURES[0]: lambda: plotting.plot_loss_staircase(path),
-        FIGURES[1]: lambda: plotting.plot_coefficients_vs_time(path, feature_names=feature_names),
-        FIGURES[2]: lambda: plotting.plot_coefficients_vs_saddle(path, feature_names=feature_names),
+        FIGURES[0]: lambda: plotting.plot_path_loss_vs_tau(path),
+        FIGURES[1]: lambda: plotting.plot_path_beta_vs_tau(path, feature_names=feature_names),
+        FIGURES[2]: lambda: plotting.plot_path_beta_vs_saddle(path, feature_names=feature_names),
     }
 
 

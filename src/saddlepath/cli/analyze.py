@@ -17,12 +17,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from saddlepath.analysis import (
-    JumpExplanation,
-    enumerate_saddles,
-    explain_jumps,
-    plateau_resolution,
-)
+from saddlepath.analysis import JumpExplanation, explain_jumps, plateau_resolution
 from saddlepath.cli._checks import check_scale, positive, run_exit_code
 from saddlepath.cli._data import DataRun, run_on_data
 from saddlepath.cli._exit import EXIT_CHECK_FAILED, cli_words, fail
@@ -33,7 +28,7 @@ from saddlepath.cli._progress import COMPUTING_PATH, run_with_progress
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory, gradient_descent, gradient_flow, saddle_path
 from saddlepath.diagonal.model import resolve_log_alpha
-from saddlepath.landscape import MAX_FEATURES
+from saddlepath.landscape import MAX_FEATURES, enumerate_saddles
 from saddlepath.report import (
     print_note,
     print_written,

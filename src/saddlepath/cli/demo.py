@@ -132,9 +132,14 @@ FIGURE1_ALPHAS = ("1e-2", "1e-5", "1e-10", "1e-100")
     "P&F Figure 1 analogue: flows at α = 1e-2, 1e-5, 1e-10, 1e-100 on a three-jump problem → PNG",
 )
 def _demo_figure1(ctx: DemoContext) -> None:
-    from saddlepath.analysis import arclength_of_path
-    from saddlepath.plotting import plot_arclength, plot_loss_vs_tau, plot_trajectory_3d
-    from saddlepath.plotting.trajectory import plot_coordinates_vs_tau
+    from saddlepath.analysis import arclength, arclength_of_path
+    from saddlepath.plotting import (
+        alpha_label,
+        plot_arclength,
+        plot_beta_vs_tau,
+        plot_loss_vs_tau,
+        plot_trajectory_3d,
+    )
 
     data = figure1_problem()
     path = saddle_path(data.X, data.y)
@@ -153,9 +158,14 @@ def _demo_figure1(ctx: DemoContext) -> None:
     limit = arclength_of_path(path)  # the heteroclinic jumps, drawn in two figures
     figures = {
         "figure1_loss.png": plot_loss_vs_tau(runs, path),
-        "figure1_coordinates.png": plot_coordinates_vs_tau(runs[2], path),
+        "figure1_coordinates.png": plot_beta_vs_tau(runs[2], path),
         "figure1_3d.png": plot_trajectory_3d(runs, path, limit=limit),
-        "figure1_arclength.png": plot_arclength(runs, path, limit=limit),
+        "figure1_arclength.png": plot_arclength(
+            [arclength(r) for r in runs],
+            path,
+            labels=[alpha_label(r.log_alpha) for r in runs],
+            limit=limit,
+        ),
     }
     for name, fig in figures.items():
         ctx.written[name.removesuffix(".png")] = io.save_figure_atomic(fig, ctx.out_dir / name)

@@ -1,8 +1,8 @@
 """``saddlepath saddles``: every critical point of the loss, and those the path visits.
 
-Wiring only: data → exact path → :func:`~saddlepath.analysis.enumerate_saddles` → table
+Wiring only: data → exact path → :func:`~saddlepath.landscape.enumerate_saddles` → table
 (:mod:`saddlepath.report.catalog`) or JSON summary (:mod:`saddlepath.report.json`); with
-``--out``, the records ``saddles`` (the :class:`~saddlepath.analysis.SaddleCatalog`) and
+``--out``, the records ``saddles`` (the :class:`~saddlepath.landscape.SaddleCatalog`) and
 ``data`` (:func:`saddlepath.load` reads each back) and the landscape figure
 (:mod:`saddlepath.plotting`, imported only with ``--plot``).
 """
@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from saddlepath.analysis import SaddleCatalog, enumerate_saddles
 from saddlepath.cli._data import run_on_data
 from saddlepath.cli._options import CSV, DATA, JSON, OUT, TARGET, X_KEY, Y_KEY
 from saddlepath.cli._output_options import check_plot_out, with_csv
@@ -23,7 +22,7 @@ from saddlepath.cli._outputs import DATA_STEM, LANDSCAPE, landscape_figure, writ
 from saddlepath.cli._progress import COMPUTING_PATH
 from saddlepath.data import Dataset
 from saddlepath.diagonal import saddle_path
-from saddlepath.landscape import MAX_FEATURES
+from saddlepath.landscape import MAX_FEATURES, SaddleCatalog, enumerate_saddles
 from saddlepath.report import print_written, progress, stdout_console
 from saddlepath.report.catalog import catalog_table, counts_line
 from saddlepath.report.json import metadata, saddles_summary, to_json

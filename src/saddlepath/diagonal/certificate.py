@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath.diagonal._certificate_checks import (
     CheckResult,
     dual_checks,
@@ -68,7 +69,7 @@ class CertificationError(AssertionError):
     """A path failed its certificate (raised by ``check(raise_on_failure=True)``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PathCertificate:
     """The report of :func:`certify_path`.
 
@@ -87,6 +88,13 @@ class PathCertificate:
     @property
     def passed(self) -> bool:
         return all(c.passed for c in self.checks)
+
+    def __repr__(self) -> str:
+        failed = tuple(c.name for c in self.checks if not c.passed)
+        return summary_repr(
+            self, passed=self.passed, n_checks=len(self.checks), failed=failed,
+            certified_by=self.certified_by,
+        )  # fmt: skip
 
     def __str__(self) -> str:
         lines = [f"path certificate: {'PASSED' if self.passed else 'FAILED'}"]

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath._validation import as_float_array
 from saddlepath.diagonal._log_weights import (
     LOG_W_MAX,
     beta_from_integrated_gradient,
-    dbeta_dS_from_log_weights,
     weights_from_signed_logs,
 )
 from saddlepath.diagonal._scale import resolve_log_alpha
@@ -39,7 +39,7 @@ __all__ = ["LOG_W_MAX", "Initialisation", "initialisation", "resolve_log_alpha"]
 _HALF_LOG2 = 0.5 * np.log(2.0)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Initialisation:
     r"""The initial weights of a diagonal network, stored in log-domain.
 
@@ -58,6 +58,11 @@ class Initialisation:
     log_abs_w_minus: np.ndarray
     sign_w_plus: np.ndarray
     sign_w_minus: np.ndarray
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, log_alpha=f"{self.log_alpha:.6g}", n_features=self.log_abs_w_plus.size
+        )
 
     @property
     def time_scale(self) -> float:
@@ -94,10 +99,6 @@ class Initialisation:
         r""":math:`\log|w_+(0)| - \log|w_-(0)|`, with :math:`\log 0` taken as -1e300."""
         floor = -1e300  # log 0 inside the difference
         return np.maximum(self.log_abs_w_plus, floor) - np.maximum(self.log_abs_w_minus, floor)
-
-    def beta_derivative(self, S: np.ndarray) -> np.ndarray:
-        r"""Return :math:`d\beta_i/dS_i = a e^{2S} + b e^{-2S} \ge 2|\beta_i|`."""
-        return dbeta_dS_from_log_weights(*self.log_weights(S))
 
     def weights(self, log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray):
         r"""Return ``(u, v, log|u|, log|v|)`` from :math:`\log|w_\pm|` and the fixed signs.

@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from saddlepath._summary import span, summary_repr
 from saddlepath.diagonal.certificate import PathCertificate, certify_path
 from saddlepath.diagonal.path_status import (
     INTERPOLATION_TOL,
@@ -22,7 +23,7 @@ from saddlepath.diagonal.path_status import (
     stable_norm,
 )
 
-__all__ = ["INTERPOLATION_TOL", "PathStatus", "SaddlePath", "fits_exactly"]
+__all__ = ["SaddlePath"]
 
 
 def _as_tau(tau) -> np.ndarray:
@@ -34,7 +35,7 @@ def _as_tau(tau) -> np.ndarray:
     return tau
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SaddlePath:
     """The exact α → 0 limit of gradient flow on a diagonal linear network.
 
@@ -89,6 +90,13 @@ class SaddlePath:
     y: np.ndarray = field(repr=False)
     tolerances: dict = field(default_factory=dict, repr=False)
     durations: np.ndarray | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, status=self.status.name, n_saddles=self.n_saddles,
+            n_features=self.n_features, tau=span(self.tau), loss=span(self.loss),
+            stats=dict(self.stats),
+        )  # fmt: skip
 
     @property
     def n_saddles(self) -> int:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from saddlepath._status import Status
+from saddlepath._summary import summary_repr
 from saddlepath._validation import check_real
 from saddlepath.landscape._checks import check_vector, check_xy, gradient_scale
 from saddlepath.landscape.hessian import loss_and_gradient, weight_gradient
@@ -51,7 +52,7 @@ class RefinementStatus(Status):
         return frozenset({cls.FAR})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Equilibrium:
     r"""An exact critical point of :math:`F` (α → 0 limit) and how far the input was.
 
@@ -89,6 +90,13 @@ class Equilibrium:
     relative_residual: float
     distance: float
     status: RefinementStatus
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, status=self.status.name, n_features=self.beta.size,
+            support_size=self.support.size, loss=f"{self.loss:.6g}",
+            relative_residual=f"{self.relative_residual:.3g}", distance=f"{self.distance:.3g}",
+        )  # fmt: skip
 
 
 def limit_weights(beta, conserved=None, *, u_sign=None) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,8 @@ the chain rule gives :math:`\partial F/\partial u_i = g_i v_i`, :math:`\partial 
     H_{vv} = \operatorname{diag}(u)\,G\,\operatorname{diag}(u), \quad
     H_{uv} = \operatorname{diag}(v)\,G\,\operatorname{diag}(u) + \operatorname{diag}(g)
 
-(``docs/background.md`` §1.3; the Jacobian of the flow :math:`-\nabla F` is :math:`-H`).
+(the saddles of this :math:`F` are those of Pesme & Flammarion 2023; see the README,
+"Saddle analysis"; the Jacobian of the flow :math:`-\nabla F` is :math:`-H`).
 Units: :math:`L` in loss, :math:`\nabla F` in loss per weight, :math:`H` in loss per squared
 weight (= loss per unit of β).
 """

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from saddlepath._status import Status
+from saddlepath._summary import summary_repr
 from saddlepath.landscape._blocks import Pieces
 from saddlepath.landscape._checks import check_rtol, gradient_scale
 from saddlepath.landscape.hessian import gram, loss_and_gradient, validate_point, weight_gradient
@@ -41,7 +42,7 @@ class CriticalPointType(Status):
     GLOBAL_MINIMUM = "global minimum: ∇L(β) = 0, so F = min L"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SaddleSpectrum:
     r"""Eigen-decomposition of the Hessian of :math:`F` at one point :math:`(u, v)`.
 
@@ -90,6 +91,14 @@ class SaddleSpectrum:
     gradient: np.ndarray = field(repr=False)
     unstable_coordinate_weights: np.ndarray = field(repr=False)
     unstable_beta_directions: np.ndarray = field(repr=False)
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, classification=self.classification.name, morse_index=self.morse_index,
+            n_zero=self.n_zero, n_symmetric=self.n_symmetric,
+            n_eigenvalues=self.eigenvalues.size, loss=f"{self.loss:.6g}",
+            gradient_norm=f"{self.gradient_norm:.3g}",
+        )  # fmt: skip
 
     @property
     def unstable_eigenvalues(self) -> np.ndarray:

@@ -9,10 +9,15 @@
 * :mod:`saddlepath.plotting.landscape` — every critical point, the path's saddles joined;
 * :mod:`saddlepath.plotting.init_scale` — the kernel-to-rich transition over the scale γ.
 
-:mod:`saddlepath.plotting.dynamics` re-exports the last three under their old names.
+Names follow one pattern: ``plot_<quantity>_vs_<axis>`` for a quantity of the vocabulary
+(``loss``, ``beta``) against an axis (``tau``, ``saddle``), with ``path_`` in front when the
+figure draws the exact path alone (``plot_path_beta_vs_tau``) and without it when it draws
+runs against the limit (``plot_beta_vs_tau``); the other figures are named for what they
+show (``plot_arclength``, ``plot_trajectory_3d``, ``plot_convergence``, …).
 
-Every function receives computed objects (paths, runs, studies, the limit's curve from
-:func:`~saddlepath.analysis.arclength_of_path`), runs no solver, and returns a
+Every function receives computed objects (paths, runs, studies, curves in arc length from
+:func:`~saddlepath.analysis.arclength` and :func:`~saddlepath.analysis.arclength_of_path`),
+runs no solver, and returns a
 :class:`matplotlib.figure.Figure` built without ``pyplot``; save it with
 :func:`saddlepath.io.save_figure_atomic`.
 """
@@ -25,12 +30,12 @@ from saddlepath.plotting.landscape import plot_saddle_landscape
 from saddlepath.plotting.path import (
     LOSS_LABEL,
     TAU_LABEL,
-    plot_coefficients_vs_saddle,
-    plot_coefficients_vs_time,
-    plot_loss_staircase,
+    plot_path_beta_vs_saddle,
+    plot_path_beta_vs_tau,
+    plot_path_loss_vs_tau,
 )
 from saddlepath.plotting.trajectory import (
-    plot_coordinates_vs_tau,
+    plot_beta_vs_tau,
     plot_loss_vs_tau,
     plot_trajectory_3d,
     trajectory_figures,
@@ -42,13 +47,13 @@ __all__ = [
     "alpha_label",
     "convergence_figures",
     "plot_arclength",
-    "plot_coefficients_vs_saddle",
-    "plot_coefficients_vs_time",
+    "plot_beta_vs_tau",
     "plot_convergence",
-    "plot_coordinates_vs_tau",
     "plot_init_scale",
-    "plot_loss_staircase",
     "plot_loss_vs_tau",
+    "plot_path_beta_vs_saddle",
+    "plot_path_beta_vs_tau",
+    "plot_path_loss_vs_tau",
     "plot_saddle_landscape",
     "plot_trajectory_3d",
     "trajectory_figures",

@@ -2,17 +2,18 @@ r"""The arc-length view of runs and of the limit, where the limit is a continuou
 
 :func:`plot_arclength` draws τ and β against :math:`a = \tau + \int\|d\tilde\beta/d\sigma\|`:
 on plateaus τ rises at unit slope, during jumps it stands still while β moves along the
-heteroclinic orbit. The limit's curve is given, computed by
-:func:`~saddlepath.analysis.arclength.arclength_of_path`; nothing is integrated here.
+heteroclinic orbit. Every curve is given: the runs' by
+:func:`~saddlepath.analysis.arclength.arclength`, the limit's by
+:func:`~saddlepath.analysis.arclength.arclength_of_path`; nothing is computed here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from saddlepath.analysis.arclength import arclength
+from saddlepath.analysis.arclength import ArcLength, LimitArcLength
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.plotting._style import (
     _axes,
@@ -20,23 +21,40 @@ from saddlepath.plotting._style import (
     _check_path,
     _horizon,
     _run_colours,
-    _runs,
     _shown_coordinates,
-    alpha_label,
     legend_outside,
 )
 from saddlepath.plotting.path import _COLOURS
 
-if TYPE_CHECKING:
-    from saddlepath.analysis.arclength import LimitArcLength
-
 __all__ = ["plot_arclength"]
 
 
+def _curves(curves, labels, where: str) -> tuple[list[ArcLength], list[str]]:
+    """The runs' curves as a list, and one label per curve (``"run <j>"`` by default)."""
+    shown = [curves] if isinstance(curves, ArcLength) else curves
+    if (
+        not isinstance(shown, Sequence)
+        or not shown
+        or not all(isinstance(c, ArcLength) for c in shown)
+    ):
+        raise TypeError(
+            f"The `curves` parameter of {where} must be an ArcLength or a non-empty sequence "
+            f"of them (from saddlepath.analysis.arclength(run)). Got {type(curves).__name__}."
+        )
+    labels = [f"run {j}" for j in range(len(shown))] if labels is None else list(labels)
+    if len(labels) != len(shown):
+        raise ValueError(
+            f"The `labels` parameter of {where} must give one label per curve: got "
+            f"{len(labels)} labels for {len(shown)} curves."
+        )
+    return list(shown), labels
+
+
 def plot_arclength(
-    trajectories,
+    curves: ArcLength | Sequence[ArcLength],
     path: SaddlePath | None = None,
     *,
+    labels: Sequence[str] | None = None,
     n_labels: int = 6,
     limit: LimitArcLength | None = None,
 ) -> Figure:
@@ -48,9 +66,14 @@ def plot_arclength(
 
     Parameters
     ----------
-    trajectories : Trajectory or sequence of Trajectory
-        Drawn up to the path's comparison horizon when a path is given.
+    curves : ArcLength or sequence of ArcLength
+        The runs in arc length, ``arclength(run)`` each, drawn in the order given (the
+        colour darkens along it: pass the largest α first). Drawn up to the path's
+        comparison horizon when a path is given.
     path : SaddlePath, optional
+    labels : sequence of str, optional
+        One legend label per curve, e.g. ``alpha_label(run.log_alpha)``; ``"run <j>"``
+        by default.
     n_labels : int, default 6
         Number of coordinates drawn in the bottom panel (largest first).
     limit : LimitArcLength, optional
@@ -67,38 +90,31 @@ def plot_arclength(
     --------
     >>> import numpy as np
     >>> from saddlepath import saddle_path
-    >>> from saddlepath.analysis import arclength_of_path
+    >>> from saddlepath.analysis import arclength, arclength_of_path
     >>> from saddlepath.diagonal.flow import gradient_flow
     >>> X, y = np.eye(2), np.array([1.0, 0.5])
     >>> path = saddle_path(X, y)
     >>> run = gradient_flow(X, y, alpha="1e-50")
-    >>> len(plot_arclength(run, path, limit=arclength_of_path(path)).axes)
+    >>> len(plot_arclength(arclength(run), path, limit=arclength_of_path(path)).axes)
     2
     """
-    runs = _runs(trajectories, "plot_arclength")
+    curves, labels = _curves(curves, labels, "plot_arclength")
     path = _check_path(path, "plot_arclength")
     limit = _check_limit(limit, path, "plot_arclength")
-    horizon = _horizon(runs, path)
-    shown = _shown_coordinates(runs, path, n_labels)
+    horizon = _horizon(curves, path)
+    shown = _shown_coordinates(curves, path, n_labels)
     fig, (top, bottom) = _axes(2, 1, size=(8.5, 6.5), sharex=True)
-    for j, (run, colour) in enumerate(zip(runs, _run_colours(len(runs)), strict=True)):
-        curve = arclength(run)
+    colours = _run_colours(len(curves))
+    for j, (curve, label, colour) in enumerate(zip(curves, labels, colours, strict=True)):
         keep = curve.tau <= horizon
-        top.plot(
-            curve.a[keep],
-            curve.tau[keep],
-            color=colour,
-            lw=1.5,
-            label=alpha_label(run.log_alpha),
-            gid=f"run-{j}",
-        )
+        top.plot(curve.a[keep], curve.tau[keep], color=colour, lw=1.5, label=label, gid=f"run-{j}")
         for rank, i in enumerate(shown):
             bottom.plot(
                 curve.a[keep],
                 curve.beta[keep, i],
                 color=_COLOURS[rank % len(_COLOURS)],
                 lw=1.4,
-                alpha=0.35 + 0.65 * (j + 1) / len(runs),
+                alpha=0.35 + 0.65 * (j + 1) / len(curves),
                 gid=f"run-{j}-coef-{i}",
             )
     if limit is not None:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from saddlepath.analysis.arclength import arclength
 from saddlepath.analysis.comparison import ComparisonStatus
-from saddlepath.plotting._style import LAMBDA_LABEL, _axes
+from saddlepath.plotting._style import LAMBDA_LABEL, _axes, alpha_label
 from saddlepath.plotting.arclength import plot_arclength
 from saddlepath.plotting.trajectory import (
-    plot_coordinates_vs_tau,
+    plot_beta_vs_tau,
     plot_loss_vs_tau,
     plot_trajectory_3d,
 )
@@ -167,8 +168,14 @@ def convergence_figures(
     if runs:
         smallest = min(runs, key=lambda r: r.log_alpha)
         figures["loss_vs_tau.png"] = plot_loss_vs_tau(runs, path)
-        figures["coefs_vs_tau.png"] = plot_coordinates_vs_tau(smallest, path)
-        figures["arclength.png"] = plot_arclength(runs, path, limit=limit)
+        figures["coefs_vs_tau.png"] = plot_beta_vs_tau(smallest, path)
+        ordered = sorted(runs, key=lambda r: -r.log_alpha)  # large α first
+        figures["arclength.png"] = plot_arclength(
+            [arclength(r) for r in ordered],
+            path,
+            labels=[alpha_label(r.log_alpha) for r in ordered],
+            limit=limit,
+        )
         if path.n_features >= 3:
             figures["trajectory_3d.png"] = plot_trajectory_3d(runs, path, limit=limit)
     return figures

@@ -87,7 +87,7 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
     Parameters
     ----------
     catalog : SaddleCatalog
-        From :func:`~saddlepath.analysis.enumerate_saddles`.
+        From :func:`~saddlepath.landscape.enumerate_saddles`.
 
     Returns
     -------
@@ -95,8 +95,9 @@ def plot_saddle_landscape(catalog: SaddleCatalog) -> Figure:
 
     Examples
     --------
-    >>> from saddlepath import enumerate_saddles, saddle_path
+    >>> from saddlepath import saddle_path
     >>> from saddlepath.data import worked_example
+    >>> from saddlepath.landscape import enumerate_saddles
     >>> ds = worked_example()
     >>> fig = plot_saddle_landscape(enumerate_saddles(ds.X, ds.y, path=saddle_path(ds.X, ds.y)))
     >>> fig.axes[0].get_xlabel()

@@ -2,9 +2,9 @@ r"""Figures of an exact saddle path.
 
 Three views of one :class:`~saddlepath.SaddlePath` (Pesme & Flammarion 2023, Fig. 1):
 
-* :func:`plot_loss_staircase` — ``L(β°(τ))`` against accelerated time, a staircase;
-* :func:`plot_coefficients_vs_time` — every coordinate of ``β°(τ)``, piecewise constant;
-* :func:`plot_coefficients_vs_saddle` — ``β_k`` against the saddle index ``k``, which
+* :func:`plot_path_loss_vs_tau` — ``L(β°(τ))`` against accelerated time, a staircase;
+* :func:`plot_path_beta_vs_tau` — every coordinate of ``β°(τ)``, piecewise constant;
+* :func:`plot_path_beta_vs_saddle` — ``β_k`` against the saddle index ``k``, which
   stays readable when the jump times span orders of magnitude.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly, without ``pyplot``:
@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 __all__ = [
     "LOSS_LABEL",
     "TAU_LABEL",
-    "plot_coefficients_vs_saddle",
-    "plot_coefficients_vs_time",
-    "plot_loss_staircase",
+    "plot_path_beta_vs_saddle",
+    "plot_path_beta_vs_tau",
+    "plot_path_loss_vs_tau",
 ]
 
 TAU_LABEL = "accelerated time τ = t / ln(1/α)"
@@ -85,7 +85,7 @@ def _title(ax: Axes, main: str, path: SaddlePath) -> None:
     ax.set_title(f"{main}\n{status}", fontsize=10, loc="left")
 
 
-def plot_loss_staircase(path: SaddlePath) -> Figure:
+def plot_path_loss_vs_tau(path: SaddlePath) -> Figure:
     """Plot the loss ``L(β°(τ))`` against accelerated time: a decreasing staircase.
 
     The loss is constant on each plateau ``[τ_k, τ_{k+1})`` and drops at every jump. The
@@ -105,7 +105,7 @@ def plot_loss_staircase(path: SaddlePath) -> Figure:
     >>> from saddlepath import saddle_path
     >>> from saddlepath.data import worked_example
     >>> ds = worked_example()
-    >>> fig = plot_loss_staircase(saddle_path(ds.X, ds.y))
+    >>> fig = plot_path_loss_vs_tau(saddle_path(ds.X, ds.y))
     >>> fig.axes[0].get_xlabel()
     'accelerated time τ = t / ln(1/α)'
     """
@@ -220,7 +220,7 @@ def _legend(ax: Axes, n_active: int, n_labels: int) -> None:
     legend_outside(ax, title)
 
 
-def plot_coefficients_vs_time(
+def plot_path_beta_vs_tau(
     path: SaddlePath, *, feature_names: Sequence[str] | None = None, n_labels: int = 8
 ) -> Figure:
     """Plot every coordinate of the limit process ``β°(τ)`` against accelerated time.
@@ -255,7 +255,7 @@ def plot_coefficients_vs_time(
     return fig
 
 
-def plot_coefficients_vs_saddle(
+def plot_path_beta_vs_saddle(
     path: SaddlePath, *, feature_names: Sequence[str] | None = None, n_labels: int = 8
 ) -> Figure:
     """Plot every coordinate of the saddles ``β_k`` against the saddle index ``k``.

@@ -2,7 +2,7 @@ r"""Figures of finite-α runs against accelerated time (in the style of P&F's Fi
 
 * :func:`plot_loss_vs_tau` — the loss of runs at several α against accelerated time: the
   staircase of the limit emerges as α → 0;
-* :func:`plot_coordinates_vs_tau` — every coordinate of one run, the exact path overlaid;
+* :func:`plot_beta_vs_tau` — every coordinate of one run, the exact path overlaid;
 * :func:`plot_trajectory_3d` — three coordinates of runs at several α in 3-D, with the
   saddles and the limit's heteroclinic jumps.
 
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from saddlepath.analysis.arclength import arclength
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.trajectory import Trajectory
 from saddlepath.plotting._style import (
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from saddlepath.analysis.arclength import LimitArcLength
 
 __all__ = [
-    "plot_coordinates_vs_tau",
+    "plot_beta_vs_tau",
     "plot_loss_vs_tau",
     "plot_trajectory_3d",
     "trajectory_figures",
@@ -116,7 +117,7 @@ def plot_loss_vs_tau(trajectories, path: SaddlePath | None = None) -> Figure:
     return fig
 
 
-def plot_coordinates_vs_tau(
+def plot_beta_vs_tau(
     trajectory: Trajectory, path: SaddlePath | None = None, *, n_labels: int = 8
 ) -> Figure:
     r"""Plot every coordinate of a run against τ, the exact path's steps overlaid (dashed).
@@ -140,12 +141,12 @@ def plot_coordinates_vs_tau(
     >>> from saddlepath import saddle_path
     >>> from saddlepath.diagonal.flow import gradient_flow
     >>> X, y = np.eye(2), np.array([1.0, 0.5])
-    >>> fig = plot_coordinates_vs_tau(gradient_flow(X, y, alpha="1e-50"), saddle_path(X, y))
+    >>> fig = plot_beta_vs_tau(gradient_flow(X, y, alpha="1e-50"), saddle_path(X, y))
     >>> sorted(ln.get_gid() for ln in fig.axes[0].get_lines())
     ['limit-coef-0', 'limit-coef-1', 'run-coef-0', 'run-coef-1', 'zero']
     """
-    (run,) = _runs(trajectory, "plot_coordinates_vs_tau")
-    path = _check_path(path, "plot_coordinates_vs_tau")
+    (run,) = _runs(trajectory, "plot_beta_vs_tau")
+    path = _check_path(path, "plot_beta_vs_tau")
     horizon = _horizon([run], path)
     fig, (ax,) = _axes()
     keep = _until(run.tau, horizon)
@@ -290,8 +291,10 @@ def trajectory_figures(
     """
     figures = {
         "flow_loss.png": plot_loss_vs_tau(trajectory, path),
-        "flow_coefs.png": plot_coordinates_vs_tau(trajectory, path),
-        "flow_arclength.png": plot_arclength(trajectory, path, limit=limit),
+        "flow_coefs.png": plot_beta_vs_tau(trajectory, path),
+        "flow_arclength.png": plot_arclength(
+            arclength(trajectory), path, labels=[alpha_label(trajectory.log_alpha)], limit=limit
+        ),
     }
     if trajectory.beta.shape[1] >= 3:
         figures["flow_3d.png"] = plot_trajectory_3d(trajectory, path, limit=limit)

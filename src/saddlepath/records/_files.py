@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from saddlepath import io
 from saddlepath.records import _codec, _registry
 from saddlepath.records._meta import _UNITS, version
 
@@ -83,10 +84,8 @@ def write(result: Any, directory: str | os.PathLike, stem: str) -> dict[str, Pat
     Returns ``{"json": path, "npz": path}``. Use it inside
     :func:`saddlepath.io.write_folder` to commit a record with other files as one set.
     """
-    from saddlepath.io import write_bytes_atomic  # io imports records: import it late
-
     return {
-        name.rsplit(".", 1)[1]: write_bytes_atomic(Path(directory) / name, data)
+        name.rsplit(".", 1)[1]: io.write_bytes_atomic(Path(directory) / name, data)
         for name, data in files(result, stem).items()
     }
 
@@ -125,10 +124,8 @@ def save(result: Any, path: str | os.PathLike) -> dict[str, Path]:
     >>> type(loaded).__name__, loaded.n_saddles == path.n_saddles, loaded.status is path.status
     ('SaddlePath', True, True)
     """
-    from saddlepath.io import prepare_output_dir
-
     json_path, _ = _pair(path)
-    directory = prepare_output_dir(json_path.parent)
+    directory = io.prepare_output_dir(json_path.parent)
     return write(result, directory, json_path.stem)
 
 

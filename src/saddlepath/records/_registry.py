@@ -24,15 +24,7 @@ _STATE = {"builtins": False}
 
 def _builtin_types() -> tuple[type, ...]:
     """Every public result type of saddlepath (imported late: records load with the package)."""
-    from saddlepath.analysis import (
-        ArcLength,
-        Comparison,
-        Equilibrium,
-        JumpExplanation,
-        Plateaus,
-        SaddleCatalog,
-        SaddleSpectrum,
-    )
+    from saddlepath.analysis import ArcLength, Comparison, JumpExplanation, Plateaus
     from saddlepath.analysis.arclength import LimitArcLength
     from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
@@ -43,6 +35,7 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
     from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.landscape import Equilibrium, SaddleCatalog, SaddleSpectrum
 
     return (
         SaddlePath, Trajectory, MarginCrossings, Initialisation,

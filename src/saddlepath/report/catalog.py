@@ -1,7 +1,7 @@
 """Catalogs of critical points for people (``saddlepath saddles``).
 
 Rendering only: the points and counts come from
-:class:`~saddlepath.analysis.SaddleCatalog` (:func:`~saddlepath.report.json.catalog_rows`,
+:class:`~saddlepath.landscape.SaddleCatalog` (:func:`~saddlepath.report.json.catalog_rows`,
 ``stats``); losses are
 L(β) = ‖Xβ − y‖²/(2n) and the Morse index counts the negative eigenvalues of ∇²F(u, v).
 """

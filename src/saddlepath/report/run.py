@@ -10,7 +10,6 @@ from rich.table import Table
 
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath
-from saddlepath.loss import loss_of_residual
 from saddlepath.report.cells import coordinate_note, coordinates
 
 __all__ = ["plateau_table", "trajectory_status_line"]
@@ -24,7 +23,8 @@ def plateau_table(
     """A Rich table with one row per plateau of a trajectory (``find_plateaus(traj)``).
 
     Columns: plateau, τ entered and left (accelerated time τ = t/ln(1/α)), the loss
-    L(β) = ‖Xβ − y‖²/(2n) there, the coordinates that are non-zero (|β_i| above 10⁻⁶ of
+    L(β) = ‖Xβ − y‖²/(2n) at the plateau's representative point (``plateaus.loss``, as
+    the run recorded it), the coordinates that are non-zero (|β_i| above 10⁻⁶ of
     the largest), and — when the exact path is given — the sup-distance to the limit
     saddle β°(τ) at the plateau's representative point.
     """
@@ -38,11 +38,9 @@ def plateau_table(
         table.add_column(name, justify="right" if name != "non-zero coordinates" else "left")
     if path is not None:
         table.add_column("‖β − β°‖∞", justify="right")
-    for k, (a, b, beta) in enumerate(
-        zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, strict=True)
-    ):
+    rows = zip(plateaus.tau_start, plateaus.tau_end, plateaus.beta, plateaus.loss, strict=True)
+    for k, (a, b, beta, loss) in enumerate(rows):
         big = np.abs(beta) > 1e-6 * max(float(np.abs(beta).max()), np.finfo(float).tiny)
-        loss = loss_of_residual(dataset.X @ beta - dataset.y, dataset.n_samples)
         row = [
             str(k),
             f"{a:.6g}",

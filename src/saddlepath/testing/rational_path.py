@@ -32,7 +32,7 @@ MAX_BOUNDARY_SIZE = 14
 """Largest boundary set :math:`E = \\{i : |s_i| = 1\\}` the enumeration accepts."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FloatPath:
     """Float64 copy of a :class:`RationalPath` (read-only arrays, time first).
 

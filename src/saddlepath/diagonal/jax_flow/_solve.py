@@ -18,15 +18,13 @@ from saddlepath.diagonal.jax_flow._inputs import FlowBatch
 from saddlepath.diagonal.jax_flow._ode import log_floor, saved_values, vector_field
 from saddlepath.diagonal.jax_flow._solvers import make_solver
 
-__all__ = ["STATUS_CODES", "integrate"]
-
-STATUS_CODES = ("successful", "max_steps_reached", "nonfinite", "other")
-"""Per-flow outcome codes, indices into this tuple (diffrax ``RESULTS`` names)."""
+__all__ = ["integrate"]
 
 _COMPILED: dict = {}
 
 
 def _status_code(result) -> jax.Array:
+    """0 successful, 1 max_steps_reached, 2 nonfinite, 3 other (diffrax ``RESULTS``)."""
     ok = result == diffrax.RESULTS.successful
     steps = result == diffrax.RESULTS.max_steps_reached
     nonfinite = result == diffrax.RESULTS.nonfinite
