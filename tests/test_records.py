@@ -152,7 +152,7 @@ def test_batched_flow_round_trip(tmp_path):
 
 @pytest.fixture(scope="module")
 def results():
-    """One real result of every registered type, on the worked example of background.md."""
+    """One real result of every registered type, on the worked example (`worked_example`)."""
     X, y = WORKED_X, WORKED_Y
     path = saddlepath.saddle_path(X, y)
     flow = quietly(saddlepath.gradient_flow, X, y, alpha="1e-12")

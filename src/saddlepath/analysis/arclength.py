@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._summary import span, summary_repr
 from saddlepath._validation import check_int, check_real
 from saddlepath.analysis._checks import check_trajectory
 from saddlepath.analysis._polyline import polyline_lengths, step_grid
@@ -55,6 +56,11 @@ class ArcLength:
     beta: np.ndarray = field(repr=False)
     method: str
 
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, method=self.method, n_points=self.a.size, a=span(self.a), tau=span(self.tau)
+        )
+
     @property
     def length(self) -> float:
         r"""Length of the β-path, :math:`a_{\text{end}} - \tau_{\text{end}}` (units of β)."""
@@ -85,12 +91,12 @@ class ArcLength:
         r""":math:`a(\tau)`; at a jump time of the limit, the value after the jump."""
         tau = np.asarray(tau, dtype=float)
         idx = np.clip(np.searchsorted(self.tau, tau, side="right") - 1, 0, self.tau.size - 2)
-        span = self.tau[idx + 1] - self.tau[idx]
-        frac = np.where(span > 0, (tau - self.tau[idx]) / np.where(span > 0, span, 1.0), 1.0)
+        width = self.tau[idx + 1] - self.tau[idx]
+        frac = np.where(width > 0, (tau - self.tau[idx]) / np.where(width > 0, width, 1.0), 1.0)
         return self.a[idx] + np.clip(frac, 0.0, 1.0) * (self.a[idx + 1] - self.a[idx])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # ArcLength's short repr
 class LimitArcLength(ArcLength):
     r"""The limit :math:`\beta^\circ` in arc length, with the length of every jump.
 

@@ -25,6 +25,7 @@ from functools import partial
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath.analysis._checks import check_path, check_rtol, check_trajectory, check_xy
 from saddlepath.analysis.dual_rule import JumpStatus, dual_times, jump_reason, jump_status
 from saddlepath.analysis.plateaus import find_plateaus
@@ -103,6 +104,13 @@ class JumpExplanation:
     observed_entered: tuple[int, ...] | None = None
     observed_top_eigen_coordinate: int | None = None
     observed_angle: float = np.nan
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self, saddle_index=self.saddle_index, tau=f"{self.tau:.6g}",
+            classification=self.classification.name, morse_index=self.morse_index,
+            entered=self.entered, status=self.status.name,
+        )  # fmt: skip
 
     @property
     def agrees(self) -> bool:

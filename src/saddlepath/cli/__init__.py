@@ -7,8 +7,10 @@ and :mod:`saddlepath.analysis`, files in :mod:`saddlepath.io`, tables in
 :mod:`saddlepath.report`, figures in :mod:`saddlepath.plotting`. The private modules hold
 what the commands share: the options (``_options``), exit codes and errors (``_exit``),
 checks of values (``_checks``), loading data and running on it (``_data``), progress
-displays around computations (``_progress``), JSON records (``_records``), result
-folders (``_outputs``) and the command group (``_group``).
+displays around computations (``_progress``), records and figures written as one result
+folder (``_outputs``), ``--plot``/``--csv`` handling (``_output_options``) and the command
+group (``_group``). Numerical work also lives in :mod:`saddlepath.landscape` and
+:mod:`saddlepath.experiments`; every result file is a record (:mod:`saddlepath.records`).
 
 Every expected failure (missing file, bad target column, invalid option, data the
 library rejects, unwritable output) ends as one red line on stderr and exit code 2; a

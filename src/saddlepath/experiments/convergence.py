@@ -23,6 +23,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath._validation import check_real
 from saddlepath.analysis._checks import check_path, check_xy
 from saddlepath.analysis.comparison import (
@@ -108,6 +109,14 @@ class ConvergenceStudy:
     fit_floor: float
     path: SaddlePath = field(repr=False)
     runs: tuple[Trajectory, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        failed = sum(not s.success for s in self.statuses)
+        return summary_repr(
+            self, n_alphas=len(self.alphas), alphas=f"[{self.alphas[0]}, {self.alphas[-1]}]"
+            if self.alphas else "[]", failed=failed, error_rate=self.error_rate.status.name,
+            delay_rate=self.delay_rate.status.name, n_saddles=self.path.n_saddles,
+        )  # fmt: skip
 
 
 def _progress_row(alpha: str, cmp: Comparison, run: TrajectoryStatus) -> dict:

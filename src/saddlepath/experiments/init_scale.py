@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._summary import span, summary_repr
 from saddlepath.diagonal.descent import gradient_descent
 from saddlepath.diagonal.descent_result import DivergenceWarning
 from saddlepath.diagonal.flow import gradient_flow
@@ -83,6 +84,18 @@ class InitScaleStudy:
     min_l1_beta: np.ndarray = field(repr=False)
     min_l2_beta: np.ndarray = field(repr=False)
     active_rtol: float
+
+    def __repr__(self) -> str:
+        counts = {}
+        for status in self.statuses:
+            counts[status.name] = counts.get(status.name, 0) + 1
+        return summary_repr(
+            self,
+            method=self.method,
+            n_gammas=self.gammas.size,
+            gamma=span(self.gammas),
+            statuses=counts,
+        )
 
     @property
     def min_l1_norm(self) -> float:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._summary import summary_repr
 from saddlepath._validation import check_int
 from saddlepath.landscape._checks import check_path, check_rtol, check_xy, gradient_scale
 from saddlepath.landscape.spectrum import CriticalPointType
@@ -75,6 +76,15 @@ class SaddleCatalog:
     unmatched_path_saddles: tuple[int, ...]
     stats: dict[str, int]
     max_support: int
+
+    def __repr__(self) -> str:
+        return summary_repr(
+            self,
+            n_points=len(self.loss),
+            n_visited=int(np.count_nonzero(self.visited)),
+            max_support=self.max_support,
+            stats=dict(self.stats),
+        )
 
     def __len__(self) -> int:
         return int(self.loss.size)

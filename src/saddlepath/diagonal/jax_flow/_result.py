@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from saddlepath._summary import span, summary_repr
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 __all__ = ["BatchedTrajectories", "statuses_from_codes"]
@@ -83,6 +84,14 @@ class BatchedTrajectories:
     solver: str
     dtype: str
     device: str
+
+    def __repr__(self) -> str:
+        ok = int(np.count_nonzero(self.success))
+        return summary_repr(
+            self, batch=len(self), n_times=self.tau.size, tau=span(self.tau),
+            reached_tau_max=f"{ok}/{len(self)}", solver=self.solver, dtype=self.dtype,
+            device=self.device,
+        )  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.log_alpha)
