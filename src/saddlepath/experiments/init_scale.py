@@ -167,9 +167,15 @@ def init_scale_study(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> X, y = np.array([[1.0, 0.5, 0.7, 0.0], [0.5, 1.0, 0.1, 0.7]]), np.array([1.0, 0.0])
-    >>> study = init_scale_study(X, y, [1e-30, 1.0, 10.0], step_size=0.1)
+    >>> import warnings
+    >>> from saddlepath.data import worked_example
+    >>> from saddlepath.warnings import DivergenceWarning
+    >>> ds = worked_example()
+    >>> with warnings.catch_warnings(record=True) as caught:  # γ = 10 diverges, and says so
+    ...     warnings.simplefilter("always")
+    ...     study = init_scale_study(ds.X, ds.y, [1e-30, 1.0, 10.0], step_size=0.1)
+    >>> [w.category is DivergenceWarning for w in caught]
+    [True]
     >>> [o.name for o in study.statuses], study.n_active.tolist()
     (['CONVERGED', 'CONVERGED', 'DIVERGED'], [2, 4, -1])
     """
