@@ -39,17 +39,25 @@ def alpha_label(log_alpha: float) -> str:
     return f"α = exp({log_alpha:.4g})"
 
 
-def _runs(trajectories, where: str) -> list[Trajectory]:
-    runs = [trajectories] if isinstance(trajectories, Trajectory) else trajectories
-    if (
-        not isinstance(runs, Sequence)
-        or not runs
-        or not all(isinstance(r, Trajectory) for r in runs)
-    ):
+def one_or_many(value, cls: type, *, name: str, where: str, source: str) -> list:
+    """``value`` (one ``cls`` or a non-empty sequence of them) as a list, else a TypeError.
+
+    ``source`` says where such objects come from, for the message.
+    """
+    items = [value] if isinstance(value, cls) else value
+    if not isinstance(items, Sequence) or not items or not all(isinstance(v, cls) for v in items):
+        article = "an" if cls.__name__[0] in "AEIOU" else "a"
         raise TypeError(
-            f"The `trajectories` parameter of {where} must be a Trajectory or a non-empty "
-            f"sequence of them (from gradient_flow). Got {type(trajectories).__name__}."
+            f"The `{name}` parameter of {where} must be {article} {cls.__name__} or a non-empty "
+            f"sequence of them (from {source}). Got {type(value).__name__}."
         )
+    return list(items)
+
+
+def _runs(trajectories, where: str) -> list[Trajectory]:
+    runs = one_or_many(
+        trajectories, Trajectory, name="trajectories", where=where, source="gradient_flow"
+    )
     return sorted(runs, key=lambda r: -r.log_alpha)  # large α first
 
 

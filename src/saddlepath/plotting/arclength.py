@@ -23,6 +23,7 @@ from saddlepath.plotting._style import (
     _run_colours,
     _shown_coordinates,
     legend_outside,
+    one_or_many,
 )
 from saddlepath.plotting.path import _COLOURS
 
@@ -31,16 +32,9 @@ __all__ = ["plot_arclength"]
 
 def _curves(curves, labels, where: str) -> tuple[list[ArcLength], list[str]]:
     """The runs' curves as a list, and one label per curve (``"run <j>"`` by default)."""
-    shown = [curves] if isinstance(curves, ArcLength) else curves
-    if (
-        not isinstance(shown, Sequence)
-        or not shown
-        or not all(isinstance(c, ArcLength) for c in shown)
-    ):
-        raise TypeError(
-            f"The `curves` parameter of {where} must be an ArcLength or a non-empty sequence "
-            f"of them (from saddlepath.analysis.arclength(run)). Got {type(curves).__name__}."
-        )
+    shown = one_or_many(
+        curves, ArcLength, name="curves", where=where, source="saddlepath.analysis.arclength(run)"
+    )
     labels = [f"run {j}" for j in range(len(shown))] if labels is None else list(labels)
     if len(labels) != len(shown):
         raise ValueError(
