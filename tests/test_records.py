@@ -32,7 +32,7 @@ from saddlepath.analysis import (
 )
 from saddlepath.analysis.arclength import arclength_of_path
 from saddlepath.analysis.rates import fit_rate
-from saddlepath.data import make_sparse_regression
+from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
 from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
@@ -165,6 +165,7 @@ def results():
         "gd": gd,
         "certificate": certify_path(path),
         "dataset": make_sparse_regression(8, 5, n_nonzero=2, seed=1),
+        "digits": load_digits(n_samples=30, seed=0, classes=[3, 5, 8]),
         "plateaus": find_plateaus(flow, X, y),
         "gd_plateaus": find_plateaus(gd, X, y, step_size=0.2),
         "comparison": compare(flow, path),
@@ -194,8 +195,8 @@ def test_real_results_cover_every_registered_type(results):
 
 @pytest.mark.parametrize(
     "name",
-    ["path", "flow", "gd", "certificate", "dataset", "plateaus", "gd_plateaus", "comparison",
-     "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
+    ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
+     "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
      "convergence", "init_scale", "rate"],
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
