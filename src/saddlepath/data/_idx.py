@@ -70,6 +70,19 @@ def load_mnist_idx(
     DataFileError
         A file is corrupt, truncated, has a wrong magic number or dimensions, or the image and
         label counts differ.
+
+    Examples
+    --------
+    Two 1×2 images labelled 3 and 5, written as IDX files:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "t10k-images-idx3-ubyte").write_bytes(
+    ...     bytes([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255, 51, 102]))
+    >>> _ = (folder / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 2, 3, 5]))
+    >>> data = load_mnist_idx(folder, split="test")
+    >>> data.X.tolist(), data.labels.tolist(), data.image_shape
+    ([[0.0, 1.0], [0.2, 0.4]], [3, 5], (1, 2))
     """
     if split not in MNIST_IDX_FILES:
         raise ValueError(f"`split` must be 'train' or 'test'; got {split!r}.")
