@@ -10,10 +10,13 @@ The eigenpairs come from ARPACK's implicitly restarted Lanczos
 (:func:`scipy.sparse.linalg.eigsh` on a :class:`~scipy.sparse.linalg.LinearOperator`): its
 memory is :math:`O(n \cdot n_{cv})` for any model size (a plain Lanczos with full
 reorthogonalisation keeps every Krylov vector), and it restarts and reorthogonalises for us.
-ARPACK's stopping test is relative to each Ritz value, which never passes for the zero
-eigenvalues of a symmetry; Lanczos is shift-invariant, so we run it on
-:math:`H + cI` with :math:`c = 2s`, :math:`s \approx \|H\|_2`, where every eigenvalue is
-:math:`\ge s` and the test becomes relative to :math:`\|H\|_2`.
+ARPACK's stopping test is relative to each Ritz value (floored at
+:math:`\epsilon^{2/3}`), far too strict for the zero eigenvalues of a symmetry; Lanczos is
+shift-invariant, so we run it on :math:`H + cI` with :math:`c = 2s`,
+:math:`s \approx \|H\|_2`, where every eigenvalue lies in :math:`[s, 3s]` and the test
+becomes relative to :math:`\|H\|_2`. One Lanczos run sees one copy of a repeated eigenvalue
+(hidden-unit permutations and rescalings make them common); by default the search is rerun
+on the complement of the pairs found, from a fresh start, until no eigenvalue is missed.
 
 Units: eigenvalues in loss per squared parameter unit; eigenvectors are unit vectors in the
 flat parameter space.
@@ -28,6 +31,7 @@ import numpy as np
 from saddlepath._status import Status
 from saddlepath._summary import summary_repr
 from saddlepath._validation import check_real
+from saddlepath.landscape._hvp import FlatHessian
 
 __all__ = ["HessianExtremes", "LanczosStatus", "hessian_extremes"]
 
@@ -37,6 +41,11 @@ SCALE_TOL = 1e-3
 # A pair counts as converged when ‖Hv − λv‖ ≤ RESIDUAL_SLACK · tol · ‖H‖₂ (ARPACK's test
 # is on H + 2‖H‖I, whose Ritz values reach 3‖H‖, plus rounding in the HVP).
 RESIDUAL_SLACK = 10.0
+# At most this many deflated Lanczos reruns look for missed copies of repeated eigenvalues.
+MAX_DEFLATIONS = 10
+# Each rerun first probes the lowest eigenvalue of the deflated operator to this relative
+# accuracy (a Ritz value's error is about the square of its residual: ~1e-12 here).
+PROBE_TOL = 1e-6
 
 
 class LanczosStatus(Status):
@@ -75,16 +84,17 @@ class HessianExtremes:
     morse_index_estimate : int
         Number of computed eigenvalues below ``-tolerance``. Only the ``k`` smallest are
         computed, so when all ``k`` are negative (:attr:`index_is_lower_bound`) the true
-        Morse index may be larger; a repeated eigenvalue may also be found with lower
-        multiplicity than it has (Lanczos sees one copy per start vector, restarts aside).
+        Morse index may be larger. With ``verify=False`` a repeated eigenvalue may also be
+        found with lower multiplicity than it has (one copy per Lanczos start vector).
     tolerance : float
         ``rtol · scale``: eigenvalues within ``±tolerance`` count as zero.
     scale : float
         :math:`\|H\|_2`, the largest computed :math:`|\lambda|` (to ``SCALE_TOL``).
     status : LanczosStatus
     stats : dict
-        ``n_hvp`` (every HVP, including the norm estimate and the residual check) and
-        ``n_iter`` (Lanczos steps of the eigenpair runs, one HVP each).
+        ``n_hvp`` (every HVP, including the norm estimate and the residual check),
+        ``n_iter`` (Lanczos steps of the eigenpair runs and probes, one HVP each) and
+        ``n_deflations`` (reruns on the complement of the pairs found, both ends).
     """
 
     eigenvalues: np.ndarray
@@ -135,6 +145,7 @@ def hessian_extremes(
     rtol: float = 1e-8,
     max_iter: int | None = None,
     seed: int = 0,
+    verify: bool = True,
 ) -> HessianExtremes:
     r"""The ``k`` most negative (and optionally most positive) Hessian eigenpairs of ``loss``.
 
@@ -158,6 +169,10 @@ def hessian_extremes(
         Maximum Lanczos restarts per run (ARPACK's ``maxiter``; default ``100 · n_params``).
     seed : int, default 0
         Seed of the random start vector.
+    verify : bool, default True
+        Rerun Lanczos on the complement of the pairs found until it finds no eigenvalue
+        below the ``k``-th (recovers copies of repeated eigenvalues, e.g. from symmetries
+        of the parameters, that one Lanczos run misses); one extra run when none is missed.
 
     Returns
     -------
@@ -180,11 +195,11 @@ def hessian_extremes(
             f"The `which` parameter of {_WHERE} must be 'smallest' or 'both'. Got {which!r} "
             "instead."
         )
-    op = _FlatHessian(loss, params)
+    op = FlatHessian(loss, params, where=_WHERE)
     k = _check_k(k, op.n, both=which == "both")
     if max_iter is not None:
         max_iter = int(check_real(max_iter, name="max_iter", low=1, where=_WHERE))
-    return _lanczos(op, k, which == "both", tol, rtol, max_iter, seed)
+    return _lanczos(op, k, which == "both", tol, rtol, max_iter, seed, bool(verify))
 
 
 def _check_k(k: object, n: int, *, both: bool) -> int:
@@ -199,66 +214,24 @@ def _check_k(k: object, n: int, *, both: bool) -> int:
     return int(k)
 
 
-class _FlatHessian:
-    """``w ↦ H w`` on the flat parameter vector, jitted once, counting its calls."""
-
-    def __init__(self, loss, params):
-        import jax
-        import jax.numpy as jnp
-        from jax.flatten_util import ravel_pytree
-
-        leaves = jax.tree_util.tree_leaves(params)
-        if not leaves or not all(jnp.issubdtype(jnp.result_type(x), jnp.floating) for x in leaves):
-            raise ValueError(
-                f"The `params` parameter of {_WHERE} must be a pytree of floating-point arrays "
-                f"(e.g. a tuple of weight matrices). Got {type(params).__name__} with leaves of "
-                f"types {[jnp.result_type(x).name for x in leaves]}."
-            )
-        self.leaf_shapes = tuple(tuple(int(d) for d in jnp.shape(x)) for x in leaves)
-        theta, unravel = ravel_pytree(params)
-        self.n, self.count, self._dtype = int(theta.size), 0, theta.dtype
-        value = jax.eval_shape(loss, params)
-        if not hasattr(value, "shape") or value.shape != ():
-            raise ValueError(
-                f"The `loss` parameter of {_WHERE} must return a scalar (shape ()); it returned "
-                f"{getattr(value, 'shape', type(value).__name__)}. Reduce it, e.g. with .sum()."
-            )
-        flat_loss = lambda x: loss(unravel(x))  # noqa: E731
-        self._hvp = jax.jit(lambda w: jax.jvp(jax.grad(flat_loss), (theta,), (w,))[1])
-
-    def __call__(self, w: np.ndarray) -> np.ndarray:
-        self.count += 1
-        out = np.asarray(self._hvp(np.asarray(w, dtype=self._dtype).ravel()), dtype=np.float64)
-        if not np.all(np.isfinite(out)):
-            raise ValueError(
-                f"The `loss` passed to {_WHERE} has a non-finite Hessian-vector product at "
-                "`params`; evaluate it at a point where it is twice differentiable."
-            )
-        return out
-
-
-def _lanczos(op, k, both, tol, rtol, max_iter, seed) -> HessianExtremes:
-    """Norm estimate, shifted Lanczos runs, residual check and the result."""
-    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+def _lanczos(op, k, both, tol, rtol, max_iter, seed, verify) -> HessianExtremes:
+    """Norm estimate, shifted Lanczos runs (each end), residual check and the result."""
+    from scipy.sparse.linalg import LinearOperator, eigsh
 
     rng = np.random.default_rng(seed)
     v0 = rng.standard_normal(op.n)
     plain = LinearOperator((op.n, op.n), matvec=op, dtype=np.float64)
     norm = float(abs(eigsh(plain, k=1, which="LM", tol=SCALE_TOL, v0=v0)[0][0]))
     shift = 2.0 * norm if norm > 0 else 1.0
-    shifted = LinearOperator((op.n, op.n), matvec=lambda w: op(w) + shift * w, dtype=np.float64)
-    start = op.count
-    ends = ("SA", "LA") if both else ("SA",)
-    values, vectors, converged = [], [], True
-    for end in ends:
-        try:
-            theta, vecs = eigsh(shifted, k=k, which=end, tol=tol, maxiter=max_iter, v0=v0)
-        except ArpackNoConvergence as err:  # keep the pairs that did converge
-            theta, vecs, converged = err.eigenvalues, err.eigenvectors, False
-        values.append(theta - shift)
-        vectors.append(vecs.T)
+    run = {"tol": tol, "max_iter": max_iter, "rng": rng, "lift": 2.0 * shift, "verify": verify}
+    start, n_rounds = op.count, 0
+    theta, vectors, converged, n_rounds = _lowest(lambda w: op(w) + shift * w, op.n, k, **run)
+    values = theta - shift
+    if both:  # the largest eigenvalues of H are the smallest of -H
+        top, top_vectors, top_ok, top_rounds = _lowest(lambda w: shift * w - op(w), op.n, k, **run)
+        values, vectors = np.r_[values, shift - top], np.concatenate([vectors, top_vectors])
+        converged, n_rounds = converged and top_ok, n_rounds + top_rounds
     n_iter = op.count - start
-    values, vectors = np.concatenate(values), np.concatenate(vectors)
     order = np.argsort(values)
     values, vectors = values[order], vectors[order]
     residuals = np.array(
@@ -277,5 +250,57 @@ def _lanczos(op, k, both, tol, rtol, max_iter, seed) -> HessianExtremes:
         tolerance=tolerance,
         scale=scale,
         status=LanczosStatus.CONVERGED if converged else LanczosStatus.NOT_CONVERGED,
-        stats={"n_hvp": op.count, "n_iter": n_iter},
+        stats={"n_hvp": op.count, "n_iter": n_iter, "n_deflations": n_rounds},
     )
+
+
+def _lowest(matvec, n, k, *, tol, max_iter, rng, lift, verify):
+    r"""The ``k`` lowest eigenpairs of ``matvec`` (spectrum in :math:`[s, 3s]`, ``lift > 3s``).
+
+    Lanczos from one start vector sees one copy of a repeated eigenvalue (more only through
+    rounding and restarts). With ``verify``, each round reruns it, from a fresh random
+    start, on the deflated operator
+    :math:`PAP + \text{lift}\,VV^\top` (:math:`V` the pairs found, :math:`P = I - VV^\top`):
+    a new eigenvalue below the ``k``-th found is a missed copy, merged in; a round whose
+    probe (the lowest Ritz value, to ``PROBE_TOL``) finds none ends the search. Returns
+    values, vectors (rows), whether every run converged, and the number of deflated rounds.
+    """
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+
+    values, vectors, converged = np.empty(0), np.empty((0, n)), True
+    for rounds in range(MAX_DEFLATIONS + 1):
+        want = min(k, n - values.size - 1)
+        if want < 1 or (rounds and not (verify and converged and values.size)):
+            return values, vectors, converged, rounds
+        V = vectors
+
+        def deflated(w, V=V):
+            low = V @ w
+            out = matvec(w - V.T @ low)
+            return out - V.T @ (V @ out) + lift * (V.T @ low)
+
+        op = LinearOperator((n, n), matvec=deflated, dtype=np.float64)
+        start = deflated(rng.standard_normal(n))  # fresh: the last one's Krylov space lacks
+        # the missed copies (exactly, but for rounding)
+        if rounds and _probe(op, start, max_iter) >= values[-1] - tol * lift:
+            return values, vectors, converged, rounds
+        try:
+            theta, vecs = eigsh(op, k=want, which="SA", tol=tol, maxiter=max_iter, v0=start)
+        except ArpackNoConvergence as err:  # keep the pairs that did converge
+            theta, vecs, converged = err.eigenvalues, err.eigenvectors, False
+        vecs = vecs.T - (vecs.T @ V.T) @ V  # exactly orthogonal to the pairs found
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        values, vectors = np.r_[values, theta], np.concatenate([vectors, vecs])
+        order = np.argsort(values)[:k]
+        values, vectors = values[order], vectors[order]
+    return values, vectors, False, MAX_DEFLATIONS  # still finding copies: not converged
+
+
+def _probe(op, start, max_iter) -> float:
+    """The lowest Ritz value of ``op`` to ``PROBE_TOL``: an upper bound of its lowest eigenvalue."""
+    from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+    try:
+        return float(eigsh(op, k=1, which="SA", tol=PROBE_TOL, maxiter=max_iter, v0=start)[0][0])
+    except ArpackNoConvergence as err:  # the Ritz values so far are still upper bounds
+        return float(err.eigenvalues.min(initial=-np.inf))
