@@ -16,9 +16,15 @@ class FlatHessian:
     """``w ↦ H w`` on the flat parameter vector, jitted once, counting its calls."""
 
     def __init__(self, loss, params, *, where: str):
-        import jax
-        import jax.numpy as jnp
-        from jax.flatten_util import ravel_pytree
+        try:
+            import jax
+            import jax.numpy as jnp
+            from jax.flatten_util import ravel_pytree
+        except ImportError as exc:
+            raise ImportError(
+                f"{where} needs JAX, which is not installed ({exc}). Install it with: "
+                'pip install "saddlepath[jax]"'
+            ) from exc
 
         leaves = jax.tree_util.tree_leaves(params)
         if not leaves or not all(jnp.issubdtype(jnp.result_type(x), jnp.floating) for x in leaves):
