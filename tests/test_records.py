@@ -35,7 +35,13 @@ from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
-from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
+from saddlepath.landscape import (
+    HessianExtremes,
+    enumerate_saddles,
+    hessian_extremes,
+    refine_equilibrium,
+    saddle_spectrum,
+)
 
 
 def assert_same(a, b, where="result"):
@@ -150,6 +156,24 @@ def test_batched_flow_round_trip(tmp_path):
 # --------------------------------------------------------------- analysis results
 
 
+def hessian_extremes_of_network(X, y, equilibrium):
+    """Lanczos on F(u, v) = L(u ⊙ v) at a saddle, with (u, v) a pytree (needs JAX)."""
+    import jax.numpy as jnp
+
+    Xj, yj = jnp.asarray(X), jnp.asarray(y)
+    loss = lambda p: 0.5 * jnp.sum((Xj @ (p[0] * p[1]) - yj) ** 2) / X.shape[0]  # noqa: E731
+    return hessian_extremes(loss, (jnp.asarray(equilibrium.u), jnp.asarray(equilibrium.v)), k=3)
+
+
+def test_hessian_extremes_round_trip(results, tmp_path):
+    if "curvature" not in results:
+        pytest.skip("needs JAX")
+    result = results["curvature"]
+    loaded = round_trip(result, tmp_path)
+    assert_same(result, loaded)
+    assert repr(loaded) == repr(result)
+
+
 @pytest.fixture(scope="module")
 def results():
     """One real result of every registered type, on the worked example (`worked_example`)."""
@@ -182,6 +206,7 @@ def results():
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
+        found["curvature"] = hessian_extremes_of_network(X, y, equilibrium)
     return found
 
 
@@ -190,6 +215,7 @@ def test_real_results_cover_every_registered_type(results):
     missing = set(records.result_types().values()) - seen
     if "batched" not in results:  # without JAX, test_batched_flow_round_trip is skipped
         missing.discard(saddlepath.BatchedTrajectories)
+        missing.discard(HessianExtremes)
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 

@@ -23,7 +23,7 @@ from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
 from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
-from test_records import first_instances
+from test_records import first_instances, hessian_extremes_of_network
 
 REPR_BOUND = 300  # characters: a summary, not the arrays
 
@@ -60,6 +60,7 @@ def large_results():
     ]  # fmt: skip
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))
+        found.append(hessian_extremes_of_network(X, y, equilibrium))
     assert path.n_saddles >= 10 and flow.beta.shape[0] >= 100  # the problem is large enough
     return found
 
@@ -68,6 +69,7 @@ def test_every_result_type_is_built(large_results):
     missing = set(records.result_types().values()) - set(first_instances(tuple(large_results), {}))
     if importlib.util.find_spec("jax") is None:
         missing.discard(saddlepath.BatchedTrajectories)
+        missing.discard(saddlepath.landscape.HessianExtremes)
     assert not missing, sorted(c.__name__ for c in missing)
 
 

@@ -35,14 +35,14 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
     from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
-    from saddlepath.landscape import Equilibrium, SaddleCatalog, SaddleSpectrum
+    from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
     return (
         SaddlePath, Trajectory, MarginCrossings, Initialisation,
         BatchedTrajectories, PathCertificate, CheckResult, Dataset,
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
-        InitScaleStudy, RateFit, LabelledImages,
+        InitScaleStudy, RateFit, LabelledImages, HessianExtremes,
     )  # fmt: skip
 
 
