@@ -12,6 +12,8 @@ depth-:math:`(L-1)` optimum with a rank-one layer inserted before the output lay
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from saddlepath._validation import as_float_array, check_int, check_real, check_seed
@@ -234,22 +236,24 @@ def escape_directions_by_depth(X, G, width: int, depths, **options) -> tuple[Esc
     Depth ``depths[0]`` is solved from random starts only; each next depth (which must be
     the previous one plus 1) also starts from the previous optimum with a rank-one layer
     inserted (``from_shallower``), so its speed is at least the previous one whenever the
-    previous optimum's last hidden activations are rank one. All hidden widths are
+    previous optimum's last hidden activations are rank one (the insertion is exact then);
+    otherwise the inserted layer keeps their top direction only and the speed may drop
+    (compare ``speeds[0]``, the warm start, with the previous ``speed``). All hidden widths are
     ``width``; ``options`` go to :func:`escape_direction`.
 
     Examples
     --------
     >>> import numpy as np
-    >>> X = np.array([[1.0, 0.0], [0.0, 1.0]]); G = -np.eye(2)
+    >>> X = np.eye(2); G = -np.diag([2.0, 1.0])  # σ₁(GᵀX) = 2 at every depth
     >>> res = escape_directions_by_depth(X, G, 3, [2, 3], n_restarts=1, seed=0,
     ...                                  n_warmup_steps=100, n_steps=500)
-    >>> [round(r.speed, 6) for r in res]
-    [1.0, 1.0]
+    >>> [round(r.speed, 4) for r in res]
+    [2.0, 2.0]
     """
     depths = [
         check_int(d, name="depths", low=2, where="escape_directions_by_depth") for d in depths
     ]
-    if not depths or any(b != a + 1 for a, b in zip(depths, depths[1:], strict=False)):
+    if not depths or any(b != a + 1 for a, b in itertools.pairwise(depths)):
         raise ValueError(
             f"`depths` must be consecutive increasing depths ≥ 2, e.g. range(2, 6); got {depths}."
         )

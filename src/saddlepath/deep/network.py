@@ -1,4 +1,4 @@
-r"""Bias-free deep MLPs and their first-order loss :math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)]`.
+r"""Bias-free deep MLPs and their first-order loss :math:`L_0 = \mathrm{Tr}[G^\top Y_\theta(X)]`.
 
 The network of depth :math:`L \ge 2` with hidden widths :math:`w_1, \dots, w_{L-1}` maps a
 sample :math:`x \in \mathbb{R}^{d}` through
@@ -12,7 +12,8 @@ with :math:`\sigma` = ReLU (or the identity, ``activation="linear"``) and no bia
 of degree :math:`L`: :math:`Y_{c\theta} = c^L Y_\theta` for :math:`c > 0`.
 
 Near :math:`\theta = 0` a cost :math:`C(Y)` is :math:`C(0) + L_0(\theta) + O(\|\theta\|^{2L})`
-with :math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)] = \sum_k \langle G_k, Y_\theta(x_k)\rangle`,
+with :math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)]
+= \sum_k \langle G_k, Y_\theta(x_k)\rangle`,
 :math:`G = \nabla_Y C(0)`: a **sum** over samples, the normalisation of Bantzis, Simon &
 Jacot (2025) under which their toy's optimal rank-one speed is :math:`\sqrt2 - 1`. Any
 :math:`1/n` of a mean cost is carried by ``G`` (see :func:`mse_gradient`). These
@@ -72,7 +73,7 @@ def network_output(weights, X, *, activation: str = "relu"):
 
 
 def first_order_loss(weights, X, G, *, activation: str = "relu"):
-    r""":math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)] = \sum_k \langle G_k, Y_\theta(x_k)\rangle`.
+    r""":math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)]`, a sum over the samples.
 
     A sum over the samples (no :math:`1/n`); ``G`` of shape ``(n_samples, n_outputs)``.
     Homogeneous of degree :math:`L`: :math:`L_0(c\theta) = c^L L_0(\theta)`, :math:`c > 0`.
