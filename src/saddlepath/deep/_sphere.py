@@ -50,6 +50,23 @@ def balance(ws, n_sweeps: int = 2):
     return tuple(ws)
 
 
+def prune_dead_units(ws, X, activation):
+    """Zero the weights into and out of hidden units that are zero on every sample.
+
+    Such a unit adds norm and nothing to the network, so removing it and projecting back
+    to the sphere can only raise :math:`|L_0|` (a true optimum has none).
+    """
+    ws = list(ws)
+    z = X @ ws[0].T
+    for ell in range(len(ws) - 1):
+        h = jax.nn.relu(z) if activation == "relu" else z
+        alive = jnp.any(h != 0, axis=0).astype(z.dtype)
+        ws[ell] = ws[ell] * alive[:, None]
+        ws[ell + 1] = ws[ell + 1] * alive[None, :]
+        z = (h * alive) @ ws[ell + 1].T
+    return tuple(ws)
+
+
 def _riemannian(ws, X, G, activation):
     value, grads = jax.value_and_grad(first_order_loss)(ws, X, G, activation=activation)
     radial = sum(jnp.sum(g * W) for g, W in zip(grads, ws, strict=True)) / squared_norm(ws)
@@ -83,7 +100,10 @@ def adam_on_sphere(ws, X, G, *, activation, n_steps, lr):
 
 @partial(jax.jit, static_argnames=("activation", "n_steps"))
 def descent_on_sphere(ws, X, G, *, activation, n_steps, lr, final_ratio):
-    """Projected GD with geometric decay from each start; the best iterates and L₀ history."""
+    """Projected GD with geometric decay from each start, then dead units pruned.
+
+    Returns the best iterates, their :math:`L_0` and the best-so-far :math:`L_0` per step.
+    """
     depth = len(ws)
     gamma = final_ratio ** (1.0 / n_steps)
 
@@ -104,6 +124,7 @@ def descent_on_sphere(ws, X, G, *, activation, n_steps, lr, final_ratio):
 
         init = (ws, ws, value)
         (ws, best, best_value), history = jax.lax.scan(step, init, jnp.arange(n_steps))
+        ws = _project(balance(prune_dead_units(best, X, activation)), depth)
         last = first_order_loss(ws, X, G, activation=activation)
         better = last < best_value
         best = tuple(jnp.where(better, W, B) for W, B in zip(ws, best, strict=True))
