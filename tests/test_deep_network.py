@@ -2,14 +2,17 @@ r"""The deep MLP, :math:`L_0`, its gradients and the sphere, against independent
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 pytest.importorskip("jax")
 
-import jax  # noqa: E402
 
-from saddlepath.deep import (  # noqa: E402
+import jax
+
+from saddlepath.deep import (
     cross_entropy_gradient,
     escape_direction,
     first_order_loss,
@@ -25,7 +28,7 @@ G = RNG.standard_normal((9, 2))
 def _weights(widths, n_in=3, n_out=2, seed=0):
     rng = np.random.default_rng(seed)
     dims = (n_in, *widths, n_out)
-    return [rng.standard_normal((b, a)) for a, b in zip(dims, dims[1:], strict=False)]
+    return [rng.standard_normal((b, a)) for a, b in itertools.pairwise(dims)]
 
 
 def test_output_matches_a_per_sample_loop():

@@ -39,7 +39,7 @@ import pytest
 
 pytest.importorskip("jax")
 
-from saddlepath.deep import escape_direction, first_order_loss  # noqa: E402
+from saddlepath.deep import escape_direction, first_order_loss
 
 TOY_SPEED = np.sqrt(2.0) - 1.0
 ANGLES = np.arange(8) * np.pi / 4
