@@ -48,6 +48,7 @@ def test_speed_is_sigma_one_at_every_depth(digits, depth):
         assert s[1] < 1e-4 * s[0]
 
 
+@pytest.mark.slow
 def test_continuation_keeps_the_speed(digits):
     X, G, sigma = digits
     results = escape_directions_by_depth(X, G, 8, [2, 3], n_restarts=1, seed=0, **OPTIONS)

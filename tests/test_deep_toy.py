@@ -20,6 +20,11 @@ the positive/negative parts of :math:`a` (disjoint supports). Since
 (which contains every kink angle) shows :math:`\max|f| = \sqrt2 - 1`. Rank-one weights
 (width 1) therefore cannot beat :math:`\sqrt2 - 1`, and attain it (``a = b = c = 1``).
 
+**Depth 2 (one hidden layer), any width: exactly √2 − 1.** There
+:math:`-L_0 = -\sum_j c_j f(w_j) \le \sum_j |c_j|\,\|w_j\|(\sqrt2 - 1) \le (\sqrt2 - 1)
+\sum_j (c_j^2 + \|w_j\|^2)/2 = \sqrt2 - 1` (``f`` is 1-homogeneous; AM–GM; the sphere is
+:math:`\|\theta\|^2 = 2`): one neuron is optimal.
+
 **Structure of anything better.** By the bound, a direction with speed > √2 − 1 has
 ``rank W₁ ≥ 2`` (so width ≥ 2). Every KKT point with :math:`L_0 \ne 0` is balanced: each layer
 is degree-1 homogeneous in :math:`L_0`, so :math:`\langle\nabla_{W_\ell}L_0, W_\ell\rangle = L_0`
@@ -86,3 +91,19 @@ def test_width_eight_beats_rank_one_with_a_balanced_rank_two_first_layer():
             np.linalg.norm(W_in, axis=1), np.linalg.norm(W_out, axis=0), atol=1e-6
         )
     assert np.count_nonzero(res.speeds > TOY_SPEED + 1e-4) >= 2
+
+
+def test_depth_two_is_one_neuron_at_any_width():
+    res = escape_direction(X, G, (8,), n_restarts=8, seed=1)
+    assert res.speed == pytest.approx(TOY_SPEED, abs=1e-6)
+    assert np.all(res.speeds <= TOY_SPEED + 1e-9)
+
+
+@pytest.mark.slow
+def test_depth_continuation_keeps_the_wide_optimum():
+    from saddlepath.deep import escape_directions_by_depth
+
+    d3, d4 = escape_directions_by_depth(X, G, 8, [3, 4], n_restarts=8, seed=0)
+    assert d3.speed > TOY_SPEED + 0.05
+    assert d4.speeds[0] >= d3.speed - 1e-9  # the warm start alone, then refined
+    assert d4.speed >= d3.speed - 1e-9
