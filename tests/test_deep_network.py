@@ -145,5 +145,7 @@ def test_bad_continuation_and_labels_name_the_fix():
         ValueError, match=r"`from_shallower` must be a depth-2 result with widths \(5,\)"
     ):
         escape_direction(X, G, (5, 4), from_shallower=small, n_steps=20)
+    with pytest.raises(TypeError, match=r"`widths` must be a sequence of ints, e.g. \(16, 16\)"):
+        escape_direction(X, G, 8)
     with pytest.raises(ValueError, match="`labels` must be a non-empty 1-D array"):
         cross_entropy_gradient([0.5, 1.0])

@@ -37,7 +37,9 @@ def _check_inputs(X, G, widths, activation):
     except TypeError as exc:
         if "widths" in str(exc):
             raise
-        raise TypeError(f"`widths` must be a sequence of ints; got {widths!r}.") from exc
+        raise TypeError(
+            f"`widths` must be a sequence of ints, e.g. (16, 16); got {widths!r}."
+        ) from exc
     if not widths:
         raise ValueError(
             "`widths` must list at least one hidden width (depth = len(widths) + 1 ≥ 2); got "
