@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import saddlepath
+import saddlepath.deep
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import records
 from saddlepath.analysis import (
@@ -207,6 +208,9 @@ def results():
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
         found["curvature"] = hessian_extremes_of_network(X, y, equilibrium)
+        from saddlepath.deep import escape_direction
+
+        found["escape"] = escape_direction(X, y[:, None], (2,), n_restarts=2, seed=0, n_steps=20)
     return found
 
 
@@ -216,6 +220,7 @@ def test_real_results_cover_every_registered_type(results):
     if "batched" not in results:  # without JAX, test_batched_flow_round_trip is skipped
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(HessianExtremes)
+        missing.discard(saddlepath.deep.EscapeResult)
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 
@@ -223,7 +228,8 @@ def test_real_results_cover_every_registered_type(results):
     "name",
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
-     "convergence", "init_scale", "rate"],
+     "convergence", "init_scale", "rate"]
+    + (["escape"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]

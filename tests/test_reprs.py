@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import saddlepath
+import saddlepath.deep
 from saddlepath import records
 from saddlepath.analysis import arclength, compare, explain_jumps, find_plateaus
 from saddlepath.analysis.arclength import arclength_of_path
@@ -61,6 +62,7 @@ def large_results():
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))
         found.append(hessian_extremes_of_network(X, y, equilibrium))
+        found.append(saddlepath.deep.escape_direction(X, y[:, None], (16, 16), n_steps=20))
     assert path.n_saddles >= 10 and flow.beta.shape[0] >= 100  # the problem is large enough
     return found
 
@@ -70,6 +72,7 @@ def test_every_result_type_is_built(large_results):
     if importlib.util.find_spec("jax") is None:
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(saddlepath.landscape.HessianExtremes)
+        missing.discard(saddlepath.deep.EscapeResult)
     assert not missing, sorted(c.__name__ for c in missing)
 
 
