@@ -56,15 +56,23 @@ def prune_dead_units(ws, X, activation):
     Such a unit adds norm and nothing to the network, so removing it and projecting back
     to the sphere can only raise :math:`|L_0|` (a true optimum has none).
     """
-    ws = list(ws)
+    return tuple(m * W for m, W in zip(live_masks(ws, X, activation), ws, strict=True))
+
+
+def live_masks(ws, X, activation) -> list:
+    """One 0/1 mask per weight matrix: 0 on the weights into and out of dead hidden units.
+
+    A hidden unit is dead when its activation is zero on every sample of ``X``.
+    """
+    masks = [jnp.ones_like(W) for W in ws]
     z = X @ ws[0].T
     for ell in range(len(ws) - 1):
         h = jax.nn.relu(z) if activation == "relu" else z
         alive = jnp.any(h != 0, axis=0).astype(z.dtype)
-        ws[ell] = ws[ell] * alive[:, None]
-        ws[ell + 1] = ws[ell + 1] * alive[None, :]
-        z = (h * alive) @ ws[ell + 1].T
-    return tuple(ws)
+        masks[ell] = masks[ell] * alive[:, None]
+        masks[ell + 1] = masks[ell + 1] * alive[None, :]
+        z = h @ ws[ell + 1].T  # a dead unit's column of h is zero: masking it changes nothing
+    return masks
 
 
 def _riemannian(ws, X, G, activation):
@@ -136,17 +144,10 @@ def descent_on_sphere(ws, X, G, *, activation, n_steps, lr, final_ratio):
 def live_residual(ws, X, G, activation):
     """The stationarity residual on live units (see ``EscapeResult.residual``)."""
     grads = jax.grad(first_order_loss)(ws, X, G, activation=activation)
-    masks = [jnp.ones_like(W) for W in ws]
-    z = X @ ws[0].T
-    for ell in range(len(ws) - 1):
-        h = jax.nn.relu(z) if activation == "relu" else z
-        alive = jnp.any(h != 0, axis=0).astype(z.dtype)
-        masks[ell] = masks[ell] * alive[:, None]
-        masks[ell + 1] = masks[ell + 1] * alive[None, :]
-        z = h @ ws[ell + 1].T
+    masks = live_masks(ws, X, activation)
     g = [m * a for m, a in zip(masks, grads, strict=True)]
     w = [m * a for m, a in zip(masks, ws, strict=True)]
-    tiny = jnp.finfo(z.dtype).tiny
+    tiny = jnp.finfo(ws[0].dtype).tiny
     radial = sum(jnp.sum(a * b) for a, b in zip(g, w, strict=True))
     radial = radial / jnp.maximum(sum(jnp.sum(a * a) for a in w), tiny)
     off = jnp.sqrt(sum(jnp.sum(jnp.square(a - radial * b)) for a, b in zip(g, w, strict=True)))
