@@ -12,10 +12,13 @@ Not built yet: small-init training, the CLI, figures and benchmarks.
 """
 
 from saddlepath.deep.result import EscapeResult, EscapeStatus
+from saddlepath.deep.training_result import TrainingRun, TrainingStatus
 
 __all__ = [
     "EscapeResult",
     "EscapeStatus",
+    "TrainingRun",
+    "TrainingStatus",
     "cross_entropy_gradient",
     "escape_direction",
     "escape_directions_by_depth",
