@@ -21,7 +21,7 @@ check_python = $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 1
 	"saddlepath needs Python >= 3.11; $(PYTHON) is " + sys.version.split()[0] + \
 	". Pass a newer one: make $(MAKECMDGOALS) PYTHON=python3.11")'
 
-.PHONY: demo test test-latest lock lint bench clean
+.PHONY: demo test test-latest lock lint bench clean browser
 
 $(BIN)/python:
 	@$(check_python)
@@ -41,7 +41,15 @@ $(STAMP_TEST): pyproject.toml $(LOCK) | $(BIN)/python
 demo: $(STAMP_BASE)
 	MPLBACKEND=Agg $(BIN)/saddlepath demo --out demo-output
 
-test: $(STAMP_TEST)
+# The HTML report's browser test needs Debian's chromium: installed here when missing (as root,
+# with apt-get); elsewhere the test is skipped with a note saying how to install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
+	  echo "note: chromium is missing (apt-get install chromium); the browser test will be skipped"
+
+test: $(STAMP_TEST) browser
 	$(BIN)/ruff check src tests benchmarks examples
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
