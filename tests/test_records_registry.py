@@ -22,6 +22,8 @@ NOT_RESULTS = {
     "RationalPath": "a test oracle in exact rationals (Fractions)",
     "FlowDriver": "the flow integrator's machinery (step, controller, plateau stepper)",
     "Tableau": "a Rosenbrock method's coefficients",
+    "ComparisonRow": "a display row of a reproduction's table (derived from its record)",
+    "Choice": "a reproduction's documented setting (derived from its config)",
 }
 
 
