@@ -1,5 +1,5 @@
 // saddlepath report charts: SVG line/step/point charts drawn from the JSON specs inlined
-// in the page (<script type="application/json" id="saddlepath-charts">). No dependencies.
+// in the page (the JSON script element "saddlepath-charts"). No dependencies.
 // Hover: the nearest curve at the pointer is named with its value (the tooltip).
 // Zoom: drag a rectangle (or a horizontal band); double-click or "reset" restores.
 (function () {
@@ -60,8 +60,11 @@
       if (self.hidden[i]) return;
       var ys = [s.y].concat(s.band ? [s.band.lo, s.band.hi] : []);
       ys.forEach(function (yy) {
-        self.pts({x: s.x, y: yy}).forEach(function (p) {
-          if (!p || (xr && (p[0] < xr[0] || p[0] > xr[1]))) return;
+        var pts = self.pts({x: s.x, y: yy});
+        pts.forEach(function (p, k) {
+          // a step's value at the left edge is that of the last point before it
+          var next = pts[k + 1], holds = s.kind === "step" && next && next[0] > (xr ? xr[0] : 0);
+          if (!p || (xr && (p[0] > xr[1] || (p[0] < xr[0] && !holds)))) return;
           x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]);
         });
       });
