@@ -165,3 +165,16 @@ def test_a_json_npz_pair_that_is_not_a_record_does_not_make_a_run_folder(tmp_pat
     np.savez(tmp_path / "x.npz", a=np.zeros(2))
     with pytest.raises(ReportFolderError, match=r"found x\.json, x\.npz"):
         folder_kind(tmp_path)
+
+
+def test_the_page_assets_are_package_data():
+    """chart.js and page.css ship in the wheel: pyproject's package-data names them."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["saddlepath.report.html"]
+    assets = [p for p in (root / "src/saddlepath/report/html").iterdir()
+              if p.is_file() and p.suffix not in (".py", ".pyc")]  # fmt: skip
+    assert sorted(a.name for a in assets) == ["chart.js", "page.css"]
+    assert all(any(a.match(pattern) for pattern in patterns) for a in assets)
