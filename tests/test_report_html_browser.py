@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import WORKED_SADDLES, WORKED_TIMES
-from test_report_html_folders import experiment_folder, run_folder, sweep_store
 
+from helpers import WORKED_SADDLES, WORKED_TIMES
 from saddlepath.report.html import write_page
+from test_report_html_folders import experiment_folder, run_folder, sweep_store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
