@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "MAX_CURVES",
     "MAX_POINTS",
+    "VISIBLE",
     "Chart",
     "convergence_charts",
     "path_charts",
@@ -27,6 +28,7 @@ __all__ = [
 
 MAX_POINTS = 2000  # points kept per curve (evenly thinned, the last point always kept)
 MAX_CURVES = 40  # coordinates drawn per chart: the largest by max |β_i|
+VISIBLE = 1e-3  # coordinates whose max |β_i| is below this fraction of the largest are not drawn
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,15 +67,20 @@ def coordinate_name(i: int, names: tuple[str, ...] | None) -> str:
 
 
 def _largest(beta: np.ndarray) -> tuple[np.ndarray, int]:
-    """The coordinates to draw (largest max |β_i| first, non-zero only) and how many are left."""
+    """The coordinates to draw and how many are left out.
+
+    Drawn: at most :data:`MAX_CURVES`, largest max |β_i| first, among those that reach
+    :data:`VISIBLE` of the largest (smaller ones are flat at zero on the chart's scale).
+    """
     peak = np.abs(beta).max(axis=0) if beta.size else np.zeros(beta.shape[1])
     order = np.argsort(-peak, kind="stable")
-    nonzero = order[peak[order] > 0]
-    return np.sort(nonzero[:MAX_CURVES]), max(0, nonzero.size - MAX_CURVES)
+    visible = order[peak[order] > VISIBLE * peak.max(initial=0.0)]
+    return np.sort(visible[:MAX_CURVES]), beta.shape[1] - min(visible.size, MAX_CURVES)
 
 
 def _left_note(left: int) -> str:
-    return f" {left} smaller coordinates are not drawn." if left else ""
+    return (f" {left} coordinates below 10⁻³ of the largest (or past the first {MAX_CURVES})"
+            " are not drawn." if left else "")  # fmt: skip
 
 
 def path_charts(path: Any, names: tuple[str, ...] | None, key: str) -> list[Chart]:
