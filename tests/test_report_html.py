@@ -8,6 +8,7 @@ rationals), losses recomputed from them in exact arithmetic, the records loaded 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -18,6 +19,8 @@ import pytest
 
 import saddlepath as sp
 from helpers import WORKED_SADDLES, WORKED_TIMES, WORKED_X, WORKED_Y
+from saddlepath.data import Dataset
+from saddlepath.diagonal import SaddlePath, Trajectory
 from saddlepath.report.html import build_page, write_page
 from saddlepath.report.html.markup import esc, json_script
 from saddlepath.report.html.sweep import lambda_of_alpha
@@ -171,3 +174,48 @@ def test_inline_json_cannot_close_its_script_element():
     assert block.count("</script>") == 1 and block.endswith("</script>")
     payload = block.split(">", 1)[1].rsplit("<", 1)[0]
     assert json.loads(payload) == {"name": "</script><script>alert(1)</script>", "v": [1.0, None]}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FigureResult:
+    """A composite result as an experiment saves one: data, the limit and runs at several α."""
+
+    dataset: Dataset
+    path: SaddlePath
+    runs: tuple[Trajectory, ...]
+    note: str
+
+
+@pytest.fixture
+def figure_type(monkeypatch):
+    """FigureResult registered in a private copy of the registry, for this test only."""
+    from saddlepath.records import _registry
+
+    sp.records.result_types()  # the built-in types first
+    for table in ("_TYPES", "_ENUMS", "_NAMES"):
+        monkeypatch.setattr(_registry, table, dict(getattr(_registry, table)))
+    sp.records.register(FigureResult, name="ReportHtmlTestFigure")
+
+
+def test_a_composite_result_shows_its_path_and_runs(tmp_path, figure_type):
+    folder = experiment_folder(tmp_path)
+    for stem in ("path", "data"):
+        for suffix in (".json", ".npz"):
+            (folder / f"{stem}{suffix}").unlink()
+    runs = tuple(sp.gradient_flow(WORKED_X, WORKED_Y, alpha=a) for a in ("1e-3", "1e-30"))
+    path = sp.saddle_path(WORKED_X, WORKED_Y)
+    sp.save(FigureResult(Dataset(WORKED_X, WORKED_Y), path, runs, EVIL), folder / "fig")
+    page = build_page(folder)
+    specs = chart_specs(page.html)
+    assert sorted(specs) == ["fig-path-beta", "fig-path-loss", "fig-run-beta", "fig-runs-loss"]
+    np.testing.assert_allclose(specs["fig-path-loss"]["series"][0]["x"][:4],
+                               [float(t) for t in WORKED_TIMES], rtol=1e-12)  # fmt: skip
+    curves = specs["fig-runs-loss"]["series"]
+    assert [c["name"] for c in curves] == [
+        f"ln(1/α) = {math.log(1e3):.4g}",
+        f"ln(1/α) = {math.log(1e30):.4g}",
+        "α → 0 limit",
+    ]
+    for curve, run in zip(curves, runs, strict=False):
+        assert curve["y"] == run.loss.tolist()
+    assert esc(EVIL) in page.html and EVIL not in page.html and page.problems == ()

@@ -144,3 +144,16 @@ def convergence_charts(study: Any, key: str) -> list[Chart]:
     spec["x"]["log"] = True
     return [Chart(f"{key}-rates", "Convergence to the exact path", "Relative plateau error "
                   "and largest jump delay (τ units) against λ, log–log.", spec)]  # fmt: skip
+
+
+def runs_loss_chart(runs: list[Any], path: Any, key: str) -> Chart:
+    """The loss of several runs against τ (one curve per α), the exact staircase dashed."""
+    curves = [series(f"ln(1/α) = {-float(r.log_alpha):.4g}", r.tau, r.loss) for r in runs]
+    if path is not None:
+        end = max([float(path.tau[-1]), *(float(r.tau[-1]) for r in runs)])
+        curves.append(series("α → 0 limit", np.r_[path.tau, end], np.r_[path.loss, path.loss[-1]],
+                             kind="step", dash=True, color="#444"))  # fmt: skip
+    spec = {"title": "loss of the runs", **_axes(("τ", "accelerated time τ"),
+            ("L", "loss L(β)"), log=True, log_toggle=True), "series": curves}  # fmt: skip
+    return Chart(f"{key}-runs-loss", "Loss of every run", "One curve per initialisation "
+                 "scale α; the staircase emerges as α → 0. Drag to zoom.", spec)  # fmt: skip

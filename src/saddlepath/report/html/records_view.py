@@ -16,11 +16,13 @@ import numpy as np
 
 from saddlepath.analysis import find_plateaus
 from saddlepath.data import Dataset
+from saddlepath.diagonal import SaddlePath, Trajectory
 from saddlepath.report.catalog import catalog_table
 from saddlepath.report.html.charts import (
     Chart,
     convergence_charts,
     path_charts,
+    runs_loss_chart,
     trajectory_charts,
 )
 from saddlepath.report.html.folders import FolderRecord
@@ -146,7 +148,35 @@ def _view_one(rec: FolderRecord, records: list[FolderRecord], ds: Dataset):
         return _view_certificate(rec.result), []
     if rec.type == "Dataset":
         return _view_dataset(rec.result), []
-    return _fields(rec.result) + _stats(rec.result), []
+    return _view_composite(rec.result, ds, rec.stem)
+
+
+def _parts(result: Any) -> tuple[Dataset | None, SaddlePath | None, list[Trajectory]]:
+    """The data set, exact path and runs a composite result (an experiment's) holds."""
+    ds, path, runs = None, None, []
+    for f in dataclasses.fields(result) if dataclasses.is_dataclass(result) else ():
+        value = getattr(result, f.name)
+        values = value if isinstance(value, tuple | list) else (value,)
+        ds = ds or next((v for v in values if isinstance(v, Dataset)), None)
+        path = path or next((v for v in values if isinstance(v, SaddlePath)), None)
+        runs += [v for v in values if isinstance(v, Trajectory)]
+    return ds, path, runs
+
+
+def _view_composite(result: Any, ds: Dataset | None, stem: str) -> tuple[str, list[Chart]]:
+    """Any other result: its scalar fields, and the path and runs it holds, drawn."""
+    own, path, runs = _parts(result)
+    ds = own or ds
+    body, charts = _fields(result) + _stats(result), []
+    if path is not None and ds is not None:
+        more, charts = _view_path(path, ds, f"{stem}-path")
+        body += more
+    if runs:
+        names = ds.feature_names if ds is not None else None
+        last = trajectory_charts(runs[-1], names, f"{stem}-run", path)[1]
+        charts += [runs_loss_chart(runs, path, stem), last]
+        body += chart_figure(charts[-2]) + chart_figure(last)
+    return body, charts
 
 
 def records_view(records: list[FolderRecord]) -> RecordsView:

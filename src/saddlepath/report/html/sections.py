@@ -7,7 +7,9 @@ read from the folder is escaped by :mod:`.markup`.
 
 from __future__ import annotations
 
+import importlib
 import statistics
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,7 @@ def _experiment(folder: Path, out: Sections) -> None:
                for c in meta.get("choices") or [] if isinstance(c, dict)]  # fmt: skip
     if choices:
         out.add("choices", "Choices made", table(("setting", "value", "why"), choices))
+    _register_result_type(str(meta.get("name", "")))
     _comparison(folder, out)
     summary = folder / "summary.md"
     if summary.is_file():
@@ -95,6 +98,16 @@ def _experiment(folder: Path, out: Sections) -> None:
     _results(folder, out)
     out.add("environment", "Versions and timing", params_list(
         {"versions": meta.get("versions") or {}, "wall_s": meta.get("wall_s", "")}))  # fmt: skip
+
+
+def _register_result_type(name: str) -> None:
+    """Import the reproduction module ``name`` names (``pf-figure1`` → ``pf_figure1``), so
+    that its result type is registered before its record is loaded; a missing module is
+    left to the record's own "unknown type" error."""
+    module = name.replace("-", "_")
+    if module.isidentifier():
+        with suppress(ImportError):
+            importlib.import_module(f"saddlepath.experiments.reproductions.{module}")
 
 
 def _comparison(folder: Path, out: Sections) -> None:
