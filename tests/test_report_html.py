@@ -22,8 +22,8 @@ from helpers import WORKED_SADDLES, WORKED_TIMES, WORKED_X, WORKED_Y
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory
 from saddlepath.report.html import build_page, write_page
-from saddlepath.report.html.markup import esc, json_script
-from saddlepath.report.html.sweep import lambda_of_alpha
+from saddlepath.report.html._markup import esc, json_script
+from saddlepath.report.html._sweep import lambda_of_alpha
 from test_report_html_folders import (
     EVIL,
     SWEEP_ALPHAS,

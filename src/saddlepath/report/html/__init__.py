@@ -6,16 +6,16 @@ tables of :mod:`saddlepath.report`, as HTML), interactive charts (hover a curve 
 coordinate and value, drag to zoom the loss staircase), the figures, the parameters,
 versions and timings, and for a sweep the summary over the grid. Modules:
 
-- :mod:`.folders`: which kind of folder, and its records (:func:`folder_kind`);
-- :mod:`.records_view`: records → tables and charts; :mod:`.charts`: chart specs;
-- :mod:`.sweep`: the sweep store's results table and summary charts;
-- :mod:`.sections`: the sections of each kind of page; :mod:`.markup`: escaped HTML;
-- :mod:`.page`: the page itself (with ``page.css`` and ``chart.js`` inlined), written
+- :mod:`._folders`: which kind of folder, and its records (:func:`folder_kind`);
+- :mod:`._records_view`: records → tables and charts; :mod:`._charts`: chart specs;
+- :mod:`._sweep`: the sweep store's results table and summary charts;
+- :mod:`._sections`: the sections of each kind of page; :mod:`._markup`: escaped HTML;
+- :mod:`._page`: the page itself (with ``page.css`` and ``chart.js`` inlined), written
   atomically.
 """
 
-from saddlepath.report.html.folders import ReportFolderError, folder_kind
-from saddlepath.report.html.page import DEFAULT_NAME, ReportPage, build_page, write_page
+from saddlepath.report.html._folders import ReportFolderError, folder_kind
+from saddlepath.report.html._page import DEFAULT_NAME, ReportPage, build_page, write_page
 
 __all__ = [
     "DEFAULT_NAME",

@@ -2,7 +2,7 @@
 
 Each known result type is shown with the table :mod:`saddlepath.report` prints for it on
 the console (the same builders, rendered as HTML) and, where a picture helps, interactive
-charts (:mod:`.charts`). Any other record is shown by its scalar fields. The data set of the
+charts (:mod:`._charts`). Any other record is shown by its scalar fields. The data set of the
 folder (the ``data`` record) names the coordinates; without one they are 0-based positions.
 """
 
@@ -18,15 +18,15 @@ from saddlepath.analysis import find_plateaus
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory
 from saddlepath.report.catalog import catalog_table
-from saddlepath.report.html.charts import (
+from saddlepath.report.html._charts import (
     Chart,
     convergence_charts,
     path_charts,
     runs_loss_chart,
     trajectory_charts,
 )
-from saddlepath.report.html.folders import FolderRecord
-from saddlepath.report.html.markup import esc, params_list, problem, rich_table, table
+from saddlepath.report.html._folders import FolderRecord
+from saddlepath.report.html._markup import esc, params_list, problem, rich_table, table
 from saddlepath.report.path import path_table, status_line
 from saddlepath.report.run import plateau_table, trajectory_status_line
 from saddlepath.report.studies import study_table

@@ -2,7 +2,7 @@
 
 Each builder returns a :class:`Sections`: (anchor, title, HTML body) triples in page order,
 the charts they place, and the problems met (shown on the page and by the CLI). Every text
-read from the folder is escaped by :mod:`.markup`.
+read from the folder is escaped by :mod:`._markup`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from saddlepath.report.html.charts import Chart
-from saddlepath.report.html.folders import FolderRecord, read_json, read_records
-from saddlepath.report.html.markup import esc, figure_image, params_list, problem, table
-from saddlepath.report.html.records_view import chart_figure, records_view
-from saddlepath.report.html.sweep import read_results, sweep_charts
+from saddlepath.report.html._charts import Chart
+from saddlepath.report.html._folders import FolderRecord, read_json, read_records
+from saddlepath.report.html._markup import esc, figure_image, params_list, problem, table
+from saddlepath.report.html._records_view import chart_figure, records_view
+from saddlepath.report.html._sweep import read_results, sweep_charts
 
 __all__ = ["MAX_IMAGE_BYTES", "MAX_ROWS", "Sections", "build_sections"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from saddlepath.report.html.charts import Chart, series
+from saddlepath.report.html._charts import Chart, series
 
 __all__ = ["MAX_GROUPS", "lambda_of_alpha", "read_results", "sweep_charts"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from saddlepath import __version__
 from saddlepath.io import write_text_atomic
-from saddlepath.report.html.folders import folder_kind
-from saddlepath.report.html.markup import esc, json_script, problem, section
-from saddlepath.report.html.sections import Sections, build_sections
+from saddlepath.report.html._folders import folder_kind
+from saddlepath.report.html._markup import esc, json_script, problem, section
+from saddlepath.report.html._sections import Sections, build_sections
 
 __all__ = ["DEFAULT_NAME", "ReportPage", "build_page", "write_page"]
 
