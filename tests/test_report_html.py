@@ -16,9 +16,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import saddlepath as sp
 from helpers import WORKED_SADDLES, WORKED_TIMES, WORKED_X, WORKED_Y
+from saddlepath import cli
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory
 from saddlepath.report.html import build_page, write_page
@@ -219,3 +221,21 @@ def test_a_composite_result_shows_its_path_and_runs(tmp_path, figure_type):
     for curve, run in zip(curves, runs, strict=False):
         assert curve["y"] == run.loss.tolist()
     assert esc(EVIL) in page.html and EVIL not in page.html and page.problems == ()
+
+
+def test_analyze_folder_shows_one_table_of_the_jumps_explained(tmp_path):
+    data = tmp_path / "worked.npz"
+    np.savez(data, X=WORKED_X, y=WORKED_Y)
+    result = CliRunner().invoke(cli.app, ["analyze", str(data), "--alpha", "1e-30", "--out",
+                                          str(tmp_path / "an")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = build_page(tmp_path / "an").html
+    assert "Jumps explained (jump_0, jump_1, jump_2, jump_3)" in html
+    assert "[red]" not in html and "record-jump_0" not in html  # one table, markup removed
+    for k in (1, 2):  # the coordinate that enters at jump k+1, from the exact saddles
+        entering = next(i for i in range(4) if WORKED_SADDLES[k + 1][i] and not
+                        WORKED_SADDLES[k][i])  # fmt: skip
+        jumps = html.split("Jumps of the saddle path", 1)[1]
+        row = re.search(rf"<tr><td>{k}</td>.*?</tr>", jumps)[0]
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        assert cells[8:10] == [str(entering), f"{entering} ({entering})"], cells  # dual, entered

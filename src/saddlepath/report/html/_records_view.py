@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from rich.text import Text
 
 from saddlepath.analysis import find_plateaus
 from saddlepath.data import Dataset
 from saddlepath.diagonal import SaddlePath, Trajectory
+from saddlepath.report._rows import jump_rows
+from saddlepath.report.analysis import jump_table, reason_lines
 from saddlepath.report.catalog import catalog_table
 from saddlepath.report.html._charts import (
     Chart,
@@ -68,8 +71,6 @@ def _first(records: list[FolderRecord], type_name: str) -> Any:
 
 
 def _status_html(line: str, success: bool) -> str:
-    from rich.text import Text
-
     cls = "status-ok" if success else "status-bad"
     return f'<p class="{cls}">{esc(Text.from_markup(line).plain)}</p>'
 
@@ -179,6 +180,20 @@ def _view_composite(result: Any, ds: Dataset | None, stem: str) -> tuple[str, li
     return body, charts
 
 
+def _view_jumps(jumps: list[FolderRecord], records: list[FolderRecord], ds: Dataset) -> str:
+    """The jumps explained (``saddlepath analyze``): one table over every ``jump_K`` record."""
+    explanations = sorted((r.result for r in jumps), key=lambda e: e.saddle_index)
+    traj = _first(records, "Trajectory")
+    method = traj.method if traj is not None else "flow"
+    alpha = f"exp(−{-float(traj.log_alpha):.6g})" if traj is not None else "? (no run saved)"
+    rows = jump_rows(explanations)
+    table = rich_table(jump_table(rows, ds, method=method, alpha=alpha))
+    lines = "".join(f"<p>{esc(Text.from_markup(line).plain)}</p>"
+                    for line in reason_lines(rows, ds.feature_names))  # fmt: skip
+    stems = ", ".join(r.stem for r in jumps)
+    return f"<h3>Jumps explained ({esc(stems)})</h3>{table}{lines}"
+
+
 def records_view(records: list[FolderRecord]) -> RecordsView:
     """One block per record (``<h3>`` with its stem and type), problems for broken ones."""
     view = RecordsView(blocks=[])
@@ -186,7 +201,12 @@ def records_view(records: list[FolderRecord]) -> RecordsView:
     if ds is None:
         path = _first(records, "SaddlePath")
         ds = Dataset(path.X, path.y, name="the path's data") if path is not None else None
-    for rec in sorted(records, key=lambda r: _ORDER.get(r.type, len(_ORDER))):
+    jumps = [r for r in records if r.type == "JumpExplanation" and r.result is not None]
+    shown = [r for r in records if not (jumps and ds is not None and r in jumps)]
+    for rec in sorted(shown, key=lambda r: _ORDER.get(r.type, len(_ORDER))):
+        if jumps and ds is not None and _ORDER.get(rec.type, len(_ORDER)) > _ORDER["Trajectory"]:
+            view.blocks.append(_view_jumps(jumps, records, ds))  # after the path and the run
+            jumps = []
         title = f'<h3 id="record-{esc(rec.stem)}">{esc(rec.stem)} ({esc(rec.type)})</h3>'
         if rec.error is not None:
             view.problems.append(rec.error)
@@ -199,4 +219,6 @@ def records_view(records: list[FolderRecord]) -> RecordsView:
             body, charts = _view_one(rec, records, ds)
         view.blocks.append(title + body)
         view.charts.extend(charts)
+    if jumps and ds is not None:
+        view.blocks.append(_view_jumps(jumps, records, ds))
     return view
