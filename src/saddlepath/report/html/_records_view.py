@@ -88,21 +88,24 @@ def _fields(result: Any) -> str:
     """A result's scalar fields (numbers, strings, statuses) and its arrays' shapes."""
     if not dataclasses.is_dataclass(result):
         return f"<p>{esc(type(result).__name__)}</p>"
-    rows = []
+    rows, arrays = [], []
     for f in dataclasses.fields(result):
         value = getattr(result, f.name)
         if isinstance(value, np.ndarray):
-            rows.append((f.name, f"array {value.shape} {value.dtype}"))
+            arrays.append((f.name, f"array {value.shape} {value.dtype}"))
         elif hasattr(value, "value") and hasattr(value, "name"):  # a status enum
             rows.append((f.name, f"{value.name}: {value.value}"))
         elif isinstance(value, bool | int | float | str) or value is None:
             rows.append((f.name, repr(value) if isinstance(value, float) else str(value)))
+    rows += arrays  # the scalars first
     return table(("field", "value"), rows)
 
 
 def _view_path(path: Any, ds: Dataset, stem: str) -> tuple[str, list[Chart]]:
     charts = path_charts(path, ds.feature_names, stem)
     body = _status_html(status_line(path), path.status.success) + rich_table(path_table(path, ds))
+    if path.tolerances:
+        body += "<h3>Parameters (tolerances)</h3>" + params_list(dict(path.tolerances))
     return body + "".join(chart_figure(c) for c in charts) + _stats(path), charts
 
 
@@ -110,6 +113,7 @@ def _view_trajectory(traj: Any, ds: Dataset, stem: str, path: Any) -> tuple[str,
     charts = trajectory_charts(traj, ds.feature_names, stem, path)
     body = _status_html(trajectory_status_line(traj), traj.status.success)
     body += rich_table(plateau_table(traj, find_plateaus(traj), ds, path))
+    body += "<h3>Parameters and outcome</h3>" + _fields(traj)
     return body + "".join(chart_figure(c) for c in charts) + _stats(traj), charts
 
 
