@@ -28,6 +28,9 @@ __all__ = [
 
 MAX_POINTS = 2000  # points kept per curve (evenly thinned, the last point always kept)
 MAX_CURVES = 40  # coordinates drawn per chart: the largest by max |β_i|
+# chart.js's palette: coordinate i is drawn in COLORS[i % 10] on every chart
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+          "#7f7f7f", "#bcbd22", "#17becf")  # fmt: skip
 VISIBLE = 1e-3  # coordinates whose max |β_i| is below this fraction of the largest are not drawn
 
 
@@ -79,8 +82,10 @@ def _largest(beta: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _left_note(left: int) -> str:
-    return (f" {left} coordinates below 10⁻³ of the largest (or past the first {MAX_CURVES})"
-            " are not drawn." if left else "")  # fmt: skip
+    if not left:
+        return ""
+    return (f" {left} coordinate{'s' if left > 1 else ''} below 10⁻³ of the largest (or past "
+            f"the first {MAX_CURVES}) {'are' if left > 1 else 'is'} not drawn.")  # fmt: skip
 
 
 def path_charts(path: Any, names: tuple[str, ...] | None, key: str) -> list[Chart]:
@@ -93,7 +98,7 @@ def path_charts(path: Any, names: tuple[str, ...] | None, key: str) -> list[Char
     shown, left = _largest(beta)
     curves = [
         series(coordinate_name(i, names), tau, np.r_[beta[:, i], beta[-1, i]], kind="step",
-               labels=labels, value_name=f"β_{i}")
+               labels=labels, value_name=f"β_{i}", color=COLORS[i % len(COLORS)])
         for i in shown
     ]  # fmt: skip
     return [
@@ -121,7 +126,14 @@ def trajectory_charts(
     beta = np.asarray(traj.beta)
     shown, left = _largest(beta)
     curves = [
-        series(coordinate_name(i, names), traj.tau, beta[:, i], value_name=f"β_{i}") for i in shown
+        series(
+            coordinate_name(i, names),
+            traj.tau,
+            beta[:, i],
+            value_name=f"β_{i}",
+            color=COLORS[i % len(COLORS)],
+        )
+        for i in shown
     ]
     return [
         Chart(f"{key}-loss", "Loss of the run", "Plateaus are the saddles; drag to zoom.",
