@@ -115,7 +115,27 @@ def write_page(
 ) -> tuple[ReportPage, Path]:
     """Build the page of ``folder`` and write it atomically to ``out``.
 
-    ``out`` defaults to ``folder/report.html``. Returns the page and the path written.
+    Parameters
+    ----------
+    folder : path
+        A run, experiment or sweep folder (see :func:`build_page`).
+    out : path, optional
+        The HTML file to write; ``folder/report.html`` by default. It is replaced
+        atomically: a reader sees the old page or the new one.
+
+    Returns
+    -------
+    (ReportPage, Path)
+        The page and the path written.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, saddlepath as sp
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = sp.save(sp.saddle_path(np.eye(2), np.array([1.0, 0.5])), f"{folder}/path")
+    >>> page, written = write_page(folder)
+    >>> page.kind, page.sections, page.n_charts, written.name
+    ('run', ('results', 'versions'), 2, 'report.html')
     """
     page = build_page(folder)
     target = Path(out) if out is not None else Path(folder) / DEFAULT_NAME
