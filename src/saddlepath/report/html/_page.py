@@ -136,6 +136,7 @@ def write_page(
     >>> page, written = write_page(folder)
     >>> page.kind, page.sections, page.n_charts, written.name
     ('run', ('results', 'versions'), 2, 'report.html')
+    >>> import shutil; shutil.rmtree(folder)
     """
     page = build_page(folder)
     target = Path(out) if out is not None else Path(folder) / DEFAULT_NAME
