@@ -28,12 +28,16 @@ from saddlepath.report.html import write_page
 from test_report_html_folders import experiment_folder, run_folder, sweep_store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BASH = shutil.which("bash")
 if CHROMIUM is None:
     pytest.skip(
         "chromium is not installed (Debian: apt-get install chromium); the report's browser "
         "test needs it",
         allow_module_level=True,
     )
+if BASH is None:
+    pytest.skip("bash is not installed (it hands chromium its DevTools pipe)",
+                allow_module_level=True)  # fmt: skip
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -50,20 +54,17 @@ class Browser:
     def __init__(self, profile: Path) -> None:
         r, self._in = os.pipe()
         self._out, w = os.pipe()
-        # the browser reads commands on fd 3 and writes replies on fd 4: move the pipe ends
-        # above 9 first, so that placing them on 3 and 4 in the child clobbers neither
+        # the browser reads commands on fd 3 and writes replies on fd 4; bash moves the
+        # pipe ends there (no Python runs between fork and exec, so no fork-with-threads
+        # hazard); they are first moved above 9 so that placing them clobbers neither
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (r, w)]
         for fd in (r, w):
             os.close(fd)
-
-        def place_pipes() -> None:  # in the child, before exec (dup2 clears close-on-exec)
-            os.dup2(high[0], 3)
-            os.dup2(high[1], 4)
-
+        r, w = high
         self.proc = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            preexec_fn=place_pipes, close_fds=False,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [BASH, "-c", f'exec "$0" "$@" 3<&{r} 4>&{w} {r}<&- {w}>&-', CHROMIUM, *FLAGS,
+             f"--user-data-dir={profile}", "about:blank"],
+            pass_fds=high, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for fd in high:
             os.close(fd)
