@@ -52,16 +52,22 @@ def table(
     caption: str | None = None,
     row_classes: Sequence[str] | None = None,
 ) -> str:
-    """A scrollable HTML table of plain-text cells; numbers right-aligned, text left.
+    """A scrollable HTML table of plain-text cells; number columns right-aligned.
 
-    A cell is right-aligned when it parses as a number (``"1e-3"``, ``"-2"``); other cells
-    (names, statuses, sentences) are left-aligned.
+    A column is a number column when each of its cells parses as a number (``"1e-3"``,
+    ``"-2"``) or is empty or ``"–"`` (no value); other columns (names, coordinate lists,
+    statuses, sentences) are left-aligned.
     """
+    rows = [["" if v is None else str(v) for v in row] for row in rows]
+    numeric = [all(map(_is_number, column)) for column in zip(*rows, strict=True)]
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for k, row in enumerate(rows):
         cls = f' class="{esc(row_classes[k])}"' if row_classes and row_classes[k] else ""
-        cells = "".join(_cell(value) for value in row)
+        cells = "".join(
+            f"<td>{esc(text)}</td>" if number else f'<td class="text">{esc(text)}</td>'
+            for text, number in zip(row, numeric, strict=True)
+        )
         body.append(f"<tr{cls}>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
@@ -70,14 +76,14 @@ def table(
     )
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+def _is_number(text: str) -> bool:
+    if text in ("", "–", "end"):
+        return True
     try:
         float(text.replace("−", "-"))
-        numeric = True
     except ValueError:
-        numeric = False
-    return f"<td>{esc(text)}</td>" if numeric else f'<td class="text">{esc(text)}</td>'
+        return False
+    return True
 
 
 def rich_table(rich: Table) -> str:
