@@ -20,6 +20,7 @@ NOT_RESULTS = {
     "DemoStep": "one step of the demo script",
     "FloatPath": "a test oracle's float view of a RationalPath",
     "RationalPath": "a test oracle in exact rationals (Fractions)",
+    "ReportPage": "an HTML page, written as a file (saddlepath report), not a record",
     "FlowDriver": "the flow integrator's machinery (step, controller, plateau stepper)",
     "Tableau": "a Rosenbrock method's coefficients",
     "ComparisonRow": "a display row of a reproduction's table (derived from its record)",
