@@ -36,6 +36,7 @@ from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.experiments.reproductions import pf_figure1
 from saddlepath.landscape import (
     HessianExtremes,
     enumerate_saddles,
@@ -204,6 +205,7 @@ def results():
         "convergence": study,
         "init_scale": quietly(init_scale_study, X, y, [1e-3, 0.5]),
         "rate": fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),
+        "pf_figure1": pf_figure1.run(pf_figure1.Config.quick()),
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
@@ -229,7 +231,7 @@ def test_real_results_cover_every_registered_type(results):
     "name",
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
-     "convergence", "init_scale", "rate"]
+     "convergence", "init_scale", "rate", "pf_figure1"]
     + (["escape"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):

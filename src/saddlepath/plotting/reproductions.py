@@ -1,0 +1,135 @@
+r"""Figures of the papers' reproductions, drawn from their saved results.
+
+Each ``<module>_figures(result)`` returns ``{file stem: Figure}`` for the result of one
+module of :mod:`saddlepath.experiments.reproductions`; :data:`REPRODUCTION_FIGURES` maps the
+reproduction's command-line name to it. Nothing here recomputes a run: every curve comes
+from the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from saddlepath.plotting._style import LAMBDA_LABEL, _axes, alpha_label, legend_outside
+from saddlepath.plotting.arclength import plot_arclength
+from saddlepath.plotting.trajectory import plot_beta_vs_tau, plot_loss_vs_tau, plot_trajectory_3d
+
+if TYPE_CHECKING:
+    from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
+    from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
+    from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
+
+__all__ = [
+    "REPRODUCTION_FIGURES",
+    "pf_convergence_figures",
+    "pf_figure1_figures",
+    "pf_generalisation_figures",
+]
+
+
+def pf_figure1_figures(result: PfFigure1Result) -> dict[str, Figure]:
+    """P&F Figure 1: ``figure1_loss``, ``figure1_coordinates`` (the smallest α but one,
+    where the jumps are still visible as curves), ``figure1_3d``, ``figure1_arclength``."""
+    runs, path = list(result.runs), result.path
+    shown = runs[-2] if len(runs) > 1 else runs[-1]
+    figures = {
+        "figure1_loss": plot_loss_vs_tau(runs, path),
+        "figure1_coordinates": plot_beta_vs_tau(shown, path),
+        "figure1_arclength": plot_arclength(
+            list(result.arclengths), path,
+            labels=[alpha_label(r.log_alpha) for r in runs], limit=result.limit,
+        ),
+    }  # fmt: skip
+    if path.X.shape[1] >= 3:
+        figures["figure1_3d"] = plot_trajectory_3d(runs, path, limit=result.limit)
+    return figures
+
+
+def _mean_ci(ax, x, values, colour, label, gid) -> None:
+    """Each seed's curve thin; the mean over seeds thick (NaNs left out)."""
+    for row in values:
+        ax.plot(x, row, "-", color=colour, lw=0.5, alpha=0.3)
+    finite = np.where(np.isfinite(values) & (values > 0), values, np.nan)
+    geo = np.exp(np.nanmean(np.log(finite), axis=0))
+    ax.plot(x, geo, "o-", color=colour, lw=2.0, label=label, gid=gid)
+
+
+def pf_convergence_figures(result: PfConvergenceResult) -> dict[str, Figure]:
+    """``convergence_rates``: plateau error and jump delay against λ over seeds (log-log),
+    and ``convergence_slopes``: each seed's fitted exponent with the 95 % interval."""
+    lam = result.lambdas
+    fig, (ax_err, ax_del) = _axes(1, 2, size=(11.0, 4.5))
+    _mean_ci(ax_err, lam, result.relative_errors, "C0", "geometric mean over seeds", "errors")
+    _mean_ci(ax_del, lam, np.abs(result.max_delays), "C3", "geometric mean over seeds", "delays")
+    ref = np.abs(result.max_delays)
+    finite = ref[np.isfinite(ref) & (ref > 0)]
+    if finite.size:
+        scale = np.exp(np.nanmean(np.log(np.where(ref > 0, ref, np.nan))[:, 0]))
+        ax_del.plot(lam, scale * lam[0] / lam, "k--", lw=1.0, label="slope −1", gid="reference")
+    for ax, title in ((ax_err, "relative sup-error on plateaus"),
+                      (ax_del, "largest jump delay |τ× − τ_k|")):  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(LAMBDA_LABEL)
+        ax.set_title(title, fontsize=10)
+        legend_outside(ax, f"{result.seeds.size} seeds")
+    slopes, names = _slopes(result)
+    fig2, (ax,) = _axes(1, 1, size=(7.0, 4.0))
+    for i, (name, values) in enumerate(zip(names, slopes, strict=True)):
+        ax.plot(np.full(values.size, i) + np.linspace(-0.15, 0.15, values.size), values, ".",
+                color="0.5", gid=f"slopes_{i}")  # fmt: skip
+        ci = result.intervals[name]
+        ax.errorbar([i], [ci[0]], yerr=[[ci[0] - ci[1]], [ci[2] - ci[0]]], fmt="o", color="k",
+                    capsize=6, gid=f"interval_{i}")  # fmt: skip
+    ax.set_xticks(range(len(names)), [n.replace("_", " ") for n in names], fontsize=8)
+    ax.set_ylabel("fitted exponent per seed")
+    ax.set_title("exponents with 95 % confidence intervals (t, over seeds)", fontsize=10)
+    return {"convergence_rates": fig, "convergence_slopes": fig2}
+
+
+def _slopes(result: PfConvergenceResult) -> tuple[list[np.ndarray], list[str]]:
+    names = list(result.intervals)
+    return [result.slopes[n][np.isfinite(result.slopes[n])] for n in names], names
+
+
+def pf_generalisation_figures(result: PfGeneralisationResult) -> dict[str, Figure]:
+    """``generalisation_saddles``: test error of every saddle of the path against its index,
+    one panel per noise level; ``generalisation_alpha``: the end of the limit against the
+    finite-α runs' ends, per sparsity."""
+    noises, sparsities = result.noises, result.sparsities
+    fig, axes = _axes(1, len(noises), size=(4.2 * len(noises), 4.0), sharey=True)
+    for j, (ax, noise) in enumerate(zip(axes, noises, strict=True)):
+        for i, k in enumerate(sparsities):
+            for curve in result.saddle_curves(i, j):
+                ax.plot(np.arange(curve.size), curve, "-", color=f"C{i}", lw=0.8, alpha=0.6)
+            ax.plot([], [], "-", color=f"C{i}", label=f"k = {k}", gid=f"k{k}_noise{j}")
+        ax.axhline(noise**2 / 2, color="k", ls=":", lw=1.0, label="noise floor σ²/2")
+        ax.set_yscale("log")
+        ax.set_xlabel("saddle index")
+        ax.set_title(f"noise σ = {noise:g}", fontsize=10)
+    axes[0].set_ylabel("held-out test loss")
+    legend_outside(axes[-1], "sparsity")
+    fig2, (ax,) = _axes(1, 1, size=(7.5, 4.0))
+    labels = ["limit (end)", "best saddle", *result.alphas]
+    table = result.mean_test_losses()
+    for i, k in enumerate(sparsities):
+        for j, noise in enumerate(noises):
+            ax.plot(range(len(labels)), table[i, j], "o-", color=f"C{i}",
+                    ls=("-", "--", ":", "-.")[j % 4], label=f"k = {k}, σ = {noise:g}",
+                    gid=f"mean_k{k}_noise{j}")  # fmt: skip
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("mean held-out test loss")
+    legend_outside(ax, "problem")
+    return {"generalisation_saddles": fig, "generalisation_alpha": fig2}
+
+
+REPRODUCTION_FIGURES: dict[str, Callable[..., dict[str, Figure]]] = {
+    "pf-figure1": pf_figure1_figures,
+    "pf-convergence": pf_convergence_figures,
+    "pf-generalisation": pf_generalisation_figures,
+}
