@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from saddlepath.plotting._style import LAMBDA_LABEL, _axes, alpha_label, legend_outside
 from saddlepath.plotting.arclength import plot_arclength
@@ -53,38 +54,51 @@ def _mean_ci(ax, x, values, colour, label, gid) -> None:
     """Each seed's curve thin; the mean over seeds thick (NaNs left out)."""
     for row in values:
         ax.plot(x, row, "-", color=colour, lw=0.5, alpha=0.3)
-    finite = np.where(np.isfinite(values) & (values > 0), values, np.nan)
-    geo = np.exp(np.nanmean(np.log(finite), axis=0))
-    ax.plot(x, geo, "o-", color=colour, lw=2.0, label=label, gid=gid)
+    geo = np.array([np.exp(np.mean(np.log(c[np.isfinite(c) & (c > 0)])))
+                    if (np.isfinite(c) & (c > 0)).any() else np.nan for c in values.T])  # fmt: skip
+    if np.isfinite(geo).any():
+        ax.plot(x, geo, "o-", color=colour, lw=2.0, label=label, gid=gid)
 
 
 def pf_convergence_figures(result: PfConvergenceResult) -> dict[str, Figure]:
-    """``convergence_rates``: plateau error and jump delay against λ over seeds (log-log),
-    and ``convergence_slopes``: each seed's fitted exponent with the 95 % interval."""
+    """``convergence_rates``: plateau error and jump delay against λ over seeds (log-log)
+    and each plateau's α-exponent :math:`c_k`; ``convergence_slopes``: each seed's fitted
+    exponents with their 95 % interval."""
     lam = result.lambdas
-    fig, (ax_err, ax_del) = _axes(1, 2, size=(11.0, 4.5))
-    _mean_ci(ax_err, lam, result.relative_errors, "C0", "geometric mean over seeds", "errors")
-    _mean_ci(ax_del, lam, np.abs(result.max_delays), "C3", "geometric mean over seeds", "delays")
-    ref = np.abs(result.max_delays)
-    finite = ref[np.isfinite(ref) & (ref > 0)]
-    if finite.size:
-        scale = np.exp(np.nanmean(np.log(np.where(ref > 0, ref, np.nan))[:, 0]))
-        ax_del.plot(lam, scale * lam[0] / lam, "k--", lw=1.0, label="slope −1", gid="reference")
+    fig, (ax_err, ax_del, ax_k) = _axes(1, 3, size=(13.0, 4.2))
+    _mean_ci(ax_err, lam, result.relative_errors, "C0", "geometric mean", "errors")
+    delays = np.abs(result.max_delays)
+    _mean_ci(ax_del, lam, delays, "C3", "geometric mean", "delays")
+    first = delays[:, 0][np.isfinite(delays[:, 0]) & (delays[:, 0] > 0)]
+    if first.size:
+        ref = np.exp(np.mean(np.log(first))) * lam[0] / lam
+        ax_del.plot(lam, ref, "k--", lw=1.0, label="slope −1", gid="reference")
     for ax, title in ((ax_err, "relative sup-error on plateaus"),
                       (ax_del, "largest jump delay |τ× − τ_k|")):  # fmt: skip
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(LAMBDA_LABEL)
-        ax.set_title(title, fontsize=10)
-        legend_outside(ax, f"{result.seeds.size} seeds")
+        ax.set_title(f"{title}, {result.seeds.size} seeds", fontsize=10)
+        ax.legend(fontsize=8)
+    exps = result.saddle_exponents
+    for k in range(exps.shape[1]):
+        ax_k.plot(np.full(exps.shape[0], k), exps[:, k], ".", color="0.5", gid=f"c_{k}")
+    ax_k.axhline(2 * result.config["exclude"], color="k", ls=":", lw=1.0,
+                 label="2ε (origin, closed form)")  # fmt: skip
+    ax_k.set_xlabel("plateau k (0 = origin)")
+    ax_k.set_ylabel("c_k of error ∝ α^c_k")
+    ax_k.set_title("exponent plateau by plateau", fontsize=10)
+    ax_k.legend(fontsize=8)
     slopes, names = _slopes(result)
     fig2, (ax,) = _axes(1, 1, size=(7.0, 4.0))
     for i, (name, values) in enumerate(zip(names, slopes, strict=True)):
         ax.plot(np.full(values.size, i) + np.linspace(-0.15, 0.15, values.size), values, ".",
                 color="0.5", gid=f"slopes_{i}")  # fmt: skip
         ci = result.intervals[name]
-        ax.errorbar([i], [ci[0]], yerr=[[ci[0] - ci[1]], [ci[2] - ci[0]]], fmt="o", color="k",
-                    capsize=6, gid=f"interval_{i}")  # fmt: skip
+        if np.isfinite(ci).all():
+            ax.errorbar([i], [ci[0]], yerr=[[ci[0] - ci[1]], [ci[2] - ci[0]]], fmt="o",
+                        color="k", capsize=6, gid=f"interval_{i}")  # fmt: skip
     ax.set_xticks(range(len(names)), [n.replace("_", " ") for n in names], fontsize=8)
     ax.set_ylabel("fitted exponent per seed")
     ax.set_title("exponents with 95 % confidence intervals (t, over seeds)", fontsize=10)

@@ -36,6 +36,7 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
     from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
     from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
     from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
@@ -45,7 +46,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
-        PfFigure1Result,
+        PfFigure1Result, PfConvergenceResult,
     )  # fmt: skip
 
 
