@@ -121,7 +121,8 @@ def pf_generalisation_figures(result: PfGeneralisationResult) -> dict[str, Figur
             for curve in result.saddle_curves(i, j):
                 ax.plot(np.arange(curve.size), curve, "-", color=f"C{i}", lw=0.8, alpha=0.6)
             ax.plot([], [], "-", color=f"C{i}", label=f"k = {k}", gid=f"k{k}_noise{j}")
-        ax.axhline(noise**2 / 2, color="k", ls=":", lw=1.0, label="noise floor σ²/2")
+        if noise > 0:
+            ax.axhline(noise**2 / 2, color="k", ls=":", lw=1.0, label="noise floor σ²/2")
         ax.set_yscale("log")
         ax.set_xlabel("saddle index")
         ax.set_title(f"noise σ = {noise:g}", fontsize=10)
@@ -132,7 +133,7 @@ def pf_generalisation_figures(result: PfGeneralisationResult) -> dict[str, Figur
     table = result.mean_test_losses()
     for i, k in enumerate(sparsities):
         for j, noise in enumerate(noises):
-            ax.plot(range(len(labels)), table[i, j], "o-", color=f"C{i}",
+            ax.plot(range(len(labels)), table[i, j], marker="o", color=f"C{i}",
                     ls=("-", "--", ":", "-.")[j % 4], label=f"k = {k}, σ = {noise:g}",
                     gid=f"mean_k{k}_noise{j}")  # fmt: skip
     ax.set_xticks(range(len(labels)), labels, fontsize=8)
