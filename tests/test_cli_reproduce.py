@@ -110,3 +110,19 @@ def test_the_markdown_table_escapes_pipes():
     row = reproductions.ComparisonRow("a | b", "1", "2", "", "n/a")
     table = _experiment_folder.comparison_markdown([row])
     assert table.splitlines()[2] == "| a \\| b | 1 | 2 |  | n/a |  |"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [e.name for e in REPRODUCTIONS if e.name != "pf-figure1"])
+def test_every_quick_version_writes_its_folder(name, tmp_path):
+    try:
+        module = reproduction_module(name)
+    except ReproductionUnavailableError:
+        pytest.skip(f"{name} is not installed on this branch")
+    result, written = _experiment_folder.write_experiment(name, tmp_path / name, quick=True)
+    experiment = json.loads(written["experiment.json"].read_text(encoding="utf-8"))
+    assert experiment["quick"] is True and experiment["figures"]
+    rows = json.loads(written["comparison.json"].read_text(encoding="utf-8"))["rows"]
+    assert [r["verdict"] for r in rows] == [r.verdict for r in module.comparison(result)]
+    assert all(r["reason"] for r in rows if r["verdict"] == "differs")
+    assert {f"{s}.pdf" for s in experiment["figures"]} <= set(written)

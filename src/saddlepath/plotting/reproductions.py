@@ -112,10 +112,10 @@ def _slopes(result: PfConvergenceResult) -> tuple[list[np.ndarray], list[str]]:
 
 def pf_generalisation_figures(result: PfGeneralisationResult) -> dict[str, Figure]:
     """``generalisation_saddles``: test error of every saddle of the path against its index,
-    one panel per noise level; ``generalisation_alpha``: the end of the limit against the
-    finite-α runs' ends, per sparsity."""
+    one panel per noise level; ``generalisation_alpha``: mean test loss of the finite-α
+    ends from large to small α, then of the limit's end and of its best saddle."""
     noises, sparsities = result.noises, result.sparsities
-    fig, axes = _axes(1, len(noises), size=(4.2 * len(noises), 4.0), sharey=True)
+    fig, axes = _axes(1, len(noises), size=(4.2 * len(noises), 4.0))
     for j, (ax, noise) in enumerate(zip(axes, noises, strict=True)):
         for i, k in enumerate(sparsities):
             for curve in result.saddle_curves(i, j):
@@ -126,11 +126,13 @@ def pf_generalisation_figures(result: PfGeneralisationResult) -> dict[str, Figur
         ax.set_yscale("log")
         ax.set_xlabel("saddle index")
         ax.set_title(f"noise σ = {noise:g}", fontsize=10)
-    axes[0].set_ylabel("held-out test loss")
+    for ax in axes:
+        ax.set_ylabel("held-out test loss")
     legend_outside(axes[-1], "sparsity")
     fig2, (ax,) = _axes(1, 1, size=(7.5, 4.0))
-    labels = ["limit (end)", "best saddle", *result.alphas]
+    labels = [f"α = {a}" for a in result.alphas] + ["limit (end)", "best saddle"]
     table = result.mean_test_losses()
+    table = np.concatenate([table[..., 2:], table[..., :2]], axis=-1)  # α large → small
     for i, k in enumerate(sparsities):
         for j, noise in enumerate(noises):
             ax.plot(range(len(labels)), table[i, j], marker="o", color=f"C{i}",
