@@ -27,7 +27,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import matplotlib
 import numpy as np
 import scipy
 
@@ -36,7 +35,6 @@ from saddlepath.experiments.reproductions import (
     find_reproduction,
     reproduction_module,
 )
-from saddlepath.plotting.reproductions import REPRODUCTION_FIGURES
 
 __all__ = [
     "EXPERIMENT_JSON",
@@ -59,6 +57,8 @@ def record_stem(name: str) -> str:
 
 
 def _versions() -> dict[str, str]:
+    import matplotlib  # not at import time: the command line starts without it
+
     return {"saddlepath": __version__, "python": platform.python_version(),
             "numpy": np.__version__, "scipy": scipy.__version__,
             "matplotlib": matplotlib.__version__}  # fmt: skip
@@ -66,6 +66,8 @@ def _versions() -> dict[str, str]:
 
 def _figures(name: str, module: ModuleType, result: Any) -> dict:
     """The figures: drawn by :mod:`saddlepath.plotting.reproductions`, else by the module."""
+    from saddlepath.plotting.reproductions import REPRODUCTION_FIGURES
+
     if name in REPRODUCTION_FIGURES:
         return REPRODUCTION_FIGURES[name](result)
     return module.figures(result)
