@@ -159,6 +159,21 @@ def _list(values, fmt: str = ".3g") -> str:
     return ", ".join(f"{v:{fmt}}" for v in values)
 
 
+def _init_row(result: PfFigure1Result) -> ComparisonRow:
+    """u₀ = √2·α·1, v₀ = 0 is w± = (u ± v)/√2 = α·1, read from every run's initial state."""
+    ok = all(
+        np.all(r.initial.log_abs_w_plus == r.log_alpha)
+        and np.all(r.initial.log_abs_w_minus == r.log_alpha)
+        and np.all(r.initial.sign_w_plus == 1)
+        and np.all(r.initial.sign_w_minus == 1)
+        for r in result.runs
+    )
+    paper = "u₀ = √2·α·1, v₀ = 0"
+    return ComparisonRow("initialisation", paper, paper if ok else "another initialisation",
+                         "", "agrees" if ok else "differs",
+                         "" if ok else "the runs did not start from w± = α·1")  # fmt: skip
+
+
 def _limit_row(result: PfFigure1Result) -> ComparisonRow:
     path, cert = result.path, result.certificate
     ok = cert.passed and path.status.success
@@ -219,7 +234,7 @@ def _degradation_row(result: PfFigure1Result) -> ComparisonRow:
 def comparison(result: PfFigure1Result) -> tuple[ComparisonRow, ...]:
     """The paper's statements about Figure 1 beside the flows and the certified limit."""
     return (
-        ComparisonRow("initialisation", "u₀ = √2·α·1, v₀ = 0", "u₀ = √2·α·1, v₀ = 0", "", "agrees"),
+        _init_row(result),
         _limit_row(result),
         _error_row(result),
         _delay_row(result),
