@@ -22,6 +22,10 @@ NOT_RESULTS = {
     "RationalPath": "a test oracle in exact rationals (Fractions)",
     "FlowDriver": "the flow integrator's machinery (step, controller, plateau stepper)",
     "Tableau": "a Rosenbrock method's coefficients",
+    "Config": "a reproduction's set-up (its result stores it as a dict)",
+    "Choice": "a setting a paper leaves out, written to experiment.json",
+    "ComparisonRow": "a row of a reproduction's table, written to comparison.json",
+    "Reproduction": "an entry of the reproductions' registry",
 }
 
 
