@@ -36,12 +36,23 @@ from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.experiments.reproductions import pf_convergence, pf_figure1, pf_generalisation
 from saddlepath.landscape import (
     HessianExtremes,
     enumerate_saddles,
     hessian_extremes,
     refine_equilibrium,
     saddle_spectrum,
+)
+
+TINY_GENERALISATION = pf_generalisation.Config(
+    n_samples=10,
+    n_features=20,
+    sparsities=(2,),
+    noises=(0.0, 0.1),
+    seeds=(0,),
+    n_test=50,
+    alphas=("1e-1", "1e-30"),
 )
 
 
@@ -204,6 +215,11 @@ def results():
         "convergence": study,
         "init_scale": quietly(init_scale_study, X, y, [1e-3, 0.5]),
         "rate": fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),
+        "pf_figure1": pf_figure1.run(pf_figure1.Config.quick()),
+        "pf_convergence": pf_convergence.run(
+            pf_convergence.Config(seeds=(0, 2), alphas=("1e-10", "1e-300"))
+        ),
+        "pf_generalisation": pf_generalisation.run(TINY_GENERALISATION),
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
@@ -229,7 +245,8 @@ def test_real_results_cover_every_registered_type(results):
     "name",
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
-     "convergence", "init_scale", "rate"]
+     "convergence", "init_scale", "rate", "pf_figure1",
+     "pf_convergence", "pf_generalisation"]
     + (["escape"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):

@@ -25,6 +25,8 @@ NOT_RESULTS = {
     "Tableau": "a Rosenbrock method's coefficients",
     "ComparisonRow": "a display row of a reproduction's table (derived from its record)",
     "Choice": "a reproduction's documented setting (derived from its config)",
+    "Config": "a reproduction's set-up (its result stores it as a dict)",
+    "Reproduction": "an entry of the reproductions' registry",
 }
 
 

@@ -23,8 +23,9 @@ from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.experiments.reproductions import pf_convergence, pf_figure1, pf_generalisation
 from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
-from test_records import first_instances, hessian_extremes_of_network
+from test_records import TINY_GENERALISATION, first_instances, hessian_extremes_of_network
 
 REPR_BOUND = 300  # characters: a summary, not the arrays
 
@@ -57,7 +58,9 @@ def large_results():
         arclength_of_path(path), heteroclinic_orbits(path),
         quietly(convergence_study, X, y, [1e-3, 1e-5], path=path, keep_runs=True),
         quietly(init_scale_study, X, y, [1e-3, 0.5]), fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.3]),
-        load_digits(),
+        load_digits(), pf_figure1.run(pf_figure1.Config.quick()),
+        pf_convergence.run(pf_convergence.Config(seeds=(0, 2), alphas=("1e-10", "1e-300"))),
+        pf_generalisation.run(TINY_GENERALISATION),
     ]  # fmt: skip
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))

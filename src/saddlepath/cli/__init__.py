@@ -30,7 +30,17 @@ from typing import Annotated
 import typer
 
 from saddlepath import __version__
-from saddlepath.cli import analyze, converge, demo, flow, init_scale, path, report, saddles
+from saddlepath.cli import (
+    analyze,
+    converge,
+    demo,
+    flow,
+    init_scale,
+    path,
+    report,
+    reproduce,
+    saddles,
+)
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
 from saddlepath.cli.demo import DEMO_STEPS, DemoContext, DemoStep
@@ -86,6 +96,7 @@ _COMMANDS = {
     "saddles": (saddles.saddles_command, saddles.EXAMPLES),
     "init-scale": (init_scale.init_scale_command, init_scale.EXAMPLES),
     "report": (report.report_command, report.EXAMPLES),
+    "reproduce": (reproduce.reproduce_command, reproduce.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)

@@ -23,8 +23,8 @@ from saddlepath.cli._exit import EXIT_CHECK_FAILED, errors_as_exit, fail
 from saddlepath.cli._options import output_dir
 from saddlepath.cli._outputs import DATA_STEM, write_figures, write_record_set
 from saddlepath.cli._progress import COMPUTING_PATH, certify
-from saddlepath.data import Dataset, demo_problem, figure1_problem
-from saddlepath.diagonal import SaddlePath, gradient_flow, saddle_path
+from saddlepath.data import Dataset, demo_problem
+from saddlepath.diagonal import SaddlePath, saddle_path
 from saddlepath.report import (
     path_table,
     print_check,
@@ -132,43 +132,22 @@ FIGURE1_ALPHAS = ("1e-2", "1e-5", "1e-10", "1e-100")
     "P&F Figure 1 analogue: flows at α = 1e-2, 1e-5, 1e-10, 1e-100 on a three-jump problem → PNG",
 )
 def _demo_figure1(ctx: DemoContext) -> None:
-    from saddlepath.analysis import arclength, arclength_of_path
-    from saddlepath.plotting import (
-        alpha_label,
-        plot_arclength,
-        plot_beta_vs_tau,
-        plot_loss_vs_tau,
-        plot_trajectory_3d,
-    )
+    from saddlepath.experiments.reproductions import pf_figure1
+    from saddlepath.plotting.reproductions import pf_figure1_figures
 
-    data = figure1_problem()
-    path = saddle_path(data.X, data.y)
-    tau_max = 1.5 * float(path.tau[-1])
-    runs = []
-    for alpha in FIGURE1_ALPHAS:
-        with progress(f"Integrating the gradient flow at α = {alpha}…"):
-            runs.append(gradient_flow(data.X, data.y, alpha=alpha, tau_max=tau_max))
+    with progress(f"Integrating the gradient flow at α = {', '.join(FIGURE1_ALPHAS)}…"):
+        result = pf_figure1.run(pf_figure1.Config(alphas=FIGURE1_ALPHAS))
+    path = result.path  # `saddlepath reproduce pf-figure1` is the full experiment
     errors = [
-        float(np.abs(r.at(0.5 * (path.tau[2] + path.tau[3])) - path.beta[2]).max()) for r in runs
+        float(np.abs(r.at(0.5 * (path.tau[2] + path.tau[3])) - path.beta[2]).max())
+        for r in result.runs
     ]
     ctx.console.print(
         "mid-plateau distance to the second saddle: "
         + ", ".join(f"α={a}: {e:.1e}" for a, e in zip(FIGURE1_ALPHAS, errors, strict=True))
     )
-    limit = arclength_of_path(path)  # the heteroclinic jumps, drawn in two figures
-    figures = {
-        "figure1_loss.png": plot_loss_vs_tau(runs, path),
-        "figure1_coordinates.png": plot_beta_vs_tau(runs[2], path),
-        "figure1_3d.png": plot_trajectory_3d(runs, path, limit=limit),
-        "figure1_arclength.png": plot_arclength(
-            [arclength(r) for r in runs],
-            path,
-            labels=[alpha_label(r.log_alpha) for r in runs],
-            limit=limit,
-        ),
-    }
-    for name, fig in figures.items():
-        ctx.written[name.removesuffix(".png")] = io.save_figure_atomic(fig, ctx.out_dir / name)
+    for stem, fig in pf_figure1_figures(result).items():
+        ctx.written[stem] = io.save_figure_atomic(fig, ctx.out_dir / f"{stem}.png")
 
 
 _OUT = typer.Option(

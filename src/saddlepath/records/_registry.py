@@ -36,6 +36,9 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
     from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
+    from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
+    from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
     from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
     return (
@@ -44,6 +47,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
+        PfFigure1Result, PfConvergenceResult, PfGeneralisationResult,
     )  # fmt: skip
 
 

@@ -1,0 +1,120 @@
+"""``saddlepath reproduce``: one command per experiment of the papers.
+
+Wiring only: the registry (:mod:`saddlepath.experiments.reproductions`) names the
+experiments; :mod:`saddlepath.cli._experiment_folder` runs one and writes its folder
+(records, ``experiment.json``, ``comparison.json``, ``summary.md``, figures as PNG and PDF),
+or redraws it from the saved record with ``--plot``; the comparison table is printed at the
+end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from saddlepath.cli._exit import errors_as_exit, fail
+from saddlepath.cli._experiment_folder import redraw_experiment, write_experiment
+from saddlepath.cli._options import output_dir
+from saddlepath.experiments.reproductions import (
+    REPRODUCTIONS,
+    ReproductionUnavailableError,
+    find_reproduction,
+    reproduction_module,
+)
+from saddlepath.report import print_written, progress_bar, stdout_console
+
+__all__ = ["EXAMPLES", "comparison_table", "reproduce_command", "reproductions_table"]
+
+EXAMPLES = (
+    "Examples:\n\n  saddlepath reproduce --list\n\n"
+    "  saddlepath reproduce pf-figure1 --out pf-figure1\n\n"
+    "  saddlepath reproduce pf-convergence --quick --out conv\n\n"
+    "  saddlepath reproduce pf-figure1 --out pf-figure1 --plot   (redraw, no recomputing)"
+)
+_VERDICT_STYLE = {"agrees": "green", "differs": "bold red", "n/a": "dim"}
+
+_NAME = typer.Argument(metavar="NAME", show_default=False,
+                       help="The experiment, e.g. pf-figure1 (see --list).")  # fmt: skip
+_OUT = typer.Option("--out", "-o", metavar="DIR", parser=output_dir, show_default=False,
+                    help="Folder of the experiment (default: reproductions/NAME). Its "
+                    "files are replaced as one set.")  # fmt: skip
+_QUICK = typer.Option("--quick", help="A reduced version that runs in seconds.")
+_PLOT = typer.Option(
+    "--plot",
+    help="Redraw the figures, table and summary of the "
+    "experiment already in --out from its record, without recomputing.",
+)
+_LIST = typer.Option("--list", help="List the experiments and exit.")
+
+
+def reproductions_table() -> Table:
+    """name · paper · description of every registered experiment."""
+    table = Table(title="Reproductions of the papers", title_justify="left")
+    for column in ("name", "paper", "description"):
+        table.add_column(column, overflow="fold")
+    for entry in REPRODUCTIONS:
+        table.add_row(entry.name, entry.paper_title, entry.description)
+    return table
+
+
+def comparison_table(rows, title: str) -> Table:
+    """quantity · paper · saddlepath · exact · verdict · reason."""
+    table = Table(title=escape(title), title_justify="left", show_lines=True)
+    for column in ("quantity", "paper", "saddlepath", "exact", "verdict", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        style = _VERDICT_STYLE.get(row.verdict, "")
+        table.add_row(*(escape(getattr(row, c)) for c in ("quantity", "paper", "saddlepath",
+                      "exact")), f"[{style}]{row.verdict}[/]", escape(row.reason))  # fmt: skip
+    return table
+
+
+def _run(name: str, out: Path, quick: bool):
+    with progress_bar() as bar:
+        task = bar.add_task(f"Reproducing {name}…", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return write_experiment(name, out, quick=quick, progress=report)
+
+
+def reproduce_command(
+    name: Annotated[str | None, _NAME] = None,
+    out: Annotated[Path | None, _OUT] = None,
+    quick: Annotated[bool, _QUICK] = False,
+    plot: Annotated[bool, _PLOT] = False,
+    list_: Annotated[bool, _LIST] = False,
+) -> None:
+    """Recompute an experiment of the papers: paper, saddlepath and exact side by side.
+
+    Writes DIR/experiment.json (set-up, choices, versions), comparison.json, summary.md,
+    the figures (PNG and PDF) and the result as a record, and prints the comparison table.
+    """
+    console = stdout_console()
+    if list_:
+        console.print(reproductions_table())
+        return
+    if name is None:
+        fail("give the experiment's NAME (e.g. saddlepath reproduce pf-figure1), or --list "
+             "to see them.")  # fmt: skip
+    with errors_as_exit():
+        find_reproduction(name)
+        out = Path("reproductions") / name if out is None else out
+        if plot and quick:
+            fail("--plot redraws the experiment already in --out; --quick chooses what to "
+                 "compute. Drop one of them.")  # fmt: skip
+        try:
+            if plot:
+                result, written = redraw_experiment(out, name)
+            else:
+                result, written = _run(name, out, quick)
+        except ReproductionUnavailableError as error:
+            fail(str(error))
+    rows = reproduction_module(name).comparison(result)
+    console.print(comparison_table(rows, f"{name}: paper · saddlepath · exact"))
+    print_written(console, written)
