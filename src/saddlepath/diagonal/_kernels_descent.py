@@ -1,0 +1,227 @@
+r"""The compiled GD and SGD loops of :func:`~saddlepath.diagonal.descent.gradient_descent`.
+
+The one implementation of the exact log-domain step (private; numba, cached on disk). Each
+step multiplies :math:`w_\pm = \sigma_\pm e^{\ell_\pm}` by :math:`1 \mp \eta g_k`:
+
+.. math::
+
+    \ell_\pm \leftarrow \ell_\pm + \log|1 \mp \eta g_k|, \qquad
+    \sigma_\pm \leftarrow \sigma_\pm\,\mathrm{sign}(1 \mp \eta g_k), \qquad
+    S \leftarrow S - \eta g_k,
+
+two ``log1p`` per coordinate while :math:`\eta\|g_k\|_\infty < 1`, else
+:func:`~saddlepath.diagonal._kernels_log.log_one` (sign flips, exact zeros). The loops run
+many steps per call and save rows into the record themselves; they come back to the host
+only to grow the record, for a new SGD epoch, for a margin crossing or a progress report
+(every 1024 steps, when asked), and at the end. Arguments (all updated in place):
+
+- ``W`` (3, d): :math:`\ell_+, \ell_-, S`; ``sg`` (2, d) int8: :math:`\sigma_\pm`;
+- ``P``, ``psg``: the same for the previous iterate, and its β and g in ``P[3:5]``;
+- ``fpar`` = (η, λ, gradient tolerance, :math:`t_{max}` or inf, margin or NaN);
+- ``ipar`` = (n_steps or -1, max_steps, save_every or -1, progress 0/1, batch size);
+- ``ist`` = (k, last saved step, stop code, crossing 0/1 start/2 end, evaluations,
+  position in the epoch, above the margin 0/1, step of the crossing);
+- ``fst`` = (top ≥ max ℓ±, last saved loss, loss, max|g|, G at a crossing, loss there,
+  loss of the previous iterate);
+- ``cross`` = (β, ℓ+, ℓ- at a crossing (3, d); its signs (2, d) int8);
+- ``work`` (3, max(n, d)): β, g, and the residual.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from saddlepath.diagonal._kernels_log import LOG_W_MAX, beta_one, jit, log_one
+from saddlepath.diagonal._kernels_record import is_save, needs_growth, record, stop_code
+
+# what a loop returns
+PAUSE, GROW, NEW_EPOCH, STOPPED, NOT_FINITE, OUT_OF_RANGE = 0, 1, 2, 3, 4, 5
+_PROGRESS_MASK = 1023
+_SQRT_HALF = float(np.sqrt(0.5))
+
+
+@jit
+def gradient_on_rows(X, y, rows, m, lp, lm, work):
+    """β into ``work[0]``, :math:`g = X_R^\\top(X_R\\beta - y_R)/m` into ``work[1]``; the loss.
+
+    ``rows[:m]`` are the samples R; returns :math:`\\|X_R\\beta - y_R\\|^2/(2m)`.
+    """
+    d = X.shape[1]
+    beta, g = work[0], work[1]
+    for j in range(d):
+        beta[j] = beta_one(lp[j], lm[j], 0.0, False)
+        g[j] = 0.0
+    sq = 0.0
+    for r in range(m):
+        i = rows[r]
+        acc = 0.0
+        for j in range(d):
+            acc += X[i, j] * beta[j]
+        res = acc - y[i]
+        sq += res * res
+        for j in range(d):
+            g[j] += res * X[i, j]
+    for j in range(d):
+        g[j] /= m
+    return sq / (2 * m)
+
+
+@jit
+def abs_max(g):
+    """max|g| (NaN if any entry is NaN, as ``np.max``)."""
+    top = 0.0
+    for j in range(g.shape[0]):
+        a = np.abs(g[j])
+        if a > top or a != a:
+            top = a
+            if a != a:
+                break
+    return top
+
+
+@jit
+def step(W, sg, g, eta, eta_gmax):
+    """Multiply :math:`w_\\pm` by :math:`1 \\mp \\eta g`; return log1p(η max|g|)."""
+    for j in range(W.shape[1]):
+        x = eta * g[j]
+        if eta_gmax < 1.0:
+            W[0, j] += np.log1p(-x)
+            W[1, j] += np.log1p(x)
+        else:
+            log_f, sign_f = log_one(-x)
+            W[0, j] += log_f
+            sg[0, j] = sg[0, j] * sign_f
+            log_f, sign_f = log_one(x)
+            W[1, j] += log_f
+            sg[1, j] = sg[1, j] * sign_f
+        W[2, j] -= x
+    return np.log1p(eta_gmax)
+
+
+@jit
+def blow_up(fst, W, loss, gmax):
+    """NOT_FINITE, OUT_OF_RANGE (max ℓ± > ``LOG_W_MAX``; ``fst[0]`` refreshed) or 0."""
+    if not (np.isfinite(loss) and np.isfinite(gmax)):
+        return NOT_FINITE
+    if fst[0] > LOG_W_MAX:
+        top = -np.inf
+        for j in range(W.shape[1]):
+            top = max(top, W[0, j], W[1, j])
+        fst[0] = top
+        if top > LOG_W_MAX:
+            return OUT_OF_RANGE
+    return 0
+
+
+@jit
+def _check_margin(fpar, ist, fst, W, sg, work, loss, cross):
+    """Record where G = max|∇F(u, v)| crosses the margin: ``ist[3]`` = 1 below, 2 above."""
+    G = 0.0
+    for j in range(W.shape[1]):
+        G = max(G, np.abs(work[1, j]) * (np.exp(W[0, j]) + np.exp(W[1, j])))
+    G *= _SQRT_HALF
+    if G > fpar[4]:
+        if not ist[6]:
+            ist[3], ist[6], ist[7] = 2, 1, ist[0]
+    elif ist[6]:
+        ist[3], ist[6], ist[7] = 1, 0, ist[0]
+        fst[4], fst[5] = G, loss
+        cross[0][0] = work[0]
+        cross[0][1:3] = W[0:2]
+        cross[1][:] = sg
+
+
+@jit
+def _remember(P, psg, W, sg, work):
+    P[0:3] = W
+    P[3:5] = work[0:2]
+    psg[:] = sg
+
+
+@jit
+def _stop_or_save(k, t, gmax, loss, fpar, ipar, ist, fst, W, sg, work, rec):
+    """Save iterate ``k`` if due; return its stop code (``ist[2]``)."""
+    stop = stop_code(k, t, gmax, fpar[2], fpar[3], ipar[0], ipar[1])
+    fst[3] = gmax
+    if stop or is_save(k, loss, ipar[2], ist[1], fst[1]):
+        record(rec, t, loss, fpar[1], W, sg, work[0], work[1], stop != 0)
+        ist[1], fst[1] = k, loss
+    ist[2] = stop
+    return stop
+
+
+@jit
+def gd_loop(X, y, rows, W, sg, P, psg, fpar, ipar, ist, fst, work, rec, cross):
+    """Full-batch GD from iterate ``ist[0]``; returns why it came back (see the module)."""
+    eta, n = fpar[0], X.shape[0]
+    while True:
+        k = ist[0]
+        if needs_growth(rec):
+            return GROW
+        t = k * eta
+        loss = gradient_on_rows(X, y, rows, n, W[0], W[1], work)
+        gmax = abs_max(work[1])
+        fst[2], fst[3] = loss, gmax
+        cause = blow_up(fst, W, loss, gmax)
+        if cause:  # keep the last iterate in range (or the initial one)
+            if k:
+                record(rec, (k - 1) * eta, fst[6], fpar[1], P, psg, P[3], P[4], True)
+            else:
+                record(rec, t, loss, fpar[1], W, sg, work[0], work[1], True)
+            return cause
+        if fpar[4] == fpar[4]:
+            _check_margin(fpar, ist, fst, W, sg, work, loss, cross)
+        if _stop_or_save(k, t, gmax, loss, fpar, ipar, ist, fst, W, sg, work, rec):
+            return STOPPED
+        _remember(P, psg, W, sg, work)
+        fst[6] = loss
+        fst[0] += step(W, sg, work[1], eta, eta * gmax)
+        ist[0] = k + 1
+        if ist[3] or (ipar[3] and not (k + 1) & _PROGRESS_MASK):
+            return PAUSE
+
+
+@jit
+def _sgd_save(X, y, rows, t, k, fpar, ipar, ist, fst, W, sg, work, rec):
+    """The full-gradient check and save of an SGD iterate that may be saved or stop there."""
+    unknown = stop_code(k, t, np.nan, fpar[2], fpar[3], ipar[0], ipar[1])
+    if not (unknown or is_save(k, np.nan, ipar[2], ist[1], fst[1])):
+        return 0
+    loss = gradient_on_rows(X, y, rows, X.shape[0], W[0], W[1], work)
+    ist[4] += 1
+    return _stop_or_save(k, t, abs_max(work[1]), loss, fpar, ipar, ist, fst, W, sg, work, rec)
+
+
+@jit
+def sgd_loop(X, y, rows, order, W, sg, P, psg, fpar, ipar, ist, fst, work, rec):
+    """Mini-batch SGD from iterate ``ist[0]``; batches are consecutive slices of ``order``."""
+    eta, n, size = fpar[0], X.shape[0], ipar[4]
+    while True:
+        k = ist[0]
+        if needs_growth(rec):
+            return GROW
+        if ist[5] >= n:
+            return NEW_EPOCH
+        t = k * eta
+        cause = blow_up(fst, W, 0.0, 0.0)
+        if not cause and _sgd_save(X, y, rows, t, k, fpar, ipar, ist, fst, W, sg, work, rec):
+            return STOPPED
+        if not cause:
+            m = min(size, n - ist[5])
+            loss = gradient_on_rows(X, y, order[ist[5] :], m, W[0], W[1], work)
+            ist[5] += m
+            ist[4] += 1
+            gmax = abs_max(work[1])
+            fst[2], fst[3] = loss, gmax
+            cause = blow_up(fst, W, loss, gmax)
+        if cause:  # keep the last iterate in range (ignored if saved already)
+            good, good_sg, t_good = (P, psg, (k - 1) * eta) if k else (W, sg, t)
+            loss = gradient_on_rows(X, y, rows, n, good[0], good[1], work)
+            record(rec, t_good, loss, fpar[1], good, good_sg, work[0], work[1], True)
+            return cause
+        P[0:3] = W
+        psg[:] = sg
+        fst[0] += step(W, sg, work[1], eta, eta * gmax)
+        ist[0] = k + 1
+        if ipar[3] and not (k + 1) & _PROGRESS_MASK:
+            return PAUSE
