@@ -27,6 +27,7 @@ from saddlepath.diagonal.trajectory import TrajectoryStatus
 __all__ = ["iterate_gd", "iterate_sgd"]
 
 _PROGRESS_MASK = 1023  # report progress every 1024 steps
+_EPOCH_BLOCK = 4096  # samples' worth of epochs handed to the compiled SGD loop at a time
 
 
 def _diverged(k, t, lam, cause):
@@ -82,8 +83,9 @@ def iterate_sgd(X, y, eta, rule, rec, state, seed, report):
             code = sgd_loop(X, y, rows, order, *state.arrays(), rec.rec)
         if code == GROW:
             rec.grow()
-        elif code == NEW_EPOCH:
-            order, state.ist[5] = rng.permutation(n).astype(np.int64), 0
+        elif code == NEW_EPOCH:  # the next epochs, drawn one after the other as documented
+            epochs = [rng.permutation(n) for _ in range(max(1, _EPOCH_BLOCK // n))]
+            order, state.ist[5] = np.concatenate(epochs).astype(np.int64), 0
         elif code == PAUSE:
             _progress(report, state.k, eta, rule.lam)
         else:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._kernels_log import LOG_W_MAX, beta_one, jit, log_one
+from saddlepath.diagonal._kernels_log import LOG_W_MAX, beta_one, inline, jit, log_one
 from saddlepath.diagonal._kernels_record import is_save, needs_growth, record, stop_code
 
 # what a loop returns
@@ -40,19 +40,18 @@ _PROGRESS_MASK = 1023
 _SQRT_HALF = float(np.sqrt(0.5))
 
 
-@jit
-def gradient_on_rows(X, y, rows, m, lp, lm, work):
-    """β into ``work[0]``, :math:`g = X_R^\\top(X_R\\beta - y_R)/m` into ``work[1]``; the loss.
-
-    ``rows[:m]`` are the samples R; returns :math:`\\|X_R\\beta - y_R\\|^2/(2m)`.
+@inline
+def gradient_on_rows(X, y, rows, start, m, lp, lm, beta, g):
+    r"""β from :math:`\ell_\pm` = ``lp, lm`` into ``beta``; the loss on the samples
+    R = ``rows[start:start + m]``, :math:`\|X_R\beta - y_R\|^2/(2m)`, and its gradient
+    :math:`g = X_R^\top(X_R\beta - y_R)/m` into ``g``.
     """
     d = X.shape[1]
-    beta, g = work[0], work[1]
     for j in range(d):
         beta[j] = beta_one(lp[j], lm[j], 0.0, False)
         g[j] = 0.0
     sq = 0.0
-    for r in range(m):
+    for r in range(start, start + m):
         i = rows[r]
         acc = 0.0
         for j in range(d):
@@ -66,7 +65,7 @@ def gradient_on_rows(X, y, rows, m, lp, lm, work):
     return sq / (2 * m)
 
 
-@jit
+@inline
 def abs_max(g):
     """max|g| (NaN if any entry is NaN, as ``np.max``)."""
     top = 0.0
@@ -79,22 +78,22 @@ def abs_max(g):
     return top
 
 
-@jit
-def step(W, sg, g, eta, eta_gmax):
+@inline
+def step(lp, lm, S, sp, sm, g, eta, eta_gmax):
     """Multiply :math:`w_\\pm` by :math:`1 \\mp \\eta g`; return log1p(η max|g|)."""
-    for j in range(W.shape[1]):
+    for j in range(lp.shape[0]):
         x = eta * g[j]
         if eta_gmax < 1.0:
-            W[0, j] += np.log1p(-x)
-            W[1, j] += np.log1p(x)
+            lp[j] += np.log1p(-x)
+            lm[j] += np.log1p(x)
         else:
             log_f, sign_f = log_one(-x)
-            W[0, j] += log_f
-            sg[0, j] = sg[0, j] * sign_f
+            lp[j] += log_f
+            sp[j] = sp[j] * sign_f
             log_f, sign_f = log_one(x)
-            W[1, j] += log_f
-            sg[1, j] = sg[1, j] * sign_f
-        W[2, j] -= x
+            lm[j] += log_f
+            sm[j] = sm[j] * sign_f
+        S[j] -= x
     return np.log1p(eta_gmax)
 
 
@@ -126,59 +125,85 @@ def _check_margin(fpar, ist, fst, W, sg, work, loss, cross):
     elif ist[6]:
         ist[3], ist[6], ist[7] = 1, 0, ist[0]
         fst[4], fst[5] = G, loss
-        cross[0][0] = work[0]
-        cross[0][1:3] = W[0:2]
-        cross[1][:] = sg
+        f, s = cross
+        for j in range(W.shape[1]):
+            f[0, j], f[1, j], f[2, j] = work[0, j], W[0, j], W[1, j]
+            s[0, j], s[1, j] = sg[0, j], sg[1, j]
 
 
-@jit
-def _remember(P, psg, W, sg, work):
-    P[0:3] = W
-    P[3:5] = work[0:2]
-    psg[:] = sg
+@inline
+def _remember(P, psg, W, sg, work, full):
+    """Copy the iterate (and, if ``full``, its β and g) into ``P``, ``psg``."""
+    for j in range(W.shape[1]):
+        P[0, j], P[1, j], P[2, j] = W[0, j], W[1, j], W[2, j]
+        psg[0, j], psg[1, j] = sg[0, j], sg[1, j]
+        if full:
+            P[3, j], P[4, j] = work[0, j], work[1, j]
 
 
-@jit
+@inline
 def _stop_or_save(k, t, gmax, loss, fpar, ipar, ist, fst, W, sg, work, rec):
     """Save iterate ``k`` if due; return its stop code (``ist[2]``)."""
     stop = stop_code(k, t, gmax, fpar[2], fpar[3], ipar[0], ipar[1])
     fst[3] = gmax
     if stop or is_save(k, loss, ipar[2], ist[1], fst[1]):
-        record(rec, t, loss, fpar[1], W, sg, work[0], work[1], stop != 0)
-        ist[1], fst[1] = k, loss
-    ist[2] = stop
+        _save(k, t, loss, fpar, ist, fst, W, sg, work, rec, stop)
     return stop
 
 
 @jit
+def _save(k, t, loss, fpar, ist, fst, W, sg, work, rec, stop):
+    record(rec, t, loss, fpar[1], W, sg, work, 0, stop != 0)
+    ist[1], ist[2], fst[1] = k, stop, loss
+
+
+@jit
 def gd_loop(X, y, rows, W, sg, P, psg, fpar, ipar, ist, fst, work, rec, cross):
-    """Full-batch GD from iterate ``ist[0]``; returns why it came back (see the module)."""
-    eta, n = fpar[0], X.shape[0]
-    while True:
-        k = ist[0]
+    """Full-batch GD from iterate ``ist[0]``; returns why it came back (see the module).
+
+    The counters live in registers here and are written back to ``ist``, ``fst`` on return.
+    """
+    eta, n, lam, margin = fpar[0], X.shape[0], fpar[1], fpar[4]
+    lp, lm, S, sp, sm, beta, g = W[0], W[1], W[2], sg[0], sg[1], work[0], work[1]
+    k, top, last_step, last_loss, prev_loss = ist[0], fst[0], ist[1], fst[1], fst[6]
+    loss, gmax = fst[2], fst[3]
+    code = PAUSE
+    while code == PAUSE:
         if needs_growth(rec):
-            return GROW
+            code = GROW
+            break
         t = k * eta
-        loss = gradient_on_rows(X, y, rows, n, W[0], W[1], work)
-        gmax = abs_max(work[1])
-        fst[2], fst[3] = loss, gmax
-        cause = blow_up(fst, W, loss, gmax)
-        if cause:  # keep the last iterate in range (or the initial one)
+        loss = gradient_on_rows(X, y, rows, 0, n, lp, lm, beta, g)
+        gmax = abs_max(g)
+        if not (np.isfinite(loss) and np.isfinite(gmax)) or top > LOG_W_MAX:
+            fst[0], fst[2], fst[3] = top, loss, gmax
+            code = blow_up(fst, W, loss, gmax)
+            top = fst[0]
+        if code:  # keep the last iterate in range (or the initial one)
             if k:
-                record(rec, (k - 1) * eta, fst[6], fpar[1], P, psg, P[3], P[4], True)
+                record(rec, (k - 1) * eta, prev_loss, lam, P, psg, P, 3, True)
             else:
-                record(rec, t, loss, fpar[1], W, sg, work[0], work[1], True)
-            return cause
-        if fpar[4] == fpar[4]:
+                record(rec, t, loss, lam, W, sg, work, 0, True)
+            break
+        if margin == margin:
+            ist[0] = k
             _check_margin(fpar, ist, fst, W, sg, work, loss, cross)
-        if _stop_or_save(k, t, gmax, loss, fpar, ipar, ist, fst, W, sg, work, rec):
-            return STOPPED
-        _remember(P, psg, W, sg, work)
-        fst[6] = loss
-        fst[0] += step(W, sg, work[1], eta, eta * gmax)
-        ist[0] = k + 1
-        if ist[3] or (ipar[3] and not (k + 1) & _PROGRESS_MASK):
-            return PAUSE
+        stop = stop_code(k, t, gmax, fpar[2], fpar[3], ipar[0], ipar[1])
+        if stop or is_save(k, loss, ipar[2], last_step, last_loss):
+            record(rec, t, loss, lam, W, sg, work, 0, stop != 0)
+            last_step, last_loss, ist[2] = k, loss, stop
+        if stop:
+            code = STOPPED
+            break
+        _remember(P, psg, W, sg, work, True)
+        prev_loss = loss
+        top += step(lp, lm, S, sp, sm, g, eta, eta * gmax)
+        k += 1
+        if ist[3] or (ipar[3] and not k & _PROGRESS_MASK):
+            break
+    ist[0], ist[1], fst[0], fst[1], fst[6] = k, last_step, top, last_loss, prev_loss
+    fst[2], fst[3] = loss, gmax
+    return code
 
 
 @jit
@@ -187,41 +212,44 @@ def _sgd_save(X, y, rows, t, k, fpar, ipar, ist, fst, W, sg, work, rec):
     unknown = stop_code(k, t, np.nan, fpar[2], fpar[3], ipar[0], ipar[1])
     if not (unknown or is_save(k, np.nan, ipar[2], ist[1], fst[1])):
         return 0
-    loss = gradient_on_rows(X, y, rows, X.shape[0], W[0], W[1], work)
+    loss = gradient_on_rows(X, y, rows, 0, X.shape[0], W[0], W[1], work[0], work[1])
     ist[4] += 1
     return _stop_or_save(k, t, abs_max(work[1]), loss, fpar, ipar, ist, fst, W, sg, work, rec)
 
 
 @jit
 def sgd_loop(X, y, rows, order, W, sg, P, psg, fpar, ipar, ist, fst, work, rec):
-    """Mini-batch SGD from iterate ``ist[0]``; batches are consecutive slices of ``order``."""
+    """Mini-batch SGD from iterate ``ist[0]``: ``order`` holds whole epochs (permutations of
+    the samples, one after the other), cut in consecutive batches within each epoch."""
     eta, n, size = fpar[0], X.shape[0], ipar[4]
+    lp, lm, S, sp, sm, beta, g = W[0], W[1], W[2], sg[0], sg[1], work[0], work[1]
     while True:
         k = ist[0]
         if needs_growth(rec):
             return GROW
-        if ist[5] >= n:
+        if ist[5] >= order.shape[0]:
             return NEW_EPOCH
         t = k * eta
         cause = blow_up(fst, W, 0.0, 0.0)
         if not cause and _sgd_save(X, y, rows, t, k, fpar, ipar, ist, fst, W, sg, work, rec):
             return STOPPED
         if not cause:
-            m = min(size, n - ist[5])
-            loss = gradient_on_rows(X, y, order[ist[5] :], m, W[0], W[1], work)
+            m = min(size, n - ist[5] % n)
+            loss = gradient_on_rows(X, y, order, ist[5], m, lp, lm, beta, g)
             ist[5] += m
             ist[4] += 1
-            gmax = abs_max(work[1])
+            gmax = abs_max(g)
             fst[2], fst[3] = loss, gmax
+            cause = 0
+        if not (np.isfinite(loss) and np.isfinite(gmax)) or fst[0] > LOG_W_MAX:
             cause = blow_up(fst, W, loss, gmax)
         if cause:  # keep the last iterate in range (ignored if saved already)
             good, good_sg, t_good = (P, psg, (k - 1) * eta) if k else (W, sg, t)
-            loss = gradient_on_rows(X, y, rows, n, good[0], good[1], work)
-            record(rec, t_good, loss, fpar[1], good, good_sg, work[0], work[1], True)
+            loss = gradient_on_rows(X, y, rows, 0, n, good[0], good[1], beta, g)
+            record(rec, t_good, loss, fpar[1], good, good_sg, work, 0, True)
             return cause
-        P[0:3] = W
-        psg[:] = sg
-        fst[0] += step(W, sg, work[1], eta, eta * gmax)
+        _remember(P, psg, W, sg, work, False)
+        fst[0] += step(lp, lm, S, sp, sm, g, eta, eta * gmax)
         ist[0] = k + 1
         if ipar[3] and not (k + 1) & _PROGRESS_MASK:
             return PAUSE

@@ -20,7 +20,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["LOG_W_MAX", "beta_loop", "beta_one", "jit", "log_abs_one_plus_loop", "log_one"]
+__all__ = [
+    "LOG_W_MAX",
+    "beta_loop",
+    "beta_one",
+    "inline",
+    "jit",
+    "log_abs_one_plus_loop",
+    "log_one",
+]
 
 LOG_W_MAX = 170.0
 """Cap on :math:`\\log|w_\\pm|` used inside the maps: :math:`|\\beta| \\le e^{340}/2
@@ -33,8 +41,11 @@ LOG_FLOOR = -1e300
 jit = njit(cache=True, nogil=True)
 """The project's numba decorator: nopython, no fast-math (IEEE semantics kept), disk cache."""
 
+inline = njit(cache=True, nogil=True, inline="always")
+"""The same for small helpers of hot loops: inlined into their caller (no call overhead)."""
 
-@jit
+
+@inline
 def _clean(log_abs_w):
     if log_abs_w < LOG_FLOOR:
         return LOG_FLOOR
@@ -43,7 +54,7 @@ def _clean(log_abs_w):
     return log_abs_w
 
 
-@jit
+@inline
 def beta_one(lp, lm, diff, has_diff):
     r"""β of one coordinate from :math:`\ell_\pm` (``diff``: :math:`\ell_+ - \ell_-` if
     ``has_diff``, formed by the caller without cancellation)."""
@@ -61,7 +72,7 @@ def beta_loop(lp, lm, diff, has_diff, out):
         out[i] = beta_one(lp[i], lm[i], diff[i], has_diff)
 
 
-@jit
+@inline
 def log_one(x):
     r""":math:`(\log|1 + x|, \mathrm{sign}(1 + x))`: ``log1p`` where :math:`|x| < 1/2`,
     elsewhere :math:`1 + x` is exact or rounded once relative to itself; 0 gives (-inf, 0)."""

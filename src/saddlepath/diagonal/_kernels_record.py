@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._kernels_log import jit
+from saddlepath.diagonal._kernels_log import inline, jit
 
 SAVE_LOSS_CHANGE = 1e-2
 """Default full-batch saving: save when the loss moved by this fraction since the last save."""
@@ -22,7 +22,7 @@ SAVE_MAX_GAP = 1000
 CONVERGED, REACHED_TAU_MAX, N_STEPS_DONE, MAX_STEPS_DONE = 1, 2, 3, 4
 
 
-@jit
+@inline
 def stop_code(k, t, gmax, grad_atol, t_max, n_steps, max_steps):
     """Why the loop stops at iterate ``k`` (raw time ``t``), or 0.
 
@@ -40,7 +40,7 @@ def stop_code(k, t, gmax, grad_atol, t_max, n_steps, max_steps):
     return 0
 
 
-@jit
+@inline
 def is_save(k, loss, save_every, last_step, last_loss):
     """Whether iterate ``k`` (full loss ``loss``) is saved; ``save_every`` < 0: by the loss."""
     if k == 0:
@@ -51,7 +51,7 @@ def is_save(k, loss, save_every, last_step, last_loss):
     return moved or k - last_step >= SAVE_MAX_GAP
 
 
-@jit
+@inline
 def needs_growth(rec):
     """Whether the record is full but may still grow (the host reallocates it)."""
     cnt = rec[4]
@@ -66,17 +66,20 @@ def thin(rec):
     m = 0
     for i in range(cnt[0]):
         if cand[i] % cnt[2] == 0:
-            vec[:, m] = vec[:, i]
-            ts[:, m] = ts[:, i]
-            sgn[:, m] = sgn[:, i]
-            cand[m] = cand[i]
+            for a in range(5):
+                for j in range(vec.shape[2]):
+                    vec[a, m, j] = vec[a, i, j]
+            for j in range(vec.shape[2]):
+                sgn[0, m, j], sgn[1, m, j] = sgn[0, i, j], sgn[1, i, j]
+            ts[0, m], ts[1, m], cand[m] = ts[0, i], ts[1, i], cand[i]
             m += 1
     cnt[0] = m
 
 
 @jit
-def record(rec, t, loss, lam, W, sg, beta, g, forced):
-    """Offer the iterate at raw time ``t`` (``W`` = log|w+|, log|w-|, S; ``sg`` its signs).
+def record(rec, t, loss, lam, W, sg, BG, b, forced):
+    """Offer the iterate at raw time ``t`` (``W`` = log|w+|, log|w-|, S; ``sg`` its signs;
+    β and g in rows ``b``, ``b + 1`` of ``BG``).
 
     Never the same time twice nor going back; a candidate that is not a multiple of the
     stride is dropped unless ``forced``; when the record holds ``max_saved`` rows, it is
@@ -95,10 +98,10 @@ def record(rec, t, loss, lam, W, sg, beta, g, forced):
             return
     i = cnt[0]
     ts[0, i], ts[1, i], cand[i] = t, loss, candidate
-    for j in range(beta.shape[0]):
-        vec[0, i, j] = beta[j]
+    for j in range(W.shape[1]):
+        vec[0, i, j] = BG[b, j]
         vec[1, i, j] = W[2, j] / lam
-        vec[2, i, j] = g[j]
+        vec[2, i, j] = BG[b + 1, j]
         vec[3, i, j] = W[0, j]
         vec[4, i, j] = W[1, j]
         sgn[0, i, j] = sg[0, j]
