@@ -24,7 +24,7 @@ only to grow the record, for a new SGD epoch, for a margin crossing or a progres
 - ``fst`` = (top ≥ max ℓ±, last saved loss, loss, max|g|, G at a crossing, loss there,
   loss of the previous iterate);
 - ``cross`` = (β, ℓ+, ℓ- at a crossing (3, d); its signs (2, d) int8);
-- ``work`` (3, max(n, d)): β, g, and the residual.
+- ``work`` (2, d): β and g.
 """
 
 from __future__ import annotations
@@ -240,8 +240,6 @@ def sgd_loop(X, y, rows, order, W, sg, P, psg, fpar, ipar, ist, fst, work, rec):
             ist[4] += 1
             gmax = abs_max(g)
             fst[2], fst[3] = loss, gmax
-            cause = 0
-        if not (np.isfinite(loss) and np.isfinite(gmax)) or fst[0] > LOG_W_MAX:
             cause = blow_up(fst, W, loss, gmax)
         if cause:  # keep the last iterate in range (ignored if saved already)
             good, good_sg, t_good = (P, psg, (k - 1) * eta) if k else (W, sg, t)
