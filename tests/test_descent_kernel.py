@@ -105,3 +105,22 @@ def test_sgd_epochs_are_drawn_one_after_the_other():
         g = (X[r] @ (u * v) - y[r]) @ X[r] / len(r)
         u, v = u - 0.01 * g * v, v - 0.01 * g * u
     np.testing.assert_allclose(traj.beta[-1], u * v, rtol=1e-12)
+
+
+def test_large_problems_take_the_blas_products_with_the_same_iterates():
+    """X with 2**16 entries: the full gradient by BLAS (``BLAS_MIN``), plain float GD."""
+    from saddlepath.diagonal._kernels_descent import BLAS_MIN
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((64, 1024))
+    y = X[:, :3] @ np.array([1.0, -2.0, 1.5])
+    assert X.size >= BLAS_MIN
+    traj = gradient_descent(X, y, step_size=0.05, alpha=0.1, n_steps=60, save_every=1)
+    u, v = 0.1 * np.sqrt(2.0) * np.ones(1024), np.zeros(1024)
+    for _ in range(60):
+        g = (X @ (u * v) - y) @ X / 64
+        u, v = u - 0.05 * g * v, v - 0.05 * g * u
+    assert np.max(np.abs(u * v)) > 0.1  # the iterates moved
+    np.testing.assert_allclose(traj.beta[-1], u * v, rtol=0, atol=1e-12 * np.max(np.abs(u * v)))
+    loss = np.sum((X @ traj.beta[-1] - y) ** 2) / 128
+    assert traj.loss[-1] == pytest.approx(loss, rel=1e-12)
