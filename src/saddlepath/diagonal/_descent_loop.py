@@ -1,11 +1,12 @@
-r"""The GD and SGD loops of :func:`~saddlepath.diagonal.descent.gradient_descent` (private).
+r"""The host side of the GD and SGD loops of :func:`~saddlepath.diagonal.descent.gradient_descent`.
 
-Each step multiplies :math:`w_\pm` by :math:`1 \mp \eta g_k` on signed log-weights
-(:class:`~saddlepath.diagonal._descent_step.SignedLogWeights`); :class:`StopRule` says when
-to stop and which iterates to save, the :class:`Recorder` keeps them, and a
-:class:`MarginLog` (full batch only) checks the margin at every step. Full-batch GD
-evaluates :math:`g_k = \nabla L(\beta_k) = X^\top(X\beta_k - y)/n` every step; SGD a
-mini-batch estimate, and the full gradient only at the iterates it saves. Both return
+The loops themselves are compiled (:mod:`~saddlepath.diagonal._kernels_descent`): they run
+many steps per call, save the iterates into the record and check the margin at every step.
+They come back here only to grow the record, to draw a new SGD epoch (a permutation from
+``numpy.random.default_rng(seed)``), to hand over a margin crossing or report progress
+(every 1024 steps), and at the end. Full-batch GD evaluates
+:math:`g_k = \nabla L(\beta_k) = X^\top(X\beta_k - y)/n` every step; SGD a mini-batch
+estimate, and the full gradient only at the iterates it saves. Both return
 ``(status, message, number of gradient evaluations, number of steps done)``.
 """
 
@@ -13,25 +14,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._log_weights import beta_kernel
+from saddlepath.diagonal._kernels_descent import (
+    GROW,
+    NEW_EPOCH,
+    PAUSE,
+    STOPPED,
+    gd_loop,
+    sgd_loop,
+)
 from saddlepath.diagonal.trajectory import TrajectoryStatus
-from saddlepath.loss import loss_of_residual
 
 __all__ = ["iterate_gd", "iterate_sgd"]
 
 _PROGRESS_MASK = 1023  # report progress every 1024 steps
-
-
-def _full_state(X, y, lp, lm):
-    beta = beta_kernel(lp, lm)
-    residual = X @ beta - y
-    gradient = residual @ X / X.shape[0]
-    return beta, gradient, loss_of_residual(residual, X.shape[0])
-
-
-def _save(rec, t, snap, beta, g, loss, lam, forced=False) -> None:
-    lp, lm, sp, sm, S = snap
-    rec.add(t, S / lam, lp, lm, sp, sm, beta, g, loss, forced=forced)
+_EPOCH_BLOCK = 4096  # samples' worth of epochs handed to the compiled SGD loop at a time
 
 
 def _diverged(k, t, lam, cause):
@@ -42,65 +38,62 @@ def _diverged(k, t, lam, cause):
     )
 
 
+def _outcome(code, rule, state, eta):
+    """``(status, message)`` of the loop's last return ``code``."""
+    k = state.k
+    if code == STOPPED:
+        return rule.message(int(state.ist[2]), k, k * eta, float(state.fst[3]))
+    return _diverged(k, k * eta, rule.lam, state.cause(code))
+
+
 def iterate_gd(X, y, eta, rule, rec, state, log, report):
     """Full-batch GD; returns (status, message, gradient evaluations, steps done)."""
-    lam = rec.time_scale
-    beta, g, loss = _full_state(X, y, state.lp, state.lm)
-    k, last = 0, None
+    X, y = np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64)
+    rows = np.arange(X.shape[0], dtype=np.int64)
     while True:
-        t = k * eta
-        gmax = float(np.max(np.abs(g)))
-        cause = state.blow_up(loss, gmax)
-        if cause is not None:  # keep the last iterate in range (or the initial one)
-            _save(rec, *(last or (t, state.snapshot(), beta, g, loss)), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), k + 1, k)
+        with np.errstate(all="ignore"):  # the compiled code raises no FP warnings either
+            code = gd_loop(X, y, rows, *state.arrays(), rec.rec, state.cross)
         if log is not None:
-            log.check(k, g, state, beta, loss)
-        stop = rule.stop(k, t, gmax)
-        if stop is not None or rule.is_save(k, loss):
-            _save(rec, t, state.snapshot(), beta, g, loss, lam, forced=stop is not None)
-            rule.saved(k, loss)
-        if stop is not None:
-            return (*stop, k + 1, k)
-        last = (t, state.snapshot(), beta, g, loss)
-        state.step(eta * g, eta * gmax)
-        k += 1
-        if report is not None and not k & _PROGRESS_MASK:
-            report(k * eta / lam)
-        beta, g, loss = _full_state(X, y, state.lp, state.lm)
+            log.take(state.ist, state.fst, state.cross)
+        if code == GROW:
+            rec.grow()
+        elif code == PAUSE:
+            _progress(report, state.k, eta, rule.lam)
+        else:
+            break
+    k = state.k
+    if log is not None:
+        log.n_checked = k + 1 if code == STOPPED else k
+    return (*_outcome(code, rule, state, eta), k + 1, k)
 
 
-def iterate_sgd(X, y, eta, rule, rec, state, sampler, report):
+def iterate_sgd(X, y, eta, rule, rec, state, seed, report):
     """Mini-batch SGD; the full gradient is evaluated at saved iterates only.
 
     Returns (status, message, gradient evaluations, steps done): full gradients and
     mini-batch ones both count as evaluations, so they differ from the steps.
     """
-    lam = rec.time_scale
-    n_evals, k, last = 0, 0, None
+    X, y = np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64)
+    n = X.shape[0]
+    rows, rng = np.arange(n, dtype=np.int64), np.random.default_rng(seed)
+    order = rows.copy()
+    state.ist[5] = n  # no epoch drawn yet
     while True:
-        t = k * eta
-        cause = state.out_of_range()
-        if cause is None and (rule.is_save(k, None) or rule.stop(k, t, None) is not None):
-            beta, g_full, loss = _full_state(X, y, state.lp, state.lm)
-            n_evals += 1
-            stop = rule.stop(k, t, float(np.max(np.abs(g_full))))
-            _save(rec, t, state.snapshot(), beta, g_full, loss, lam, forced=stop is not None)
-            rule.saved(k, loss)
-            if stop is not None:
-                return (*stop, n_evals, k)
-        if cause is None:
-            rows = next(sampler)
-            residual = X[rows] @ beta_kernel(state.lp, state.lm) - y[rows]
-            g = residual @ X[rows] / len(rows)
-            gmax, n_evals = float(np.max(np.abs(g))), n_evals + 1
-            cause = state.blow_up(loss_of_residual(residual, len(rows)), gmax)
-        if cause is not None:  # keep the last iterate in range (ignored if saved already)
-            t_good, snap = last or (t, state.snapshot())
-            _save(rec, t_good, snap, *_full_state(X, y, snap[0], snap[1]), lam, forced=True)
-            return (*_diverged(k, t, lam, cause), n_evals + 1, k)
-        last = (t, state.snapshot())
-        state.step(eta * g, eta * gmax)
-        k += 1
-        if report is not None and not k & _PROGRESS_MASK:
-            report(k * eta / lam)
+        with np.errstate(all="ignore"):
+            code = sgd_loop(X, y, rows, order, *state.arrays(), rec.rec)
+        if code == GROW:
+            rec.grow()
+        elif code == NEW_EPOCH:  # the next epochs, drawn one after the other as documented
+            epochs = [rng.permutation(n) for _ in range(max(1, _EPOCH_BLOCK // n))]
+            order, state.ist[5] = np.concatenate(epochs).astype(np.int64), 0
+        elif code == PAUSE:
+            _progress(report, state.k, eta, rule.lam)
+        else:
+            break
+    n_evals = int(state.ist[4]) + (code != STOPPED)
+    return (*_outcome(code, rule, state, eta), n_evals, state.k)
+
+
+def _progress(report, k, eta, lam) -> None:
+    if report is not None and not k & _PROGRESS_MASK:
+        report(k * eta / lam)

@@ -1,4 +1,8 @@
-"""Stopping, saving, sampling and margin-crossing rules of the GD/SGD loop (private)."""
+"""Parameters and messages of the GD/SGD loop's stopping, saving and margin rules (private).
+
+The rules themselves are compiled (``_kernels_record``, ``_kernels_descent``): here are
+their parameters, the status messages, and the list of margin crossings.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath.diagonal._kernels_record import (
+    CONVERGED,
+    N_STEPS_DONE,
+    REACHED_TAU_MAX,
+)
 from saddlepath.diagonal.descent_result import MarginCrossings
 from saddlepath.diagonal.trajectory import TrajectoryStatus
-
-_SQRT_HALF = float(np.sqrt(0.5))
-
-SAVE_LOSS_CHANGE = 1e-2
-"""Default full-batch saving: save when the loss moved by this fraction since the last save."""
-SAVE_MAX_GAP = 1000
-"""Default full-batch saving: save at least every this many steps."""
 
 
 @dataclass
@@ -28,8 +30,6 @@ class StopRule:
     max_steps: int
     grad_atol: float
     save_every: int | None
-    last_saved_step: int = -1
-    last_saved_loss: float = np.inf
 
     @classmethod
     def create(cls, X, y, *, eta, lam, n_steps, tau_max, max_steps, gtol, save_every, epoch):
@@ -44,75 +44,55 @@ class StopRule:
             save_every=save_every if save_every is not None else epoch,
         )
 
-    def stop(self, k: int, t: float, gmax: float | None):
-        """Return ``(status, message)`` if the loop stops at iterate ``k``, else None.
+    def parameters(self) -> tuple[list[float], list[int]]:
+        """The compiled loop's float and int parameters (unset ones as inf and -1)."""
+        floats = [self.grad_atol, np.inf if self.t_max is None else self.t_max]
+        ints = [
+            -1 if self.n_steps is None else self.n_steps,
+            self.max_steps,
+            -1 if self.save_every is None else self.save_every,
+        ]
+        return floats, ints
 
-        ``gmax`` is the largest entry of the full-batch |grad L|, or None when not known.
-        """
-        if gmax is not None and gmax <= self.grad_atol:
+    def message(self, code: int, k: int, t: float, gmax: float):
+        """``(status, message)`` of stop code ``code`` (``_kernels_record``) at iterate ``k``."""
+        if code == CONVERGED:
             return TrajectoryStatus.CONVERGED, (
                 f"converged at step {k} (tau = {t / self.lam:.6g}): max|grad L| = "
                 f"{gmax:.3g} <= {self.grad_atol:.3g}"
             )
-        if self.t_max is not None and t >= self.t_max * (1 - 1e-12):
+        if code == REACHED_TAU_MAX:
             return TrajectoryStatus.REACHED_TAU_MAX, f"reached tau_max at step {k}"
-        if self.n_steps is not None and k >= self.n_steps:
+        if code == N_STEPS_DONE:
             return TrajectoryStatus.STEP_LIMIT, f"completed n_steps = {self.n_steps} steps"
-        if k >= self.max_steps:
-            return TrajectoryStatus.STEP_LIMIT, (
-                f"stopped at max_steps = {self.max_steps} before converging; raise max_steps, "
-                "the step size, or pass tau_max/n_steps"
-            )
-        return None
-
-    def is_save(self, k: int, loss: float | None) -> bool:
-        """Whether iterate ``k`` (with full loss ``loss`` if known) is saved."""
-        if k == 0:
-            return True
-        if self.save_every is not None:
-            return k % self.save_every == 0
-        moved = abs(loss - self.last_saved_loss) > SAVE_LOSS_CHANGE * abs(self.last_saved_loss)
-        return moved or k - self.last_saved_step >= SAVE_MAX_GAP
-
-    def saved(self, k: int, loss: float) -> None:
-        """Record that iterate ``k`` was saved."""
-        self.last_saved_step, self.last_saved_loss = k, loss
-
-
-def batches(n_samples: int, batch_size: int, seed: int | None):
-    """Yield mini-batch row indices forever: reshuffled each epoch, the last batch shorter."""
-    rng = np.random.default_rng(seed)
-    while True:
-        order = rng.permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            yield order[start : start + batch_size]
+        return TrajectoryStatus.STEP_LIMIT, (
+            f"stopped at max_steps = {self.max_steps} before converging; raise max_steps, "
+            "the step size, or pass tau_max/n_steps"
+        )
 
 
 class MarginLog:
-    r"""Records where :math:`G = \max|\nabla F(u, v)|` crosses ``margin``, at every step."""
+    r"""Where :math:`G = \max|\nabla F(u, v)|` crossed ``margin`` (checked at every step by
+    the compiled loop, which flags each crossing for :meth:`take`)."""
 
     def __init__(self, margin: float, step_size: float) -> None:
         self.margin, self.step_size = margin, step_size
-        self.above = True  # the thesis's `plateau = True` before the first iteration
         self.start: list[int] = []
         self.end: list[int] = []
         self.states: list[tuple] = []
         self.n_checked = 0
 
-    def check(self, k: int, g, state, beta, loss: float) -> None:
-        """Look at iterate ``k`` (gradient ``g`` of L, ``state`` the signed log-weights)."""
-        self.n_checked = k + 1
-        G = float(np.max(np.abs(g) * (np.exp(state.lp) + np.exp(state.lm)))) * _SQRT_HALF
-        if G > self.margin:
-            if not self.above:
-                self.end[-1] = k
-                self.above = True
-        elif self.above:
-            self.above = False
+    def take(self, ist, fst, cross) -> None:
+        """Take the crossing the compiled loop flagged in ``ist[3]`` (1 below, 2 above)."""
+        kind, k = int(ist[3]), int(ist[7])
+        ist[3] = 0
+        if kind == 2:
+            self.end[-1] = k
+        elif kind == 1:
             self.start.append(k)
             self.end.append(-1)
-            snapshot = (state.lp, state.lm, state.sp, state.sm)  # replaced, never mutated
-            self.states.append((G, np.array(beta), float(loss), *snapshot))
+            lp, lm, sp, sm = cross[0][1].copy(), cross[0][2].copy(), *cross[1].copy()
+            self.states.append((float(fst[4]), cross[0][0].copy(), float(fst[5]), lp, lm, sp, sm))
 
     def result(self, n_features: int) -> MarginCrossings:
         """The crossings as a frozen :class:`MarginCrossings`."""

@@ -1,72 +1,64 @@
-r"""The exact GD step on signed log-weights, and the test that the run blew up (private).
+r"""The state of the compiled GD/SGD loop, and why a run blew up (private).
 
-The state is :math:`(\ell_\pm, \sigma_\pm)` with :math:`w_\pm = \sigma_\pm e^{\ell_\pm}`.
-One step multiplies :math:`w_+` by :math:`1 - \eta g` and :math:`w_-` by :math:`1 + \eta g`:
-
-.. math::
-
-    \ell_\pm \leftarrow \ell_\pm + \log|1 \mp \eta g|, \qquad
-    \sigma_\pm \leftarrow \sigma_\pm\,\mathrm{sign}(1 \mp \eta g).
-
-While :math:`\eta\|g\|_\infty < 1` no factor can change sign and the step is two ``log1p``
-calls; otherwise :func:`log_abs_one_plus` handles factors below zero (the weight flips
-sign, as plain GD does) and exactly zero (the weight is 0 from then on: ``-inf``, sign 0).
+The state is :math:`(\ell_\pm, \sigma_\pm, S)` with :math:`w_\pm = \sigma_\pm e^{\ell_\pm}`,
+packed in the arrays the compiled loop (:mod:`~saddlepath.diagonal._kernels_descent`)
+updates in place: one step multiplies :math:`w_+` by :math:`1 - \eta g` and :math:`w_-` by
+:math:`1 + \eta g`, exactly through sign changes and zeros.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from saddlepath.diagonal._log_weights import LOG_W_MAX, log_abs_one_plus
+from saddlepath.diagonal._kernels_descent import NOT_FINITE
+from saddlepath.diagonal._log_weights import LOG_W_MAX
 from saddlepath.diagonal.model import Initialisation
 
 
-class SignedLogWeights:
-    """The GD state :math:`(\\ell_+, \\ell_-, \\sigma_+, \\sigma_-, S)`, updated in place."""
+class LoopState:
+    """The arrays of the compiled loop (see ``_kernels_descent`` for their layout)."""
 
-    def __init__(self, initial: Initialisation) -> None:
-        self.lp = initial.log_abs_w_plus.copy()
-        self.lm = initial.log_abs_w_minus.copy()
-        self.sp = initial.sign_w_plus.astype(np.int8)
-        self.sm = initial.sign_w_minus.astype(np.int8)
-        self.S = np.zeros(self.lp.shape)
-        self.top = self._largest()  # an upper bound of max(ℓ+, ℓ−), raised every step
+    def __init__(self, initial: Initialisation, rule, eta: float, margin, batch, progress):
+        lp, lm = initial.log_abs_w_plus, initial.log_abs_w_minus
+        d = lp.shape[0]
+        self.W = np.stack([lp, lm, np.zeros(d)]).astype(np.float64)
+        self.sg = np.stack([initial.sign_w_plus, initial.sign_w_minus]).astype(np.int8)
+        self.P, self.psg = np.zeros((5, d)), np.zeros((2, d), dtype=np.int8)
+        floats, ints = rule.parameters()
+        nan = np.nan if margin is None else margin
+        self.fpar = np.array([eta, rule.lam, *floats, nan], dtype=np.float64)
+        self.ipar = np.array([*ints, progress is not None, batch or 0], dtype=np.int64)
+        self.ist = np.array([0, -1, 0, 0, 0, 0, 1, 0], dtype=np.int64)
+        top = float(max(lp.max(initial=-np.inf), lm.max(initial=-np.inf)))
+        self.fst = np.array([top, np.inf, 0.0, 0.0, 0.0, 0.0, 0.0])
+        self.work = np.zeros((2, d))
+        self.cross = (np.zeros((3, d)), np.zeros((2, d), dtype=np.int8))
 
-    def _largest(self) -> float:
-        return float(max(self.lp.max(initial=-np.inf), self.lm.max(initial=-np.inf)))
+    @property
+    def k(self) -> int:
+        """The iterate the loop is at."""
+        return int(self.ist[0])
 
-    def snapshot(self) -> tuple:
-        """``(ℓ+, ℓ−, σ+, σ−, S)`` now (the arrays are replaced by a step, never mutated)."""
-        return self.lp, self.lm, self.sp, self.sm, self.S
+    def arrays(self) -> tuple:
+        """``W, sg, P, psg, fpar, ipar, ist, fst, work`` for the compiled loops."""
+        return (
+            self.W,
+            self.sg,
+            self.P,
+            self.psg,
+            self.fpar,
+            self.ipar,
+            self.ist,
+            self.fst,
+            self.work,
+        )
 
-    def step(self, eta_g: np.ndarray, eta_gmax: float) -> None:
-        """Multiply :math:`w_\\pm` by :math:`1 \\mp \\eta g` (``eta_gmax`` = max|ηg|)."""
-        if eta_gmax < 1.0:
-            self.lp = self.lp + np.log1p(-eta_g)
-            self.lm = self.lm + np.log1p(eta_g)
-        else:
-            log_f, sign_f = log_abs_one_plus(-eta_g)
-            self.lp, self.sp = self.lp + log_f, self.sp * sign_f.astype(np.int8)
-            log_f, sign_f = log_abs_one_plus(eta_g)
-            self.lm, self.sm = self.lm + log_f, self.sm * sign_f.astype(np.int8)
-        self.S = self.S - eta_g
-        self.top += math.log1p(eta_gmax)  # |1 ± x| ≤ 1 + |x|
-
-    def blow_up(self, loss: float, gmax: float) -> str | None:
-        """Why the run has diverged at this iterate, or None (see ``gradient_descent``)."""
-        if not (math.isfinite(loss) and math.isfinite(gmax)):
+    def cause(self, code: int) -> str:
+        """Why the run has diverged (``code``: NOT_FINITE or OUT_OF_RANGE)."""
+        top, loss, gmax = self.fst[0], self.fst[2], self.fst[3]
+        if code == NOT_FINITE:
             return f"the loss ({loss:.3g}) or the gradient (max {gmax:.3g}) is not finite"
-        return self.out_of_range()
-
-    def out_of_range(self) -> str | None:
-        """Why the weights are out of range (:math:`\\ell_\\pm >` ``LOG_W_MAX``), or None."""
-        if self.top > LOG_W_MAX:
-            self.top = self._largest()
-            if self.top > LOG_W_MAX:
-                return (
-                    f"the weights left the float range (log|w| = {self.top:.4g} > "
-                    f"{LOG_W_MAX:g}, |beta| up to 1e147)"
-                )
-        return None
+        return (
+            f"the weights left the float range (log|w| = {top:.4g} > "
+            f"{LOG_W_MAX:g}, |beta| up to 1e147)"
+        )

@@ -17,6 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from saddlepath.diagonal._kernels_log import (
+    LOG_FLOOR,
+    LOG_W_MAX,
+    beta_loop,
+    log_abs_one_plus_loop,
+)
+
 __all__ = [
     "LOG_W_MAX",
     "beta_from_integrated_gradient",
@@ -28,28 +35,23 @@ __all__ = [
     "weights_from_signed_logs",
 ]
 
-LOG_W_MAX = 170.0
-"""Cap on :math:`\\log|w_\\pm|` used inside the maps: :math:`|\\beta| \\le e^{340}/2
-\\approx 10^{147}`. Anything larger is divergence; capping keeps trial solver stages
-finite and warning-free (they are rejected by the error control)."""
-
-_LOG_FLOOR = -1e300  # stands in for log 0 = -inf inside differences (avoids inf - inf)
 _HALF_LOG2 = 0.5 * np.log(2.0)
 
 
-def _clean(log_abs_w: np.ndarray) -> np.ndarray:
-    return np.minimum(np.maximum(log_abs_w, _LOG_FLOOR), LOG_W_MAX)
+def _flat(*arrays):
+    """Broadcast ``arrays`` to one shape; return the shape and C-contiguous flat float64 copies."""
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in arrays))
+    return arrays[0].shape, [np.ascontiguousarray(a).reshape(-1) for a in arrays]
 
 
 def beta_kernel(lp: np.ndarray, lm: np.ndarray, diff: np.ndarray | None = None) -> np.ndarray:
-    r"""``beta_from_log_weights`` without the floating-point-error context (hot loops set it).
+    r"""``beta_from_log_weights`` for hot loops (compiled: :func:`_kernels_log.beta_one`).
 
     ``diff`` may give :math:`\ell_+ - \ell_-` computed without cancellation."""
-    lp, lm = _clean(lp), _clean(lm)
-    diff = lp - lm if diff is None else diff
-    return (0.5 * np.exp(2.0 * np.maximum(lp, lm))) * np.copysign(
-        -np.expm1(-2.0 * np.abs(diff)), diff
-    )
+    shape, flat = _flat(lp, lm, lm if diff is None else diff)
+    out = np.empty(flat[0].size)
+    beta_loop(*flat, diff is not None, out)
+    return out.reshape(shape)
 
 
 def beta_from_log_weights(log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray) -> np.ndarray:
@@ -90,7 +92,8 @@ def dbeta_dS_from_log_weights(
     log_abs_w_plus: np.ndarray, log_abs_w_minus: np.ndarray
 ) -> np.ndarray:
     r"""Return :math:`d\beta/dS = w_+^2 + w_-^2` (the diagonal of the map's Jacobian)."""
-    lp, lm = _clean(np.asarray(log_abs_w_plus)), _clean(np.asarray(log_abs_w_minus))
+    lp = np.clip(np.asarray(log_abs_w_plus), LOG_FLOOR, LOG_W_MAX)
+    lm = np.clip(np.asarray(log_abs_w_minus), LOG_FLOOR, LOG_W_MAX)
     with np.errstate(under="ignore"):
         return np.exp(2.0 * lp) + np.exp(2.0 * lm)
 
@@ -138,11 +141,11 @@ def log_abs_one_plus(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> np.exp(log_f).tolist(), sign_f.tolist()
     ([2.0, 0.0, 1.0], [-1.0, 0.0, 1.0])
     """
-    factor = 1.0 + x
-    small = np.abs(x) < 0.5
-    with np.errstate(divide="ignore"):
-        log_f = np.where(small, np.log1p(np.where(small, x, 0.0)), np.log(np.abs(factor)))
-    return log_f, np.sign(factor)
+    shape, (flat,) = _flat(x)
+    log_f, sign_f = np.empty(flat.size), np.empty(flat.size)
+    with np.errstate(divide="ignore"):  # plain Python (NUMBA_DISABLE_JIT): log 0 = -inf
+        log_abs_one_plus_loop(flat, log_f, sign_f)
+    return log_f.reshape(shape), sign_f.reshape(shape)
 
 
 def weights_from_signed_logs(log_abs_w_plus, log_abs_w_minus, sign_w_plus, sign_w_minus):

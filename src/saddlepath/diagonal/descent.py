@@ -25,12 +25,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 
-import numpy as np
-
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._descent_loop import iterate_gd, iterate_sgd
-from saddlepath.diagonal._descent_rules import MarginLog, StopRule, batches
-from saddlepath.diagonal._descent_step import SignedLogWeights
+from saddlepath.diagonal._descent_rules import MarginLog, StopRule
+from saddlepath.diagonal._descent_step import LoopState
 from saddlepath.diagonal._recorder import Recorder
 from saddlepath.diagonal.descent_result import DivergenceWarning, RecordThinnedWarning
 from saddlepath.diagonal.model import initialisation
@@ -185,14 +183,12 @@ def gradient_descent(
         epoch=(-(-X.shape[0] // batch_size) if sgd else None),
     )
     rec = Recorder(X.shape[1], lam, max_saved, _expected_rows(n_steps, max_steps, save_every))
-    state = SignedLogWeights(init)
+    state = LoopState(init, rule, eta, margin, batch_size if sgd else None, progress)
     log = None if margin is None else MarginLog(margin, eta)
-    with np.errstate(under="ignore", divide="ignore"):
-        if sgd:
-            sampler = batches(X.shape[0], batch_size, seed)
-            out = iterate_sgd(X, y, eta, rule, rec, state, sampler, progress)
-        else:
-            out = iterate_gd(X, y, eta, rule, rec, state, log, progress)
+    if sgd:
+        out = iterate_sgd(X, y, eta, rule, rec, state, seed, progress)
+    else:
+        out = iterate_gd(X, y, eta, rule, rec, state, log, progress)
     status, message, n_evals, n_done = out
     _warn(status, message, rec, max_saved)
     sign_w_plus, sign_w_minus = rec.signs()
