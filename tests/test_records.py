@@ -204,6 +204,7 @@ def results():
         "convergence": study,
         "init_scale": quietly(init_scale_study, X, y, [1e-3, 0.5]),
         "rate": fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),
+        "layers": saddlepath.deep.layer_spectra([np.eye(X.shape[1])[:3], -np.ones((2, 3))], X),
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
@@ -229,7 +230,7 @@ def test_real_results_cover_every_registered_type(results):
     "name",
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
-     "convergence", "init_scale", "rate"]
+     "convergence", "init_scale", "rate", "layers"]
     + (["escape"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):

@@ -57,7 +57,7 @@ def large_results():
         arclength_of_path(path), heteroclinic_orbits(path),
         quietly(convergence_study, X, y, [1e-3, 1e-5], path=path, keep_runs=True),
         quietly(init_scale_study, X, y, [1e-3, 0.5]), fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.3]),
-        load_digits(),
+        load_digits(), saddlepath.deep.layer_spectra([np.eye(60)[:5], np.ones((2, 5))], X),
     ]  # fmt: skip
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))

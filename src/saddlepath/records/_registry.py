@@ -29,7 +29,7 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
     from saddlepath.data import Dataset, LabelledImages
-    from saddlepath.deep import EscapeResult, TrainingRun
+    from saddlepath.deep import EscapeResult, LayerSpectra, TrainingRun
     from saddlepath.diagonal import BatchedTrajectories, SaddlePath, Trajectory
     from saddlepath.diagonal._certificate_checks import CheckResult
     from saddlepath.diagonal.certificate import PathCertificate
@@ -44,6 +44,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
+        LayerSpectra,
     )  # fmt: skip
 
 
