@@ -35,7 +35,12 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.certificate import PathCertificate
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
-    from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.experiments import (
+        ConvergenceStudy,
+        EscapeDepthStudy,
+        EscapeWidthStudy,
+        InitScaleStudy,
+    )
     from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
     return (
@@ -44,7 +49,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
-        LayerSpectra,
+        LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
     )  # fmt: skip
 
 
