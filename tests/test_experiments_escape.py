@@ -78,7 +78,7 @@ def test_a_successful_direction_has_a_first_layer_of_rank_two(widths_study):
 def test_progress_hears_every_width_and_the_seed_reproduces(widths_study):
     study, recorder = widths_study
     assert recorder.calls[0] == ("start", 2)
-    assert [c[2] for c in recorder.calls if c[0] == "begin"] == ["w=1", "w=8"]
+    assert [c[2] for c in recorder.calls if c[0] == "begin"] == ["1", "8"]
     again = escape_width_study((1,), n_restarts=10, seed=0, **QUICK)
     np.testing.assert_array_equal(again.speeds[0], study.speeds[0])
 

@@ -2,8 +2,8 @@
 
 This package only wires the library together, one module per command, named as the
 command: :mod:`.path`, :mod:`.demo`, :mod:`.flow`, :mod:`.converge`, :mod:`.analyze`,
-:mod:`.saddles`, :mod:`.init_scale`. Numerical work lives in :mod:`saddlepath.diagonal`
-and :mod:`saddlepath.analysis`, files in :mod:`saddlepath.io`, tables in
+:mod:`.saddles`, :mod:`.init_scale`, :mod:`.escape` (deep networks). Numerical work lives in
+:mod:`saddlepath.diagonal` and :mod:`saddlepath.analysis`, files in :mod:`saddlepath.io`, tables in
 :mod:`saddlepath.report`, figures in :mod:`saddlepath.plotting`. The private modules hold
 what the commands share: the options (``_options``), exit codes and errors (``_exit``),
 checks of values (``_checks``), loading data and running on it (``_data``), progress
@@ -30,7 +30,7 @@ from typing import Annotated
 import typer
 
 from saddlepath import __version__
-from saddlepath.cli import analyze, converge, demo, flow, init_scale, path, saddles
+from saddlepath.cli import analyze, converge, demo, escape, flow, init_scale, path, saddles
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
 from saddlepath.cli.demo import DEMO_STEPS, DemoContext, DemoStep
@@ -85,6 +85,7 @@ _COMMANDS = {
     "analyze": (analyze.analyze_command, analyze.EXAMPLES),
     "saddles": (saddles.saddles_command, saddles.EXAMPLES),
     "init-scale": (init_scale.init_scale_command, init_scale.EXAMPLES),
+    "escape": (escape.escape_command, escape.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)

@@ -127,7 +127,7 @@ def escape_depth_study(
         Depth ``i`` uses seed ``seed + i``.
     activation : {"relu", "linear"}
     progress : StudyProgress, optional
-        Told of every depth (``begin(index, "L=4")``, ``done(index, row)``).
+        Told of every depth (``begin(index, "4")``, ``done(index, row)``).
     **options
         Passed to :func:`saddlepath.deep.escape_direction`.
 
@@ -147,7 +147,7 @@ def escape_depth_study(
     with jax.enable_x64(True):
         for i, depth in enumerate(depths):
             if progress is not None:
-                progress.begin(i, f"L={depth}")
+                progress.begin(i, str(depth))
             previous = escape_direction(
                 X, G, (width,) * (int(depth) - 1), activation=activation,
                 n_restarts=n_restarts, seed=seed + i, from_shallower=previous, **options,

@@ -139,7 +139,7 @@ def escape_width_study(
         A restart succeeds when its speed exceeds ``threshold + margin``; ``threshold`` is
         the rank-one bound :math:`\sqrt2 - 1` of the toy.
     progress : StudyProgress, optional
-        Told of every width (``begin(index, "w=8")``, ``done(index, row)``).
+        Told of every width (``begin(index, "8")``, ``done(index, row)``).
     **options
         Passed to :func:`saddlepath.deep.escape_direction` (``n_warmup_steps``,
         ``n_steps``, ...).
@@ -164,7 +164,7 @@ def escape_width_study(
     with jax.enable_x64(True):
         for i, w in enumerate(widths):
             if progress is not None:
-                progress.begin(i, f"w={w}")
+                progress.begin(i, str(w))
             res = escape_direction(
                 X, G, (int(w),) * (depth - 1), n_restarts=n_restarts, seed=seed + i, **options
             )
