@@ -136,6 +136,9 @@ def plot_escape_depth(study: EscapeDepthStudy) -> Figure:
         speed.plot(np.full(s.size, depth), s, "o", ms=4, mfc="none", color="0.5")
     speed.plot(study.depths, study.speed, "o-", color="C0", label="best", gid="speed")
     speed.set(xlabel="depth L", ylabel="escape speed s = −min L₀")
+    speed.ticklabel_format(axis="y", useOffset=False)
+    spread = float(np.ptp(study.speed))
+    speed.set_title(f"best speeds span {spread:.2e} over the depths", fontsize=9, loc="left")
     speed.set_xticks(study.depths)
     speed.legend(fontsize=8)
     values, cap = _finite_for_log(study.weight_ratio)
@@ -145,7 +148,7 @@ def plot_escape_depth(study: EscapeDepthStudy) -> Figure:
         ratio.plot(ell, values[i, :depth], "o-", color=colours[i], label=f"L = {depth}",
                    gid=f"ratio-L{depth}")  # fmt: skip
     ell = np.arange(1, study.bound.size + 1)
-    ratio.plot(ell, study.bound, "k--", lw=1, label="ℓ^{1/4} (scaling)", gid="bound")
+    ratio.plot(ell, study.bound, "k--", lw=1, label="$\\ell^{1/4}$ (scaling)", gid="bound")
     ratio.axhline(1e3, color="C7", ls=":", lw=1, label="rank cut of EscapeResult.ranks")
     ratio.set(yscale="log", xlabel="layer ℓ", ylabel="σ₁/σ₂ of W_ℓ")
     ratio.set_xticks(ell)
