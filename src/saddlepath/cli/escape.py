@@ -39,7 +39,6 @@ from saddlepath.report.json import to_json
 __all__ = [
     "EXAMPLES",
     "FIGURES",
-    "Problem",
     "escape_command",
     "parse_depths",
     "parse_widths",
