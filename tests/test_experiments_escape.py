@@ -92,17 +92,18 @@ def nonnegative():
     return X, G, np.linalg.svd(G.T @ X, compute_uv=False)[0]
 
 
+@pytest.mark.slow
 def test_depth_study_hits_perron_frobenius_at_every_depth(nonnegative):
     X, G, sigma = nonnegative
-    study = escape_depth_study(X, G, width=4, depths=[2, 3, 4], n_restarts=2, seed=1, **QUICK)
+    study = escape_depth_study(X, G, width=4, depths=[2, 3], n_restarts=2, seed=1, **QUICK)
     assert isinstance(study, EscapeDepthStudy)
     np.testing.assert_allclose(study.speed, sigma, rtol=1e-7)
-    assert study.ranks.tolist() == [[1, 1, -1, -1], [1, 1, 1, -1], [1, 1, 1, 1]]
+    assert study.ranks.tolist() == [[1, 1, -1], [1, 1, 1]]
     assert np.all(study.weight_ratio[~np.isnan(study.weight_ratio)] > 1e3)
     assert np.isnan(study.weight_ratio[0, 2:]).all()
-    np.testing.assert_allclose(study.bound, np.arange(1, 5) ** 0.25, rtol=1e-15)
-    assert study.speeds.shape == (3, 3) and np.isnan(study.speeds[0, 2])  # no warm start at L=2
-    assert [len(s.weight_ratio) for s in study.spectra] == [2, 3, 4]
+    np.testing.assert_allclose(study.bound, np.arange(1, 4) ** 0.25, rtol=1e-15)
+    assert study.speeds.shape == (2, 3) and np.isnan(study.speeds[0, 2])  # no warm start at L=2
+    assert [len(s.weight_ratio) for s in study.spectra] == [2, 3]
 
 
 @pytest.mark.parametrize(
