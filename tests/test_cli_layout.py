@@ -28,8 +28,8 @@ COMMANDS = (
     "init-scale",
     "report",
     "reproduce",
+    "escape",
 )
-COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale", "escape")
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {
     "saddle_path",
