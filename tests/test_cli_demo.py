@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+
+import numpy as np
+
 import saddlepath
 from saddlepath import cli, saddle_path
 from saddlepath.data import demo_problem
@@ -22,6 +26,11 @@ def test_demo_writes_every_file(tmp_path, invoke):
         f"{stem}.{suffix}" for stem in ("path", "data", "check") for suffix in ("json", "npz")
     }
     expected_files = {"table.txt", "check.txt"} | records | FIGURES | figure1
+    deep = all(importlib.util.find_spec(m) is not None for m in ("jax", "sklearn"))
+    if deep:  # the escape direction on digits: its table, figure and two records
+        expected_files |= {"escape_table.txt", "escape.png"}
+        expected_files |= {f"{stem}.{suffix}" for stem in ("escape", "layers")
+                           for suffix in ("json", "npz")}  # fmt: skip
     assert {p.name for p in out.iterdir()} == expected_files
     ds = demo_problem()
     expected = saddle_path(ds.X, ds.y)
@@ -35,6 +44,14 @@ def test_demo_writes_every_file(tmp_path, invoke):
     assert "\x1b[" not in table  # plain text, no colour codes
     assert (out / "check.txt").read_text().startswith("path certificate: PASSED")
     assert f"{len(cli.DEMO_STEPS)}/{len(cli.DEMO_STEPS)}" in result.stdout
+    if deep:  # Perron–Frobenius: pixels and one-hot targets ≥ 0, speed σ₁(GᵀX) (numpy svd)
+        from saddlepath.data import load_digits
+
+        images = load_digits(n_samples=500, seed=0)
+        G = -images.one_hot() / images.n_samples
+        sigma = np.linalg.svd(G.T @ images.X, compute_uv=False)[0]
+        assert abs(saddlepath.load(out / "escape").speed - sigma) <= 1e-6 * sigma
+        assert saddlepath.load(out / "layers").depth == 3
 
 
 def test_demo_runs_steps_added_later(tmp_path, monkeypatch, invoke):

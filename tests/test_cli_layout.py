@@ -28,6 +28,7 @@ COMMANDS = (
     "init-scale",
     "report",
     "reproduce",
+    "escape",
 )
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import saddlepath
 import saddlepath.deep
+import saddlepath.experiments
 from helpers import WORKED_X, WORKED_Y
 from saddlepath import records
 from saddlepath.analysis import (
@@ -35,7 +36,12 @@ from saddlepath.analysis.arclength import arclength_of_path
 from saddlepath.analysis.rates import fit_rate
 from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
-from saddlepath.experiments import convergence_study, init_scale_study
+from saddlepath.experiments import (
+    convergence_study,
+    escape_depth_study,
+    escape_width_study,
+    init_scale_study,
+)
 from saddlepath.experiments.reproductions import pf_convergence, pf_figure1, pf_generalisation
 from saddlepath.landscape import (
     HessianExtremes,
@@ -220,6 +226,7 @@ def results():
             pf_convergence.Config(seeds=(0, 2), alphas=("1e-10", "1e-300"))
         ),
         "pf_generalisation": pf_generalisation.run(TINY_GENERALISATION),
+        "layers": saddlepath.deep.layer_spectra([np.eye(X.shape[1])[:3], -np.ones((2, 3))], X),
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
@@ -227,6 +234,9 @@ def results():
         from saddlepath.deep import escape_direction
 
         found["escape"] = escape_direction(X, y[:, None], (2,), n_restarts=2, seed=0, n_steps=20)
+        few = {"n_warmup_steps": 10, "n_steps": 20}
+        found["widths"] = escape_width_study((1, 2), n_restarts=2, **few)
+        found["depths"] = escape_depth_study(X, y[:, None], width=2, depths=[2, 3], **few)
     return found
 
 
@@ -237,6 +247,10 @@ def test_real_results_cover_every_registered_type(results):
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(HessianExtremes)
         missing.discard(saddlepath.deep.EscapeResult)
+        missing -= {
+            saddlepath.experiments.EscapeWidthStudy,
+            saddlepath.experiments.EscapeDepthStudy,
+        }
     missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
@@ -246,8 +260,8 @@ def test_real_results_cover_every_registered_type(results):
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
      "convergence", "init_scale", "rate", "pf_figure1",
-     "pf_convergence", "pf_generalisation"]
-    + (["escape"] if importlib.util.find_spec("jax") is not None else []),
+     "pf_convergence", "pf_generalisation", "layers"]
+    + (["escape", "widths", "depths"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]

@@ -15,6 +15,7 @@ import pytest
 
 import saddlepath
 import saddlepath.deep
+import saddlepath.experiments
 from saddlepath import records
 from saddlepath.analysis import arclength, compare, explain_jumps, find_plateaus
 from saddlepath.analysis.arclength import arclength_of_path
@@ -61,11 +62,17 @@ def large_results():
         load_digits(), pf_figure1.run(pf_figure1.Config.quick()),
         pf_convergence.run(pf_convergence.Config(seeds=(0, 2), alphas=("1e-10", "1e-300"))),
         pf_generalisation.run(TINY_GENERALISATION),
+        saddlepath.deep.layer_spectra([np.eye(60)[:5], np.ones((2, 5))], X),
     ]  # fmt: skip
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))
         found.append(hessian_extremes_of_network(X, y, equilibrium))
         found.append(saddlepath.deep.escape_direction(X, y[:, None], (16, 16), n_steps=20))
+        few = {"n_warmup_steps": 10, "n_steps": 20}
+        found.append(saddlepath.experiments.escape_width_study((1, 2), n_restarts=30, **few))
+        found.append(
+            saddlepath.experiments.escape_depth_study(X, y[:, None], width=4, depths=[2], **few)
+        )
     assert path.n_saddles >= 10 and flow.beta.shape[0] >= 100  # the problem is large enough
     return found
 
@@ -76,6 +83,10 @@ def test_every_result_type_is_built(large_results):
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(saddlepath.landscape.HessianExtremes)
         missing.discard(saddlepath.deep.EscapeResult)
+        missing -= {
+            saddlepath.experiments.EscapeWidthStudy,
+            saddlepath.experiments.EscapeDepthStudy,
+        }
     missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, sorted(c.__name__ for c in missing)
 

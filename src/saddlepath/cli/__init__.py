@@ -2,8 +2,8 @@
 
 This package only wires the library together, one module per command, named as the
 command: :mod:`.path`, :mod:`.demo`, :mod:`.flow`, :mod:`.converge`, :mod:`.analyze`,
-:mod:`.saddles`, :mod:`.init_scale`. Numerical work lives in :mod:`saddlepath.diagonal`
-and :mod:`saddlepath.analysis`, files in :mod:`saddlepath.io`, tables in
+:mod:`.saddles`, :mod:`.init_scale`, :mod:`.escape` (deep networks). Numerical work lives in
+:mod:`saddlepath.diagonal` and :mod:`saddlepath.analysis`, files in :mod:`saddlepath.io`, tables in
 :mod:`saddlepath.report`, figures in :mod:`saddlepath.plotting`. The private modules hold
 what the commands share: the options (``_options``), exit codes and errors (``_exit``),
 checks of values (``_checks``), loading data and running on it (``_data``), progress
@@ -34,6 +34,7 @@ from saddlepath.cli import (
     analyze,
     converge,
     demo,
+    escape,
     flow,
     init_scale,
     path,
@@ -97,6 +98,7 @@ _COMMANDS = {
     "init-scale": (init_scale.init_scale_command, init_scale.EXAMPLES),
     "report": (report.report_command, report.EXAMPLES),
     "reproduce": (reproduce.reproduce_command, reproduce.EXAMPLES),
+    "escape": (escape.escape_command, escape.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)

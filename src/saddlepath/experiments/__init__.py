@@ -11,12 +11,23 @@ Both report to an optional :class:`StudyProgress`. This layer sits above
 """
 
 from saddlepath.experiments.convergence import ConvergenceStudy, StudyProgress, convergence_study
+from saddlepath.experiments.escape_depth import EscapeDepthStudy, escape_depth_study
+from saddlepath.experiments.escape_widths import (
+    EscapeWidthStudy,
+    escape_width_study,
+    toy_escape_problem,
+)
 from saddlepath.experiments.init_scale import InitScaleStudy, init_scale_study
 
 __all__ = [
     "ConvergenceStudy",
+    "EscapeDepthStudy",
+    "EscapeWidthStudy",
     "InitScaleStudy",
     "StudyProgress",
     "convergence_study",
+    "escape_depth_study",
+    "escape_width_study",
     "init_scale_study",
+    "toy_escape_problem",
 ]

@@ -7,7 +7,11 @@
 * :mod:`saddlepath.plotting.arclength` — the arc-length view, where the limit is continuous;
 * :mod:`saddlepath.plotting.convergence` — sup-error and jump delays against λ = ln(1/α);
 * :mod:`saddlepath.plotting.landscape` — every critical point, the path's saddles joined;
-* :mod:`saddlepath.plotting.init_scale` — the kernel-to-rich transition over the scale γ.
+* :mod:`saddlepath.plotting.init_scale` — the kernel-to-rich transition over the scale γ;
+* :mod:`saddlepath.plotting.escape` — deep escape directions: the BSJ toy over widths,
+  speed and σ₁/σ₂ against depth, one direction's spread and spectra;
+* :mod:`saddlepath.plotting.training` — a deep training run: singular values of every
+  layer and the loss over training with the escapes marked, σ_i/σ₁.
 
 Names follow one pattern: ``plot_<quantity>_vs_<axis>`` for a quantity of the vocabulary
 (``loss``, ``beta``) against an axis (``tau``, ``saddle``), with ``path_`` in front when the
@@ -25,6 +29,11 @@ runs no solver, and returns a
 from saddlepath.plotting._style import alpha_label
 from saddlepath.plotting.arclength import plot_arclength
 from saddlepath.plotting.convergence import convergence_figures, plot_convergence
+from saddlepath.plotting.escape import (
+    plot_escape_depth,
+    plot_escape_direction,
+    plot_escape_widths,
+)
 from saddlepath.plotting.init_scale import plot_init_scale
 from saddlepath.plotting.landscape import plot_saddle_landscape
 from saddlepath.plotting.path import (
@@ -34,6 +43,7 @@ from saddlepath.plotting.path import (
     plot_path_beta_vs_tau,
     plot_path_loss_vs_tau,
 )
+from saddlepath.plotting.training import plot_training, plot_training_ratios
 from saddlepath.plotting.trajectory import (
     plot_beta_vs_tau,
     plot_loss_vs_tau,
@@ -49,12 +59,17 @@ __all__ = [
     "plot_arclength",
     "plot_beta_vs_tau",
     "plot_convergence",
+    "plot_escape_depth",
+    "plot_escape_direction",
+    "plot_escape_widths",
     "plot_init_scale",
     "plot_loss_vs_tau",
     "plot_path_beta_vs_saddle",
     "plot_path_beta_vs_tau",
     "plot_path_loss_vs_tau",
     "plot_saddle_landscape",
+    "plot_training",
+    "plot_training_ratios",
     "plot_trajectory_3d",
     "trajectory_figures",
 ]

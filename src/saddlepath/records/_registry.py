@@ -29,13 +29,18 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
     from saddlepath.data import Dataset, LabelledImages
-    from saddlepath.deep import EscapeResult, TrainingRun
+    from saddlepath.deep import EscapeResult, LayerSpectra, TrainingRun
     from saddlepath.diagonal import BatchedTrajectories, SaddlePath, Trajectory
     from saddlepath.diagonal._certificate_checks import CheckResult
     from saddlepath.diagonal.certificate import PathCertificate
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
-    from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.experiments import (
+        ConvergenceStudy,
+        EscapeDepthStudy,
+        EscapeWidthStudy,
+        InitScaleStudy,
+    )
     from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
     from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
     from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
@@ -48,6 +53,7 @@ def _builtin_types() -> tuple[type, ...]:
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
         PfFigure1Result, PfConvergenceResult, PfGeneralisationResult,
+        LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
     )  # fmt: skip
 
 
