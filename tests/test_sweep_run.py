@@ -46,7 +46,8 @@ def _direct_flow(run_config):
 
 
 def _finished_times(out: Path) -> dict[str, str]:
-    return {p.parent.name: p.read_text() for p in (out / "runs").glob("*/run.json")}
+    runs = (out / "runs").glob("*/run.json")  # not the hidden staging folders
+    return {p.parent.name: p.read_text() for p in runs if not p.parent.name.startswith(".")}
 
 
 def test_a_sweep_stores_what_the_library_computes_and_a_rerun_skips_it(tmp_path):

@@ -12,8 +12,8 @@ Built-in tasks: ``path`` (:func:`~saddlepath.saddle_path`), ``flow``
 ``analyze`` (a flow compared with the exact path, :func:`~saddlepath.compare`),
 ``init_scale`` (:func:`~saddlepath.experiments.init_scale_study`), ``convergence``
 (:func:`~saddlepath.experiments.convergence_study`) and ``escape``
-(:func:`~saddlepath.deep.escape_direction` with ``G`` of the mean squared error on ``y``;
-needs JAX). :func:`register_task` adds one.
+(:func:`~saddlepath.deep.escape_direction` with ``G`` of the mean squared error on ``y``,
+in float64 unless ``x64 = false``; needs JAX). :func:`register_task` adds one.
 """
 
 from __future__ import annotations
@@ -188,12 +188,17 @@ def _convergence_summary(study) -> dict[str, Any]:
 
 
 def _escape(dataset, params: dict):
+    """``escape_direction`` in float64 (``x64 = false`` for JAX's float32 default), set
+    locally with ``jax.enable_x64``: a worker's global JAX flags are left as they are."""
+    import jax
+
     from saddlepath.deep import escape_direction, mse_gradient
 
     widths = params.pop("widths")
     widths = tuple(widths) if isinstance(widths, list) else widths
-    G = mse_gradient(dataset.y[:, None])
-    return escape_direction(dataset.X, G, widths, **params)
+    with jax.enable_x64(bool(params.pop("x64", True))):
+        G = mse_gradient(dataset.y[:, None])
+        return escape_direction(dataset.X, G, widths, **params)
 
 
 def _escape_summary(res) -> dict[str, Any]:
@@ -234,6 +239,6 @@ def _ensure_builtins() -> None:
             lib(experiments.convergence_study),
             _convergence_summary,
         ),
-        Task("escape", escape_direction, _escape, _escape_summary),
+        Task("escape", escape_direction, _escape, _escape_summary, extra=("x64",)),
     ):
         _TASKS.setdefault(task.name, task)
