@@ -134,3 +134,4 @@ def test_the_slurm_recipe_builds_the_job_script_it_documents():
     worker = next(line for line in lines if "distributed.cli.dask_worker" in line)
     assert address in worker and "--nthreads 1" in worker and "--nworkers 4" in worker
     assert lines.index("source ~/venv/bin/activate") < lines.index(worker)
+    assert "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in lines[: lines.index(worker)]

@@ -191,3 +191,21 @@ def test_the_batch_size_bounds_the_overhead_share_and_spreads_the_work():
     assert choose_batch_size(0.01, 0.1, 1000, 2) == 5  # 0.01·0.98/(0.02·0.1) = 4.9
     assert choose_batch_size(0.01, 1e-4, 1000, 2) == 125  # capped: 4 batches per thread
     assert choose_batch_size(0.01, 10.0, 3, 2) == 1
+
+
+def test_a_mapping_is_kept_as_toml_that_reads_back_to_it(tmp_path):
+    import tomllib
+
+    mapping = BASE | {
+        "params": {"grad_tol": 1e-10, "precision": "double"},
+        "points": [{"data.seed": 0, "max_jumps": 2}, {"data.seed": 1, "max_jumps": 3}],
+        "batch_size": 4,
+        "description": 'quotes " and \\ and ✓',
+    }
+    config = load_config(mapping)
+    assert tomllib.loads(config.text) == mapping
+    (tmp_path / "again.toml").write_text(config.text)
+    again = load_config(tmp_path / "again.toml")
+    assert [r["key"] for r in again.run_configs()] == [r["key"] for r in config.run_configs()]
+    with pytest.raises(TypeError, match="'max_jumps' cannot be written as TOML: None"):
+        load_config(BASE | {"params": {"max_jumps": None}})

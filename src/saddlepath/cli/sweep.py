@@ -34,8 +34,9 @@ class RichSweepProgress:
 
     def start(self, total: int, skipped: int) -> None:
         note = f" ({skipped} already done)" if skipped else ""
-        self.task = self.bar.add_task(f"sweep{note}", total=total, completed=skipped)
-        self.bar.update(self.task, running=0, failed=0)
+        self.task = self.bar.add_task(
+            f"sweep{note}", total=total, completed=skipped, running=0, failed=0
+        )
 
     def update(self, done: int, failed: int, running: int) -> None:
         self.bar.update(self.task, completed=done + failed, running=running, failed=failed)

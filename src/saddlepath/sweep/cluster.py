@@ -18,13 +18,21 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["connect", "slurm_cluster"]
+__all__ = ["WORKER_CONFIG", "connect", "slurm_cluster"]
+
+# Dask's statistical profiler samples every worker thread's stack every 10 ms, taking the
+# GIL each time: on a busy machine it doubled the time of a small flow (78 → 159 ms median,
+# benchmarks/sweep.py). Sweeps need no profile, so the workers saddlepath starts run
+# without it; for workers you start, set DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+_WORKER_ENV = "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"
 
 
 @contextlib.contextmanager
 def connect(workers: int | None = None, scheduler: Any = None) -> Iterator[Any]:
     """A ``distributed.Client``: of ``scheduler`` (an address, a cluster or a client), or of a
     new ``LocalCluster`` of ``workers`` single-threaded processes; closed on exit."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None and workers is not None:
@@ -43,6 +51,7 @@ def connect(workers: int | None = None, scheduler: Any = None) -> Iterator[Any]:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"workers must be an integer ≥ 1; got {workers!r}.")
     with (
+        dask.config.set(WORKER_CONFIG),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
@@ -69,7 +78,8 @@ def slurm_cluster(
     Each SLURM job runs one worker process per core (``processes=cores``), so every run
     has a core to itself. Scale it (``cluster.scale(jobs=10)`` or ``cluster.adapt(...)``)
     and pass it as ``scheduler`` to :func:`saddlepath.sweep.run`. ``cluster.job_script()``
-    shows the batch script it submits. Other keyword arguments go to ``SLURMCluster``
+    shows the batch script it submits; it turns Dask's profiler off in the workers
+    (:data:`WORKER_CONFIG`). Other keyword arguments go to ``SLURMCluster``
     (e.g. ``job_extra_directives=["--constraint=cpu"]``,
     ``job_script_prologue=["source ~/venv/bin/activate"]``).
 
@@ -86,7 +96,9 @@ def slurm_cluster(
     """
     from dask_jobqueue import SLURMCluster
 
+    prologue = [_WORKER_ENV, *options.pop("job_script_prologue", [])]
     return SLURMCluster(
+        job_script_prologue=prologue,
         cores=cores,
         processes=cores,
         memory=memory,

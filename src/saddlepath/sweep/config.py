@@ -39,6 +39,7 @@ from typing import Any
 
 from saddlepath.sweep.data_spec import DATA_KINDS, SpecError, check_data_spec, data_key_part
 from saddlepath.sweep.tasks import get_task, task_names
+from saddlepath.sweep.toml_text import to_toml
 
 __all__ = ["SpecError", "SweepConfig", "load_config", "run_key"]
 
@@ -136,7 +137,7 @@ def load_config(source: str | Path | Mapping[str, Any]) -> SweepConfig:
     """
     base = None
     if isinstance(source, Mapping):
-        raw, text = dict(source), _to_toml_comment(source)
+        raw, text = dict(source), to_toml(source)
     else:
         path = Path(source)
         text = path.read_text(encoding="utf-8")
@@ -146,10 +147,6 @@ def load_config(source: str | Path | Mapping[str, Any]) -> SweepConfig:
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"{path}: not valid TOML: {exc}.") from None
     return _check(raw, text, base)
-
-
-def _to_toml_comment(mapping: Mapping[str, Any]) -> str:
-    return "# given as a Python mapping\n# " + json.dumps(mapping, sort_keys=True, default=str)
 
 
 def _check(raw: dict, text: str, base: Path | None) -> SweepConfig:
@@ -221,7 +218,7 @@ def _points(raw: dict) -> tuple[dict, tuple[dict, ...]]:
     if not isinstance(grid, dict):
         raise SpecError(f"grid must be a table of lists; got {grid!r}.")
     for name, values in grid.items():
-        if not isinstance(values, list) or not values:
+        if not isinstance(values, list | tuple) or not values:
             raise SpecError(
                 f"grid.{name} must be a non-empty list, e.g. {name} = [1, 2]; got {values!r}."
             )
