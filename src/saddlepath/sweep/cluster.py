@@ -16,9 +16,10 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["WORKER_CONFIG", "connect", "slurm_cluster"]
+__all__ = ["WORKER_CONFIG", "ClientStarter", "check_cluster_args", "connect", "slurm_cluster"]
 
 # Dask's statistical profiler samples every worker thread's stack every 10 ms, taking the
 # GIL each time: on a busy machine it doubled the time of a small flow (78 → 159 ms median,
@@ -32,36 +33,81 @@ _WORKER_ENV = "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"
 def connect(workers: int | None = None, scheduler: Any = None) -> Iterator[Any]:
     """A ``distributed.Client``: of ``scheduler`` (an address, a cluster or a client), or of a
     new ``LocalCluster`` of ``workers`` single-threaded processes; closed on exit."""
-    import dask
-    from distributed import Client, LocalCluster
+    with ClientStarter(workers, scheduler) as starter:
+        yield starter.client()
 
+
+def check_cluster_args(workers: Any, scheduler: Any) -> None:
+    """``ValueError`` for both given, or ``workers`` not an integer ≥ 1."""
     if scheduler is not None and workers is not None:
         raise ValueError(
             f"Give either workers (got {workers!r}) for a local cluster or scheduler (got "
             f"{scheduler!r}) for an existing one, not both."
         )
-    if isinstance(scheduler, Client):
-        yield scheduler  # the caller's: not closed here
-        return
-    if scheduler is not None:
-        with Client(scheduler) as client:
-            yield client
-        return
-    n = (os.cpu_count() or 1) if workers is None else workers
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"workers must be an integer ≥ 1; got {workers!r}.")
-    with (
-        dask.config.set(WORKER_CONFIG),
-        LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
     ):
-        yield client
+        raise ValueError(f"workers must be an integer ≥ 1; got {workers!r}.")
+
+
+def _local_cluster(n: int) -> Any:
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+
+
+class ClientStarter:
+    """The client of a sweep, whose local cluster can start in a background thread while the
+    driver checks the store (:meth:`start`); :meth:`client` waits for it. What was started
+    is closed when the ``with`` block ends (a client or cluster given is left open)."""
+
+    def __init__(self, workers: int | None, scheduler: Any) -> None:
+        check_cluster_args(workers, scheduler)
+        self._workers, self._scheduler = workers, scheduler
+        self._stack = contextlib.ExitStack()
+        self._future, self._client = None, None
+
+    def start(self) -> None:
+        """Start the local cluster now, in the background (once; nothing for a scheduler)."""
+        import dask
+
+        if self._future is None and self._scheduler is None:
+            self._stack.enter_context(dask.config.set(WORKER_CONFIG))  # restarts get it too
+            n = (os.cpu_count() or 1) if self._workers is None else self._workers
+            pool = ThreadPoolExecutor(1, thread_name_prefix="saddlepath-sweep-start")
+            self._future = pool.submit(_local_cluster, n)
+            pool.shutdown(wait=False)
+            self._stack.callback(self._close_cluster)
+
+    def _close_cluster(self) -> None:
+        with contextlib.suppress(Exception):  # a start that failed and was never asked for
+            self._future.result().close()
+
+    def client(self) -> Any:
+        """The ``distributed.Client`` (raises what starting or connecting raised)."""
+        from distributed import Client
+
+        if self._client is None:
+            if isinstance(self._scheduler, Client):
+                self._client = self._scheduler
+            elif self._scheduler is not None:
+                self._client = self._stack.enter_context(Client(self._scheduler))
+            else:
+                self.start()
+                self._client = self._stack.enter_context(Client(self._future.result()))
+        return self._client
+
+    def __enter__(self) -> ClientStarter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
 
 
 def slurm_cluster(

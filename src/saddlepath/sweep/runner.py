@@ -19,11 +19,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from saddlepath.sweep.batching import choose_batch_size, measure_overhead
-from saddlepath.sweep.cluster import connect
+from saddlepath.sweep.cluster import ClientStarter
 from saddlepath.sweep.config import SweepConfig, load_config
 from saddlepath.sweep.execute import execute_batch
 from saddlepath.sweep.lock import store_lock
-from saddlepath.sweep.store import append_failure, clean_stale, finished_run, write_manifest
+from saddlepath.sweep.store import (
+    RUN_FILE,
+    append_failure,
+    clean_stale,
+    finished_run,
+    write_manifest,
+)
 from saddlepath.sweep.summary import SweepStatus, SweepSummary
 from saddlepath.sweep.table import rebuild_table
 from saddlepath.sweep.tasks import get_task
@@ -81,22 +87,25 @@ def run(
     out = Path(out)
     runs = config.run_configs()
     keys = [r["key"] for r in runs]
-    with store_lock(out):
+    with store_lock(out), ClientStarter(workers, scheduler) as starter:
         clean_stale(out)
         write_manifest(out, config, keys)
+        if any(not (out / "runs" / k / RUN_FILE).is_file() for k in keys):
+            starter.start()  # the cluster starts while the finished runs are verified
         todo = [r for r in runs if finished_run(out, r["key"]) is None]
         skipped = len(keys) - len(todo)
         if progress is not None:
             progress.start(len(keys), skipped)
         stats: dict[str, float] = {}
         if todo:
-            with connect(workers, scheduler) as client:
-                stats = _execute(client, config, out, todo, skipped, progress)
+            stats = _execute(starter.client(), config, out, todo, skipped, progress)
+            stats["setup_s"] = time.perf_counter() - start - stats["compute_s"]
         rebuild_table(out, keys, [r["point"] for r in runs])
     return _summary(config, out, keys, skipped, len(todo), time.perf_counter() - start, stats)
 
 
 def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> dict:
+    begin = time.perf_counter()
     task = get_task(config.task)
     threads = max(1, sum(client.nthreads().values()))
     overhead = measure_overhead(client)
@@ -113,6 +122,7 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
         "batch_size": size,
         "n_batches": len(probes) + len(batches),
         "n_threads": threads,
+        "compute_s": time.perf_counter() - begin,
     }
 
 
