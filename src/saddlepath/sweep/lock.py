@@ -13,12 +13,14 @@ import contextlib
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["LOCK_FILE", "StoreBusyError", "store_lock"]
 
 LOCK_FILE = ".lock"
+_PATIENCE_S = 1.0  # how long a driver waits for the lock before it refuses
 
 
 class StoreBusyError(RuntimeError):
@@ -28,23 +30,33 @@ class StoreBusyError(RuntimeError):
 @contextlib.contextmanager
 def store_lock(out: Path) -> Iterator[None]:
     """Hold the store's lock while the block runs; :class:`StoreBusyError` if it is held."""
-    import fcntl
-
     from saddlepath.sweep.store import now
 
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreBusyError(_busy_message(out)) from None
+        _acquire(fd, out)
         holder = {"host": socket.gethostname(), "pid": os.getpid(), "since": now()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder).encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _acquire(fd: int, out: Path) -> None:
+    """Take the lock, trying for ``_PATIENCE_S`` (``status`` holds it for a moment)."""
+    import fcntl
+
+    deadline = time.monotonic() + _PATIENCE_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise StoreBusyError(_busy_message(out)) from None
+            time.sleep(0.05)
 
 
 def _busy_message(out: Path) -> str:

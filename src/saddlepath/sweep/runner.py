@@ -81,6 +81,16 @@ def run(
         The config is invalid (nothing runs).
     StoreBusyError
         Another driver holds the store.
+    ValueError
+        Both ``workers`` and ``scheduler``, or ``workers`` not an integer ≥ 1.
+
+    Examples
+    --------
+    In a script, under ``if __name__ == "__main__":`` (Dask's worker processes import it):
+
+    >>> summary = run("examples/sweep_flow.toml", "sweep-out", workers=2)  # doctest: +SKIP
+    >>> summary.n_done, summary.status.name  # doctest: +SKIP
+    (15, 'COMPLETE')
     """
     start = time.perf_counter()
     config = config if isinstance(config, SweepConfig) else load_config(config)
