@@ -47,14 +47,14 @@ def config_text(n_seeds: int) -> str:
     )
 
 
-def sequential(config) -> float:
-    """The baseline: every run in a plain loop, in this process."""
+def sequential(config) -> tuple[float, float]:
+    """The baseline: every run in a plain loop, in this process (wall and CPU seconds)."""
     from saddlepath.sweep.tasks import run_task
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for run in config.run_configs():
         run_task(run)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _command(toml: Path, out: Path, workers: int) -> list[str]:
@@ -126,7 +126,7 @@ def measure(n_seeds: int, workers: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         toml = Path(tmp) / "sweep.toml"
         toml.write_text(text)
-        seq_s = sequential(config)
+        seq_s, seq_cpu = sequential(config)
         sweep_s, summary = sweep(toml, Path(tmp) / "full", workers)
         resumed = interrupted(toml, Path(tmp) / "cut", workers, n_runs)
     return {
@@ -136,6 +136,8 @@ def measure(n_seeds: int, workers: int) -> dict:
         "sweep_s": sweep_s,
         "throughput_ratio": seq_s / sweep_s,
         "steady_ratio": seq_s / summary["stats"]["compute_s"],
+        "cpu_per_run_sequential_s": seq_cpu / n_runs,
+        "cpu_per_run_worker_s": summary["stats"]["cpu_s"] / n_runs,
         "sweep_stats": summary["stats"],
         "sweep_inner_s": summary["wall_s"],
         "n_done": summary["n_done"],
@@ -160,6 +162,11 @@ def table(r: dict) -> str:
             f"{s['setup_s']:.1f} s / {s['compute_s']:.1f} s",
         ),
         ("steady-state ratio (sequential / runs phase)", f"{r['steady_ratio']:.2f}×"),
+        (
+            "CPU per run: sequential / in a worker (its threads included)",
+            f"{1e3 * r['cpu_per_run_sequential_s']:.1f} ms / "
+            f"{1e3 * r['cpu_per_run_worker_s']:.1f} ms",
+        ),
         ("per-task overhead (measured, no-op tasks)", f"{1e3 * s['task_overhead_s']:.1f} ms"),
         ("median run", f"{1e3 * s['run_s_median']:.1f} ms"),
         ("batch size chosen", f"{s['batch_size']} runs per task ({s['n_batches']} tasks)"),

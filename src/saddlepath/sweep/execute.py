@@ -30,25 +30,27 @@ def noop(i: int) -> int:
 def execute_run(out: str | Path, task: Task, run: dict[str, Any]) -> dict[str, Any]:
     """Run one config (unless the store already holds it) and write it; returns its row.
 
-    The row is ``{"key", "status": "done"|"failed"|"skipped", "wall_s"}``; ``wall_s`` is
-    the run's own time (data set, library call, summary), not the writing.
+    The row is ``{"key", "status": "done"|"failed"|"skipped", "wall_s", "cpu_s"}``:
+    the run's own wall time and the CPU time of the whole worker process meanwhile (data
+    set, library call, summary, and the worker's own threads), not the writing.
     """
     out = Path(out)
     if finished_run(out, run["key"]) is not None:  # a retried batch, or another driver
-        return {"key": run["key"], "status": "skipped", "wall_s": 0.0}
-    start = time.perf_counter()
+        return {"key": run["key"], "status": "skipped", "wall_s": 0.0, "cpu_s": 0.0}
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = task.run(build_dataset(run["data"]), dict(run["params"]))
             scalars = _scalars(task.summarize(result))
-        wall_s = time.perf_counter() - start
+        wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
         scalars = scalars | _warning_count(caught)
-        write_run(out, run, result, scalars, wall_s)
+        write_run(out, run, result, scalars, wall_s, cpu_s=cpu_s)
     except Exception as exc:  # the run's outcome: recorded with its traceback
         append_failure(out, run, exc)
-        return {"key": run["key"], "status": "failed", "wall_s": time.perf_counter() - start}
-    return {"key": run["key"], "status": "done", "wall_s": wall_s}
+        wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        return {"key": run["key"], "status": "failed", "wall_s": wall_s, "cpu_s": cpu_s}
+    return {"key": run["key"], "status": "done", "wall_s": wall_s, "cpu_s": cpu_s}
 
 
 def _warning_count(caught: list) -> dict[str, int]:

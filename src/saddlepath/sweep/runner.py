@@ -125,7 +125,7 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
     run_s = statistics.median([row["wall_s"] for row in probe_rows] or [0.0])
     size = config.batch_size or choose_batch_size(overhead, run_s, len(rest), threads)
     batches = [rest[i : i + size] for i in range(0, len(rest), size)]
-    _gather(client, str(out), task, batches, tracker)
+    rows = probe_rows + _gather(client, str(out), task, batches, tracker)
     return {
         "task_overhead_s": overhead,
         "run_s_median": run_s,
@@ -133,6 +133,7 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
         "n_batches": len(probes) + len(batches),
         "n_threads": threads,
         "compute_s": time.perf_counter() - begin,
+        "cpu_s": sum(row.get("cpu_s", 0.0) for row in rows),
     }
 
 

@@ -4,7 +4,8 @@ Layout (a contract: ``saddlepath report`` reads it)::
 
     DIR/sweep.toml            the config as given
     DIR/sweep.json            {"task", "grid", "n_runs", "keys", "saddlepath_version", "created"}
-    DIR/runs/<key>/           result.json + result.npz (a record) and run.json
+    DIR/runs/<key>/           result.json + result.npz (a record) and run.json (key, config,
+                              status, wall_s, cpu_s, versions, finished, scalars)
     DIR/failures/<key>.json   {"key", "config", "error", "traceback", "attempts"}
     DIR/results.parquet       one row per run: key, status, wall_s, param.<name>, scalars
 
@@ -112,7 +113,9 @@ def stored_keys(out: Path) -> set[str]:
     )
 
 
-def write_run(out: Path, run: dict, result: Any, scalars: dict, wall_s: float) -> dict:
+def write_run(
+    out: Path, run: dict, result: Any, scalars: dict, wall_s: float, *, cpu_s: float | None = None
+) -> dict:
     """Write one finished run as ``runs/<key>/`` in one rename; returns its ``run.json``."""
     from saddlepath.records import files
 
@@ -122,6 +125,7 @@ def write_run(out: Path, run: dict, result: Any, scalars: dict, wall_s: float) -
         "config": _plain(run),
         "status": "done",
         "wall_s": wall_s,
+        "cpu_s": cpu_s,
         "versions": versions(),
         "finished": now(),
         "scalars": scalars,

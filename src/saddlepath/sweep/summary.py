@@ -47,8 +47,9 @@ class SweepSummary:
     stats : mapping
         ``task_overhead_s`` (measured cost of one Dask task, seconds), ``run_s_median``
         (the median run's own time), ``batch_size``, ``n_batches``, ``n_threads``,
-        ``setup_s`` (config, store check, cluster start-up) and ``compute_s`` (from a
-        ready cluster to the last run); empty when nothing ran.
+        ``setup_s`` (config, store check, cluster start-up), ``compute_s`` (from a
+        ready cluster to the last run) and ``cpu_s`` (the workers' CPU time during the
+        runs, summed); empty when nothing ran.
     """
 
     out: Path
