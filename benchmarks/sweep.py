@@ -17,7 +17,7 @@ One run of this benchmark measures, on the same 1,000 small gradient flows (Î± Ã
 Reported: the throughput ratio (1. over 2.), the per-task overhead the sweep measured and
 the batch size it chose, the resumed total over the uninterrupted time, and the load
 average of the machine before and after (the ratio depends on free cores). Results go to
-``benchmarks/results/sweep.json`` and ``sweep.md``.
+``benchmarks/results/sweep.json`` and ``sweep.md`` (``sweep.quick.*`` with ``--quick``).
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def main() -> None:
     result["quick"] = args.quick
     from saddlepath.io import to_json, write_text_atomic
 
-    stem = "sweep_quick" if args.quick else "sweep"
+    stem = "sweep.quick" if args.quick else "sweep"
     args.out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(args.out / f"{stem}.json", to_json(result))
     write_text_atomic(args.out / f"{stem}.md", table(result))
