@@ -29,6 +29,7 @@ COMMANDS = (
     "report",
     "reproduce",
     "escape",
+    "sweep",
 )
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {

@@ -41,6 +41,7 @@ from saddlepath.cli import (
     report,
     reproduce,
     saddles,
+    sweep,
 )
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
@@ -99,6 +100,7 @@ _COMMANDS = {
     "report": (report.report_command, report.EXAMPLES),
     "reproduce": (reproduce.reproduce_command, reproduce.EXAMPLES),
     "escape": (escape.escape_command, escape.EXAMPLES),
+    "sweep": (sweep.sweep_command, sweep.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)
