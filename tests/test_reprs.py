@@ -24,7 +24,7 @@ from saddlepath.data import load_digits, make_sparse_regression
 from saddlepath.diagonal.certificate import certify_path
 from saddlepath.experiments import convergence_study, init_scale_study
 from saddlepath.landscape import enumerate_saddles, refine_equilibrium, saddle_spectrum
-from test_records import first_instances, hessian_extremes_of_network
+from test_records import first_instances, hessian_extremes_of_network, thesis_examples
 
 REPR_BOUND = 300  # characters: a summary, not the arrays
 
@@ -57,7 +57,7 @@ def large_results():
         arclength_of_path(path), heteroclinic_orbits(path),
         quietly(convergence_study, X, y, [1e-3, 1e-5], path=path, keep_runs=True),
         quietly(init_scale_study, X, y, [1e-3, 0.5]), fit_rate([1.0, 2.0, 4.0], [1.0, 0.5, 0.3]),
-        load_digits(),
+        load_digits(), *thesis_examples().values(),
     ]  # fmt: skip
     if importlib.util.find_spec("jax") is not None:
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))

@@ -36,6 +36,11 @@ def _builtin_types() -> tuple[type, ...]:
     from saddlepath.diagonal.descent_result import MarginCrossings
     from saddlepath.diagonal.model import Initialisation
     from saddlepath.experiments import ConvergenceStudy, InitScaleStudy
+    from saddlepath.experiments.reproductions._thesis_cases import ThesisCase
+    from saddlepath.experiments.reproductions._thesis_data import PlainGDRun
+    from saddlepath.experiments.reproductions.thesis_d7n5 import ThesisD7N5Result
+    from saddlepath.experiments.reproductions.thesis_init_scale import ThesisInitScaleResult
+    from saddlepath.experiments.reproductions.thesis_small_cases import ThesisSmallCasesResult
     from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
     return (
@@ -44,6 +49,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
+        PlainGDRun, ThesisCase, ThesisSmallCasesResult, ThesisD7N5Result, ThesisInitScaleResult,
     )  # fmt: skip
 
 
