@@ -167,7 +167,9 @@ def thesis_examples() -> dict:
     )
     return {
         "thesis_small": small.run(small.Config(cases=(("d=1, n=1", 1, 1, 0.01, "1e-8", 2500),))),
-        "thesis_d7n5": thesis_d7n5.run(thesis_d7n5.Config(step_size=0.01, gamma="1e-5", n_steps=800)),
+        "thesis_d7n5": thesis_d7n5.run(
+            thesis_d7n5.Config(step_size=0.01, gamma="1e-5", n_steps=800)
+        ),
         "thesis_init_scale": quietly(thesis_init_scale.run, init),
     }
 

@@ -67,7 +67,9 @@ def test_quick_run_matches_closed_forms(quick):
         np.testing.assert_allclose(case.eigenvalues, case.closed_eigenvalues, atol=1e-10)
         np.testing.assert_allclose(case.weights, case.closed_weights, atol=1e-7)
         assert case.gd_iterations[0] == 1 and case.plain.iterations[0] == 1
-        np.testing.assert_array_equal(case.gd_iterations, case.plain.iterations[: case.gd_iterations.size])
+        np.testing.assert_array_equal(
+            case.gd_iterations, case.plain.iterations[: case.gd_iterations.size]
+        )
         assert case.path.check().passed
     d2n2 = quick.cases[3]
     assert d2n2.gd_iterations.size == 3  # origin, saddle (0.4543, 0), minimiser p*

@@ -9,6 +9,7 @@ thesis's order :math:`(v, u)`) with its eigen-decomposition, and the closed form
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,7 +129,7 @@ def run_case(name, n_samples, n_features, *, step_size, gamma, n_steps, margin) 
         closed_weights=closed_w, closed_jacobians=closed_j, closed_eigenvalues=closed_v,
         closed_top_vectors=closed_top,
         jumps=np.array(
-            [_unit(b - a) for a, b in zip(weights[:-1], weights[1:], strict=True)]
+            [_unit(b - a) for a, b in itertools.pairwise(weights)]
         ).reshape(-1, 2 * n_features),
         plain=plain,
     )  # fmt: skip

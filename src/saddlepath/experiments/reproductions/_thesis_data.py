@@ -29,7 +29,7 @@ N_CURVE = 400  # points of the loss curve kept by thesis_plain_gd
 
 
 def thesis_data(n_samples: int, n_features: int, p_star=None) -> tuple[np.ndarray, ...]:
-    """``(X, y, p_star)`` of the thesis: ``RandomState(10)``, ``X = randn(n, d)``, ``p* = randn(d)``.
+    """``(X, y, p_star)``: ``RandomState(10)``, ``X = randn(n, d)``, then ``p* = randn(d)``.
 
     ``p_star`` given (the d = 7 example) replaces the drawn one after it is drawn, so ``X`` is
     the same either way; ``y = X p*``.

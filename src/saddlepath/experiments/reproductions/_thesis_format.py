@@ -28,7 +28,9 @@ def row_vector(values, digits: int = 4) -> str:
 def basis_sum(beta, digits: int = 2, *, zero: float = 0.5e-2) -> str:
     """A sparse vector as the thesis writes it: ``-9.19·e3 + 3.91·e5`` (1-based); ``0``."""
     terms = [
-        f"{number(float(b), digits)}·e{i + 1}" for i, b in enumerate(np.ravel(beta)) if abs(b) > zero
+        f"{number(float(b), digits)}·e{i + 1}"
+        for i, b in enumerate(np.ravel(beta))
+        if abs(b) > zero
     ]
     return " + ".join(terms).replace("+ -", "− ") if terms else "0"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from saddlepath.experiments.reproductions._contract import ComparisonRow
@@ -81,8 +83,10 @@ def _scan_text(result, i: int) -> str:
     status = result.scan_statuses[i].name
     if result.scan_diverged_at[i] >= 0:
         return f"DIVERGED at step {result.scan_diverged_at[i]} (|β| beyond 1e147)"
-    return (f"{status}; in the first {result.window} steps β changes sign "
-            f"{result.scan_sign_changes[i]}× and the loss rises {result.scan_loss_increases[i]}×")
+    return (
+        f"{status}; in the first {result.window} steps β changes sign "
+        f"{result.scan_sign_changes[i]}× and the loss rises {result.scan_loss_increases[i]}×"
+    )
 
 
 def _scan_rows(result) -> list[ComparisonRow]:
@@ -95,13 +99,24 @@ def _scan_rows(result) -> list[ComparisonRow]:
         plain_text = (f"float64 GD: gradient overflows at iteration {plain.diverged_at}"
                       if plain.diverged_at >= 0 else "float64 GD: bounded")  # fmt: skip
         if claim:
-            same = diverged if claim == "diverges" else (
-                not diverged and result.scan_sign_changes[i] > 0)
+            same = (
+                diverged
+                if claim == "diverges"
+                else (not diverged and result.scan_sign_changes[i] > 0)
+            )
             verdict, reason = ("agrees" if same else "differs"), ("" if same else "see summary")
         else:
             verdict, reason = "n/a", ""
-        out.append(ComparisonRow(f"γ = {number(gamma, 1)}: GD with η = {result.step_size}",
-                                 claim, _scan_text(result, i), plain_text, verdict, reason))
+        out.append(
+            ComparisonRow(
+                f"γ = {number(gamma, 1)}: GD with η = {result.step_size}",
+                claim,
+                _scan_text(result, i),
+                plain_text,
+                verdict,
+                reason,
+            )
+        )
     return out
 
 
@@ -114,7 +129,7 @@ def rows(result) -> tuple[ComparisonRow, ...]:
         if key is not None:
             out += _minimiser_rows(result, j, key)
     active = study.n_active.tolist()
-    grows = all(a <= b for a, b in zip(active, active[1:], strict=False))
+    grows = all(a <= b for a, b in itertools.pairwise(active))
     out.append(ComparisonRow(
         "sparse → dense as γ grows", "sparse at γ = 1e-50, dense from γ = 0.1",
         f"active coordinates {active} for γ = {[f'{g:g}' for g in study.gammas]}",

@@ -63,46 +63,106 @@ def _pair_rows(case, k, pairs) -> list[ComparisonRow]:
     return out
 
 
-def _point_rows(case, k, printed) -> list[ComparisonRow]:
-    name = f"{case.name}: point {k}"
-    closed_w, ours_w = case.closed_weights[k], case.weights[k]
-    out = [_row(case, "weights", k, f"{name}, (v, u)", row_vector(printed["weights"]),
-                row_vector(ours_w), row_vector(closed_w), _close(printed["weights"], closed_w))]
-    if "J" in printed:
-        out.append(_row(case, "J", k, f"{name}, Jacobian J = −∇²F", _matrix(printed["J"]),
-                        _matrix(case.jacobians[k]), _matrix(case.closed_jacobians[k]),
-                        _close(printed["J"], case.closed_jacobians[k])))
-    if "pairs" in printed:
-        values = sorted(v for v, _ in printed["pairs"])
-        out.append(_row(case, "eig", k, f"{name}, eigenvalues of J", row_vector(values),
-                        row_vector(case.eigenvalues[k]), row_vector(case.closed_eigenvalues[k]),
-                        _close(values, case.closed_eigenvalues[k])))
-        out += _pair_rows(case, k, printed["pairs"])
-    if "positive" in printed:
-        pos = lambda v: v[v > TOL]  # noqa: E731
-        out.append(_row(case, "positive", k, f"{name}, positive eigenvalues of J",
-                        row_vector(printed["positive"]), row_vector(pos(case.eigenvalues[k])),
-                        row_vector(pos(case.closed_eigenvalues[k])),
-                        _close(printed["positive"], pos(case.closed_eigenvalues[k]))))
+def _entries(case, k, printed) -> list[tuple]:
+    """``(kind, label, paper, ours, closed, same)`` for what the thesis printed at point k."""
+    pos = lambda v: v[v > TOL]  # noqa: E731
     kind = lambda v: "saddle" if v.max() > TOL else "minimiser"  # noqa: E731
-    out.append(_row(case, "type", k, f"{name}, type", printed["type"],
-                    kind(case.eigenvalues[k]), kind(case.closed_eigenvalues[k]),
-                    printed["type"] == kind(case.closed_eigenvalues[k])))
+    values, closed = case.eigenvalues[k], case.closed_eigenvalues[k]
+    out = [
+        (
+            "weights",
+            "(v, u)",
+            row_vector(printed["weights"]),
+            row_vector(case.weights[k]),
+            row_vector(case.closed_weights[k]),
+            _close(printed["weights"], case.closed_weights[k]),
+        )
+    ]
+    if "J" in printed:
+        out.append(
+            (
+                "J",
+                "Jacobian J = −∇²F",
+                _matrix(printed["J"]),
+                _matrix(case.jacobians[k]),
+                _matrix(case.closed_jacobians[k]),
+                _close(printed["J"], case.closed_jacobians[k]),
+            )
+        )
+    if "pairs" in printed:
+        listed = sorted(v for v, _ in printed["pairs"])
+        out.append(
+            (
+                "eig",
+                "eigenvalues of J",
+                row_vector(listed),
+                row_vector(values),
+                row_vector(closed),
+                _close(listed, closed),
+            )
+        )
+    if "positive" in printed:
+        out.append(
+            (
+                "positive",
+                "positive eigenvalues of J",
+                row_vector(printed["positive"]),
+                row_vector(pos(values)),
+                row_vector(pos(closed)),
+                _close(printed["positive"], pos(closed)),
+            )
+        )
+    out.append(
+        (
+            "type",
+            "type",
+            printed["type"],
+            kind(values),
+            kind(closed),
+            printed["type"] == kind(closed),
+        )
+    )
+    return out  # fmt: skip
+
+
+def _point_rows(case, k, printed) -> list[ComparisonRow]:
+    out = []
+    for kind, label, paper, ours, closed, same in _entries(case, k, printed):
+        out.append(_row(case, kind, k, f"{case.name}: point {k}, {label}", paper, ours, closed,
+                        same))  # fmt: skip
+        if kind == "eig":
+            out += _pair_rows(case, k, printed["pairs"])
     return out + _iteration_rows(case, k, printed.get("iteration"), printed.get("setup"))
 
 
 def _iteration_rows(case, k, paper, setup) -> list[ComparisonRow]:
     show = lambda a: str(int(a[k])) if k < a.size else "not reached"  # noqa: E731
     other = setup is not None and (case.step_size, case.gamma) != setup
-    note = (f"this run used η = {case.step_size}, γ = {case.gamma} (the thesis's: η = "
-            f"{setup[0]}, γ = {setup[1]}), so its iterations differ") if other else ""
+    note = (
+        (
+            f"this run used η = {case.step_size}, γ = {case.gamma} (the thesis's: η = "
+            f"{setup[0]}, γ = {setup[1]}), so its iterations differ"
+        )
+        if other
+        else ""
+    )
     out = []
-    for label, found in (("thesis's float64 GD, re-run", case.plain.iterations),
-                         ("exact log-domain GD", case.gd_iterations)):
+    for label, found in (
+        ("thesis's float64 GD, re-run", case.plain.iterations),
+        ("exact log-domain GD", case.gd_iterations),
+    ):
         text = show(found)
         same = paper is not None and text == str(paper)
-        row = _row(case, "iteration", k, f"{case.name}: point {k}, iteration ({label})",
-                   "" if paper is None else str(paper), text, "", same)
+        row = _row(
+            case,
+            "iteration",
+            k,
+            f"{case.name}: point {k}, iteration ({label})",
+            "" if paper is None else str(paper),
+            text,
+            "",
+            same,
+        )
         if note and not same:
             row = ComparisonRow(row.quantity, row.paper, row.saddlepath, "", "differs", note)
         out.append(row)
@@ -117,9 +177,18 @@ def _jump_rows(case, jumps) -> list[ComparisonRow]:
         w = np.asarray(vec, dtype=float) / np.linalg.norm(vec)
         top = case.closed_top_vectors[k]
         same = bool(abs(w @ top) > 0.999)
-        out.append(_row(case, "jump", k, f"{case.name}: jump {k}→{k + 1}, direction",
-                        row_vector(vec, 0), row_vector(case.jumps[k]),
-                        f"top eigenvector {row_vector(top)}", same))
+        out.append(
+            _row(
+                case,
+                "jump",
+                k,
+                f"{case.name}: jump {k}→{k + 1}, direction",
+                row_vector(vec, 0),
+                row_vector(case.jumps[k]),
+                f"top eigenvector {row_vector(top)}",
+                same,
+            )
+        )
     return out
 
 
@@ -133,7 +202,16 @@ def case_rows(case) -> list[ComparisonRow]:
     out += _jump_rows(case, printed["jumps"])
     if case.name == "d=2, n=1" and case.weights.shape[0] > 1:
         beta = case.closed_weights[1][0] * case.closed_weights[1][2]
-        out.append(_row(case, "p*", 0, f"{case.name}: minimiser β₁ = u₁v₁", "-1.5454",
-                        number(case.weights[1][0] * case.weights[1][2]), number(beta),
-                        abs(beta + 1.5454) <= TOL))
+        out.append(
+            _row(
+                case,
+                "p*",
+                0,
+                f"{case.name}: minimiser β₁ = u₁v₁",
+                "-1.5454",
+                number(case.weights[1][0] * case.weights[1][2]),
+                number(beta),
+                abs(beta + 1.5454) <= TOL,
+            )
+        )
     return out

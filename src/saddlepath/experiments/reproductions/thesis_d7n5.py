@@ -45,6 +45,7 @@ DESCRIPTION = (
     "misses one saddle"
 )
 
+
 @dataclass(frozen=True)
 class Config:
     """The thesis's set-up (T, margin printed; step size and γ found, see :meth:`choices`)."""

@@ -114,7 +114,7 @@ def _scan_one(X, y, gamma: float, config: Config) -> tuple:
     rises = int((np.diff(curve[np.isfinite(curve)]) > 0).sum())
     diverged = -1  # the step whose update left the float range (1-based, as the message)
     if gd.status is TrajectoryStatus.DIVERGED:
-        diverged = int(round(gd.t[-1] / config.step_size)) + 1
+        diverged = round(gd.t[-1] / config.step_size) + 1
     return gd.status, gd.message, diverged, signs, rises, float(gd.loss[-1]), curve
 
 

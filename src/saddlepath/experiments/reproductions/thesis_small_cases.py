@@ -104,9 +104,7 @@ def summary(result: ThesisSmallCasesResult) -> str:
     rows = comparison(result)
     differ = [r for r in rows if r.verdict == "differs"]
     agree = sum(r.verdict == "agrees" for r in rows)
-    worst = max(
-        float(np.abs(c.eigenvalues - c.closed_eigenvalues).max()) for c in result.cases
-    )
+    worst = max(float(np.abs(c.eigenvalues - c.closed_eigenvalues).max()) for c in result.cases)
     parts = [
         f"{agree} of {len(rows)} printed values agree with the closed forms (to the thesis's "
         f"4 decimals); saddlepath's Hessian spectra match the closed forms to {worst:.1e}.",
