@@ -99,7 +99,7 @@ REASONS = {
     ("d=2, n=2", "iteration", 2): (
         "the thesis's float64 GD (re-run: the printed value) stores u and v; while coordinate "
         "2 was pushed towards β₂ > 0, its small component w₋ = (u − v)/√2 — the one that later "
-        "grows — was held only to ε·|w₊|, a relative error of ~1e-3 that delays the slow "
+        "grows — was held only to ε·|w₊|, a relative error of about 0.2 % that delays the slow "
         "approach to the minimiser by 2 iterations; exact GD keeps w₊ and w₋ apart"
     ),
 }
