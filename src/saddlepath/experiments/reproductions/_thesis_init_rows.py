@@ -48,8 +48,8 @@ def _slow_reason(exact, plain, paper) -> str:
     return (
         f"after 10⁶ steps β{i + 1} is {exact[i]:.2e} by exact GD and {plain[i]:.2e} by the "
         f"thesis's own float64 GD, not the printed {paper[i]:.2e}: a coordinate leaving the "
-        "support near the minimiser decays only algebraically (dβᵢ/dt ≈ −2|βᵢ|∂ᵢL with "
-        "∂ᵢL ∝ βᵢ, so βᵢ ∝ 1/t); the printed value needs a longer or different run"
+        "support once the fit is nearly exact shrinks slowly (dβᵢ/dt ≈ −2|βᵢ|∂ᵢL, and ∂ᵢL "
+        "shrinks with the residual); the printed value needs a longer or different run"
     )
 
 
