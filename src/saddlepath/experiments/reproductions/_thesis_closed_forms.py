@@ -55,7 +55,16 @@ def jacobian(X, y, v, u) -> np.ndarray:
 
 
 def spectrum(X, y, beta) -> np.ndarray:
-    """Eigenvalues of J at the balanced critical point ``beta`` (ascending), closed form."""
+    """Eigenvalues of J at the balanced critical point ``beta`` (ascending), closed form.
+
+    Examples
+    --------
+    >>> X, y = np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([1.0, 1.0])
+    >>> spectrum(X, y, np.zeros(2)).tolist()  # ±|c_j|, c = Xᵀy/n = (0.5, 1)
+    [-1.0, -0.5, 0.5, 1.0]
+    >>> spectrum(X, y, np.array([0.0, 0.5])).tolist()  # β₂ = c₂/a₂₂; −2·a₂₂·|β₂| = −2
+    [-2.0, -0.5, 0.0, 0.5]
+    """
     n = X.shape[0]
     A, c = X.T @ X / n, X.T @ y / n
     g = A @ beta - c
