@@ -105,3 +105,23 @@ def test_d2n2_printed_iterations_by_the_thesis_method():
     case = small.run(cfg).cases[0]
     assert case.plain.iterations.tolist() == [1, 12693, 140737]
     assert case.gd_iterations.tolist() == [1, 12693, 140739]
+
+
+def test_flow_time_against_quadrature():
+    from scipy.integrate import quad
+
+    a, c, gamma = 1.7731, 1.2683, 1e-3
+    k = gamma**2
+    for beta in (1e-6, 0.3, 0.7):
+        direct = quad(lambda b: 1 / (2 * np.hypot(b, k) * (c - a * b)), 0, beta, limit=200,
+                      points=[1e-6] if beta > 1e-6 else None)[0]  # fmt: skip
+        assert closed.flow_time(a, c, gamma, beta) == pytest.approx(direct, rel=1e-10)
+
+
+def test_gd_iteration_is_the_flow_time_over_the_step(quick):
+    """GD escapes by (1 + ηc) per step where the flow has e^{ηc}: a relative O(ηc) lag."""
+    for case in quick.cases[:3]:  # one jump each: the flow has a closed form
+        flow, gd = case.closed_iterations[1], case.gd_iterations[1]
+        c = np.abs(case.X.T @ case.y).max() / case.X.shape[0]
+        assert 0 < gd - flow <= case.step_size * c * gd
+    assert np.isnan(quick.cases[3].closed_iterations[1:]).all()

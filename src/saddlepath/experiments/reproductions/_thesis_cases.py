@@ -44,6 +44,9 @@ class ThesisCase:
         The closed forms at the same support.
     closed_top_vectors : ndarray of shape (n_plateaus, 2d)
         Unit eigenvector of the largest eigenvalue of J in closed form (NaN at a minimiser).
+    closed_iterations : ndarray of shape (n_plateaus,)
+        The margin-rule iteration by the gradient flow in closed form, for paths with one
+        jump (:func:`~._thesis_closed_forms.flow_margin_iteration`); NaN otherwise.
     jumps : ndarray of shape (n_plateaus - 1, 2d)
         The jump actually taken, ``weights[k+1] − weights[k]``, normalised.
     gd_iterations : ndarray of int
@@ -70,6 +73,7 @@ class ThesisCase:
     closed_jacobians: np.ndarray = field(repr=False)
     closed_eigenvalues: np.ndarray = field(repr=False)
     closed_top_vectors: np.ndarray = field(repr=False)
+    closed_iterations: np.ndarray = field(repr=False)
     jumps: np.ndarray = field(repr=False)
     plain: PlainGDRun
 
@@ -95,6 +99,15 @@ def _closed(X, y, betas) -> tuple[np.ndarray, ...]:
         top = closed.top_unstable_vector(X, y, b)
         tops.append(np.full(2 * X.shape[1], np.nan) if top is None else top)
     return tuple(np.array(a) for a in (weights, jacobians, values, tops))
+
+
+def _closed_iterations(X, y, n_plateaus, gamma, step_size, margin) -> np.ndarray:
+    """1 at the origin (v₀ = 0: ∇F = 0), the flow's closed form at a one-jump minimiser."""
+    out = np.full(n_plateaus, np.nan)
+    out[:1] = 1.0
+    if n_plateaus == 2 and saddle_path(X, y).n_saddles == 2:
+        out[1] = closed.flow_margin_iteration(X, y, float(gamma), step_size, margin)
+    return out
 
 
 def run_case(name, n_samples, n_features, *, step_size, gamma, n_steps, margin) -> ThesisCase:
@@ -128,6 +141,7 @@ def run_case(name, n_samples, n_features, *, step_size, gamma, n_steps, margin) 
         weights=weights, jacobians=jacobians, eigenvalues=values, eigenvectors=vectors,
         closed_weights=closed_w, closed_jacobians=closed_j, closed_eigenvalues=closed_v,
         closed_top_vectors=closed_top,
+        closed_iterations=_closed_iterations(X, y, len(eqs), gamma, step_size, margin),
         jumps=np.array(
             [_unit(b - a) for a, b in itertools.pairwise(weights)]
         ).reshape(-1, 2 * n_features),

@@ -24,7 +24,10 @@ import math
 
 import numpy as np
 
-__all__ = ["critical_point", "jacobian", "spectrum", "top_unstable_vector"]
+__all__ = [
+    "critical_point", "flow_margin_iteration", "flow_time", "jacobian", "spectrum",
+    "top_unstable_vector",
+]  # fmt: skip
 
 
 def critical_point(X, y, support) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -93,3 +96,46 @@ def top_unstable_vector(X, y, beta) -> np.ndarray | None:
     vec = np.zeros(2 * d)
     vec[j], vec[d + j] = 1 / math.sqrt(2), -np.sign(g[j]) / math.sqrt(2)
     return vec
+
+
+def flow_time(a: float, c: float, gamma: float, beta: float) -> float:
+    r"""Gradient-flow time for one coordinate to go from 0 to ``beta`` (:math:`0 < \beta < c/a`).
+
+    With :math:`u_0 = \sqrt2\gamma`, :math:`v_0 = 0` the flow conserves
+    :math:`u^2 - v^2 = 2\gamma^2`, so :math:`\dot\beta = 2\sqrt{\beta^2 + k^2}\,(c - a\beta)`,
+    :math:`k = \gamma^2`, and with :math:`p = c/a`, :math:`R = \sqrt{p^2 + k^2}`
+
+    .. math::
+
+        t(\beta) = \frac{1}{2aR}\Big[\ln\frac{p\beta + k^2 + R\sqrt{\beta^2 + k^2}}{p - \beta}
+        - \ln\frac{k^2 + Rk}{p}\Big].
+    """
+    p, k = c / a, gamma * gamma
+    R = math.hypot(p, k)
+    upper = math.log((p * beta + k * k + R * math.hypot(beta, k)) / (p - beta))
+    return (upper - math.log((k * k + R * k) / p)) / (2 * a * R)
+
+
+def flow_margin_iteration(X, y, gamma: float, step_size: float, margin: float) -> float:
+    r"""The thesis's margin-rule iteration at the minimiser of a one-jump path, by the flow.
+
+    The single coordinate ``i`` of largest :math:`|c_i|` grows from 0 to :math:`p = c_i/a_{ii}`
+    (the others stay :math:`O(\gamma)`); the rule fires when
+    :math:`G = a|p - \beta|\,u = ` ``margin`` with :math:`u^2 = \gamma^2 + \sqrt{\gamma^4 +
+    \beta^2}`, on the way into the minimiser, at time :func:`flow_time`. Returned as the
+    1-based iteration :math:`1 + t/\eta` (GD's escape differs from the flow's by a relative
+    :math:`O(\eta c)`). Needs :math:`c_i > 0` after flipping the column's sign.
+    """
+    n = X.shape[0]
+    c_all = X.T @ y / n
+    i = int(np.argmax(np.abs(c_all)))
+    a, c = float(X[:, i] @ X[:, i]) / n, abs(float(c_all[i]))
+    p, k = c / a, gamma * gamma
+    G = lambda b: a * (p - b) * math.sqrt(k + math.hypot(k, b)) - margin  # noqa: E731
+    grid = np.linspace(0.0, p, 2001)[1:-1]
+    start = float(grid[int(np.argmax([G(b) for b in grid]))])
+    lo, hi = start, p
+    for _ in range(200):  # bisection: G decreases from its peak to −margin at p
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if G(mid) > 0 else (lo, mid)
+    return 1.0 + flow_time(a, c, gamma, 0.5 * (lo + hi)) / step_size

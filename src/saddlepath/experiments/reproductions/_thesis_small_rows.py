@@ -147,9 +147,11 @@ def _iteration_rows(case, k, paper, setup) -> list[ComparisonRow]:
         else ""
     )
     out = []
-    for label, found in (
-        ("thesis's float64 GD, re-run", case.plain.iterations),
-        ("exact log-domain GD", case.gd_iterations),
+    flow = case.closed_iterations[k] if k < case.closed_iterations.size else np.nan
+    closed = f"{flow:.0f} (gradient flow, closed form)" if np.isfinite(flow) else ""
+    for label, found, exact in (
+        ("thesis's float64 GD, re-run", case.plain.iterations, ""),
+        ("exact log-domain GD", case.gd_iterations, closed),
     ):
         text = show(found)
         same = paper is not None and text == str(paper)
@@ -160,11 +162,11 @@ def _iteration_rows(case, k, paper, setup) -> list[ComparisonRow]:
             f"{case.name}: point {k}, iteration ({label})",
             "" if paper is None else str(paper),
             text,
-            "",
+            exact,
             same,
         )
         if note and not same:
-            row = ComparisonRow(row.quantity, row.paper, row.saddlepath, "", "differs", note)
+            row = ComparisonRow(row.quantity, row.paper, row.saddlepath, exact, "differs", note)
         out.append(row)
     return out
 
