@@ -106,6 +106,9 @@ def thesis_init_scale_figures(result: ThesisInitScaleResult) -> dict[str, Figure
     steps = np.arange(result.scan_loss_curves.shape[1])
     for g, curve in zip(result.scan_gammas, result.scan_loss_curves, strict=True):
         scan_axes[0].semilogy(steps, np.maximum(curve, 1e-300), lw=1, label=f"γ = {g:g}")
+    start = result.scan_loss_curves[:, 0]
+    if np.isfinite(start).any():  # diverging runs leave through the top; the rest stay legible
+        scan_axes[0].set_ylim(top=1e3 * float(np.nanmax(start)))
     scan_axes[0].set_xlabel("iteration")
     scan_axes[0].set_ylabel(LOSS_LABEL)
     scan_axes[0].set_title("first iterations (the thesis's Figure 8 is γ = 5)", fontsize=9)
