@@ -34,7 +34,7 @@ from saddlepath.experiments.reproductions._thesis_data import (
 from saddlepath.landscape import refine_equilibrium
 
 __all__ = [
-    "DESCRIPTION", "NAME", "PAPER", "ThesisD7N5Result", "comparison", "run", "summary",
+    "DESCRIPTION", "NAME", "PAPER", "Config", "ThesisD7N5Result", "comparison", "run", "summary",
 ]  # fmt: skip
 
 NAME = "thesis-d7n5"

@@ -29,7 +29,7 @@ from saddlepath.experiments.reproductions._thesis_data import (
 from saddlepath.experiments.reproductions._thesis_init_rows import rows, summary_text
 
 __all__ = [
-    "DESCRIPTION", "NAME", "PAPER", "ThesisInitScaleResult", "comparison", "run",
+    "DESCRIPTION", "NAME", "PAPER", "Config", "ThesisInitScaleResult", "comparison", "run",
     "summary",
 ]  # fmt: skip
 

@@ -20,7 +20,7 @@ from saddlepath.experiments.reproductions._thesis_cases import ThesisCase, run_c
 from saddlepath.experiments.reproductions._thesis_small_rows import case_rows
 
 __all__ = [
-    "DESCRIPTION", "NAME", "PAPER", "ThesisSmallCasesResult", "comparison", "run",
+    "DESCRIPTION", "NAME", "PAPER", "Config", "ThesisSmallCasesResult", "comparison", "run",
     "summary",
 ]  # fmt: skip
 
