@@ -40,9 +40,8 @@ __all__ = [
 NAME = "thesis-d7n5"
 PAPER = "thesis"
 DESCRIPTION = (
-    "d = 7, n = 5 (Tables 8–10): every saddle of the certified exact path, its type, the GD "
-    "iteration reaching it, top unstable eigenvector vs the jump taken; why the thesis "
-    "misses one saddle"
+    "d = 7, n = 5: every saddle of the exact path, its type, the GD iteration that "
+    "reaches it and the jump taken, beside the thesis's table"
 )
 
 

@@ -36,7 +36,7 @@ __all__ = [
 NAME = "thesis-init-scale"
 PAPER = "thesis"
 DESCRIPTION = (
-    "v₀ = γ·1 (Table 11, Fig. 8): minimiser reached against γ, sparse → dense, where GD "
+    "v₀ = γ·1 for the thesis's γ: the minimiser reached (sparse → dense), where GD "
     "oscillates and where it truly diverges"
 )
 

@@ -27,8 +27,8 @@ __all__ = [
 NAME = "thesis-small-cases"
 PAPER = "thesis"
 DESCRIPTION = (
-    "d = 1 (n = 1, 4) and d = 2 (n = 1, 2): equilibria, Jacobians, eigenpairs, types, jump "
-    "directions and margin-rule iterations against closed forms"
+    "d = 1 and d = 2 examples: equilibria, Jacobians, eigenvalues, jump directions "
+    "and plateau iterations beside their analytic values"
 )
 
 # (name, n_samples, n_features, step size, γ, T)
