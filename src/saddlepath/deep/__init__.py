@@ -17,6 +17,7 @@ from saddlepath.deep.training_result import TrainingRun, TrainingStatus
 __all__ = [
     "EscapeResult",
     "EscapeStatus",
+    "TrainingProgress",
     "TrainingRun",
     "TrainingStatus",
     "cross_entropy_gradient",
@@ -25,6 +26,7 @@ __all__ = [
     "first_order_loss",
     "mse_gradient",
     "network_output",
+    "train",
 ]
 
 _LAZY = {
@@ -34,6 +36,8 @@ _LAZY = {
     "first_order_loss": "saddlepath.deep.network",
     "mse_gradient": "saddlepath.deep.network",
     "network_output": "saddlepath.deep.network",
+    "train": "saddlepath.deep.training",
+    "TrainingProgress": "saddlepath.deep.training",
 }
 
 
