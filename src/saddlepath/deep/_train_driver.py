@@ -47,9 +47,10 @@ class TrainingDriver:
         """Continue from a checkpoint: its state (bit for bit), records and kept weights."""
         import jax.numpy as jnp
 
-        state = dict(ckpt.state)
-        state["weights"] = tuple(jnp.asarray(W) for W in state["weights"])
-        self.state = {k: (v if k == "weights" else jnp.asarray(v)) for k, v in state.items()}
+        self.state = {
+            k: (tuple(jnp.asarray(a) for a in v) if isinstance(v, tuple) else jnp.asarray(v))
+            for k, v in ckpt.state.items()
+        }
         n = len(ckpt.records["step"])
         self.records = [{k: v[i] for k, v in ckpt.records.items()} for i in range(n)]
         self.weight_step = [int(s) for s in ckpt.weight_step]
@@ -121,7 +122,7 @@ class TrainingDriver:
 
     def save(self) -> None:
         ckpt = Checkpoint(
-            state={k: (tuple(np.asarray(W) for W in v) if k == "weights" else np.asarray(v))
+            state={k: (tuple(np.asarray(a) for a in v) if isinstance(v, tuple) else np.asarray(v))
                    for k, v in self.state.items()},
             records=self._stacked(), weight_step=np.asarray(self.weight_step, dtype=np.int64),
             weights=self._kept_stacked(), n_resumes=self.n_resumes, wall_s=self.wall_s(),

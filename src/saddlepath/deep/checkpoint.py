@@ -79,9 +79,13 @@ def settings_hash(settings: dict, *arrays) -> str:
 
 def save_checkpoint(path: str | os.PathLike, checkpoint: Checkpoint, digest: str, settings) -> Path:
     """Write ``checkpoint`` to ``path`` atomically, tagged with the settings hash ``digest``."""
-    arrays = {f"state.{k}": np.asarray(v) for k, v in checkpoint.state.items() if k != "weights"}
-    for ell, W in enumerate(checkpoint.state["weights"]):
-        arrays[f"state.weights.{ell}"] = np.asarray(W)
+    arrays, tuples = {}, {}
+    for k, v in checkpoint.state.items():
+        if isinstance(v, tuple):  # the weights, the gradient: one array per layer
+            tuples[k] = len(v)
+            arrays.update({f"state.{k}.{i}": np.asarray(a) for i, a in enumerate(v)})
+        else:
+            arrays[f"state.{k}"] = np.asarray(v)
     arrays.update({f"records.{k}": np.asarray(v) for k, v in checkpoint.records.items()})
     arrays["weight_step"] = np.asarray(checkpoint.weight_step, dtype=np.int64)
     for ell, W in enumerate(checkpoint.weights):
@@ -92,6 +96,7 @@ def save_checkpoint(path: str | os.PathLike, checkpoint: Checkpoint, digest: str
         "settings_hash": digest,
         "settings": settings,
         "depth": len(checkpoint.weights),
+        "tuples": tuples,
         "n_resumes": int(checkpoint.n_resumes),
         "wall_s": float(checkpoint.wall_s),
     }
@@ -151,12 +156,11 @@ def _differences(saved: dict, now: dict) -> str:
 
 def _unpack(arrays: dict, meta: dict) -> Checkpoint:
     depth = int(meta["depth"])
-    state = {
-        k[len("state.") :]: v
-        for k, v in arrays.items()
-        if k.startswith("state.") and not k.startswith("state.weights.")
-    }
-    state["weights"] = tuple(arrays[f"state.weights.{ell}"] for ell in range(depth))
+    tuples = meta["tuples"]
+    state = {k[len("state.") :]: v for k, v in arrays.items() if k.startswith("state.")}
+    state = {k: v for k, v in state.items() if k.split(".")[0] not in tuples}
+    for k, n in tuples.items():
+        state[k] = tuple(arrays[f"state.{k}.{i}"] for i in range(n))
     records = {k[len("records.") :]: v for k, v in arrays.items() if k.startswith("records.")}
     return Checkpoint(
         state=state,
