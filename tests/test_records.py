@@ -211,6 +211,11 @@ def results():
         from saddlepath.deep import escape_direction
 
         found["escape"] = escape_direction(X, y[:, None], (2,), n_restarts=2, seed=0, n_steps=20)
+        from saddlepath.deep import mse_gradient, train
+
+        rho = escape_direction(X, mse_gradient(y), (3,), n_restarts=1, seed=0, n_steps=20)
+        found["training"] = train(X, y, (3,), n_steps=20, record_every=5, init_scale=0.1,
+                                  escape=rho, batch_size=1)  # fmt: skip
     return found
 
 
@@ -221,7 +226,7 @@ def test_real_results_cover_every_registered_type(results):
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(HessianExtremes)
         missing.discard(saddlepath.deep.EscapeResult)
-    missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
+        missing.discard(saddlepath.deep.TrainingRun)
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 
@@ -230,7 +235,7 @@ def test_real_results_cover_every_registered_type(results):
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
      "convergence", "init_scale", "rate"]
-    + (["escape"] if importlib.util.find_spec("jax") is not None else []),
+    + (["escape", "training"] if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]
