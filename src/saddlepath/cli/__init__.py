@@ -30,7 +30,7 @@ from typing import Annotated
 import typer
 
 from saddlepath import __version__
-from saddlepath.cli import analyze, converge, demo, flow, init_scale, path, saddles
+from saddlepath.cli import analyze, converge, demo, flow, init_scale, path, saddles, train
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
 from saddlepath.cli.demo import DEMO_STEPS, DemoContext, DemoStep
@@ -85,6 +85,7 @@ _COMMANDS = {
     "analyze": (analyze.analyze_command, analyze.EXAMPLES),
     "saddles": (saddles.saddles_command, saddles.EXAMPLES),
     "init-scale": (init_scale.init_scale_command, init_scale.EXAMPLES),
+    "train": (train.train_command, train.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)
