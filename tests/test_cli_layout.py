@@ -18,7 +18,7 @@ from saddlepath import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "src" / "saddlepath" / "report"
-COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale")
+COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale", "train")
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {
     "saddle_path",

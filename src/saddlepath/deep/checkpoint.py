@@ -1,7 +1,7 @@
 r"""Checkpoints of a training run: the loop state and the records so far, in one file.
 
-A checkpoint is one uncompressed ``.npz`` file written atomically
-(:func:`saddlepath.io.write_bytes_atomic`: a temporary file, fsync, rename), so a run
+A checkpoint is one uncompressed ``.npz`` file written atomically (a temporary file in
+the same folder, fsync, :func:`os.replace`, fsync of the folder), so a run
 killed at any moment leaves the previous checkpoint or the new one, never a mix. It holds
 
 * the loop state: the weights, the step, :math:`t = \sum\eta`, the plateau flag,
@@ -17,17 +17,17 @@ NumPy only; the state's arrays come back as NumPy arrays of the dtypes they were
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from saddlepath.io import write_bytes_atomic
 
 __all__ = ["Checkpoint", "CheckpointError", "load_checkpoint", "save_checkpoint", "settings_hash"]
 
@@ -103,7 +103,33 @@ def save_checkpoint(path: str | os.PathLike, checkpoint: Checkpoint, digest: str
     arrays["meta"] = np.array(json.dumps(meta))
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    return write_bytes_atomic(path, buffer.getvalue())
+    return _write_atomic(Path(path), buffer.getvalue())
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
+    """Temporary file beside ``path`` (named with the process id), fsync, rename over it.
+
+    The solver layer may not import :mod:`saddlepath.io`, whose writers do the same.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp",
+                               dir=path.parent)  # fmt: skip
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return path
 
 
 def load_checkpoint(path: str | os.PathLike, digest: str, settings=None) -> Checkpoint:
