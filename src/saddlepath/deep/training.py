@@ -3,10 +3,12 @@ r"""Small-initialisation training of a bias-free deep MLP: :func:`train`.
 Gradient descent from weights of scale ``init_scale`` on a depth-:math:`L` network
 (:mod:`~saddlepath.deep.network`) with the norm-adaptive step of Bantzis, Simon & Jacot
 (2025), :math:`\eta = c/\|\theta\|^{L-2}`: near the origin the gradient is of order
-:math:`\|\theta\|^{L-1}`, so this step makes the early, saddle-dominated phase take a
-number of steps independent of the initialisation's scale. The run first aligns with the
-optimal escape direction (:func:`~saddlepath.deep.escape_direction`), escapes, and visits
-further saddles; :func:`saddlepath.analysis.find_plateaus` finds them in the returned
+:math:`\|\theta\|^{L-1}`, so with this step the weights grow geometrically at a rate
+independent of their scale: the saddle-dominated phase at the origin takes a number of
+steps growing only like :math:`\log(1/s)` for an initialisation of scale :math:`s`. The
+run first aligns with the optimal escape direction
+(:func:`~saddlepath.deep.escape_direction`), escapes, and visits further saddles;
+:func:`saddlepath.analysis.find_plateaus` finds them in the returned
 :class:`~saddlepath.deep.TrainingRun`.
 
 The loop is jitted (:mod:`~saddlepath.deep._train_loop`): ``record_every`` steps run in
@@ -83,7 +85,7 @@ def train(
     it; no plateau phase when ``plateau_c`` is None) and ``c`` after, and :math:`\kappa` =
     ``step_cap`` bounds the relative change of the weights per step (no cap when None).
     The gradient-flow time is :math:`t = \sum_k\eta_k`. Measured: depth 4, width 128,
-    ``c = 1`` escapes at step ≈ 450 on ``load_digits``; depth 6 barely aligns with
+    ``c = 1`` escapes at step ≈ 350–450 on ``load_digits``; depth 6 barely aligns with
     ``c = 10`` and needs ``plateau_c=300, c=10, step_cap=0.05``. Computed in float64 (JAX's
     x64 mode is switched on inside this call only).
 
