@@ -148,8 +148,8 @@ def train(
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = np.abs(rng.standard_normal((40, 5))); T = X @ np.ones((5, 1))
-    >>> run = train(X, T, (8, 8), n_steps=200, record_every=20, init_scale=0.1)
-    >>> run.status.name, bool(run.loss[-1] < 0.01 * run.loss[0])
+    >>> run = train(X, T, (8, 8), n_steps=200, record_every=20, init_scale=0.1, c=0.1)
+    >>> run.status.name, bool(run.loss[-1] < 1e-6 * run.loss[0])
     ('COMPLETED', True)
     """
     options = {k: v for k, v in locals().items() if k not in ("X", "targets", "widths")}
