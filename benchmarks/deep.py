@@ -143,7 +143,7 @@ def environment() -> dict:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "platform": platform.platform(), "python": platform.python_version(),
         "jax": jax.__version__, "devices": [str(d) for d in jax.devices()],
-        "cpu_count": os.cpu_count(), "load_average_1min_at_start": os.getloadavg()[0],
+        "cpu_count": os.cpu_count(),
     }  # fmt: skip
 
 
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
-    results = []
+    results, load_at_start = [], os.getloadavg()[0]
     digits = load_digits()
     if not args.quick:
         mnist = load_mnist_5k(seed=0)
@@ -181,7 +181,7 @@ def main() -> None:
     steps = 600 if args.quick else args.steps
     results.append(case("digits", digits.X, digits.one_hot(), steps, args.repeats))
     env = environment()
-    env["load_average_1min_at_end"] = os.getloadavg()[0]
+    env["load_average_1min"] = {"start": load_at_start, "end": os.getloadavg()[0]}
     text = table(results)
     print(text)
     stem = "deep_quick" if args.quick else "deep"
