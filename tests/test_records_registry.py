@@ -22,6 +22,8 @@ NOT_RESULTS = {
     "RationalPath": "a test oracle in exact rationals (Fractions)",
     "FlowDriver": "the flow integrator's machinery (step, controller, plateau stepper)",
     "Tableau": "a Rosenbrock method's coefficients",
+    "TrainingProgress": "what deep.train tells its progress callback after each record",
+    "Checkpoint": "a training run's resumable loop state (deep.checkpoint's own file)",
 }
 
 
