@@ -156,8 +156,17 @@ def train(
     cfg = check_training(X, targets, widths, options)
     import jax
 
-    with jax.enable_x64(True), _one_blas_thread():
+    with _x64(jax), _one_blas_thread():
         return _train(cfg)
+
+
+def _x64(jax):
+    """JAX's x64 mode for this call only (``jax.enable_x64``; older JAX: experimental)."""
+    if hasattr(jax, "enable_x64"):
+        return jax.enable_x64(True)
+    from jax.experimental import enable_x64  # pragma: no cover - JAX < 0.5
+
+    return enable_x64()
 
 
 def _one_blas_thread():
