@@ -30,6 +30,7 @@ COMMANDS = (
     "reproduce",
     "escape",
     "sweep",
+    "train",
 )
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {

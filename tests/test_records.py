@@ -255,6 +255,11 @@ def results():
         few = {"n_warmup_steps": 10, "n_steps": 20}
         found["widths"] = escape_width_study((1, 2), n_restarts=2, **few)
         found["depths"] = escape_depth_study(X, y[:, None], width=2, depths=[2, 3], **few)
+        from saddlepath.deep import mse_gradient, train
+
+        rho = escape_direction(X, mse_gradient(y), (3,), n_restarts=1, seed=0, n_steps=20)
+        found["training"] = train(X, y, (3,), n_steps=20, record_every=5, init_scale=0.1,
+                                  escape=rho, batch_size=1)  # fmt: skip
     return found
 
 
@@ -268,8 +273,8 @@ def test_real_results_cover_every_registered_type(results):
         missing -= {
             saddlepath.experiments.EscapeWidthStudy,
             saddlepath.experiments.EscapeDepthStudy,
+            saddlepath.deep.TrainingRun,
         }
-    missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 
@@ -280,7 +285,8 @@ def test_real_results_cover_every_registered_type(results):
      "convergence", "init_scale", "rate", "pf_figure1",
      "pf_convergence", "pf_generalisation", "layers", "thesis_small", "thesis_d7n5",
      "thesis_init_scale"]
-    + (["escape", "widths", "depths"] if importlib.util.find_spec("jax") is not None else []),
+    + (["escape", "widths", "depths", "training"]
+       if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]

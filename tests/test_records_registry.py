@@ -34,6 +34,8 @@ NOT_RESULTS |= {
     "Task": "an entry of the sweep task registry (a library call and its summary)",
     "SweepSummary": "what a sweep did; the store it describes holds the records",
     "StoreState": "a count of a sweep store's runs, read from the store",
+    "TrainingProgress": "what deep.train tells its progress callback after each record",
+    "Checkpoint": "a training run's resumable loop state (deep.checkpoint's own file)",
 }
 
 

@@ -42,6 +42,7 @@ from saddlepath.cli import (
     reproduce,
     saddles,
     sweep,
+    train,
 )
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
@@ -101,6 +102,7 @@ _COMMANDS = {
     "reproduce": (reproduce.reproduce_command, reproduce.EXAMPLES),
     "escape": (escape.escape_command, escape.EXAMPLES),
     "sweep": (sweep.sweep_command, sweep.EXAMPLES),
+    "train": (train.train_command, train.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)
