@@ -29,6 +29,8 @@ COMMANDS = (
     "report",
     "reproduce",
     "escape",
+    "sweep",
+    "train",
 )
 # what runs a solver, a study or draws: a report receives their results instead
 RUNS_OR_DRAWS = {

@@ -17,7 +17,7 @@ from helpers import WORKED_TIMES, WORKED_X, WORKED_Y
 from saddlepath import cli, gradient_descent, gradient_flow, saddle_path
 from saddlepath.warnings import PathStagnationWarning
 
-COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale")
+COMMANDS = ("path", "demo", "flow", "converge", "analyze", "saddles", "init-scale", "sweep")
 
 
 def run(*args, env=None):

@@ -3,7 +3,7 @@
 Each module's imports are read with :mod:`ast` (function-local imports and ``TYPE_CHECKING``
 blocks included) and checked against the declarative tables below. Data flows one way::
 
-    base ← solvers ← landscape ← analysis ← experiments ← sweep ← records ← api
+    base ← solvers ← landscape ← analysis ← experiments ← records ← sweep ← api
          ← plotting ← report ← cli
 
 A module may import its own layer and the layers below it. On top of that: nothing outside
@@ -29,8 +29,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("landscape", ("landscape",)),
     ("analysis", ("analysis",)),
     ("experiments", ("experiments",)),
-    ("sweep", ("sweep",)),
     ("records", ("records", "io", "result_folder")),
+    ("sweep", ("sweep",)),  # a sweep keeps its runs as records
     ("api", ("", "estimator")),  # "": the package's __init__, which re-exports every layer
     ("plotting", ("plotting",)),
     ("report", ("report",)),

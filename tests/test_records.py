@@ -174,6 +174,23 @@ def test_batched_flow_round_trip(tmp_path):
 # --------------------------------------------------------------- analysis results
 
 
+def thesis_examples() -> dict:
+    """Tiny runs of the three thesis reproductions (their results nest PlainGDRun, ThesisCase)."""
+    from saddlepath.experiments.reproductions import thesis_d7n5, thesis_init_scale
+    from saddlepath.experiments.reproductions import thesis_small_cases as small
+
+    init = thesis_init_scale.Config(
+        gammas=("1",), n_steps=300, scan_gammas=(7.0,), scan_steps=20, window=10
+    )
+    return {
+        "thesis_small": small.run(small.Config(cases=(("d=1, n=1", 1, 1, 0.01, "1e-8", 2500),))),
+        "thesis_d7n5": thesis_d7n5.run(
+            thesis_d7n5.Config(step_size=0.01, gamma="1e-5", n_steps=800)
+        ),
+        "thesis_init_scale": quietly(thesis_init_scale.run, init),
+    }
+
+
 def hessian_extremes_of_network(X, y, equilibrium):
     """Lanczos on F(u, v) = L(u ⊙ v) at a saddle, with (u, v) a pytree (needs JAX)."""
     import jax.numpy as jnp
@@ -227,6 +244,7 @@ def results():
         ),
         "pf_generalisation": pf_generalisation.run(TINY_GENERALISATION),
         "layers": saddlepath.deep.layer_spectra([np.eye(X.shape[1])[:3], -np.ones((2, 3))], X),
+        **thesis_examples(),
     }
     if importlib.util.find_spec("jax") is not None:
         found["batched"] = saddlepath.batched_flow(X, y, alphas=["1e-5"], tau_grid=[0.5, 3.0])
@@ -237,6 +255,11 @@ def results():
         few = {"n_warmup_steps": 10, "n_steps": 20}
         found["widths"] = escape_width_study((1, 2), n_restarts=2, **few)
         found["depths"] = escape_depth_study(X, y[:, None], width=2, depths=[2, 3], **few)
+        from saddlepath.deep import mse_gradient, train
+
+        rho = escape_direction(X, mse_gradient(y), (3,), n_restarts=1, seed=0, n_steps=20)
+        found["training"] = train(X, y, (3,), n_steps=20, record_every=5, init_scale=0.1,
+                                  escape=rho, batch_size=1)  # fmt: skip
     return found
 
 
@@ -250,8 +273,8 @@ def test_real_results_cover_every_registered_type(results):
         missing -= {
             saddlepath.experiments.EscapeWidthStudy,
             saddlepath.experiments.EscapeDepthStudy,
+            saddlepath.deep.TrainingRun,
         }
-    missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 
@@ -260,8 +283,10 @@ def test_real_results_cover_every_registered_type(results):
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
      "convergence", "init_scale", "rate", "pf_figure1",
-     "pf_convergence", "pf_generalisation", "layers"]
-    + (["escape", "widths", "depths"] if importlib.util.find_spec("jax") is not None else []),
+     "pf_convergence", "pf_generalisation", "layers", "thesis_small", "thesis_d7n5",
+     "thesis_init_scale"]
+    + (["escape", "widths", "depths", "training"]
+       if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]

@@ -29,6 +29,15 @@ NOT_RESULTS = {
     "Reproduction": "an entry of the reproductions' registry",
 }
 
+NOT_RESULTS |= {
+    "SweepConfig": "a sweep's config (kept verbatim as sweep.toml in its store)",
+    "Task": "an entry of the sweep task registry (a library call and its summary)",
+    "SweepSummary": "what a sweep did; the store it describes holds the records",
+    "StoreState": "a count of a sweep store's runs, read from the store",
+    "TrainingProgress": "what deep.train tells its progress callback after each record",
+    "Checkpoint": "a training run's resumable loop state (deep.checkpoint's own file)",
+}
+
 
 def _public_modules():
     """saddlepath and every submodule whose dotted name has no private part.

@@ -22,7 +22,7 @@ def dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
     signal = -np.concatenate(([pad], speed, [pad]))
     peaks, props = find_peaks(signal, prominence=min_depth)
     left_base, right_base = props["left_bases"], props["right_bases"]
-    prominence = _one_sided(signal, peaks, left_base, right_base)
+    prominence = _one_sided(signal, peaks, left_base, right_base, min_depth)
     keep = (peaks >= 1) & (peaks <= n) & (prominence >= min_depth)
     peaks, prominence = peaks[keep], prominence[keep]
     _, _, left, right = peak_widths(
@@ -46,11 +46,15 @@ def dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
     ]
 
 
-def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
+def _one_sided(signal, peaks, left_base, right_base, min_depth) -> np.ndarray:
     """Prominences that ignore the padding: a side that reaches an end uses its real minimum.
 
     A dip next to an end of the run is measured on its other side only; the slowest point
-    of the whole run is measured against the higher of the two real minima around it.
+    of the whole run is measured against the higher of the two real minima around it. A
+    side that reaches an end while the speed rises by less than ``min_depth`` on it counts
+    as open (the run starts or ends on the plateau): a wiggle of the speed between the
+    dip and the end of the run must not hide the dip (a deep network's gradient first
+    falls a little while it aligns with the escape direction, then grows by decades).
     """
     last = signal.size - 1
     out = np.empty(peaks.size)
@@ -59,6 +63,10 @@ def _one_sided(signal, peaks, left_base, right_base) -> np.ndarray:
         right = (
             signal[rb] if rb < last else (signal[p + 1 : last].min() if p < last - 1 else -np.inf)
         )
+        if lb == 0 and signal[p] - left < min_depth:
+            left = -np.inf
+        if rb == last and signal[p] - right < min_depth:
+            right = -np.inf
         base = max(left, right)
         out[j] = signal[p] - base if np.isfinite(base) else 0.0
     return out

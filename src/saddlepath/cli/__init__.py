@@ -41,6 +41,8 @@ from saddlepath.cli import (
     report,
     reproduce,
     saddles,
+    sweep,
+    train,
 )
 from saddlepath.cli._exit import EXIT_CODES
 from saddlepath.cli._group import OneLineErrors
@@ -99,6 +101,8 @@ _COMMANDS = {
     "report": (report.report_command, report.EXAMPLES),
     "reproduce": (reproduce.reproduce_command, reproduce.EXAMPLES),
     "escape": (escape.escape_command, escape.EXAMPLES),
+    "sweep": (sweep.sweep_command, sweep.EXAMPLES),
+    "train": (train.train_command, train.EXAMPLES),
 }
 for _name, (_command, _examples) in _COMMANDS.items():
     app.command(_name, epilog=_examples)(_command)

@@ -20,6 +20,7 @@ __all__ = [
     "EscapeResult",
     "EscapeStatus",
     "LayerSpectra",
+    "TrainingProgress",
     "TrainingRun",
     "TrainingStatus",
     "cross_entropy_gradient",
@@ -29,6 +30,7 @@ __all__ = [
     "layer_spectra",
     "mse_gradient",
     "network_output",
+    "train",
 ]
 
 _LAZY = {
@@ -38,6 +40,8 @@ _LAZY = {
     "first_order_loss": "saddlepath.deep.network",
     "mse_gradient": "saddlepath.deep.network",
     "network_output": "saddlepath.deep.network",
+    "train": "saddlepath.deep.training",
+    "TrainingProgress": "saddlepath.deep.training",
 }
 
 

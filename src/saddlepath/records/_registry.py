@@ -41,9 +41,14 @@ def _builtin_types() -> tuple[type, ...]:
         EscapeWidthStudy,
         InitScaleStudy,
     )
+    from saddlepath.experiments.reproductions._thesis_cases import ThesisCase
+    from saddlepath.experiments.reproductions._thesis_data import PlainGDRun
     from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
     from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
     from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
+    from saddlepath.experiments.reproductions.thesis_d7n5 import ThesisD7N5Result
+    from saddlepath.experiments.reproductions.thesis_init_scale import ThesisInitScaleResult
+    from saddlepath.experiments.reproductions.thesis_small_cases import ThesisSmallCasesResult
     from saddlepath.landscape import Equilibrium, HessianExtremes, SaddleCatalog, SaddleSpectrum
 
     return (
@@ -54,6 +59,7 @@ def _builtin_types() -> tuple[type, ...]:
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
         PfFigure1Result, PfConvergenceResult, PfGeneralisationResult,
         LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
+        PlainGDRun, ThesisCase, ThesisSmallCasesResult, ThesisD7N5Result, ThesisInitScaleResult,
     )  # fmt: skip
 
 

@@ -17,8 +17,10 @@ A reproduction is a module of :mod:`saddlepath.experiments.reproductions` with:
     figures and tables are redrawn from a saved result without recomputing.
 ``comparison(result) -> tuple[ComparisonRow, ...]``
     Quantity · paper · saddlepath · exact · verdict, with the reason for every difference.
-``figures(result) -> dict[str, matplotlib.figure.Figure]``
-    File stem → figure.
+Figures
+    Not in the module (the experiments layer does not draw): a function ``result ->
+    dict[str, Figure]`` (file stem → figure) in :mod:`saddlepath.plotting`, listed in
+    :data:`saddlepath.plotting.reproductions.REPRODUCTION_FIGURES` under ``NAME``.
 ``summary(result) -> str``
     Markdown paragraphs written beside the table (what was found, and why numbers differ).
 """
