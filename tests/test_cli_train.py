@@ -28,8 +28,9 @@ def test_train_writes_records_and_resumes_to_the_same_run(invoke, tmp_path):
     run = sp.load(out / "training")
     assert run.settings["widths"] == [8, 8] and run.step[-1] == 120
     assert np.isfinite(run.alignment).all() and run.escape_speed == sp.load(out / "escape").speed
-    again = invoke("train", *SMALL, "--out", out, "--resume")
+    again = invoke("train", *SMALL, "--out", out, "--resume", "--plot")
     assert again.exit_code == 0, again.output
+    assert {"training.png", "training_ratios.png"} <= {p.name for p in out.iterdir()}
     resumed = sp.load(out / "training")
     assert resumed.stats["n_resumes"] == 1
     for name in ("loss", "t", "norm", "gradient_norm", "alignment", "beta"):
@@ -56,6 +57,7 @@ def test_train_on_a_data_file(invoke, worked_csv):
     ("args", "message"),
     [
         (["--digits", "--resume"], "--resume needs --out DIR"),
+        (["--digits", "--plot"], "--plot needs --out"),
         (["--digits", "--loss", "hinge"], "--loss must be mse or cross-entropy"),
         (["--digits", "--depth", "1"], "--depth must be ≥ 2"),
         (["--digits", "--mnist5k"], "exactly one of DATA, --digits and --mnist5k"),

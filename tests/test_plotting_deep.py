@@ -170,6 +170,9 @@ def test_ratio_figure_prints_the_leftover_note_only_with_escapes():
     assert [ln.get_xdata()[0] for ln in by_gid(fig.axes[0], "escape")] == [120.0]
     assert plot_training_ratios(run).get_suptitle() != LEFTOVER_NOTE
     assert escape_steps(run, None).size == 0
+    # a run that ends on a plateau: that plateau's end is the run's end, not an escape
+    ending = SimpleNamespace(tau_end=np.array([60.0, run.t[-1]]), ends_on_plateau=True)
+    np.testing.assert_array_equal(escape_steps(run, ending), [120.0])
     with pytest.raises(TypeError, match="`escapes`"):
         escape_steps(run, object())
     with pytest.raises(TypeError, match=r"`run`.*TrainingRun"):

@@ -22,6 +22,7 @@ import typer
 from saddlepath import records
 from saddlepath.cli._exit import EXIT_NOT_SUCCESSFUL, errors_as_exit, fail
 from saddlepath.cli._options import JSON, OUT, TARGET, X_KEY, Y_KEY
+from saddlepath.cli._output_options import check_plot_out
 from saddlepath.cli._outputs import DATA_STEM, write_records
 from saddlepath.report import print_written, progress, progress_bar, stdout_console
 
@@ -152,6 +153,21 @@ def _train_with_progress(X, targets, widths, n_steps, **options):
             return train(X, targets, widths, n_steps=n_steps, progress=show, **options)
 
 
+TRAINING_FIGURES = ("training.png", "training_ratios.png")
+
+
+def _figures(run) -> dict[str, Any]:
+    """The training figures (BSJ Figs. 1, 3, 4), escapes marked at the plateaus' ends."""
+    from saddlepath import plotting  # matplotlib is imported only with --plot
+    from saddlepath.analysis import find_plateaus
+
+    plateaus = find_plateaus(run)
+    return {
+        "training.png": lambda: plotting.plot_training(run, plateaus),
+        "training_ratios.png": lambda: plotting.plot_training_ratios(run, plateaus),
+    }
+
+
 def plateau_rows(run) -> list[dict[str, Any]]:
     """One row per plateau of ``run``: the steps it spans, its loss (at its slowest
     point) and the alignment with the escape direction at its last record (before the
@@ -220,6 +236,7 @@ def train_command(
     out: Annotated[Path | None, OUT] = None,
     resume: Annotated[bool, _option(f"Continue from --out DIR/{CHECKPOINT}.")] = False,
     as_json: Annotated[bool, JSON] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="Also write the figures to --out.")] = False,
 ) -> None:
     """Train a bias-free ReLU MLP by GD from small initialisation; report its plateaus.
 
@@ -228,6 +245,7 @@ def train_command(
     into DIR/train.ckpt and can be resumed with --resume; the result is identical to an
     uninterrupted run.
     """
+    check_plot_out(plot, out)
     if resume and out is None:
         fail(f"--resume needs --out DIR, the folder holding {CHECKPOINT}.")
     if loss not in ("mse", "cross-entropy"):
@@ -258,7 +276,8 @@ def train_command(
         if out is not None:
             results = {"training": run, DATA_STEM: dataset}
             results.update({} if escape is None else {"escape": escape})
-            written = write_records(out, results, {})
+            written = write_records(out, results, _figures(run) if plot else {},
+                                    owned=TRAINING_FIGURES)  # fmt: skip
     if as_json:
         from saddlepath.report.json import to_json
 

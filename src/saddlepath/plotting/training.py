@@ -38,11 +38,15 @@ def escape_steps(run: TrainingRun, escapes) -> np.ndarray:
     """The GD steps of the escapes: ``escapes`` (Plateaus or times ``t``) mapped through ``run``.
 
     A :class:`~saddlepath.analysis.Plateaus` gives its plateau ends ``tau_end`` (= ``t`` for
-    deep runs); times are interpolated on the recorded ``(t, step)`` pairs. ``None`` → none.
+    deep runs), except the last when the run ends on it (``ends_on_plateau``: the end of the
+    run is not an escape); times are interpolated on the recorded ``(t, step)`` pairs.
+    ``None`` → none.
     """
     if escapes is None:
         return np.empty(0)
     times = getattr(escapes, "tau_end", escapes)
+    if getattr(escapes, "ends_on_plateau", False):
+        times = times[:-1]
     try:
         times = np.asarray(times, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):
