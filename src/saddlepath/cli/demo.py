@@ -48,6 +48,7 @@ class DemoContext:
     console: Console
     dataset: Dataset = field(default_factory=demo_problem)
     path: SaddlePath | None = None
+    escape: object | None = None  # the deep step's EscapeResult, for the training step
     written: dict[str, Path] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
@@ -190,6 +191,36 @@ def _demo_escape(ctx: DemoContext) -> None:
     )
     if not result.status.success or abs(result.speed - closed) > 1e-6 * closed:
         ctx.failures.append("escape")
+    ctx.escape = result
+
+
+@demo_step(
+    "training",
+    "the same net trained by GD from small initialisation (600 steps): plateau, escape along "
+    "the optimal direction → training.png and the record training",
+)
+def _demo_training(ctx: DemoContext) -> None:
+    if ctx.escape is None:
+        ctx.console.print("skipped: needs the escape direction of the previous step")
+        return
+    from saddlepath.analysis import find_plateaus
+    from saddlepath.cli.train import _table, plateau_rows
+    from saddlepath.data import load_digits
+    from saddlepath.deep import train
+    from saddlepath.plotting import plot_training
+
+    images = load_digits(n_samples=500, seed=0)
+    run = train(images.X, images.one_hot(), (16, 16), n_steps=600, init_scale=0.01,
+                record_every=5, escape=ctx.escape, seed=0)  # fmt: skip
+    rows = plateau_rows(run)
+    ctx.console.print(_table(run, rows))
+    ctx.written.update(write_record_set(ctx.out_dir, {"training": run}))
+    ctx.written["training.png"] = io.save_figure_atomic(
+        plot_training(run, find_plateaus(run)), ctx.out_dir / "training.png"
+    )
+    escaped = len(rows) >= 2 and rows[0]["alignment"] > 0.95
+    if not run.status.success or not escaped:
+        ctx.failures.append("training")
 
 
 _OUT = typer.Option(
