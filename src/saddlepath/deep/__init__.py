@@ -12,11 +12,14 @@ Not built yet: small-init training, the CLI, figures and benchmarks.
 """
 
 from saddlepath.deep.result import EscapeResult, EscapeStatus
+from saddlepath.deep.saddles import DeepSaddle, SaddleStatus
 from saddlepath.deep.training_result import TrainingRun, TrainingStatus
 
 __all__ = [
+    "DeepSaddle",
     "EscapeResult",
     "EscapeStatus",
+    "SaddleStatus",
     "TrainingRun",
     "TrainingStatus",
     "cross_entropy_gradient",

@@ -26,10 +26,11 @@ def _builtin_types() -> tuple[type, ...]:
     """Every public result type of saddlepath (imported late: records load with the package)."""
     from saddlepath.analysis import ArcLength, Comparison, JumpExplanation, Plateaus
     from saddlepath.analysis.arclength import LimitArcLength
+    from saddlepath.analysis.escapes import EscapeExplanation
     from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
     from saddlepath.data import Dataset, LabelledImages
-    from saddlepath.deep import EscapeResult, TrainingRun
+    from saddlepath.deep import DeepSaddle, EscapeResult, TrainingRun
     from saddlepath.diagonal import BatchedTrajectories, SaddlePath, Trajectory
     from saddlepath.diagonal._certificate_checks import CheckResult
     from saddlepath.diagonal.certificate import PathCertificate
@@ -44,6 +45,7 @@ def _builtin_types() -> tuple[type, ...]:
         Equilibrium, SaddleSpectrum, JumpExplanation, SaddleCatalog, Plateaus,
         ArcLength, LimitArcLength, HeteroclinicOrbit, Comparison, ConvergenceStudy,
         InitScaleStudy, RateFit, LabelledImages, HessianExtremes, EscapeResult, TrainingRun,
+        DeepSaddle, EscapeExplanation,
     )  # fmt: skip
 
 
