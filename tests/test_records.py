@@ -211,6 +211,9 @@ def results():
         from saddlepath.deep import escape_direction
 
         found["escape"] = escape_direction(X, y[:, None], (2,), n_restarts=2, seed=0, n_steps=20)
+        from test_deep_saddles_escapes import escape_example
+
+        found["deep_saddle"], found["escape_explanation"] = escape_example()
     return found
 
 
@@ -221,6 +224,7 @@ def test_real_results_cover_every_registered_type(results):
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(HessianExtremes)
         missing.discard(saddlepath.deep.EscapeResult)
+        missing -= {saddlepath.deep.DeepSaddle, saddlepath.analysis.EscapeExplanation}
     missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
@@ -230,7 +234,8 @@ def test_real_results_cover_every_registered_type(results):
     ["path", "flow", "gd", "certificate", "dataset", "digits", "plateaus", "gd_plateaus",
      "comparison", "jump", "catalog", "equilibrium", "spectrum", "arclength", "limit_arclength",
      "convergence", "init_scale", "rate"]
-    + (["escape"] if importlib.util.find_spec("jax") is not None else []),
+    + (["escape", "deep_saddle", "escape_explanation"]
+       if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):
     result = results[name]

@@ -63,6 +63,9 @@ def large_results():
         found.append(saddlepath.batched_flow(X, y, alphas=[1e-5], tau_grid=np.linspace(0, 5, 50)))
         found.append(hessian_extremes_of_network(X, y, equilibrium))
         found.append(saddlepath.deep.escape_direction(X, y[:, None], (16, 16), n_steps=20))
+        from test_deep_saddles_escapes import escape_example
+
+        found.extend(escape_example())
     assert path.n_saddles >= 10 and flow.beta.shape[0] >= 100  # the problem is large enough
     return found
 
@@ -73,6 +76,7 @@ def test_every_result_type_is_built(large_results):
         missing.discard(saddlepath.BatchedTrajectories)
         missing.discard(saddlepath.landscape.HessianExtremes)
         missing.discard(saddlepath.deep.EscapeResult)
+        missing -= {saddlepath.deep.DeepSaddle, saddlepath.analysis.EscapeExplanation}
     missing.discard(saddlepath.deep.TrainingRun)  # TODO(issue 10): a real train() example
     assert not missing, sorted(c.__name__ for c in missing)
 

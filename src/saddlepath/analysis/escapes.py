@@ -9,10 +9,13 @@ most negative Hessian eigenpairs :math:`(\lambda_j, v_j)`), and compare the disp
 with the unstable directions:
 
 * ``cosine`` :math:`= |\langle d, v_1\rangle|/\|d\|`, the top eigenvector;
-* ``unstable_cosine`` :math:`= \|V_u^\top d\|/\|d\|`, the unstable eigenspace
-  (:math:`V_u` = every computed :math:`v_j` with :math:`\lambda_j` below the tolerance).
-  Hidden-unit symmetries make unstable eigenvalues repeated (one copy per free unit), so the
-  escape may follow the eigenspace without following the one vector Lanczos returned;
+* ``top_space_cosine`` :math:`= \|V_1^\top d\|/\|d\|`, the eigenspace of the most
+  negative eigenvalue (:math:`V_1` = the computed :math:`v_j` with
+  :math:`\lambda_j \le (1 - \text{CLUSTER_RTOL})\lambda_1`). Hidden-unit symmetries make
+  unstable eigenvalues repeated (one copy per free unit), so the escape may follow the
+  eigenspace without following the one vector Lanczos returned first;
+* ``unstable_cosine`` :math:`= \|V_u^\top d\|/\|d\|`, every computed unstable
+  direction (:math:`V_u` = the :math:`v_j` with :math:`\lambda_j` below ``-eigen_tolerance``);
 * ``function_cosine``: the cosine, over the outputs on the data, of
   :math:`Y_{\theta^* + \|d\|\sigma v_1} - Y_{\theta^*}` with
   :math:`Y_{\theta_{\rm after}} - Y_{\theta^*}` (:math:`\sigma` the sign of
@@ -44,6 +47,8 @@ _WHERE = "explain_escapes"
 # A plateau whose loss is within this relative distance of the run's initial loss is the
 # plateau at the origin (before the first escape), which refine_saddle does not treat.
 ORIGIN_RTOL = 1e-2
+# Eigenvalues within this relative distance of the most negative one form its eigenspace.
+CLUSTER_RTOL = 1e-3
 
 
 class ExplainedEscapeStatus(Status):
@@ -84,7 +89,7 @@ class EscapeExplanation:
         were from the refined saddle.
     displacement_norm : float
         :math:`\|d\| = \|\theta_{\rm after} - \theta^*\|` (parameter units).
-    cosine, unstable_cosine, function_cosine : float
+    cosine, top_space_cosine, unstable_cosine, function_cosine : float
         See the module docstring; NaN when not measured.
     loss_drop : float
         :math:`C(\theta^*) - C(\theta_{\rm after})` (cost units).
@@ -99,6 +104,7 @@ class EscapeExplanation:
     distance: float
     displacement_norm: float
     cosine: float
+    top_space_cosine: float
     unstable_cosine: float
     function_cosine: float
     loss_drop: float
@@ -109,7 +115,8 @@ class EscapeExplanation:
             self, plateau_index=self.plateau_index, t=f"{self.t:.6g}",
             bottleneck_rank=self.saddle.bottleneck_rank,
             morse_index_estimate=self.saddle.morse_index_estimate,
-            cosine=f"{self.cosine:.4g}", unstable_cosine=f"{self.unstable_cosine:.4g}",
+            cosine=f"{self.cosine:.4g}", top_space_cosine=f"{self.top_space_cosine:.4g}",
+            unstable_cosine=f"{self.unstable_cosine:.4g}",
             function_cosine=f"{self.function_cosine:.4g}", status=self.status.name,
         )  # fmt: skip
 
@@ -171,7 +178,7 @@ def _explain(run, X, targets, found, j, kept_t, loss, activation, options) -> Es
         "plateau_index": j, "t": float(found.t[j]), "saddle_step": int(run.weight_step[at]),
         "after_step": -1, "saddle": saddle,
         "distance": float(np.linalg.norm(_flat(start) - theta) / np.linalg.norm(theta)),
-        "displacement_norm": nan, "cosine": nan, "unstable_cosine": nan,
+        "displacement_norm": nan, "cosine": nan, "top_space_cosine": nan, "unstable_cosine": nan,
         "function_cosine": nan, "loss_drop": nan,
     }  # fmt: skip
     if not saddle.status.success:
@@ -200,6 +207,8 @@ def _cosines(saddle, after, X, targets, loss, activation) -> dict:
     norm = float(np.linalg.norm(d))
     V = saddle.eigenvectors
     unstable = V[: max(saddle.morse_index_estimate, 0)]
+    lam = saddle.eigenvalues
+    top = V[lam <= lam[0] * (1 - CLUSTER_RTOL)] if lam[0] < 0 else V[:1]
     along = float(V[0] @ d)
     step = np.sign(along) * norm * V[0] if along else norm * V[0]
     moved = _split(theta + step, saddle.weights)
@@ -212,6 +221,7 @@ def _cosines(saddle, after, X, targets, loss, activation) -> dict:
     return {
         "displacement_norm": norm,
         "cosine": abs(along) / norm if norm else float("nan"),
+        "top_space_cosine": float(np.linalg.norm(top @ d) / norm) if norm else float("nan"),
         "unstable_cosine": float(np.linalg.norm(unstable @ d) / norm) if unstable.size and norm
         else float("nan"),
         "function_cosine": _cos(dY_eig, dY_run),

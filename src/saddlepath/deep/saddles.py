@@ -111,9 +111,9 @@ class DeepSaddle:
         ``"mse"`` or ``"cross_entropy"``; ``"relu"`` or ``"linear"``.
     status : SaddleStatus
         How the refinement ended.
-    stats : mapping of str to int
+    stats : mapping of str to number
         ``n_iter`` (Gauss–Newton steps), ``n_grad`` (gradients), ``n_hvp`` (Hessian-vector
-        products of the refinement) and ``n_hvp_lanczos``.
+        products of the refinement), ``n_hvp_lanczos`` and ``wall_s`` (seconds).
     """
 
     weights: tuple

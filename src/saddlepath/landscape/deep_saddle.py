@@ -45,7 +45,7 @@ def refine_saddle(
     *,
     loss: str = "mse",
     activation: str = "relu",
-    tol: float = 1e-10,
+    tol: float = 1e-9,
     max_iter: int = 100,
     k: int = 6,
     rank_rtol: float = RANK_RTOL,
@@ -69,7 +69,7 @@ def refine_saddle(
     loss : {"mse", "cross_entropy"}
         :math:`C = \|Y - T\|_F^2/(2n)` or :math:`-\frac1n\sum T\odot\log\mathrm{softmax}(Y)`.
     activation : {"relu", "linear"}
-    tol : float, default 1e-10
+    tol : float, default 1e-9
         Stop when :math:`\|\nabla C\| \le` ``tol`` × the gradient scale at the start
         (:attr:`DeepSaddle.gradient_scale`, an upper bound of a layer's gradient).
     max_iter : int, default 100
