@@ -1,15 +1,20 @@
-r"""The cost of a deep network, and Gauss–Newton on :math:`\tfrac12\|\nabla C\|^2` (private).
+r"""The cost of a deep network, and Levenberg–Marquardt on :math:`\tfrac12\|\nabla C\|^2` (private).
 
-A plateau of small-init training sits near a critical point of the cost :math:`C(\theta)`.
+A plateau of small-init training lies near a critical point of the cost :math:`C(\theta)`.
 To find it, :func:`minimise_gradient_norm` minimises :math:`\Phi(\theta) =
-\tfrac12\|\nabla C(\theta)\|^2` by Gauss–Newton on the residual :math:`r = \nabla C`, whose
-Jacobian is the Hessian :math:`H`: each step solves :math:`\min_\delta \|H\delta + g\|` by
-LSMR on Hessian-vector products (the minimum-norm solution when :math:`H` is singular, as it
-always is here: rescaling symmetries and dead units), then backtracks on :math:`\Phi`. Near a
-critical point this is Newton–MINRES (fast for indefinite :math:`H`: a saddle attracts it like
-a minimum); far from one it is a descent method on :math:`\Phi`, whose stationary points
-include *non-critical* points where :math:`Hg = 0` but :math:`g \ne 0`. These are reported,
-never passed off as saddles.
+\tfrac12\|\nabla C(\theta)\|^2` by Levenberg–Marquardt on the residual :math:`r = \nabla C`,
+whose Jacobian is the Hessian :math:`H`: each step solves
+:math:`\min_\delta \|H\delta + g\|^2 + \mu^2\|\delta\|^2` by LSMR on Hessian-vector
+products, is accepted when :math:`\Phi` falls by at least a quarter of the model's prediction,
+and the damping :math:`\mu` shrinks after good steps and grows after rejected ones. Near a
+non-degenerate critical point, :math:`\mu \to 0` and this is Newton–MINRES: quadratic, and a
+saddle attracts it like a minimum. Plain Gauss–Newton with a line search (the undamped step,
+the minimum-norm LSMR solution) was measured first: it converges in 3–5 steps on the deep
+linear oracles but stalls at once on a ReLU network on digits, where :math:`H` has a
+continuum of tiny eigenvalues that blow the undamped step up.
+
+:math:`\Phi` is also stationary at *non-critical* points, where :math:`Hg = 0` but
+:math:`g \ne 0`; these are reported, never passed off as saddles.
 
 Units: :math:`C` in the units of the cost (MSE: squared output units; cross-entropy: nats),
 gradients in cost per parameter unit. JAX is imported by the functions.
@@ -22,9 +27,15 @@ import numpy as np
 __all__ = ["LOSSES", "cost_function", "gradient_scale", "minimise_gradient_norm"]
 
 LOSSES = ("mse", "cross_entropy")
-# Armijo constant and the smallest step of the backtracking line search on Φ = ½‖g‖².
-ARMIJO = 1e-4
-MIN_STEP = 2.0**-30
+# A step is accepted when Φ falls by at least ACCEPT × the predicted fall; the damping μ is
+# divided by SHRINK after a step better than GOOD × the prediction, multiplied by GROW after a
+# rejected one.
+ACCEPT, GOOD, SHRINK, GROW = 0.25, 0.75, 3.0, 4.0
+# LSMR iterations (Hessian-vector products) per step at most, and its relative tolerances.
+LSMR_MAXITER = 100
+LSMR_TOL = 1e-12
+# The damping is given up (step limit) when it exceeds this multiple of ‖H‖₂.
+MAX_DAMPING = 1e8
 # ‖Hg‖ ≤ STATIONARY_RTOL · ‖H‖₂ · ‖g‖ with g not small: a stationary point of Φ that is not
 # a critical point of C (g in the null space of H, up to rounding).
 STATIONARY_RTOL = 1e-8
@@ -106,67 +117,74 @@ class FlatProblem:
 
     def hvp(self, x, w) -> np.ndarray:
         self.n_hvp += 1
-        return np.asarray(self._hvp(x, np.asarray(w, dtype=np.float64)), dtype=np.float64)
+        return np.asarray(self._hvp(x, np.asarray(w, dtype=np.float64).ravel()), dtype=np.float64)
 
     def weights(self, x) -> tuple[np.ndarray, ...]:
         return tuple(np.asarray(W, dtype=np.float64) for W in self.unravel(x))
 
 
 def minimise_gradient_norm(problem: FlatProblem, *, gtol: float, max_iter: int) -> dict:
-    r"""Gauss–Newton with backtracking on :math:`\Phi = \tfrac12\|\nabla C\|^2`.
+    r"""Levenberg–Marquardt on :math:`\Phi = \tfrac12\|\nabla C\|^2`, from ``problem.theta0``.
 
     Stops when :math:`\|g\| \le` ``gtol`` (cost per parameter unit): ``"converged"``; when
-    no step decreases :math:`\Phi` and :math:`\|Hg\| \le` ``STATIONARY_RTOL``
-    :math:`\|H\|_2\|g\|`: ``"not_critical"``; when the line search fails otherwise, or after
-    ``max_iter`` steps: ``"step_limit"``; on NaN or inf: ``"not_finite"``. Returns the
-    point, the gradient norms, the reason and the number of Gauss–Newton steps.
+    :math:`\|Hg\| \le` ``STATIONARY_RTOL`` :math:`\|H\|_2\|g\|` (:math:`\Phi` stationary,
+    :math:`g \ne 0`): ``"not_critical"``; after ``max_iter`` steps (accepted or not) or when
+    the damping exceeds ``MAX_DAMPING`` :math:`\|H\|_2`: ``"step_limit"``; on NaN or inf:
+    ``"not_finite"``. Returns the point, the gradient norm after each accepted step, the
+    reason and the number of steps tried.
     """
-    from scipy.sparse.linalg import LinearOperator, lsmr
-
     x = problem.theta0.copy()
     g = problem.grad(x)
-    history = [float(np.linalg.norm(g))]
-    reason, it, h_norm = "step_limit", 0, 0.0
-    for it in range(1, max_iter + 1):
-        if not np.all(np.isfinite(g)):
-            reason = "not_finite"
-            break
+    history, reason, it = [float(np.linalg.norm(g))], "step_limit", 0
+    Hg = problem.hvp(x, g) if history[0] > gtol else g
+    h_norm = _norm_estimate(problem, x)
+    mu = float(np.linalg.norm(Hg)) / history[0] if history[0] > 0 else h_norm
+    while True:
+        if not (np.all(np.isfinite(g)) and np.isfinite(history[-1])):
+            return _end(x, history, "not_finite", it)
         if history[-1] <= gtol:
-            reason, it = "converged", it - 1
-            break
-        H = LinearOperator((x.size,) * 2, matvec=lambda w, x=x: problem.hvp(x, w),
-                           rmatvec=lambda w, x=x: problem.hvp(x, w), dtype=np.float64)  # fmt: skip
-        out = lsmr(H, -g, atol=1e-14, btol=1e-14, maxiter=max(50, min(x.size, 500)))
-        delta, h_norm = out[0], max(h_norm, float(out[5]) / np.sqrt(max(x.size, 1)))
-        Hg = problem.hvp(x, g)
-        slope = float(Hg @ delta)  # dΦ/dα at α = 0 along δ
-        x_new, g_new = _backtrack(problem, x, g, delta, slope)
-        if x_new is None:
-            scale = max(h_norm, float(np.linalg.norm(Hg)) / history[-1])
-            stationary = np.linalg.norm(Hg) <= STATIONARY_RTOL * scale * history[-1]
-            reason = "not_critical" if stationary else "step_limit"
-            break
-        x, g = x_new, g_new
+            return _end(x, history, "converged", it)
+        if np.linalg.norm(Hg) <= STATIONARY_RTOL * h_norm * history[-1]:
+            return _end(x, history, "not_critical", it)
+        if it >= max_iter or mu > MAX_DAMPING * max(h_norm, np.finfo(float).tiny):
+            return _end(x, history, reason, it)
+        it += 1
+        delta, predicted = _damped_step(problem, x, g, mu)
+        g_new = problem.grad(x + delta)
+        actual = float(g @ g - g_new @ g_new)
+        ratio = actual / predicted if predicted > 0 and np.all(np.isfinite(g_new)) else -1.0
+        if ratio < ACCEPT:
+            mu = GROW * max(mu, np.finfo(float).eps * h_norm)
+            continue
+        x, g = x + delta, g_new
         history.append(float(np.linalg.norm(g)))
-    else:
-        if history[-1] <= gtol:
-            reason = "converged"
-    if reason == "step_limit" and not np.all(np.isfinite(g)):
-        reason = "not_finite"
+        Hg = problem.hvp(x, g)
+        mu = mu / SHRINK if ratio > GOOD else mu
+
+
+def _norm_estimate(problem, x, n_iter: int = 20) -> float:
+    """‖H‖₂ at ``x`` to a few per cent: power iteration (it only scales thresholds)."""
+    w = np.random.default_rng(0).standard_normal(x.size)
+    value = 0.0
+    for _ in range(n_iter):
+        w = problem.hvp(x, w / np.linalg.norm(w))
+        value = float(np.linalg.norm(w))
+        if value == 0:
+            break
+    return value
+
+
+def _damped_step(problem, x, g, mu):
+    """``argmin ‖Hδ + g‖² + μ²‖δ‖²`` by LSMR, and its predicted fall of ``‖g‖²``."""
+    from scipy.sparse.linalg import LinearOperator, lsmr
+
+    hvp = lambda w: problem.hvp(x, w)  # noqa: E731
+    H = LinearOperator((x.size,) * 2, matvec=hvp, rmatvec=hvp, dtype=np.float64)
+    out = lsmr(H, -g, damp=mu, atol=LSMR_TOL, btol=LSMR_TOL, maxiter=LSMR_MAXITER)
+    delta = out[0]
+    residual = problem.hvp(x, delta) + g
+    return delta, float(g @ g - residual @ residual)
+
+
+def _end(x, history, reason, it) -> dict:
     return {"x": x, "history": np.asarray(history), "reason": reason, "n_iter": it}
-
-
-def _backtrack(problem, x, g, delta, slope):
-    """Armijo backtracking on Φ from ``x`` along ``delta``; ``(None, None)`` when it fails."""
-    phi = 0.5 * float(g @ g)
-    if not slope < 0:
-        return None, None
-    step = 1.0
-    while step >= MIN_STEP:
-        x_new = x + step * delta
-        g_new = problem.grad(x_new)
-        phi_new = 0.5 * float(g_new @ g_new)
-        if np.isfinite(phi_new) and phi_new <= phi + ARMIJO * step * slope:
-            return x_new, g_new
-        step *= 0.5
-    return None, None

@@ -37,7 +37,7 @@ class SaddleStatus(Status):
 
     CONVERGED = "converged: ‖∇C‖ fell below tol times the gradient scale"
     STEP_LIMIT = (
-        "max_iter Gauss–Newton steps (or a line search) ended with ‖∇C‖ above tol times the "
+        "max_iter Levenberg–Marquardt steps ended with ‖∇C‖ above tol times the "
         "gradient scale; the weights returned are the best found: raise max_iter or tol"
     )
     NOT_CRITICAL = (
@@ -112,7 +112,7 @@ class DeepSaddle:
     status : SaddleStatus
         How the refinement ended.
     stats : mapping of str to number
-        ``n_iter`` (Gauss–Newton steps), ``n_grad`` (gradients), ``n_hvp`` (Hessian-vector
+        ``n_iter`` (Levenberg–Marquardt steps), ``n_grad`` (gradients), ``n_hvp`` (Hessian-vector
         products of the refinement), ``n_hvp_lanczos`` and ``wall_s`` (seconds).
     """
 

@@ -1,7 +1,7 @@
 r"""The critical point of a deep network's cost nearest a point: :func:`refine_saddle`.
 
 From a plateau point :math:`\theta_0` of small-init training, minimise
-:math:`\tfrac12\|\nabla C(\theta)\|^2` (Gauss–Newton on Hessian-vector products, see
+:math:`\tfrac12\|\nabla C(\theta)\|^2` (Levenberg–Marquardt on Hessian-vector products, see
 :mod:`saddlepath.deep._refine`), then describe the point reached: its cost, its bottleneck
 rank (:mod:`saddlepath.deep.saddles`) and the most negative eigenpairs of its Hessian by
 Lanczos (:func:`~saddlepath.landscape.hessian_extremes`; no dense Hessian).
@@ -53,9 +53,9 @@ def refine_saddle(
 ) -> DeepSaddle:
     r"""Refine a plateau point of a deep network to a critical point and analyse it.
 
-    Minimises :math:`\tfrac12\|\nabla C(\theta)\|^2` from ``weights`` by Gauss–Newton (each
-    step :math:`\min_\delta\|H\delta + \nabla C\|` by LSMR on Hessian-vector products, then a
-    backtracking line search), in float64 whatever ``jax_enable_x64`` says. A stationary
+    Minimises :math:`\tfrac12\|\nabla C(\theta)\|^2` from ``weights`` by Levenberg–Marquardt
+    (each step :math:`\min_\delta\|H\delta + \nabla C\|^2 + \mu^2\|\delta\|^2` by LSMR on
+    Hessian-vector products), in float64 whatever ``jax_enable_x64`` says. A stationary
     point of :math:`\|\nabla C\|^2` where :math:`\nabla C \ne 0` lies in the Hessian's null
     space is reported as ``NOT_CRITICAL`` (with a warning), never as a saddle.
 
@@ -73,7 +73,7 @@ def refine_saddle(
         Stop when :math:`\|\nabla C\| \le` ``tol`` × the gradient scale at the start
         (:attr:`DeepSaddle.gradient_scale`, an upper bound of a layer's gradient).
     max_iter : int, default 100
-        Gauss–Newton steps at most (0: analyse ``weights`` as given).
+        Levenberg–Marquardt steps at most, accepted or not (0: analyse ``weights`` as given).
     k : int, default 6
         Hessian eigenpairs computed (the smallest).
     rank_rtol : float, default 0.1
@@ -117,8 +117,6 @@ def _refine(X, T, Ws, loss, activation, tol, max_iter, k, rank_rtol, eigen_rtol)
     initial_loss = problem.value(problem.theta0)
     scale0 = gradient_scale(X, T, Ws, loss=loss, activation=activation)
     out = minimise_gradient_norm(problem, gtol=tol * scale0, max_iter=max_iter)
-    if max_iter == 0 or (out["n_iter"] == 0 and out["reason"] == "step_limit"):
-        out["reason"] = "converged" if out["history"][-1] <= tol * scale0 else "step_limit"
     status = _REASONS[out["reason"]]
     refined = problem.weights(out["x"])
     value = problem.value(out["x"])
