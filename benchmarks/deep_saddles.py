@@ -108,6 +108,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=24000)
     parser.add_argument("--width", type=int, default=128)
+    parser.add_argument("--max-iter", type=int, default=20, help="refine_saddle's max_iter")
     parser.add_argument("--quick", action="store_true", help="width 32, 3000 steps")
     args = parser.parse_args()
     steps, width = (3000, 32) if args.quick else (args.steps, args.width)
@@ -124,16 +125,16 @@ def main():
     out = {"steps": steps, "width": width, "depth": 4, "train_s": wall,
            "plateau_steps": np.interp(plateaus.t, run.t, run.step).round().tolist(),
            "plateau_losses": plateaus.loss.tolist(), "refined": [], "unrefined": []}  # fmt: skip
-    for key, options in (("refined", {}), ("unrefined", {"max_iter": 0})):
+    RESULTS.mkdir(exist_ok=True)
+    name = "deep_saddles_quick" if args.quick else "deep_saddles"
+    for key, options in (("unrefined", {"max_iter": 0}), ("refined", {"max_iter": args.max_iter})):
         start = time.perf_counter()
-        rows = explain_escapes(run, X, T, plateaus=plateaus, k=6, **options)
+        rows = explain_escapes(run, X, T, plateaus=plateaus, k=4, **options)
         seconds = (time.perf_counter() - start) / max(len(rows), 1)
         out[key] = [_row(e, seconds) for e in rows]
         for e in rows:
-            print(key, e, e.saddle)
-    RESULTS.mkdir(exist_ok=True)
-    name = "deep_saddles_quick" if args.quick else "deep_saddles"
-    (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1))
+            print(key, e, e.saddle, flush=True)
+        (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1))
     print(json.dumps(out["refined"], indent=1)[:4000])
 
 
