@@ -5,7 +5,9 @@ first follows the direction that minimises :math:`L_0(\theta) = \mathrm{Tr}[G^\t
 Y_\theta(X)]`, :math:`G = \nabla_Y C(0)`, on the sphere :math:`\|\theta\|^2 = L` (Bantzis,
 Simon & Jacot 2025). Modules: :mod:`~saddlepath.deep.network` (the model, :math:`L_0`,
 :math:`G` of MSE and cross-entropy), :mod:`~saddlepath.deep.escape` (the search),
-:mod:`~saddlepath.deep.result` (:class:`EscapeResult`, NumPy only).
+:mod:`~saddlepath.deep.result` (:class:`EscapeResult`, NumPy only),
+:mod:`~saddlepath.deep.saddles` (:class:`DeepSaddle`, the result of
+:func:`saddlepath.landscape.refine_saddle`, NumPy only).
 
 Importing this package does not import JAX; the functions do (install ``saddlepath[jax]``).
 Not built yet: small-init training, the CLI, figures and benchmarks.
