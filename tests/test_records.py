@@ -260,6 +260,9 @@ def results():
         rho = escape_direction(X, mse_gradient(y), (3,), n_restarts=1, seed=0, n_steps=20)
         found["training"] = train(X, y, (3,), n_steps=20, record_every=5, init_scale=0.1,
                                   escape=rho, batch_size=1)  # fmt: skip
+        from test_deep_saddles_escapes import escape_example
+
+        found["deep_saddle"], found["escape_explanation"] = escape_example()
     return found
 
 
@@ -274,6 +277,8 @@ def test_real_results_cover_every_registered_type(results):
             saddlepath.experiments.EscapeWidthStudy,
             saddlepath.experiments.EscapeDepthStudy,
             saddlepath.deep.TrainingRun,
+            saddlepath.deep.DeepSaddle,
+            saddlepath.analysis.EscapeExplanation,
         }
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
@@ -285,7 +290,7 @@ def test_real_results_cover_every_registered_type(results):
      "convergence", "init_scale", "rate", "pf_figure1",
      "pf_convergence", "pf_generalisation", "layers", "thesis_small", "thesis_d7n5",
      "thesis_init_scale"]
-    + (["escape", "widths", "depths", "training"]
+    + (["escape", "widths", "depths", "training", "deep_saddle", "escape_explanation"]
        if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):

@@ -80,6 +80,9 @@ def large_results():
             saddlepath.experiments.escape_depth_study(X, y[:, None], width=4, depths=[2], **few)
         )
         found.append(saddlepath.deep.train(X, y, (16, 16), n_steps=200, record_every=2))
+        from test_deep_saddles_escapes import escape_example
+
+        found.extend(escape_example())
     assert path.n_saddles >= 10 and flow.beta.shape[0] >= 100  # the problem is large enough
     return found
 
@@ -94,6 +97,8 @@ def test_every_result_type_is_built(large_results):
             saddlepath.experiments.EscapeWidthStudy,
             saddlepath.experiments.EscapeDepthStudy,
             saddlepath.deep.TrainingRun,
+            saddlepath.deep.DeepSaddle,
+            saddlepath.analysis.EscapeExplanation,
         }
     assert not missing, sorted(c.__name__ for c in missing)
 

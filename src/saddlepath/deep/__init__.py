@@ -5,21 +5,26 @@ first follows the direction that minimises :math:`L_0(\theta) = \mathrm{Tr}[G^\t
 Y_\theta(X)]`, :math:`G = \nabla_Y C(0)`, on the sphere :math:`\|\theta\|^2 = L` (Bantzis,
 Simon & Jacot 2025). Modules: :mod:`~saddlepath.deep.network` (the model, :math:`L_0`,
 :math:`G` of MSE and cross-entropy), :mod:`~saddlepath.deep.escape` (the search),
-:mod:`~saddlepath.deep.result` (:class:`EscapeResult`, NumPy only), :mod:`~saddlepath.deep.layers`
-(:func:`layer_spectra`, NumPy only).
+:mod:`~saddlepath.deep.result` (:class:`EscapeResult`), :mod:`~saddlepath.deep.training`
+(:func:`train`, small-init GD, checkpointed), :mod:`~saddlepath.deep.training_result`
+(:class:`TrainingRun`), :mod:`~saddlepath.deep.layers` (:func:`layer_spectra`) and
+:mod:`~saddlepath.deep.saddles` (:class:`DeepSaddle`, the result of
+:func:`saddlepath.landscape.refine_saddle`); the result modules are NumPy only.
 
 Importing this package does not import JAX; the functions do (install ``saddlepath[jax]``).
-Not built yet: small-init training, the CLI, figures and benchmarks.
 """
 
 from saddlepath.deep.layers import LayerSpectra, layer_spectra
 from saddlepath.deep.result import EscapeResult, EscapeStatus
+from saddlepath.deep.saddles import DeepSaddle, SaddleStatus
 from saddlepath.deep.training_result import TrainingRun, TrainingStatus
 
 __all__ = [
+    "DeepSaddle",
     "EscapeResult",
     "EscapeStatus",
     "LayerSpectra",
+    "SaddleStatus",
     "TrainingProgress",
     "TrainingRun",
     "TrainingStatus",

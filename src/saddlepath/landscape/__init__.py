@@ -8,9 +8,12 @@ A layer below :mod:`saddlepath.analysis` (which may import it; never the reverse
 * :func:`limit_weights` — the weights of a β at the α → 0 limit;
 * :func:`enumerate_saddles` — every isolated critical point for small ``d``;
 * :func:`hessian_extremes` — the extreme Hessian eigenpairs of any JAX loss, by Lanczos on
-  Hessian-vector products (no dense Hessian; needs JAX).
+  Hessian-vector products (no dense Hessian; needs JAX);
+* :func:`refine_saddle` — the critical point of a deep network's cost nearest a plateau
+  point, its bottleneck rank and its most negative Hessian eigenpairs (needs JAX).
 """
 
+from saddlepath.landscape.deep_saddle import refine_saddle
 from saddlepath.landscape.enumeration import MAX_FEATURES, SaddleCatalog, enumerate_saddles
 from saddlepath.landscape.equilibrium import (
     Equilibrium,
@@ -37,5 +40,6 @@ __all__ = [
     "network_gradient",
     "network_hessian",
     "refine_equilibrium",
+    "refine_saddle",
     "saddle_spectrum",
 ]

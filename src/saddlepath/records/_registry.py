@@ -26,10 +26,11 @@ def _builtin_types() -> tuple[type, ...]:
     """Every public result type of saddlepath (imported late: records load with the package)."""
     from saddlepath.analysis import ArcLength, Comparison, JumpExplanation, Plateaus
     from saddlepath.analysis.arclength import LimitArcLength
+    from saddlepath.analysis.escapes import EscapeExplanation
     from saddlepath.analysis.heteroclinic import HeteroclinicOrbit
     from saddlepath.analysis.rates import RateFit
     from saddlepath.data import Dataset, LabelledImages
-    from saddlepath.deep import EscapeResult, LayerSpectra, TrainingRun
+    from saddlepath.deep import DeepSaddle, EscapeResult, LayerSpectra, TrainingRun
     from saddlepath.diagonal import BatchedTrajectories, SaddlePath, Trajectory
     from saddlepath.diagonal._certificate_checks import CheckResult
     from saddlepath.diagonal.certificate import PathCertificate
@@ -60,6 +61,7 @@ def _builtin_types() -> tuple[type, ...]:
         PfFigure1Result, PfConvergenceResult, PfGeneralisationResult,
         LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
         PlainGDRun, ThesisCase, ThesisSmallCasesResult, ThesisD7N5Result, ThesisInitScaleResult,
+        DeepSaddle, EscapeExplanation,
     )  # fmt: skip
 
 
