@@ -77,8 +77,13 @@ def explained():
 
 def test_each_later_saddle_is_the_truncation_with_its_curvature(explained):
     run, rows = explained
-    assert len(find_plateaus(run)) == 3  # the origin, then the two saddles
-    assert [r.saddle.bottleneck_rank for r in rows] == [1, 2]
+    plateaus = find_plateaus(run)  # the origin, the two saddles, the minimum it ends on
+    assert len(plateaus) == 4 and plateaus.ends_on_plateau
+    assert [r.saddle.bottleneck_rank for r in rows] == [1, 2, 3]
+    end = rows[-1]  # the global minimum: nothing after it, no unstable direction
+    assert end.status is ExplainedEscapeStatus.NO_LATER_WEIGHTS
+    assert end.saddle.loss == pytest.approx(0.0, abs=1e-12) and end.saddle.morse_index_estimate == 0
+    rows = rows[:-1]
     for k, row in enumerate(rows, start=1):
         assert row.status is ExplainedEscapeStatus.EXPLAINED and row.status.success
         assert row.saddle.loss == pytest.approx(0.5 * np.sum(S[k:] ** 2), abs=1e-12)
@@ -90,7 +95,7 @@ def test_each_later_saddle_is_the_truncation_with_its_curvature(explained):
 
 def test_the_escape_follows_the_top_unstable_eigenspace(explained):
     _, rows = explained
-    for row in rows:
+    for row in rows[:-1]:
         assert row.top_space_cosine > 0.99
         assert row.unstable_cosine >= row.top_space_cosine - 1e-12
         assert row.cosine <= row.top_space_cosine + 1e-12
