@@ -28,9 +28,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # pip itself first (the venv's bundled pip may predate --build-constraint)
+# the demo's deep steps need JAX and scikit-learn's digits
 $(STAMP_BASE): pyproject.toml $(LOCK) | $(BIN)/python
 	$(call pip,$(VENV)) -c $(LOCK) pip
-	$(call pip,$(VENV)) -c $(LOCK) --build-constraint $(LOCK) -e .
+	$(call pip,$(VENV)) -c $(LOCK) --build-constraint $(LOCK) -e ".[jax,sklearn]"
 	touch $@
 
 $(STAMP_TEST): pyproject.toml $(LOCK) | $(BIN)/python
