@@ -13,6 +13,7 @@ An invariant decides Table 11: one GD step multiplies :math:`u_i^2 - v_i^2` by
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +28,7 @@ from saddlepath.experiments.reproductions._thesis_data import (
     thesis_plain_gd,
 )
 from saddlepath.experiments.reproductions._thesis_init_rows import rows, summary_text
+from saddlepath.warnings import DivergenceWarning
 
 __all__ = [
     "DESCRIPTION", "NAME", "PAPER", "Config", "ThesisInitScaleResult", "comparison", "run",
@@ -103,10 +105,14 @@ class ThesisInitScaleResult:
 
 
 def _scan_one(X, y, gamma: float, config: Config) -> tuple:
-    gd = gradient_descent(
-        X, y, step_size=config.step_size, alpha=gamma, u0=np.sqrt(2.0), v0=1.0,
-        n_steps=config.scan_steps, save_every=1,
-    )  # fmt: skip
+    # the scan looks for divergence on purpose: it is a finding (status DIVERGED, kept in
+    # the result with its message), not trouble to warn the user about
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        gd = gradient_descent(
+            X, y, step_size=config.step_size, alpha=gamma, u0=np.sqrt(2.0), v0=1.0,
+            n_steps=config.scan_steps, save_every=1,
+        )  # fmt: skip
     head = gd.beta[: config.window + 1]
     signs = int((np.diff(np.sign(head), axis=0) != 0).sum())
     curve = np.full(config.window + 1, np.nan)
