@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -126,3 +127,9 @@ def test_every_quick_version_writes_its_folder(name, tmp_path):
     assert [r["verdict"] for r in rows] == [r.verdict for r in module.comparison(result)]
     assert all(r["reason"] for r in rows if r["verdict"] == "differs")
     assert {f"{s}.pdf" for s in experiment["figures"]} <= set(written)
+    # the HTML report reads the real folder (not only the contract's fixtures)
+    from saddlepath.report.html import build_page
+
+    page = build_page(tmp_path / name)
+    assert page.kind == "experiment" and not page.problems, page.problems
+    assert len(rows) > 0 and html.escape(rows[0]["quantity"]) in page.html

@@ -74,6 +74,12 @@ def test_a_sweep_stores_what_the_library_computes_and_a_rerun_skips_it(tmp_path)
     after = _finished_times(tmp_path)
     assert {k for k in keys if after[k] != before[k]} == {keys[1], keys[4]}
     assert sp.load(tmp_path / "runs" / keys[1] / "result").n_saddles >= 2
+    # the HTML report reads the real store (not only the contract's fixtures)
+    from saddlepath.report.html import build_page
+
+    page = build_page(tmp_path)
+    assert page.kind == "sweep" and not page.problems, page.problems
+    assert keys[0][:12] in page.html
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path):

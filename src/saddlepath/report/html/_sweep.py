@@ -116,8 +116,8 @@ def sweep_charts(columns: dict[str, list[Any]]) -> tuple[list[Chart], list[str]]
         axis = _axis(rows)
     except ValueError as error:
         return [], [f"no summary plot: {error}"]
-    if axis is None:
-        return [], ["no summary plot: no grid parameter varies over numbers"]
+    if axis is None:  # only seeds (or words) vary: the runs table says it all, not a problem
+        return [], []
     column, label, x = axis
     groups = _groups(rows, {column, "param.seed"}, len(x))
     charts = []
