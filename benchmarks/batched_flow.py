@@ -25,11 +25,12 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _path_machine import write_atomic
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -171,18 +172,6 @@ def markdown(report):
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv=None):
     args = parse_args(argv)
     if args.dtype == "float64":  # a benchmark script may set the flag; the library never does
@@ -224,9 +213,9 @@ def main(argv=None):
         "accuracy": accuracy(res, trajs, grid),
     }
     stem = args.out / "batched_flow"
-    write_atomically(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
+    write_atomic(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
     text = markdown(report)
-    write_atomically(stem.with_suffix(".md"), text)
+    write_atomic(stem.with_suffix(".md"), text)
     print(text)
 
 

@@ -39,6 +39,7 @@ import numba
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from _path_machine import write_atomic
 from saddlepath.diagonal.descent import gradient_descent
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -175,14 +176,6 @@ def markdown(result):
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -202,8 +195,8 @@ def main() -> None:
         numpy=np.__version__,
         machine=platform.platform(),
     )
-    write_atomically(args.out / "descent.json", json.dumps(result, indent=1))
-    write_atomically(args.out / "descent.md", markdown(result))
+    write_atomic(args.out / "descent.json", json.dumps(result, indent=1))
+    write_atomic(args.out / "descent.md", markdown(result))
     print(markdown(result))
 
 

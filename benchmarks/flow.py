@@ -31,7 +31,6 @@ import math
 import platform
 import signal
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +38,7 @@ import numpy as np
 import scipy
 from scipy.integrate import solve_ivp
 
+from _path_machine import write_atomic
 from saddlepath.diagonal import saddle_path
 from saddlepath.diagonal.flow import gradient_flow
 
@@ -202,14 +202,6 @@ def markdown(rows, budget):
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per run")
@@ -234,10 +226,8 @@ def main() -> None:
                 "timer": "time.process_time (CPU seconds), OPENBLAS_NUM_THREADS="
                 + os.environ.get("OPENBLAS_NUM_THREADS", "?"),
             }
-            write_atomically(
-                RESULTS / "flow.json", json.dumps({"meta": meta, "rows": rows}, indent=1)
-            )
-            write_atomically(RESULTS / "flow.md", markdown(rows, args.budget))
+            write_atomic(RESULTS / "flow.json", json.dumps({"meta": meta, "rows": rows}, indent=1))
+            write_atomic(RESULTS / "flow.md", markdown(rows, args.budget))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,22 @@ import numpy as np
 from saddlepath._status import Status
 from saddlepath._summary import summary_repr
 
-__all__ = ["EscapeResult", "EscapeStatus"]
+__all__ = ["EscapeResult", "EscapeStatus", "LayeredWeights"]
+
+
+class LayeredWeights:
+    """``depth`` and ``widths`` of a result that holds one set of weights
+    :math:`W_1, \\dots, W_L` (``self.weights``, each of shape (fan_out, fan_in))."""
+
+    @property
+    def depth(self) -> int:
+        """:math:`L`, the number of weight matrices."""
+        return len(self.weights)
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The hidden widths :math:`(w_1, \\dots, w_{L-1})`."""
+        return tuple(int(W.shape[0]) for W in self.weights[:-1])
 
 
 class EscapeStatus(Status):
@@ -29,7 +44,7 @@ class EscapeStatus(Status):
 
 
 @dataclass(frozen=True, eq=False)
-class EscapeResult:
+class EscapeResult(LayeredWeights):
     r"""The best escape direction from the origin found on the sphere :math:`\|\theta\|^2 = L`.
 
     The direction minimises :math:`L_0(\theta) = \mathrm{Tr}[G^\top Y_\theta(X)]` (a sum over
@@ -78,16 +93,6 @@ class EscapeResult:
             self, speed=f"{self.speed:.6g}", depth=self.depth, widths=self.widths,
             n_restarts=len(self.speeds), status=repr(self.status),
         )  # fmt: skip
-
-    @property
-    def depth(self) -> int:
-        """:math:`L`, the number of weight matrices."""
-        return len(self.weights)
-
-    @property
-    def widths(self) -> tuple[int, ...]:
-        """The hidden widths :math:`(w_1, \\dots, w_{L-1})`."""
-        return tuple(int(W.shape[0]) for W in self.weights[:-1])
 
     @property
     def ranks(self) -> tuple[int, ...]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from saddlepath._status import Status
 from saddlepath._summary import summary_repr
+from saddlepath.deep.result import LayeredWeights
 
 __all__ = ["RANK_RTOL", "DeepSaddle", "SaddleStatus", "bottleneck_rank"]
 
@@ -72,7 +73,7 @@ def bottleneck_rank(singular_values, rank_rtol: float = RANK_RTOL) -> int:
 
 
 @dataclass(frozen=True, eq=False)
-class DeepSaddle:
+class DeepSaddle(LayeredWeights):
     r"""A refined critical point :math:`\theta^*` of :math:`C(\theta)`, with its curvature.
 
     Attributes
@@ -145,16 +146,6 @@ class DeepSaddle:
             lowest=f"{self.eigenvalues[0]:.6g}" if self.eigenvalues.size else "none",
             status=repr(self.status),
         )  # fmt: skip
-
-    @property
-    def depth(self) -> int:
-        """:math:`L`, the number of weight matrices."""
-        return len(self.weights)
-
-    @property
-    def widths(self) -> tuple[int, ...]:
-        """The hidden widths :math:`(w_1, \\dots, w_{L-1})`."""
-        return tuple(int(W.shape[0]) for W in self.weights[:-1])
 
     @property
     def relative_gradient(self) -> float:
