@@ -27,9 +27,9 @@ def test_demo_writes_every_file(tmp_path, invoke):
     }
     expected_files = {"table.txt", "check.txt"} | records | FIGURES | figure1
     deep = all(importlib.util.find_spec(m) is not None for m in ("jax", "sklearn"))
-    if deep:  # the escape direction on digits: its table, figure and two records
-        expected_files |= {"escape_table.txt", "escape.png"}
-        expected_files |= {f"{stem}.{suffix}" for stem in ("escape", "layers")
+    if deep:  # the escape direction on digits (table, figure, two records), then training
+        expected_files |= {"escape_table.txt", "escape.png", "training.png"}
+        expected_files |= {f"{stem}.{suffix}" for stem in ("escape", "layers", "training")
                            for suffix in ("json", "npz")}  # fmt: skip
     assert {p.name for p in out.iterdir()} == expected_files
     ds = demo_problem()
@@ -52,6 +52,9 @@ def test_demo_writes_every_file(tmp_path, invoke):
         sigma = np.linalg.svd(G.T @ images.X, compute_uv=False)[0]
         assert abs(saddlepath.load(out / "escape").speed - sigma) <= 1e-6 * sigma
         assert saddlepath.load(out / "layers").depth == 3
+        run = saddlepath.load(out / "training")  # plateau at the origin, then the escape
+        assert run.status.success and run.step[-1] == 600 and run.loss[-1] < 0.95 * run.loss[0]
+        assert run.escape_speed == saddlepath.load(out / "escape").speed
 
 
 def test_demo_runs_steps_added_later(tmp_path, monkeypatch, invoke):
