@@ -30,7 +30,7 @@ NAME = "bsj-toy"
 PAPER = "bsj"
 DESCRIPTION = (
     "Fig. 2: fraction of random starts that find a rank-two escape beating √2 − 1, against "
-    "width; best speed and the ranks of the winning direction"
+    "width; best speed, the winner's ranks"
 )
 RANK_ONE_BOUND = TOY_SPEED  # √2 − 1, exact
 MEASURED_OPTIMUM = 0.5  # best speed found in earlier measurements (ranks (2, 1, 1)); unproved
@@ -50,8 +50,8 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        """Seconds: widths 1 and 8, six starts each, shorter solves."""
-        return cls(widths=(1, 8), n_restarts=6, n_warmup_steps=300, n_steps=800)
+        """Seconds: widths 2 and 8, six starts each, shorter solves."""
+        return cls(widths=(2, 8), n_restarts=6, n_warmup_steps=500, n_steps=1500)
 
     @staticmethod
     def choices() -> tuple[Choice, ...]:
