@@ -43,6 +43,9 @@ def _builtin_types() -> tuple[type, ...]:
     )
     from saddlepath.experiments.reproductions._thesis_cases import ThesisCase
     from saddlepath.experiments.reproductions._thesis_data import PlainGDRun
+    from saddlepath.experiments.reproductions.bsj_escape_depth import BsjEscapeDepthResult
+    from saddlepath.experiments.reproductions.bsj_mnist import BsjMnistResult
+    from saddlepath.experiments.reproductions.bsj_toy import BsjToyResult
     from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
     from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
     from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
@@ -60,6 +63,7 @@ def _builtin_types() -> tuple[type, ...]:
         PfFigure1Result, PfConvergenceResult, PfGeneralisationResult,
         LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
         PlainGDRun, ThesisCase, ThesisSmallCasesResult, ThesisD7N5Result, ThesisInitScaleResult,
+        BsjToyResult, BsjEscapeDepthResult, BsjMnistResult,
     )  # fmt: skip
 
 

@@ -97,12 +97,24 @@ def perron_speed(X, G) -> tuple[float, bool]:
     return float(np.linalg.norm(M, 2)), bool(np.all(M >= 0))
 
 
+class _Ticks:
+    """A StudyProgress that calls ``progress(offset + index + 1, total)`` per depth done."""
+
+    def __init__(self, progress, offset: int, total: int) -> None:
+        self.progress, self.offset, self.total = progress, offset, total
+
+    def start(self, n: int) -> None:
+        pass
+
+    def begin(self, index: int, label: str) -> None:
+        pass
+
+    def done(self, index: int, row: dict) -> None:
+        self.progress(self.offset + index + 1, self.total)
+
+
 def _ticks(progress, offset, total):
-    class Ticks:
-        def start(self, n): pass  # noqa: E704
-        def begin(self, index, label): pass  # noqa: E704
-        def done(self, index, row): progress(offset + index + 1, total)  # noqa: E704
-    return None if progress is None else Ticks()  # fmt: skip
+    return None if progress is None else _Ticks(progress, offset, total)
 
 
 def run(config: Config, *, progress: Callable[[int, int], None] | None = None):
@@ -132,8 +144,9 @@ def _bound_rows(loss: str, s: EscapeDepthStudy) -> ComparisonRow:
     ratio, ranks = s.weight_ratio[-1], s.ranks[-1]
     deep = np.arange(1, ratio.size + 1) >= 2
     holds = bool(np.all(ratio[deep] >= s.bound[deep]))
-    shown = ", ".join("∞" if np.isinf(r) else f"{r:.3g}" for r in ratio[np.isfinite(ratio)
-                                                                          | np.isinf(ratio)])
+    shown = ", ".join(
+        "∞" if np.isinf(r) else f"{r:.3g}" for r in ratio[np.isfinite(ratio) | np.isinf(ratio)]
+    )
     rank_one = bool(np.all(ranks[ranks >= 0] == 1))
     return ComparisonRow(
         f"{loss}: σ₁/σ₂ of W_ℓ, depth {int(s.depths[-1])} (ranks {tuple(ranks.tolist())})",
@@ -149,7 +162,8 @@ def comparison(result: BsjEscapeDepthResult) -> tuple[ComparisonRow, ...]:
     mse = result.studies[result.losses.index("mse")]
     exact = f"{result.perron_speed:.6f}" if result.perron_applies else ""
     for depth, speed in zip(mse.depths, mse.speed, strict=True):
-        ok = result.perron_applies and abs(speed - result.perron_speed) <= 1e-4 * result.perron_speed
+        gap = abs(speed - result.perron_speed)
+        ok = result.perron_applies and gap <= 1e-4 * result.perron_speed
         rows.append(ComparisonRow(
             f"mse: optimal speed at depth {int(depth)}", "", f"{speed:.6f}", exact,
             "agrees" if ok else "differs",

@@ -85,7 +85,7 @@ class BsjToyResult:
 
 
 class _Ticks:
-    """A :class:`~saddlepath.experiments.convergence.StudyProgress` for ``progress(done, total)``."""
+    """A ``StudyProgress`` that calls ``progress(done, total)`` after each width."""
 
     def __init__(self, progress: Callable[[int, int], None]) -> None:
         self.progress, self.total = progress, 0
