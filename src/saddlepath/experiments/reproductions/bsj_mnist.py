@@ -132,7 +132,7 @@ def _ratios_at(result: BsjMnistResult, index: int) -> np.ndarray:
                      for s in result.run.singular_values])  # fmt: skip
 
 
-def _after_escape(result: BsjMnistResult, first: int) -> int:
+def _after_escape(result: BsjMnistResult) -> int:
     """Record index after the first escape: just before the second plateau starts, else the
     last record."""
     run, p = result.run, result.plateaus
@@ -152,7 +152,7 @@ def comparison(result: BsjMnistResult) -> tuple[ComparisonRow, ...]:
     first = int(steps[0])
     before = max(int(np.searchsorted(run.step, first)) - 1, 0)
     cos = float(run.alignment[before])
-    after = _after_escape(result, first)
+    after = _after_escape(result)
     ratio = _ratios_at(result, after)
     bound = np.arange(1, ratio.size + 1) ** 0.25
     shown = ", ".join("∞" if np.isinf(r) else f"{r:.3g}" for r in ratio)
