@@ -191,6 +191,23 @@ def thesis_examples() -> dict:
     }
 
 
+def bsj_examples() -> dict:
+    """Tiny runs of the three BSJ reproductions (needs JAX)."""
+    from saddlepath.experiments.reproductions import bsj_escape_depth, bsj_mnist, bsj_toy
+
+    few = {"n_warmup_steps": 10, "n_steps": 20}
+    return {
+        "bsj_toy": bsj_toy.run(bsj_toy.Config(widths=(1, 2), n_restarts=2, **few)),
+        "bsj_escape_depth": bsj_escape_depth.run(
+            bsj_escape_depth.Config(depths=(2,), width=2, n_restarts=1, n_samples=30, **few)
+        ),
+        "bsj_mnist": bsj_mnist.run(bsj_mnist.Config(
+            dataset="digits", n_samples=30, width=3, n_steps=20, record_every=5, n_restarts=1,
+            escape_steps=20,
+        )),
+    }  # fmt: skip
+
+
 def hessian_extremes_of_network(X, y, equilibrium):
     """Lanczos on F(u, v) = L(u ⊙ v) at a saddle, with (u, v) a pytree (needs JAX)."""
     import jax.numpy as jnp
@@ -263,6 +280,7 @@ def results():
         from test_deep_saddles_escapes import escape_example
 
         found["deep_saddle"], found["escape_explanation"] = escape_example()
+        found.update(bsj_examples())
     return found
 
 
@@ -280,6 +298,7 @@ def test_real_results_cover_every_registered_type(results):
             saddlepath.deep.DeepSaddle,
             saddlepath.analysis.EscapeExplanation,
         }
+        missing = {c for c in missing if not c.__name__.startswith("Bsj")}
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 
@@ -290,7 +309,8 @@ def test_real_results_cover_every_registered_type(results):
      "convergence", "init_scale", "rate", "pf_figure1",
      "pf_convergence", "pf_generalisation", "layers", "thesis_small", "thesis_d7n5",
      "thesis_init_scale"]
-    + (["escape", "widths", "depths", "training", "deep_saddle", "escape_explanation"]
+    + (["escape", "widths", "depths", "training", "deep_saddle", "escape_explanation",
+        "bsj_toy", "bsj_escape_depth", "bsj_mnist"]
        if importlib.util.find_spec("jax") is not None else []),
 )  # fmt: skip
 def test_analysis_result_round_trip(results, name, tmp_path):

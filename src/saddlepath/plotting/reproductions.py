@@ -17,6 +17,7 @@ from matplotlib.ticker import NullFormatter
 
 from saddlepath.plotting._style import LAMBDA_LABEL, _axes, alpha_label, legend_outside
 from saddlepath.plotting.arclength import plot_arclength
+from saddlepath.plotting.bsj import BSJ_FIGURES
 from saddlepath.plotting.thesis import THESIS_FIGURES
 from saddlepath.plotting.trajectory import plot_beta_vs_tau, plot_loss_vs_tau, plot_trajectory_3d
 
@@ -151,4 +152,5 @@ REPRODUCTION_FIGURES: dict[str, Callable[..., dict[str, Figure]]] = {
     "pf-convergence": pf_convergence_figures,
     "pf-generalisation": pf_generalisation_figures,
     **THESIS_FIGURES,
+    **BSJ_FIGURES,
 }

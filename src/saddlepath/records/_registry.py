@@ -44,6 +44,9 @@ def _builtin_types() -> tuple[type, ...]:
     )
     from saddlepath.experiments.reproductions._thesis_cases import ThesisCase
     from saddlepath.experiments.reproductions._thesis_data import PlainGDRun
+    from saddlepath.experiments.reproductions.bsj_escape_depth import BsjEscapeDepthResult
+    from saddlepath.experiments.reproductions.bsj_mnist import BsjMnistResult
+    from saddlepath.experiments.reproductions.bsj_toy import BsjToyResult
     from saddlepath.experiments.reproductions.pf_convergence import PfConvergenceResult
     from saddlepath.experiments.reproductions.pf_figure1 import PfFigure1Result
     from saddlepath.experiments.reproductions.pf_generalisation import PfGeneralisationResult
@@ -62,6 +65,7 @@ def _builtin_types() -> tuple[type, ...]:
         LayerSpectra, EscapeWidthStudy, EscapeDepthStudy,
         PlainGDRun, ThesisCase, ThesisSmallCasesResult, ThesisD7N5Result, ThesisInitScaleResult,
         DeepSaddle, EscapeExplanation,
+        BsjToyResult, BsjEscapeDepthResult, BsjMnistResult,
     )  # fmt: skip
 
 

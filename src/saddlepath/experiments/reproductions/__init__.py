@@ -92,6 +92,15 @@ REPRODUCTIONS: tuple[Reproduction, ...] = (
         "oscillates and where it truly diverges",
         f"{_PACKAGE}.thesis_init_scale",
     ),
+    Reproduction("bsj-toy", "bsj", "Fig. 2: fraction of random starts that find a rank-two "
+                 "escape beating √2 − 1, against width; best speed, the winner's ranks",
+                 f"{_PACKAGE}.bsj_toy"),
+    Reproduction("bsj-escape-depth", "bsj", "speed and σ₁/σ₂ per layer of the optimal escape "
+                 "against depth and ℓ^{1/4}, on digits (MSE: exact Perron speed; cross-entropy)",
+                 f"{_PACKAGE}.bsj_escape_depth"),
+    Reproduction("bsj-mnist", "bsj", "Figs. 1, 3, 4: small-init training on MNIST-5k, singular "
+                 "values per layer over training with escapes marked (--full: width 1000)",
+                 f"{_PACKAGE}.bsj_mnist"),
 )  # fmt: skip
 
 _BY_NAME = {entry.name: entry for entry in REPRODUCTIONS}
