@@ -7,25 +7,9 @@ import json
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from helpers import WORKED_X, WORKED_Y
-from saddlepath import cli
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(cli.app, [str(a) for a in args])
-
-
-def assert_one_line_error(result, *fragments, code=2):
-    assert result.exit_code == code, result.output
-    err = result.stderr.strip()
-    assert err.startswith("error:") and "\n" not in err, err
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in err, err
+from test_cli import assert_one_line_error, invoke  # the CLI tests' own helpers
 
 
 @pytest.fixture

@@ -284,21 +284,21 @@ def results():
     return found
 
 
+def needs_jax(cls: type) -> bool:
+    """Result types that only JAX can build (their examples are skipped without it)."""
+    return cls in {
+        saddlepath.BatchedTrajectories, HessianExtremes, saddlepath.deep.EscapeResult,
+        saddlepath.experiments.EscapeWidthStudy, saddlepath.experiments.EscapeDepthStudy,
+        saddlepath.deep.TrainingRun, saddlepath.deep.DeepSaddle,
+        saddlepath.analysis.EscapeExplanation,
+    } or cls.__name__.startswith("Bsj")  # fmt: skip
+
+
 def test_real_results_cover_every_registered_type(results):
     seen = set(first_instances(tuple(results.values()), {}))
     missing = set(records.result_types().values()) - seen
     if "batched" not in results:  # without JAX, test_batched_flow_round_trip is skipped
-        missing.discard(saddlepath.BatchedTrajectories)
-        missing.discard(HessianExtremes)
-        missing.discard(saddlepath.deep.EscapeResult)
-        missing -= {
-            saddlepath.experiments.EscapeWidthStudy,
-            saddlepath.experiments.EscapeDepthStudy,
-            saddlepath.deep.TrainingRun,
-            saddlepath.deep.DeepSaddle,
-            saddlepath.analysis.EscapeExplanation,
-        }
-        missing = {c for c in missing if not c.__name__.startswith("Bsj")}
+        missing = {c for c in missing if not needs_jax(c)}
     assert not missing, f"no real round-trip example of {sorted(c.__name__ for c in missing)}"
 
 

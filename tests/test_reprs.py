@@ -31,6 +31,7 @@ from test_records import (
     bsj_examples,
     first_instances,
     hessian_extremes_of_network,
+    needs_jax,
     thesis_examples,
 )
 
@@ -92,17 +93,7 @@ def large_results():
 def test_every_result_type_is_built(large_results):
     missing = set(records.result_types().values()) - set(first_instances(tuple(large_results), {}))
     if importlib.util.find_spec("jax") is None:
-        missing.discard(saddlepath.BatchedTrajectories)
-        missing.discard(saddlepath.landscape.HessianExtremes)
-        missing.discard(saddlepath.deep.EscapeResult)
-        missing -= {
-            saddlepath.experiments.EscapeWidthStudy,
-            saddlepath.experiments.EscapeDepthStudy,
-            saddlepath.deep.TrainingRun,
-            saddlepath.deep.DeepSaddle,
-            saddlepath.analysis.EscapeExplanation,
-        }
-        missing = {c for c in missing if not c.__name__.startswith("Bsj")}
+        missing = {c for c in missing if not needs_jax(c)}
     assert not missing, sorted(c.__name__ for c in missing)
 
 
