@@ -107,6 +107,33 @@ def test_plot_needs_an_experiment_of_that_name(tmp_path, invoke):
     assert invoke("reproduce", "pf-figure1", "--plot", "--quick").exit_code == 2
 
 
+def test_full_is_refused_where_no_full_size_exists_and_beside_quick_or_plot(tmp_path, invoke):
+    result = invoke("reproduce", "pf-figure1", "--out", tmp_path / "f", "--full")
+    assert result.exit_code == 2
+    assert "pf-figure1 has no full-size variant" in result.stderr
+    assert "--full" in result.stderr and "bsj-mnist" in result.stderr
+    assert not (tmp_path / "f").exists()
+    for other in ("--quick", "--plot"):
+        result = invoke("reproduce", "bsj-mnist", "--full", other, "--out", tmp_path / "g")
+        assert result.exit_code == 2 and other in result.stderr
+
+
+def test_full_runs_the_paper_sized_config(tmp_path, monkeypatch):
+    from saddlepath.experiments.reproductions import bsj_mnist
+
+    seen = []
+
+    def fake_run(config, **kwargs):
+        seen.append(config)
+        raise RuntimeError("stop after choosing the config")
+
+    monkeypatch.setattr(bsj_mnist, "run", fake_run)
+    with pytest.raises(RuntimeError, match="stop after"):
+        _experiment_folder.write_experiment("bsj-mnist", tmp_path / "m", full=True)
+    assert seen == [bsj_mnist.Config.full_size()] and seen[0].width == 1000
+    assert _experiment_folder.experiment_config("bsj-mnist") == bsj_mnist.Config()
+
+
 def test_the_markdown_table_escapes_pipes():
     row = reproductions.ComparisonRow("a | b", "1", "2", "", "n/a")
     table = _experiment_folder.comparison_markdown([row])

@@ -32,6 +32,7 @@ import scipy
 
 from saddlepath import __version__, io, records
 from saddlepath.experiments.reproductions import (
+    REPRODUCTIONS,
     find_reproduction,
     reproduction_module,
 )
@@ -39,6 +40,7 @@ from saddlepath.experiments.reproductions import (
 __all__ = [
     "EXPERIMENT_JSON",
     "comparison_markdown",
+    "experiment_config",
     "read_experiment",
     "record_stem",
     "redraw_experiment",
@@ -89,7 +91,8 @@ def _summary_md(module: ModuleType, experiment: dict, rows, text: str, stems) ->
     choices = "\n".join(f"- **{c['setting']}** = `{c['value']}`: {c['why']}"
                         for c in experiment["choices"])  # fmt: skip
     figures = "\n".join(f"- `{s}.png` (`{s}.pdf`)" for s in stems) or "- none"
-    mode = "quick (reduced)" if experiment["quick"] else "full"
+    size = experiment.get("size", "quick" if experiment["quick"] else "default")
+    mode = {"quick": "quick (reduced)", "full": "full size (--full)"}.get(size, "default size")
     return (
         f"# {experiment['name']}: {experiment['description']}\n\n"
         f"Paper: {experiment['paper_title']}. Run: {mode}, {experiment['wall_s']:.1f} s, "
@@ -143,21 +146,51 @@ def _call_run(module: ModuleType, config: Any, progress: Callable | None) -> Any
     return module.run(config)
 
 
+def experiment_config(name: str, *, quick: bool = False, full: bool = False) -> Any:
+    """Reproduction ``name``'s config: ``Config.quick()``, ``Config.full_size()`` or the default.
+
+    Raises
+    ------
+    ValueError
+        Both ``quick`` and ``full``, or ``full`` for an experiment without a full-size variant.
+    """
+    module = reproduction_module(name)
+    if quick and full:
+        raise ValueError("`quick` and `full` exclude each other: choose one size.")
+    if not full:
+        return module.Config.quick() if quick else module.Config()
+    if not hasattr(module.Config, "full_size"):
+        with_full = [e.name for e in REPRODUCTIONS
+                     if hasattr(reproduction_module(e.name).Config, "full_size")]  # fmt: skip
+        raise ValueError(
+            f"{name} has no full-size variant: its default is already the paper's set-up. "
+            f"Drop `full` (experiments with one: {', '.join(with_full) or 'none'})."
+        )
+    return module.Config.full_size()
+
+
 def write_experiment(
-    name: str, out: str | Path, *, quick: bool = False, progress: Callable | None = None
+    name: str,
+    out: str | Path,
+    *,
+    quick: bool = False,
+    full: bool = False,
+    progress: Callable | None = None,
 ) -> tuple[Any, dict[str, Path]]:
-    """Run reproduction ``name`` (its ``Config.quick()`` with ``quick``) and write ``out``.
+    """Run reproduction ``name`` and write ``out``: its ``Config.quick()`` with ``quick``,
+    its ``Config.full_size()`` (the paper-sized variant, where one exists) with ``full``.
 
     ``progress(done, total)`` is passed to the module's ``run`` when it takes one.
     Returns the result and ``{file name: path}``.
     """
     entry, module = find_reproduction(name), reproduction_module(name)
-    config = module.Config.quick() if quick else module.Config()
+    config = experiment_config(name, quick=quick, full=full)
     start = time.perf_counter()
     result = _call_run(module, config, progress)
     experiment = {
         "name": name, "description": entry.description, "paper": entry.paper,
         "paper_title": entry.paper_title, "quick": bool(quick),
+        "size": "quick" if quick else "full" if full else "default",
         "config": dataclasses.asdict(config),
         "choices": [dataclasses.asdict(c) for c in config.choices()],
         "versions": _versions(), "wall_s": time.perf_counter() - start,

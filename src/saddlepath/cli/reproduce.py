@@ -17,7 +17,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from saddlepath.cli._exit import errors_as_exit, fail
-from saddlepath.cli._experiment_folder import redraw_experiment, write_experiment
+from saddlepath.cli._experiment_folder import (
+    experiment_config,
+    redraw_experiment,
+    write_experiment,
+)
 from saddlepath.cli._options import output_dir
 from saddlepath.experiments.reproductions import (
     REPRODUCTIONS,
@@ -43,6 +47,11 @@ _OUT = typer.Option("--out", "-o", metavar="DIR", parser=output_dir, show_defaul
                     help="Folder of the experiment (default: reproductions/NAME). Its "
                     "files are replaced as one set.")  # fmt: skip
 _QUICK = typer.Option("--quick", help="A reduced version that runs in seconds.")
+_FULL = typer.Option(
+    "--full",
+    help="The paper-sized variant, where one exists (bsj-mnist: width 1000); "
+    "hours on a CPU, minutes on a GPU.",
+)
 _PLOT = typer.Option(
     "--plot",
     help="Redraw the figures, table and summary of the "
@@ -73,20 +82,21 @@ def comparison_table(rows, title: str) -> Table:
     return table
 
 
-def _run(name: str, out: Path, quick: bool):
+def _run(name: str, out: Path, quick: bool, full: bool):
     with progress_bar() as bar:
         task = bar.add_task(f"Reproducing {name}…", total=None)
 
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return write_experiment(name, out, quick=quick, progress=report)
+        return write_experiment(name, out, quick=quick, full=full, progress=report)
 
 
 def reproduce_command(
     name: Annotated[str | None, _NAME] = None,
     out: Annotated[Path | None, _OUT] = None,
     quick: Annotated[bool, _QUICK] = False,
+    full: Annotated[bool, _FULL] = False,
     plot: Annotated[bool, _PLOT] = False,
     list_: Annotated[bool, _LIST] = False,
 ) -> None:
@@ -108,11 +118,21 @@ def reproduce_command(
         if plot and quick:
             fail("--plot redraws the experiment already in --out; --quick chooses what to "
                  "compute. Drop one of them.")  # fmt: skip
+        if plot and full:
+            fail("--plot redraws the experiment already in --out; --full chooses what to "
+                 "compute. Drop one of them.")  # fmt: skip
+        if quick and full:
+            fail("--quick and --full choose opposite sizes: drop one of them.")
+        if full:
+            try:
+                experiment_config(name, full=True)
+            except ValueError as error:
+                fail(str(error).replace("`full`", "--full"))
         try:
             if plot:
                 result, written = redraw_experiment(out, name)
             else:
-                result, written = _run(name, out, quick)
+                result, written = _run(name, out, quick, full)
         except ReproductionUnavailableError as error:
             fail(str(error))
     rows = reproduction_module(name).comparison(result)
