@@ -193,6 +193,16 @@ def test_the_batch_size_bounds_the_overhead_share_and_spreads_the_work():
     assert choose_batch_size(0.01, 10.0, 3, 2) == 1
 
 
+def test_the_run_time_comes_from_the_warm_runs_of_the_probes():
+    from saddlepath.sweep.runner import _warm_run_s
+
+    probes = [[{"key": "a"}, {"key": "b"}], [{"key": "c"}, {"key": "d"}], [{"key": "e"}]]
+    walls = {"a": 0.23, "b": 0.02, "c": 0.25, "d": 0.04, "e": 0.03}
+    rows = [{"key": k, "wall_s": w} for k, w in walls.items()]
+    assert _warm_run_s(rows, probes) == pytest.approx(0.03)  # median of b, d, e
+    assert _warm_run_s(rows[:1], [[{"key": "a"}]]) == pytest.approx(0.23)  # only cold runs
+
+
 def test_a_mapping_is_kept_as_toml_that_reads_back_to_it(tmp_path):
     import tomllib
 

@@ -8,7 +8,8 @@ a batch of ``b`` runs of ``t`` seconds each costs ``c + b·t``. The overhead's s
 
 Batches must also stay small enough to spread the work: at least ``MIN_BATCHES_PER_THREAD``
 batches per worker thread (for balance near the end, and a useful ETA). ``c`` is measured
-on the cluster at hand with no-op tasks, ``t`` from the first runs (one per task).
+on the cluster at hand with no-op tasks, ``t`` from the probe runs (a
+fresh worker's first run, which pays its imports, left out).
 """
 
 from __future__ import annotations

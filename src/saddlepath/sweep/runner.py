@@ -2,16 +2,18 @@
 
 The driver holds the store's lock (:mod:`~saddlepath.sweep.lock`), writes the manifest,
 finds the runs not yet finished (a run folder whose record does not load is recomputed),
-measures the per-task overhead, runs one probe run per worker thread, chooses the batch
-size from both (:mod:`~saddlepath.sweep.batching`) and submits the rest. Workers write
-each run as it finishes, so a killed driver or worker loses at most the runs in flight;
-Dask re-runs the task of a worker that died on another worker
-(``distributed.scheduler.allowed-failures`` times, 3 by default), and a task that still
+measures the per-task overhead, runs one probe task of two runs per worker thread (the
+second, warm run is timed), chooses the batch size from both
+(:mod:`~saddlepath.sweep.batching`) and submits the rest. Workers write each run as it
+finishes, so a killed driver or worker loses at most the runs in flight; Dask re-runs
+the task of a worker that died on another worker (up to
+``distributed.scheduler.allowed-failures`` times, 3 by default), and a task that still
 fails marks its runs failed. The results table is rebuilt at the end.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import time
@@ -37,6 +39,8 @@ from saddlepath.sweep.tasks import get_task
 __all__ = ["SweepProgress", "run"]
 
 _RETRIES = 2  # re-submissions of a batch whose function raised (not a run's own error)
+_PROBE_RUNS = 2  # runs per probe task: the first of a fresh worker pays its imports
+_POLL_S = 0.5  # the fewest seconds between two questions to the scheduler for the running count
 
 
 class SweepProgress(Protocol):
@@ -120,9 +124,11 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
     threads = max(1, sum(client.nthreads().values()))
     overhead = measure_overhead(client)
     tracker = _Tracker(progress, skipped)
-    probes, rest = todo[:threads], todo[threads:]
-    probe_rows = _gather(client, str(out), task, [[r] for r in probes], tracker)
-    run_s = statistics.median([row["wall_s"] for row in probe_rows] or [0.0])
+    probes = [todo[i : i + _PROBE_RUNS] for i in range(0, min(len(todo), threads * _PROBE_RUNS),
+                                                           _PROBE_RUNS)]  # fmt: skip
+    rest = todo[sum(map(len, probes)) :]
+    probe_rows = _gather(client, str(out), task, probes, tracker)
+    run_s = _warm_run_s(probe_rows, probes)
     size = config.batch_size or choose_batch_size(overhead, run_s, len(rest), threads)
     batches = [rest[i : i + size] for i in range(0, len(rest), size)]
     rows = probe_rows + _gather(client, str(out), task, batches, tracker)
@@ -135,6 +141,18 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
         "compute_s": time.perf_counter() - begin,
         "cpu_s": sum(row.get("cpu_s", 0.0) for row in rows),
     }
+
+
+def _warm_run_s(rows: list[dict], probes: list[list[dict]]) -> float:
+    """The median wall time of the probes' *later* runs (seconds).
+
+    A fresh worker's first run also pays its imports and loads compiled kernels (≈ 230 ms
+    against ≈ 25 ms for a small flow, measured): timed alone it would make every batch a
+    single run. Probes of one run fall back to those runs.
+    """
+    first = {probe[0]["key"] for probe in probes if len(probe) > 1}
+    warm = [row["wall_s"] for row in rows if row["key"] not in first and row["wall_s"] > 0]
+    return statistics.median(warm or [row["wall_s"] for row in rows] or [0.0])
 
 
 class _Tracker:
@@ -156,7 +174,7 @@ def _gather(client, out: str, task, batches: list[list[dict]], tracker: _Tracker
         client.submit(execute_batch, out, task, batch, pure=False, retries=_RETRIES): batch
         for batch in batches
     }
-    size = {f.key: len(b) for f, b in futures.items()}
+    running = _RunningCount(client, {f.key: len(b) for f, b in futures.items()})
     rows: list[dict] = []
     for future in as_completed(futures):
         batch = futures.pop(future)
@@ -165,7 +183,7 @@ def _gather(client, out: str, task, batches: list[list[dict]], tracker: _Tracker
         except Exception as exc:  # the batch's worker died too often, or it could not run
             got = [_lost(Path(out), run, exc) for run in batch]
         rows += got
-        tracker.add(got, _running(client, size, futures))
+        tracker.add(got, running(futures))
     return rows
 
 
@@ -176,14 +194,23 @@ def _lost(out: Path, run: dict, exc: BaseException) -> dict:
     return {"key": run["key"], "status": "failed", "wall_s": 0.0}
 
 
-def _running(client, size: dict, pending: dict) -> int:
-    """Runs in the batches that workers are processing now."""
-    keys = {f.key for f in pending}
-    try:
-        processing = client.processing()
-    except Exception:  # a scheduler that does not answer: no count rather than a crash
-        return 0
-    return sum(size[k] for ks in processing.values() for k in ks if k in keys)
+class _RunningCount:
+    """Runs in the batches that workers are processing now, asked of the scheduler at most
+    every ``_POLL_S`` seconds (one round trip per finished batch would slow small runs)."""
+
+    def __init__(self, client, size: dict) -> None:
+        self.client, self.size, self.asked, self.count = client, size, -math.inf, 0
+
+    def __call__(self, pending: dict) -> int:
+        if time.perf_counter() - self.asked < _POLL_S:
+            return min(self.count, sum(self.size[f.key] for f in pending))
+        self.asked, keys = time.perf_counter(), {f.key for f in pending}
+        try:
+            processing = self.client.processing()
+        except Exception:  # a scheduler that does not answer: no count rather than a crash
+            return 0
+        self.count = sum(self.size[k] for ks in processing.values() for k in ks if k in keys)
+        return self.count
 
 
 def _summary(config, out, keys, skipped, n_todo, wall_s, stats) -> SweepSummary:

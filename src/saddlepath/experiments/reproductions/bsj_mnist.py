@@ -65,10 +65,10 @@ class Config:
     def full_size(cls) -> Config:
         """The paper-sized analogue: width 1000, depth 6 (the depth-6 schedule measured on
         MNIST-5k: ``plateau_c = 300`` on the plateau, then ``c = 10``, steps capped at 5 %),
-        recording every 20 steps (each record takes the singular values of 1000 × 1000
+        recording every 50 steps (each record takes the singular values of 1000 × 1000
         layers)."""
         return cls(depth=6, width=1000, n_steps=8000, c=10.0, plateau_c=300.0, step_cap=0.05,
-                   record_every=20)  # fmt: skip
+                   record_every=50)  # fmt: skip
 
     @staticmethod
     def choices() -> tuple[Choice, ...]:
