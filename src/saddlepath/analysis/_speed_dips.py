@@ -10,13 +10,14 @@ half-prominence level (``scipy.signal.peak_widths``), interpolated in τ.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import find_peaks, peak_widths
 
 __all__ = ["dips"]
 
 
 def dips(speed: np.ndarray, tau: np.ndarray, min_depth: float) -> list[dict]:
     """Prominent local minima of the log-speed, with half-prominence intervals."""
+    from scipy.signal import find_peaks, peak_widths  # ~0.4 s to import: only when used
+
     n = speed.size
     pad = float(speed.max()) + 1e3  # the ends count as rising without limit
     signal = -np.concatenate(([pad], speed, [pad]))
