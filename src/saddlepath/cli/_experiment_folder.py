@@ -8,6 +8,7 @@ The folder (the contract ``saddlepath report`` reads)::
                                  "reason"}]}
     summary.md        the comparison table in markdown, the choices, the summary text
     STEM.png, .pdf    the figures
+    sweep/            the sweep store, when run with ``sweep`` (kept: resumable)
     RECORD.json/.npz  the result (a records-layer pair; RECORD is the name with ``_``)
 
 :func:`write_experiment` runs the module and writes everything; :func:`redraw_experiment`
@@ -50,6 +51,7 @@ __all__ = [
 EXPERIMENT_JSON = "experiment.json"
 COMPARISON_JSON = "comparison.json"
 SUMMARY_MD = "summary.md"
+SWEEP_STORE = "sweep"  # the store of a reproduction run through the sweep engine
 _COLUMNS = ("quantity", "paper", "saddlepath", "exact", "verdict", "reason")
 
 
@@ -176,17 +178,27 @@ def write_experiment(
     quick: bool = False,
     full: bool = False,
     progress: Callable | None = None,
+    sweep: dict | None = None,
 ) -> tuple[Any, dict[str, Path]]:
     """Run reproduction ``name`` and write ``out``: its ``Config.quick()`` with ``quick``,
     its ``Config.full_size()`` (the paper-sized variant, where one exists) with ``full``.
 
-    ``progress(done, total)`` is passed to the module's ``run`` when it takes one.
+    ``progress(done, total)`` is passed to the module's ``run`` when it takes one. With
+    ``sweep`` (``{"workers": N}`` or ``{"scheduler": address}``) the experiment's
+    independent runs go through the sweep engine, into the resumable store ``out/sweep``
+    (:func:`saddlepath.sweep.experiment.run_reproduction`).
     Returns the result and ``{file name: path}``.
     """
     entry, module = find_reproduction(name), reproduction_module(name)
     config = experiment_config(name, quick=quick, full=full)
     start = time.perf_counter()
-    result = _call_run(module, config, progress)
+    if sweep is None:
+        result = _call_run(module, config, progress)
+    else:
+        from saddlepath.sweep.experiment import run_reproduction
+
+        store = Path(out) / SWEEP_STORE
+        result = run_reproduction(module, config, store, progress=progress, **sweep)
     experiment = {
         "name": name, "description": entry.description, "paper": entry.paper,
         "paper_title": entry.paper_title, "quick": bool(quick),
@@ -194,6 +206,7 @@ def write_experiment(
         "config": dataclasses.asdict(config),
         "choices": [dataclasses.asdict(c) for c in config.choices()],
         "versions": _versions(), "wall_s": time.perf_counter() - start,
+        "sweep": None if sweep is None else SWEEP_STORE,
     }  # fmt: skip
 
     def write(stage: Path) -> dict[str, Path]:

@@ -30,6 +30,7 @@ from saddlepath.experiments.reproductions import (
     reproduction_module,
 )
 from saddlepath.report import print_written, progress_bar, stdout_console
+from saddlepath.sweep.experiment import on_sweep
 
 __all__ = ["EXAMPLES", "comparison_table", "reproduce_command", "reproductions_table"]
 
@@ -51,6 +52,18 @@ _FULL = typer.Option(
     "--full",
     help="The paper-sized variant, where one exists (bsj-mnist: width 1000); "
     "hours on a CPU, minutes on a GPU.",
+)
+_WORKERS = typer.Option(
+    "--workers",
+    min=1,
+    metavar="N",
+    help="Run the experiment's independent runs as a sweep on a local Dask cluster of N "
+    "workers, into the resumable store OUT/sweep (pf-convergence).",
+)
+_SCHEDULER = typer.Option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="As --workers, on an existing Dask scheduler (e.g. tcp://10.0.0.1:8786).",
 )
 _PLOT = typer.Option(
     "--plot",
@@ -82,14 +95,30 @@ def comparison_table(rows, title: str) -> Table:
     return table
 
 
-def _run(name: str, out: Path, quick: bool, full: bool):
+def _run(name: str, out: Path, quick: bool, full: bool, sweep: dict | None):
     with progress_bar() as bar:
         task = bar.add_task(f"Reproducing {name}…", total=None)
 
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return write_experiment(name, out, quick=quick, full=full, progress=report)
+        return write_experiment(name, out, quick=quick, full=full, progress=report, sweep=sweep)
+
+
+def _sweep_options(name: str, workers, scheduler, plot: bool) -> dict | None:
+    """``{"workers": N}`` or ``{"scheduler": address}`` when asked for; checked."""
+    if workers is None and scheduler is None:
+        return None
+    flag = "--workers" if workers is not None else "--scheduler"
+    if workers is not None and scheduler is not None:
+        fail(f"Give --scheduler ({scheduler}) or --workers ({workers}), not both.")
+    if plot:
+        fail(f"--plot redraws without computing; {flag} chooses where to compute. Drop one.")
+    if not on_sweep(reproduction_module(name)):
+        able = [e.name for e in REPRODUCTIONS if on_sweep(reproduction_module(e.name))]
+        fail(f"{name} does not run through the sweep engine ({flag}); experiments that do: "
+             f"{', '.join(able)}. Drop {flag}.")  # fmt: skip
+    return {"workers": workers} if workers is not None else {"scheduler": scheduler}
 
 
 def reproduce_command(
@@ -97,6 +126,8 @@ def reproduce_command(
     out: Annotated[Path | None, _OUT] = None,
     quick: Annotated[bool, _QUICK] = False,
     full: Annotated[bool, _FULL] = False,
+    workers: Annotated[int | None, _WORKERS] = None,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
     plot: Annotated[bool, _PLOT] = False,
     list_: Annotated[bool, _LIST] = False,
 ) -> None:
@@ -123,6 +154,7 @@ def reproduce_command(
                  "compute. Drop one of them.")  # fmt: skip
         if quick and full:
             fail("--quick and --full choose opposite sizes: drop one of them.")
+        sweep = _sweep_options(name, workers, scheduler, plot)
         if full:
             try:
                 experiment_config(name, full=True)
@@ -132,7 +164,7 @@ def reproduce_command(
             if plot:
                 result, written = redraw_experiment(out, name)
             else:
-                result, written = _run(name, out, quick, full)
+                result, written = _run(name, out, quick, full, sweep)
         except ReproductionUnavailableError as error:
             fail(str(error))
     rows = reproduction_module(name).comparison(result)

@@ -205,6 +205,13 @@ def _escape_summary(res) -> dict[str, Any]:
     return {"speed": float(res.speed), "residual": float(res.residual), **_status(res)}
 
 
+def _forwarded_flow_options(gradient_flow: Callable) -> tuple[str, ...]:
+    """``gradient_flow``'s options that ``convergence_study`` forwards (``**flow_options``):
+    all but the scale, which the study sets per run."""
+    names = Task("flow", gradient_flow, lambda d, p: None, dict).parameters
+    return tuple(name for name in names if name not in ("alpha", "log_alpha"))
+
+
 def _ensure_builtins() -> None:
     if _TASKS:
         return
@@ -238,6 +245,7 @@ def _ensure_builtins() -> None:
             experiments.convergence_study,
             lib(experiments.convergence_study),
             _convergence_summary,
+            extra=_forwarded_flow_options(gradient_flow),
         ),
         Task("escape", escape_direction, _escape, _escape_summary, extra=("x64",)),
     ):

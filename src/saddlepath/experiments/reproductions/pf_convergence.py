@@ -34,7 +34,8 @@ from saddlepath.experiments.convergence import convergence_study
 from saddlepath.experiments.reproductions._contract import Choice, ComparisonRow
 
 __all__ = ["DESCRIPTION", "NAME", "PAPER", "Config", "PfConvergenceResult", "collect",
-           "comparison", "mean_interval", "run", "seed_study", "summary"]  # fmt: skip
+           "comparison", "from_sweep", "mean_interval", "run", "seed_row", "seed_study", "summary",
+           "sweep_config"]  # fmt: skip
 
 NAME = "pf-convergence"
 PAPER = "pf"
@@ -153,6 +154,31 @@ def seed_study(config: Config, seed: int) -> dict:
                                   n_nonzero=config.n_nonzero, seed=seed)  # fmt: skip
     study = convergence_study(data.X, data.y, list(config.alphas), rtol=config.rtol,
                               exclude=config.exclude)  # fmt: skip
+    return seed_row(study)
+
+
+def sweep_config(config: Config) -> dict:
+    """The same seeds as a sweep (``saddlepath.sweep``): task ``convergence``, one run per
+    seed, on the data and with the options :func:`seed_study` uses."""
+    return {
+        "task": "convergence",
+        "description": f"{NAME}: one convergence study per seed",
+        "data": {"kind": "sparse", "n": config.n_samples, "d": config.n_features,
+                 "k": config.n_nonzero, "noise": 0.0},
+        "params": {"alphas": list(config.alphas), "rtol": config.rtol,
+                   "exclude": config.exclude},
+        "grid": {"seed": list(config.seeds)},
+    }  # fmt: skip
+
+
+def from_sweep(config: Config, studies: Sequence, seconds: float = float("nan")):
+    """The result from the sweep's studies (one ConvergenceStudy per seed, in order)."""
+    return collect(config, [seed_row(study) for study in studies], seconds)
+
+
+def seed_row(study) -> dict:
+    """The row of one seed's :class:`~saddlepath.experiments.ConvergenceStudy`: errors per
+    plateau, which runs matched, and the fitted exponents."""
     cmps = study.comparisons
     matched = np.array([c.status is ComparisonStatus.MATCHED for c in cmps])
     plateau = np.array([c.plateau_errors / c.scale for c in cmps])
