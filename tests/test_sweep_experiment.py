@@ -12,9 +12,9 @@ import saddlepath
 
 pytest.importorskip("distributed")
 
-from saddlepath.experiments.reproductions import pf_convergence as pfc  # noqa: E402
-from saddlepath.experiments.reproductions import pf_figure1  # noqa: E402
-from saddlepath.sweep.experiment import (  # noqa: E402
+from saddlepath.experiments.reproductions import pf_convergence as pfc
+from saddlepath.experiments.reproductions import pf_figure1
+from saddlepath.sweep.experiment import (
     SweepRunsFailedError,
     on_sweep,
     run_reproduction,
