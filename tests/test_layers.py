@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "saddlepath"
 # (layer, module prefixes), lowest first: a module may import only its own layer and those
 # listed before it. A module that matches no prefix fails test_every_module_has_a_layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("_validation", "_status", "_summary", "warnings", "loss", "data", "run")),
+    ("base", ("_validation", "_status", "_summary", "_threads", "warnings", "loss", "data", "run")),
     ("solvers", ("diagonal", "deep", "testing")),
     ("landscape", ("landscape",)),
     ("analysis", ("analysis",)),

@@ -170,16 +170,13 @@ def _x64(jax):
 
 
 def _one_blas_thread():
-    """One BLAS thread for LAPACK (the recorded SVDs) during the call, when threadpoolctl is
-    installed: for matrices this small OpenBLAS threads only contend (measured on 2 loaded
-    cores: 150 ms → 7 ms per 128 × 128 SVD). XLA's own matrix products are not affected."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - an optional speed-up
-        import contextlib
+    """One BLAS thread for LAPACK (the recorded SVDs of single layers) during the call: for
+    matrices this small OpenBLAS threads only contend (measured on 2 loaded cores: 150 ms →
+    7 ms per 128 × 128 SVD). XLA's own matrix products are not affected. See
+    :mod:`saddlepath._threads` (``SADDLEPATH_BLAS_THREADS`` overrides it)."""
+    from saddlepath._threads import blas_threads
 
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return blas_threads(0)
 
 
 def _train(cfg) -> TrainingRun:

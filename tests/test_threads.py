@@ -1,0 +1,64 @@
+"""BLAS threads for small problems (``saddlepath._threads``), read back from threadpoolctl."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from saddlepath import _threads
+from saddlepath._threads import ENV_VAR, SMALL_PROBLEM, blas_threads, blas_threads_for
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+def _blas_threads() -> set[int]:
+    return {p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "size", "expected"),
+    [(None, 10, 1), (None, SMALL_PROBLEM, 1), (None, SMALL_PROBLEM + 1, None),
+     ("auto", 10, 1), ("keep", 10, None), ("3", 10, 3), (" 2 ", SMALL_PROBLEM * 4, 2)],
+)  # fmt: skip
+def test_the_rule_and_its_override(monkeypatch, setting, size, expected):
+    if setting is None:
+        monkeypatch.delenv(ENV_VAR, raising=False)
+    else:
+        monkeypatch.setenv(ENV_VAR, setting)
+    assert blas_threads_for(size) == expected
+
+
+@pytest.mark.parametrize("setting", ["0", "many", "-1"])
+def test_a_bad_setting_names_the_variable_and_the_fix(monkeypatch, setting):
+    monkeypatch.setenv(ENV_VAR, setting)
+    with pytest.raises(ValueError, match=rf"{ENV_VAR} must be 'auto', 'keep' or an integer"):
+        blas_threads_for(10)
+
+
+def test_the_limit_holds_inside_the_block_only(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    np.ones((4, 4)) @ np.ones(4)  # BLAS loaded
+    before = _blas_threads()
+    with blas_threads(100) as threads:
+        assert threads == 1 and _blas_threads() == {1}
+    assert _blas_threads() == before
+    with blas_threads(SMALL_PROBLEM + 1) as threads:
+        assert threads is None and _blas_threads() == before
+
+
+def test_the_decorator_keeps_the_signature_and_the_result(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    seen = []
+
+    def solve(X, y, *, rtol=1e-8):
+        """Doc."""
+        seen.append(_blas_threads())
+        return np.asarray(X).T @ y
+
+    wrapped = _threads.blas_threads_by_size(solve)
+    assert inspect.signature(wrapped) == inspect.signature(solve) and wrapped.__doc__ == "Doc."
+    X, y = np.arange(6.0).reshape(3, 2), np.ones(3)
+    np.testing.assert_array_equal(wrapped(X, y, rtol=1e-3), X.T @ y)
+    assert seen == [{1}]
