@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal._kernels_log import beta_one
+from saddlepath.diagonal.flow._kernels_blas import gram_plus_identity, potrf_lower
 from saddlepath.diagonal.flow._kernels_ode import inline, jit, log_weights_at
 
 __all__ = ["BLAS_MIN", "JACOBIAN_SHARE", "factor", "kept_mask", "rodas_step", "solve", "x_pass"]
@@ -114,16 +115,23 @@ def _cho_solve(L, x):
 
 
 @jit
-def factor(UT):
+def factor(UT, blas_min):
     r"""Factor :math:`I + UU^\top` for ``UT`` = :math:`U^\top` (k, n): mode 0 (k = 0: the
     identity), 1 (:math:`n \le 2k`: the Cholesky factor of :math:`I_n + UU^\top`) or 2 (of
-    :math:`I_k + U^\top U`, Woodbury); mode -1 if the factorisation failed (not finite)."""
+    :math:`I_k + U^\top U`, Woodbury); mode -1 if the factorisation failed (not finite or
+    not numerically positive definite). From ``blas_min`` entries of U on, the Gram matrix
+    and its factor come from BLAS ``dsyrk`` and LAPACK ``dpotrf`` (:mod:`._kernels_blas`:
+    the same algorithm, another order of sums)."""
     k, n = UT.shape
     if k == 0:
         return 0, np.empty((0, 0))
     size = n if n <= 2 * k else k
+    mode = 1 if size == n else 2
+    if k * n >= blas_min:
+        G = gram_plus_identity(UT, mode == 1)
+        return (mode if potrf_lower(G) else -1), G
     G = np.zeros((size, size))
-    if size == n:
+    if mode == 1:
         for a in range(k):
             for p in range(n):
                 up = UT[a, p]
@@ -135,13 +143,11 @@ def factor(UT):
                 G[a, b] = dot(UT[a], UT[b])
     for p in range(size):
         G[p, p] += 1.0
-    if not _cholesky(G):
-        return -1, G
-    return (1 if size == n else 2), G
+    return (mode if _cholesky(G) else -1), G
 
 
 @jit
-def solve(mode, UT, G, b, out, work):
+def solve(mode, UT, G, b, out, work, blas_min):
     r"""``out`` = :math:`(I + UU^\top)^{-1} b` from ``factor``'s ``(mode, G)``; with
     Woodbury, :math:`b - U(I + U^\top U)^{-1}U^\top b` (``work``: length k)."""
     out[:] = b
@@ -152,6 +158,9 @@ def solve(mode, UT, G, b, out, work):
         for a in range(k):
             work[a] = dot(UT[a], b)
         _cho_solve(G, work[:k])
+        if UT.size >= blas_min:
+            out -= np.dot(work[:k], UT)
+            return
         for a in range(k):
             t = work[a]
             for i in range(out.shape[0]):
@@ -182,25 +191,33 @@ def gather(geo, idx, sigma, base, lam):
 
 
 @jit
-def residual(XT, c, y, dR, dz_scale, out):
+def residual(XT, c, y, dR, dz_scale, out, blas_min):
     r"""``out`` = :math:`X_A\beta_A - y` at :math:`R + \Delta R`: z moves by
     :math:`\Delta z = -2\lambda X_A^\top\Delta R/n` (``dz_scale`` = :math:`-2\lambda/n`)."""
-    n = y.shape[0]
-    for i in range(n):
-        out[i] = -y[i]
-    for a in range(XT.shape[0]):
-        dz = dz_scale * dot(dR, XT[a])
+    m, n = XT.shape
+    big = m * n >= blas_min
+    dz = dz_scale * np.dot(XT, dR) if big else np.empty(m)
+    beta = np.empty(m)
+    for a in range(m):
+        if not big:
+            dz[a] = dz_scale * dot(dR, XT[a])
         diff = c[3, a]
         if np.abs(diff) < CANCEL:
-            beta = beta_one(c[4, a] + 0.5 * dz, c[5, a] - 0.5 * dz, diff + dz, True)
+            beta[a] = beta_one(c[4, a] + 0.5 * dz[a], c[5, a] - 0.5 * dz[a], diff + dz[a], True)
         else:
-            beta = np.exp(c[0, a] + dz) - np.exp(c[1, a] - dz)
+            beta[a] = np.exp(c[0, a] + dz[a]) - np.exp(c[1, a] - dz[a])
+    if big:
+        out[:] = np.dot(beta, XT) - y
+        return
+    for i in range(n):
+        out[i] = -y[i]
+    for a in range(m):
         for i in range(n):
-            out[i] += beta * XT[a, i]
+            out[i] += beta[a] * XT[a, i]
 
 
 @jit
-def jacobian(XT, c, h, gamma, lam, budget):
+def jacobian(XT, c, h, gamma, lam, budget, blas_min):
     r"""``(mode, UT, G)``: the factored :math:`I - h\gamma J = I + UU^\top` over the kept
     columns, :math:`U = X_A\,\mathrm{diag}(\sqrt{2h\gamma\lambda(d\beta_A/dS)/2n})`."""
     m, n = XT.shape
@@ -215,7 +232,7 @@ def jacobian(XT, c, h, gamma, lam, budget):
             for i in range(n):
                 UT[b, i] = root * XT[a, i]
             b += 1
-    mode, G = factor(UT)
+    mode, G = factor(UT, blas_min)
     return mode, UT, G
 
 
@@ -229,31 +246,31 @@ def rodas_step(geo, idx, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new
     X, y = geo[0], geo[1]
     n, stages = X.shape[0], B.shape[0]
     XT, c = gather(geo, idx, sigma, base, lam)
-    mode, UT, G = jacobian(XT, c, h, gamma, lam, JACOBIAN_SHARE * rtol)
+    mode, UT, G = jacobian(XT, c, h, gamma, lam, JACOBIAN_SHARE * rtol, blas_min)
     if mode < 0:
         return np.inf
     hg, dz_scale = h * gamma, -2.0 * lam / n
     ks, rhs, dR, work = np.empty((stages, n)), np.empty(n), np.empty(n), np.empty(UT.shape[0])
     for p in range(n):
         rhs[p] = hg * r[p]
-    solve(mode, UT, G, rhs, ks[0], work)
+    solve(mode, UT, G, rhs, ks[0], work, blas_min)
     for i in range(1, stages):
         dR[:] = 0.0
         for j in range(i):
             for p in range(n):
                 dR[p] += A[i, j] * ks[j, p]
-        residual(XT, c, y, dR, dz_scale, rhs)
+        residual(XT, c, y, dR, dz_scale, rhs, blas_min)
         for p in range(n):
             t = hg * rhs[p]
             for j in range(i):
                 t += GC[i, j] * ks[j, p]
             rhs[p] = t
-        solve(mode, UT, G, rhs, ks[i], work)
+        solve(mode, UT, G, rhs, ks[i], work, blas_min)
     dR[:] = 0.0
     for j in range(stages):
         for p in range(n):
             dR[p] += B[j] * ks[j, p]
-    residual(XT, c, y, dR, dz_scale, r_new)
+    residual(XT, c, y, dR, dz_scale, r_new, blas_min)
     x_pass(X, dR, dsig, blas_min)
     dsig *= lam / n
     for j in range(sigma.shape[0]):

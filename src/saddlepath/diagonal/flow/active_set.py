@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from saddlepath.diagonal.flow import _kernels_step
 from saddlepath.diagonal.flow._kernels_step import factor, solve
 from saddlepath.diagonal.flow.ode import DualODE
 
@@ -42,12 +43,14 @@ class ActiveSetSolve:
 
     def __init__(self, U: np.ndarray) -> None:
         self.UT = np.ascontiguousarray(np.asarray(U, dtype=np.float64).T)
-        self.mode, self.G = factor(self.UT)
+        self.mode, self.G = factor(self.UT, _kernels_step.BLAS_MIN)
         if self.mode < 0:
             raise np.linalg.LinAlgError("I + U U^T is not positive definite (not finite?)")
 
     def __call__(self, b: np.ndarray) -> np.ndarray:
         b = np.ascontiguousarray(b, dtype=np.float64)
         out = np.empty_like(b)
-        solve(self.mode, self.UT, self.G, b, out, np.empty(self.UT.shape[0]))
+        solve(
+            self.mode, self.UT, self.G, b, out, np.empty(self.UT.shape[0]), _kernels_step.BLAS_MIN
+        )
         return out
