@@ -18,6 +18,8 @@ import numpy as np
 import pytest
 
 from saddlepath.diagonal.flow import _kernels_step, gradient_flow
+from saddlepath.diagonal.flow.ode import DualODE
+from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 
@@ -52,16 +54,17 @@ def test_both_sides_of_the_size_rule_match_the_closed_form(monkeypatch, blas_min
 
 
 def test_both_sides_of_the_size_rule_agree_on_a_dense_active_set(monkeypatch):
-    """(20, 60) at alpha = 1e-10: every coordinate is active (n <= 2|A|, the dense solve)."""
+    """(20, 60) at alpha = 1e-5: every coordinate is active (n <= 2|A|: the n x n solve)."""
     rng = np.random.default_rng(2)
     X = rng.standard_normal((20, 60))
     y = X[:, :3] @ np.array([1.0, -2.0, 1.5])
     runs = []
     for blas_min in (2**62, 1):
         monkeypatch.setattr(_kernels_step, "BLAS_MIN", blas_min)
-        runs.append(gradient_flow(X, y, alpha=1e-10, tau_max=2.0))
+        runs.append(gradient_flow(X, y, alpha=1e-5, tau_max=2.0))
     loops, blas = runs
     assert loops.status is blas.status is TrajectoryStatus.REACHED_TAU_MAX
+    assert DualODE(X, y, initialisation(60, alpha=1e-5)).awake(np.zeros(60)).all()
     tau = np.linspace(0.0, 2.0, 401)
     scale = np.max(np.abs(loops.beta))
     # two runs of one method whose sums differ in order only: agree to the tolerance

@@ -6,7 +6,9 @@ them can be cached on disk, and, under ``NUMBA_DISABLE_JIT=1``, called from plai
 through ctypes. Matrices are C-ordered; Fortran sees their transposes, so
 "the lower triangle of G" here is Fortran's upper one. Used by :func:`._kernels_step.factor`
 from ``blas_min`` entries on: the Gram matrix :math:`I + UU^\top` (or :math:`I + U^\top U`)
-with half the products of a general matrix product, and its Cholesky factor.
+with half the products of a general matrix product, and its Cholesky factor. Also here:
+the passes over X (:func:`x_pass`, :func:`x_pass2`), compiled loops below ``blas_min``
+entries of X and BLAS matrix products from there on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from numba.extending import get_cython_function_address
 
 from saddlepath.diagonal.flow._kernels_ode import jit
 
-__all__ = ["gram_plus_identity", "potrf_lower"]
+__all__ = ["gram_plus_identity", "potrf_lower", "x_pass", "x_pass2"]
 
 
 def _external(module: str, name: str, n_args: int):
@@ -67,3 +69,30 @@ def potrf_lower(G):
     upper = np.array([_UPPER], dtype=np.uint8)
     _dpotrf(upper.ctypes, size[0:].ctypes, G.ctypes, size[1:].ctypes, size[2:].ctypes)
     return size[2] == 0
+
+
+@jit
+def x_pass(X, v, out, blas_min):
+    """``out = v @ X`` (length d): loops below ``blas_min`` entries, BLAS from there on."""
+    if X.size >= blas_min:
+        out[:] = np.dot(v, X)
+        return
+    out[:] = 0.0
+    for i in range(X.shape[0]):
+        vi = v[i]
+        for j in range(X.shape[1]):
+            out[j] += vi * X[i, j]
+
+
+@jit
+def x_pass2(X, V, out, blas_min):
+    """``out = V @ X`` for two rows V (2, n): one read of X for both (as ``x_pass``)."""
+    if X.size >= blas_min:
+        out[:, :] = np.dot(V, X)
+        return
+    out[:, :] = 0.0
+    for i in range(X.shape[0]):
+        a, b = V[0, i], V[1, i]
+        for j in range(X.shape[1]):
+            out[0, j] += a * X[i, j]
+            out[1, j] += b * X[i, j]

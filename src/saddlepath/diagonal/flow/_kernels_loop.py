@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from saddlepath.diagonal.flow._kernels_blas import x_pass
 from saddlepath.diagonal.flow._kernels_ode import active_into, is_awake, jit, rebase_inplace
-from saddlepath.diagonal.flow._kernels_step import EPS, rodas_step, x_pass
+from saddlepath.diagonal.flow._kernels_step import EPS, rodas_step
 from saddlepath.diagonal.flow.controller import FAC_MAX, accept_size, reject_size
 from saddlepath.diagonal.flow.guard import loss_check
 

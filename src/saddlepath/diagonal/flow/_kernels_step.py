@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal._kernels_log import beta_one
-from saddlepath.diagonal.flow._kernels_blas import gram_plus_identity, potrf_lower
+from saddlepath.diagonal.flow._kernels_blas import gram_plus_identity, potrf_lower, x_pass2
 from saddlepath.diagonal.flow._kernels_ode import inline, jit, log_weights_at
 
-__all__ = ["BLAS_MIN", "JACOBIAN_SHARE", "factor", "kept_mask", "rodas_step", "solve", "x_pass"]
+__all__ = ["BLAS_MIN", "JACOBIAN_SHARE", "factor", "kept_mask", "rodas_step", "solve"]
 
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
@@ -45,19 +45,6 @@ def dot(a, b):
     for i in range(a.shape[0]):
         t += a[i] * b[i]
     return t
-
-
-@jit
-def x_pass(X, v, out, blas_min):
-    """``out = v @ X`` (length d): loops below ``blas_min`` entries, BLAS from there on."""
-    if X.size >= blas_min:
-        out[:] = np.dot(v, X)
-        return
-    out[:] = 0.0
-    for i in range(X.shape[0]):
-        vi = v[i]
-        for j in range(X.shape[1]):
-            out[j] += vi * X[i, j]
 
 
 @jit
@@ -271,23 +258,24 @@ def rodas_step(geo, idx, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new
         for p in range(n):
             dR[p] += B[j] * ks[j, p]
     residual(XT, c, y, dR, dz_scale, r_new, blas_min)
-    x_pass(X, dR, dsig, blas_min)
-    dsig *= lam / n
+    V, passes = np.empty((2, n)), np.empty((2, sigma.shape[0]))
+    V[0], V[1] = dR, ks[stages - 1]
+    x_pass2(X, V, passes, blas_min)  # the step's two passes over X: Delta R and k_6
     for j in range(sigma.shape[0]):
+        dsig[j] = passes[0, j] * (lam / n)
         sigma_new[j] = sigma[j] - dsig[j]
-    return error_norm(geo, idx, c, sigma, dsig, ks[stages - 1], base, prm, blas_min)
+    return error_norm(geo, idx, c, sigma, dsig, passes[1], base, prm)
 
 
 @jit
-def error_norm(geo, idx, c, sigma, dsig, k_last, base, prm, blas_min):
+def error_norm(geo, idx, c, sigma, dsig, est, base, prm):
     r"""max over coordinates of |error estimate of S| / tolerance: the smaller of
     :math:`\mathrm{rtol}\max(|S|, |S_{new}|) + \lambda(\mathrm{atol} + \varepsilon)` and, on
-    A, ``BETA_SHARE`` times the β-part over both ends of the step (inf if not finite)."""
+    A, ``BETA_SHARE`` times the β-part over both ends of the step (inf if not finite);
+    ``est`` = :math:`k_6^\top X`, the error estimate of S times n/λ."""
     X = geo[0]
     lam, rtol, atol = prm[0], prm[1], prm[2]
     n, d = X.shape
-    est = np.empty(d)
-    x_pass(X, k_last, est, blas_min)
     tol = np.empty(d)
     for j in range(d):
         start = lam * base[j] + sigma[j]
