@@ -7,7 +7,7 @@ through ctypes. Matrices are C-ordered; Fortran sees their transposes, so
 "the lower triangle of G" here is Fortran's upper one. Used by :func:`._kernels_step.factor`
 from ``blas_min`` entries on: the Gram matrix :math:`I + UU^\top` (or :math:`I + U^\top U`)
 with half the products of a general matrix product, and its Cholesky factor. Also here:
-the passes over X (:func:`x_pass`, :func:`x_pass2`), compiled loops below ``blas_min``
+the passes over X (:func:`x_pass`, :func:`x_passes`), compiled loops below ``blas_min``
 entries of X and BLAS matrix products from there on.
 """
 
@@ -22,7 +22,7 @@ from numba.extending import get_cython_function_address
 
 from saddlepath.diagonal.flow._kernels_ode import jit
 
-__all__ = ["gram_plus_identity", "potrf_lower", "x_pass", "x_pass2"]
+__all__ = ["gram_plus_identity", "potrf_lower", "x_pass", "x_passes"]
 
 
 def _external(module: str, name: str, n_args: int):
@@ -85,14 +85,14 @@ def x_pass(X, v, out, blas_min):
 
 
 @jit
-def x_pass2(X, V, out, blas_min):
-    """``out = V @ X`` for two rows V (2, n): one read of X for both (as ``x_pass``)."""
+def x_passes(X, V, out, blas_min):
+    """``out = V @ X`` for a few rows V (k, n): one read of X for all (as ``x_pass``)."""
     if X.size >= blas_min:
         out[:, :] = np.dot(V, X)
         return
     out[:, :] = 0.0
     for i in range(X.shape[0]):
-        a, b = V[0, i], V[1, i]
-        for j in range(X.shape[1]):
-            out[0, j] += a * X[i, j]
-            out[1, j] += b * X[i, j]
+        for k in range(V.shape[0]):
+            a = V[k, i]
+            for j in range(X.shape[1]):
+                out[k, j] += a * X[i, j]

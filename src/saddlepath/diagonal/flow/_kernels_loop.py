@@ -11,13 +11,17 @@ and when the run stops. State arrays (updated in place):
   :math:`h_{acc}`, :math:`e_{acc}`, the growth cap, the last error, and the guard's verdict
   on a failed step (old, new, allowed) and the step size that was too small;
 - ``ist``: try a plateau step (0/1), :math:`h_{acc}` known (0/1), outcome (``OUTCOME_*``),
-  rows saved, re-basings, resume (skip the stop test once), then the seven counters of
-  :class:`~.stats.FlowStats` in their order, then the RODAS4 steps logged;
+  rows saved, re-basings, resume (skip the stop test once), then the eight counters of
+  :class:`~.stats.FlowStats` in their order, the steps logged, and the method of the last
+  accepted step (0: RODAS4, 1: DOPRI5);
 - ``cf`` = (rtol, atol of the guard, max|∇L| threshold, :math:`\tau_{max}` or inf,
-  controller exponent); ``ci`` = (max_steps, plateau steps on, progress on, ``blas_min``);
-- ``vec`` = (σ, r, rate ≈ −dσ/dτ, woken (bool), c); ``saved`` = (τ, σ, c, r) rows;
-- ``log``: the error norm of every RODAS4 step attempted, in order (length 0: not logged;
-  else room for ``max_steps``), an independent record of what ran for the counters.
+  controller exponents of RODAS4 and DOPRI5); ``ci`` = (max_steps, plateau steps on,
+  progress on, ``blas_min``, explicit steps on);
+- ``vec`` = (σ, r, rate ≈ −dσ/dτ, woken (bool), c, v: the power iteration's unit vector);
+  ``saved`` = (τ, σ, c, r) rows;
+- ``log``: the error norm of every step attempted (RODAS4 or DOPRI5, see
+  :mod:`._kernels_explicit` for the switching rule), in order (length 0: not logged; else
+  room for ``max_steps``), an independent record of what ran for the counters.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal.flow._kernels_blas import x_pass
+from saddlepath.diagonal.flow._kernels_error import EPS
+from saddlepath.diagonal.flow._kernels_explicit import EXPLICIT_LIMIT, dopri5_core, stiffness
 from saddlepath.diagonal.flow._kernels_ode import active_into, is_awake, jit, rebase_inplace
-from saddlepath.diagonal.flow._kernels_step import EPS, rodas_step
+from saddlepath.diagonal.flow._kernels_step import gather, rodas_core
 from saddlepath.diagonal.flow.controller import FAC_MAX, accept_size, reject_size
 from saddlepath.diagonal.flow.guard import loss_check
 
@@ -37,7 +43,8 @@ G_OLD, G_NEW, G_ALLOWED, H_SMALL = range(9, 13)
 TRY_PLATEAU, HAS_ACC, OUTCOME, N_SAVED, VERSION, RESUME = range(6)
 STATS = 6  # n_grad_evals, n_steps, n_accepted, n_rejected, n_redone, n_plateau_steps, ...
 N_GRAD, N_STEPS, N_ACC, N_REJ, N_REDONE = range(STATS, STATS + 5)
-N_PLATEAU, N_DISCARDED, N_LOGGED = STATS + 5, STATS + 6, STATS + 7
+N_PLATEAU, N_DISCARDED, N_EXPLICIT = STATS + 5, STATS + 6, STATS + 7
+N_LOGGED, METHOD = STATS + 8, STATS + 9
 # outcomes
 OUTCOME_CONVERGED, OUTCOME_TAU_MAX, OUTCOME_STEP_LIMIT, OUTCOME_SMALL, OUTCOME_CLIMB = 1, 2, 3, 4, 5
 # what run_loop returns
@@ -104,9 +111,9 @@ def stopped(fs, ist, cf, ci):
 
 
 @jit
-def accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, sig_new, r_new, dsig):
+def accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, explicit, sig_new, r_new, dsig):
     """Take an accepted step of size h: rate, τ, re-basing, saving, next h, convergence."""
-    sigma, r, rate, woken, base = vec
+    sigma, r, rate, woken, base = vec[:5]
     lam = prm[0]
     for j in range(sigma.shape[0]):
         rate[j] = dsig[j] / h
@@ -114,7 +121,10 @@ def accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, sig_new, r_new, d
     if rebase_inplace(sig_new, base, lam):
         ist[VERSION] += 1
     save_row(saved, ist, fs[TAU], sig_new, base, r_new)
-    h_next, e_acc = accept_size(h, err, fs[H_ACC], fs[E_ACC], ist[HAS_ACC] != 0, fs[FAC], cf[4])
+    if ist[METHOD] != explicit:  # no prediction across a change of method
+        ist[HAS_ACC], ist[METHOD] = 0, explicit
+    exponent = cf[5] if explicit else cf[4]
+    h_next, e_acc = accept_size(h, err, fs[H_ACC], fs[E_ACC], ist[HAS_ACC] != 0, fs[FAC], exponent)
     fs[H], fs[H_ACC], fs[E_ACC], fs[FAC], ist[HAS_ACC] = h_next, h, e_acc, FAC_MAX, 1
     fs[GRAD_MAX] = grad_max(geo, r_new, idx, rate, True, cf[2], lam, ci[3])
     ist[TRY_PLATEAU] = err <= PLATEAU_ERROR
@@ -122,13 +132,34 @@ def accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, sig_new, r_new, d
     sigma[:] = sig_new
     r[:] = r_new
     ist[N_ACC] += 1
+    ist[N_EXPLICIT] += explicit
 
 
 @jit
-def attempt(geo, tab, prm, cf, ci, fs, ist, vec, saved, log):
-    """One RODAS4 step: accepted, rejected (smaller h), to be redone (a coordinate woke),
-    or failed (h below the resolution of τ, or the loss rose); return whether accepted."""
-    sigma, r, rate, woken, base = vec
+def take_step(geo, tab, erk, prm, ci, vec, idx, h, sig_new, r_new, dsig):
+    """One step of size h on active set ``idx``, explicit (DOPRI5) where the switching rule
+    of :mod:`._kernels_explicit` allows (and ``ci[4]``), else RODAS4; return its error norm
+    and whether it was explicit."""
+    sigma, r, base, v = vec[0], vec[1], vec[4], vec[5]
+    lam, blas_min = prm[0], ci[3]
+    XT, c = gather(geo, idx, sigma, base, lam)
+    explicit = ci[4] != 0 and h * stiffness(XT, c, lam, h, v, blas_min) <= EXPLICIT_LIMIT
+    if explicit:
+        err = dopri5_core(
+            geo, idx, XT, c, r, h, base, erk, prm, blas_min, sigma, sig_new, r_new, dsig
+        )
+    else:
+        err = rodas_core(
+            geo, idx, XT, c, sigma, r, h, base, tab, prm, blas_min, sig_new, r_new, dsig
+        )
+    return err, explicit
+
+
+@jit
+def attempt(geo, tab, erk, prm, cf, ci, fs, ist, vec, saved, log):
+    """One step: accepted, rejected (smaller h), to be redone (a coordinate woke), or
+    failed (h below the resolution of τ, or the loss rose); return whether accepted."""
+    sigma, rate, woken, base = vec[0], vec[2], vec[3], vec[4]
     lam = prm[0]
     n, d = geo[0].shape
     h, tau = fs[H], fs[TAU]
@@ -139,15 +170,14 @@ def attempt(geo, tab, prm, cf, ci, fs, ist, vec, saved, log):
     idx = np.empty(d, dtype=np.int64)
     idx = idx[: active_into(geo, sigma, rate, h, woken, base, lam, idx)]
     sig_new, r_new, dsig = np.empty(d), np.empty(n), np.empty(d)
-    err = rodas_step(geo, idx, sigma, r, h, base, tab, prm, ci[3], sig_new, r_new, dsig)
+    err, explicit = take_step(geo, tab, erk, prm, ci, vec, idx, h, sig_new, r_new, dsig)
     ist[N_STEPS] += 1
-    ist[N_GRAD] += tab[2].shape[0]
-    fs[ERR] = err
+    ist[N_GRAD] += tab[2].shape[0]  # six evaluations of X beta - y for either method
     if log.shape[0]:
         log[ist[N_LOGGED]] = err
         ist[N_LOGGED] += 1
     if not err <= 1.0:
-        fs[H] = reject_size(h, err if np.isfinite(err) else np.inf, cf[4])
+        fs[H] = reject_size(h, err if np.isfinite(err) else np.inf, cf[5] if explicit else cf[4])
         fs[FAC], ist[TRY_PLATEAU] = 1.0, 0
         ist[N_REJ] += 1
         return False
@@ -164,7 +194,7 @@ def attempt(geo, tab, prm, cf, ci, fs, ist, vec, saved, log):
         ist[N_REJ] += 1
         return False
     fs[RES_NORM] = new
-    accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, sig_new, r_new, dsig)
+    accept(geo, prm, cf, ci, fs, ist, vec, saved, idx, h, err, explicit, sig_new, r_new, dsig)
     return True
 
 
@@ -185,7 +215,7 @@ def woke(geo, idx, sig_new, woken, base, lam):
 
 
 @jit
-def run_loop(geo, tab, prm, cf, ci, fs, ist, vec, saved, log):
+def run_loop(geo, tab, erk, prm, cf, ci, fs, ist, vec, saved, log):
     """Run steps until the run stops, a plateau step is to be tried, the saved rows are
     full, or (with progress on) a step was accepted; return which (``STOPPED``, ...)."""
     while True:
@@ -198,7 +228,7 @@ def run_loop(geo, tab, prm, cf, ci, fs, ist, vec, saved, log):
                 return STOPPED
             if ist[TRY_PLATEAU] and ci[1]:
                 return PLATEAU
-        accepted = attempt(geo, tab, prm, cf, ci, fs, ist, vec, saved, log)
+        accepted = attempt(geo, tab, erk, prm, cf, ci, fs, ist, vec, saved, log)
         if ist[OUTCOME]:
             return STOPPED
         if accepted and ci[2]:

@@ -16,10 +16,14 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal._kernels_log import beta_one
-from saddlepath.diagonal.flow._kernels_blas import gram_plus_identity, potrf_lower, x_pass2
+from saddlepath.diagonal.flow._kernels_blas import gram_plus_identity, potrf_lower
+from saddlepath.diagonal.flow._kernels_error import finish
 from saddlepath.diagonal.flow._kernels_ode import inline, jit, log_weights_at
 
-__all__ = ["BLAS_MIN", "JACOBIAN_SHARE", "factor", "kept_mask", "rodas_step", "solve"]
+__all__ = [
+    *("BETA_SHARE", "BLAS_MIN", "EPS", "JACOBIAN_SHARE", "TINY", "factor", "gather"),
+    *("kept_mask", "residual", "rodas_core", "rodas_step", "solve"),
+]
 
 JACOBIAN_SHARE = 1e-2
 r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
@@ -31,10 +35,6 @@ BLAS_MIN = 2**15
 """Entries of X from which its passes are BLAS matrix-vector products (see the module)."""
 CANCEL = 0.5
 """Below this |ℓ+ − ℓ−| a stage forms β with expm1 (no cancellation), else as e^a − e^b."""
-BETA_SHARE = 4.0
-"""Factor on the β-part of the tolerance (``DualODE.tolerance``; re-exported there)."""
-EPS = float(np.finfo(np.float64).eps)
-TINY = float(np.finfo(np.float64).tiny)
 _LOG_HALF = float(np.log(0.5))
 
 
@@ -229,11 +229,19 @@ def rodas_step(geo, idx, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new
     """One step from ``sigma`` with residual ``r`` on active set ``idx``: the candidate
     offsets, residual and Δσ = σ − σ_new into the last three; return the error norm (inf if
     not finite, the step then being rejected)."""
+    XT, c = gather(geo, idx, sigma, base, prm[0])
+    return rodas_core(
+        geo, idx, XT, c, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new, dsig
+    )
+
+
+@jit
+def rodas_core(geo, idx, XT, c, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new, dsig):
+    """``rodas_step`` on the active arrays ``XT, c`` of :func:`gather`."""
     A, GC, B, gamma = tab
     lam, rtol = prm[0], prm[1]
-    X, y = geo[0], geo[1]
-    n, stages = X.shape[0], B.shape[0]
-    XT, c = gather(geo, idx, sigma, base, lam)
+    y = geo[1]
+    n, stages = XT.shape[1], B.shape[0]
     mode, UT, G = jacobian(XT, c, h, gamma, lam, JACOBIAN_SHARE * rtol, blas_min)
     if mode < 0:
         return np.inf
@@ -259,38 +267,6 @@ def rodas_step(geo, idx, sigma, r, h, base, tab, prm, blas_min, sigma_new, r_new
         for p in range(n):
             dR[p] += B[j] * ks[j, p]
     residual(XT, c, y, dR, dz_scale, r_new, blas_min)
-    V, passes = np.empty((2, n)), np.empty((2, sigma.shape[0]))
-    V[0], V[1] = dR, ks[stages - 1]
-    x_pass2(X, V, passes, blas_min)  # the step's two passes over X: Delta R and k_6
-    for j in range(sigma.shape[0]):
-        dsig[j] = passes[0, j] * (lam / n)
-        sigma_new[j] = sigma[j] - dsig[j]
-    return error_norm(geo, idx, c, sigma, dsig, passes[1], base, prm)
-
-
-@jit
-def error_norm(geo, idx, c, sigma, dsig, est, base, prm):
-    r"""max over coordinates of |error estimate of S| / tolerance: the smaller of
-    :math:`\mathrm{rtol}\max(|S|, |S_{new}|) + \lambda(\mathrm{atol} + \varepsilon)` and, on
-    A, ``BETA_SHARE`` times the β-part over both ends of the step (inf if not finite);
-    ``est`` = :math:`k_6^\top X`, the error estimate of S times n/λ."""
-    X = geo[0]
-    lam, rtol, atol = prm[0], prm[1], prm[2]
-    n, d = X.shape
-    tol = np.empty(d)
-    for j in range(d):
-        start = lam * base[j] + sigma[j]
-        tol[j] = max(np.abs(start), np.abs(start - dsig[j])) * rtol + lam * (atol + EPS)
-    for a in range(idx.shape[0]):
-        j, diff = idx[a], c[3, a]
-        th = max(np.abs(np.tanh(diff)), np.abs(np.tanh(diff - 2.0 * dsig[j])))
-        beta_tol = (0.5 * rtol) * th + (atol * geo[6][j] + TINY) / (2.0 * c[2, a])
-        tol[j] = min(tol[j], beta_tol * BETA_SHARE)
-    err = 0.0
-    for j in range(d):
-        e = np.abs(est[j]) * (lam / n) / tol[j]
-        if not e <= err:
-            err = e
-            if not e < np.inf:
-                return np.inf
-    return err
+    V = np.empty((2, n))
+    V[0], V[1] = dR, ks[stages - 1]  # the step and its error estimate
+    return finish(geo, idx, c, sigma, V, base, prm, blas_min, sigma_new, dsig)

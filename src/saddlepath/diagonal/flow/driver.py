@@ -10,8 +10,10 @@ loop first checks the stopping rules (:class:`StopRules`), then advances by
   least-squares optimum, every other coordinate stays below rounding, and one step reaches
   the time at which the first sleeping coordinate wakes; or else
 * a RODAS4 step (:mod:`.step`) on the integrated residual, with linear solves of the size
-  of the active set; its size comes from the controller (:mod:`.controller`). A step that
-  woke a coordinate left out of the active set is redone with it.
+  of the active set, or, where the flow is not stiff at the proposed step size, an explicit
+  DOPRI5 step (:mod:`._kernels_explicit`: the switching rule); its size comes from the
+  controller (:mod:`.controller`). A step that woke a coordinate left out of the active
+  set is redone with it.
 
 Every accepted step must not raise the loss (:mod:`.guard`). The RODAS4 steps run in the
 compiled loop (:mod:`._kernels_loop`), many per call; the bases c of the re-basing are
@@ -27,6 +29,7 @@ import numpy as np
 
 from saddlepath.diagonal.flow import _kernels_loop as K
 from saddlepath.diagonal.flow import _kernels_step
+from saddlepath.diagonal.flow._kernels_explicit import DOPRI5
 from saddlepath.diagonal.flow.active_set import ActiveArrays
 from saddlepath.diagonal.flow.controller import FAC_MAX, PredictiveController
 from saddlepath.diagonal.flow.guard import DescentGuard, LossCheck
@@ -66,7 +69,7 @@ class FlowState(NamedTuple):
     @property
     def stats(self) -> FlowStats:
         """The counters so far."""
-        return FlowStats(*(int(v) for v in self.ist[K.STATS : K.STATS + 7]))
+        return FlowStats(*(int(v) for v in self.ist[K.STATS : K.STATS + len(FlowStats._fields)]))
 
     def bump(self, **added: int) -> None:
         """Add to the counters (``FlowStats`` names)."""
@@ -88,7 +91,8 @@ class FlowDriver:
     """Integrates a :class:`DualODE` from s = 0 with ``step``, ``controller`` and, where
     exact, ``plateau`` steps (None: RODAS4 steps only), checked by ``guard``. A list as
     ``step_log`` receives the error norm of every RODAS4 step attempted, in order (inf:
-    not finite)."""
+    not finite). ``explicit`` allows DOPRI5 steps where the flow is not stiff (the
+    switching rule of :mod:`._kernels_explicit`)."""
 
     ode: DualODE
     step: RosenbrockStep
@@ -97,6 +101,7 @@ class FlowDriver:
     guard: DescentGuard
     rules: StopRules
     step_log: list | None = None
+    explicit: bool = True
 
     def run(self, progress=None) -> FlowSolution:
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
@@ -106,7 +111,8 @@ class FlowDriver:
         while True:
             state.ist[K.N_SAVED] = saved.n
             code = K.run_loop(
-                ode.geo, self.step.coefficients, self.step.parameters, *state[2:4], *state[:2],
+                ode.geo, self.step.coefficients, DOPRI5, self.step.parameters, *state[2:4],
+                *state[:2],
                 state.vec, saved.rows, log,
             )  # fmt: skip
             saved.n = int(state.ist[K.N_SAVED])
@@ -140,16 +146,18 @@ class FlowDriver:
             *(0.0, 1e-2 * tau_unit, float(np.linalg.norm(r)), grad_max, tau_unit),
         )
         fs[[K.H_ACC, K.E_ACC, K.FAC]] = 1.0, 1.0, FAC_MAX
-        ist = np.zeros(K.N_LOGGED + 1, dtype=np.int64)
+        ist = np.zeros(K.METHOD + 1, dtype=np.int64)
         ist[K.TRY_PLATEAU], ist[K.VERSION], ist[K.N_GRAD] = 1, ode.version, 1
         tau_max = np.inf if rules.tau_max is None else rules.tau_max
         cf = np.array([*(self.guard.rtol, self.guard.atol, rules.grad_threshold, tau_max)])
-        cf = np.append(cf, self.controller.exponent)
+        cf = np.append(cf, [self.controller.exponent, 1.0 / 5.0])  # RODAS4, DOPRI5
         ci = np.array(
             [rules.max_steps, self.plateau is not None, progress, _kernels_step.BLAS_MIN],
             dtype=np.int64,
         )
-        vec = (sigma, r, ode.lam * g, np.zeros(d, dtype=np.bool_), ode.base)
+        ci = np.append(ci, int(self.explicit))
+        power = np.full(n, 1.0 / np.sqrt(n))  # the power iteration's start (unit vector)
+        vec = (sigma, r, ode.lam * g, np.zeros(d, dtype=np.bool_), ode.base, power)
         return FlowState(fs, ist, cf, ci, vec)
 
     def _outcome(self, state: FlowState) -> tuple[TrajectoryStatus, str]:

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from saddlepath.diagonal.flow._kernels_error import EPS, TINY
 from saddlepath.diagonal.flow._kernels_ode import beta_at, jit
-from saddlepath.diagonal.flow._kernels_step import EPS, TINY
 from saddlepath.diagonal.flow.active_set import ActiveArrays
 from saddlepath.diagonal.flow.ode import DualODE
 

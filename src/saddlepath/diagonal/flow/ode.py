@@ -30,8 +30,8 @@ from saddlepath.diagonal._log_weights import (
     beta_from_integrated_gradient,
     dbeta_dS_from_log_weights,
 )
+from saddlepath.diagonal.flow._kernels_error import BETA_SHARE, EPS
 from saddlepath.diagonal.flow._kernels_ode import LOOKAHEAD, REBASE, awake_into, rebase_inplace
-from saddlepath.diagonal.flow._kernels_step import BETA_SHARE, EPS
 from saddlepath.diagonal.model import Initialisation
 
 __all__ = ["BETA_SHARE", "EPS", "LOOKAHEAD", "NEGLIGIBLE", "REBASE", "DualODE"]
