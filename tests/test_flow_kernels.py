@@ -8,6 +8,7 @@ subprocess (the suite's coverage mode).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -16,8 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.integrate import solve_ivp
 
-from saddlepath.diagonal.flow import _kernels_step, gradient_flow
+from saddlepath.diagonal.flow import _kernels_step, gradient_flow, integrate
+from saddlepath.diagonal.flow._kernels_explicit import EXPLICIT_LIMIT, stiffness
+from saddlepath.diagonal.flow.driver import flow_driver
 from saddlepath.diagonal.flow.ode import DualODE
 from saddlepath.diagonal.model import initialisation
 from saddlepath.diagonal.trajectory import TrajectoryStatus
@@ -113,6 +117,7 @@ def test_compiled_loop_equals_the_same_code_run_as_plain_python(tmp_path):
     python = _run(tmp_path, "python", disable_jit=True)
     assert jitted.keys() == python.keys()
     assert jitted["deep_stats"][5] >= 1  # a plateau step ran between the loop's calls
+    assert jitted["plain_stats"][7] >= 1  # and explicit (DOPRI5) steps ran
     assert len(jitted["plain_tau"]) > 20  # the loop ran many steps
     for key, value in jitted.items():
         if value.dtype.kind in "iu":  # the same steps, accepted and rejected alike
@@ -120,3 +125,77 @@ def test_compiled_loop_equals_the_same_code_run_as_plain_python(tmp_path):
         else:  # libm exp/tanh against NumPy: rounding, grown by lambda over the run (~1e-9)
             scale = np.max(np.abs(value[np.isfinite(value)]), initial=1.0)
             np.testing.assert_allclose(value, python[key], rtol=0, atol=1e-8 * scale, err_msg=key)
+
+
+def test_stiffness_estimate_bounds_and_converges_to_the_spectral_radius():
+    """Oracle: eigvalsh of M = (lambda/n) X_A diag(dbeta/dS) X_A^T, and its trace."""
+    rng = np.random.default_rng(5)
+    n, m, lam = 12, 30, 50.0
+    XT = rng.standard_normal((m, n))
+    c = np.zeros((7, m))
+    c[2] = 0.5 * rng.uniform(0.1, 2.0, m)  # (dbeta/dS)/2
+    c[6] = np.einsum("ij,ij->i", XT, XT)
+    M = (lam / n) * (XT.T * (2.0 * c[2])) @ XT
+    rho, trace = np.linalg.eigvalsh(M)[-1], np.trace(M)
+    v = np.full(n, 1.0 / np.sqrt(n))
+    small = 0.5 * EXPLICIT_LIMIT / trace  # h * trace below the limit: the trace decides
+    assert stiffness(XT, c, lam, small, v.copy(), 2**62) == pytest.approx(trace, rel=1e-12)
+    h = 10.0 / rho  # the trace cannot decide: power iterations, warm-started
+    estimates = [stiffness(XT, c, lam, h, v, blas) for blas in [2**62, 1] * 20]
+    assert all(e <= rho * (1 + 1e-12) for e in estimates)  # never above rho (Rayleigh)
+    assert estimates[-1] == pytest.approx(rho, rel=1e-6) and estimates[0] < trace
+
+
+def _direct_flow(X, y, alpha, t_eval):
+    """beta(t) of du/dt = -grad L * v, dv/dt = -grad L * u (u0 = sqrt2 alpha, v0 = 0),
+    integrated directly by scipy's Radau at rtol 1e-12 with its exact Jacobian."""
+    n, d = X.shape
+    G, b = X.T @ X / n, X.T @ y / n
+
+    def rhs(_, w):
+        u, v = w[:d], w[d:]
+        g = G @ (u * v) - b
+        return np.concatenate([-g * v, -g * u])
+
+    def jac(_, w):
+        u, v = w[:d], w[d:]
+        g = G @ (u * v) - b
+        top = np.hstack(
+            [
+                -(G * v[:, None]) * v[None, :] * 0 - v[:, None] * G * v[None, :],
+                -v[:, None] * G * u[None, :] - np.diag(g),
+            ]
+        )
+        low = np.hstack([-u[:, None] * G * v[None, :] - np.diag(g), -u[:, None] * G * u[None, :]])
+        return np.vstack([top, low])
+
+    w0 = np.concatenate([np.full(d, np.sqrt(2.0) * alpha), np.zeros(d)])
+    sol = solve_ivp(rhs, (0, t_eval[-1]), w0, method="Radau", jac=jac, t_eval=t_eval,
+                    rtol=1e-12, atol=1e-14 * alpha)  # fmt: skip
+    return sol.y[:d].T * sol.y[d:].T
+
+
+def test_the_flow_switches_methods_and_matches_direct_integration():
+    """At alpha = 1e-5 the flow is not stiff early and stiff once coordinates are large:
+    both methods run, and beta(t) matches a direct integration 100x tighter than rtol."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((8, 16))
+    y = X[:, :3] @ np.array([1.0, -2.0, 1.5])
+    runs = {}
+    for explicit in (True, False):
+
+        def driver(ode, explicit=explicit, **options):
+            return dataclasses.replace(flow_driver(ode, **options), explicit=explicit)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(integrate, "flow_driver", driver)
+            runs[explicit] = gradient_flow(X, y, alpha=1e-5, tau_max=4.0)
+    s = runs[True].stats
+    rodas = s["n_accepted"] - s["n_explicit_steps"] - s["n_plateau_steps"]
+    assert s["n_explicit_steps"] >= 10 and rodas >= 10  # it switched: both methods ran
+    assert runs[False].stats["n_explicit_steps"] == 0
+    q = np.linspace(0.0, 4.0, 201)
+    exact = _direct_flow(X, y, 1e-5, runs[True].time_scale * q)
+    for traj in runs.values():
+        err = np.max(np.abs(traj.at(q) - exact)) / np.max(np.abs(exact))
+        assert err <= 20 * 1e-8  # beta to about rtol (dense output included)
