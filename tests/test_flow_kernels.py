@@ -199,3 +199,15 @@ def test_the_flow_switches_methods_and_matches_direct_integration():
     for traj in runs.values():
         err = np.max(np.abs(traj.at(q) - exact)) / np.max(np.abs(exact))
         assert err <= 20 * 1e-8  # beta to about rtol (dense output included)
+
+
+def test_cached_kernels_are_keyed_on_every_source_they_are_compiled_from():
+    """numba keys a cached function on its own file; a flow kernel must also go stale when
+    a callee's file changes (here: the loop's stamp names the error norm's file)."""
+    from saddlepath.diagonal.flow import _kernels_cache, _kernels_loop
+
+    locator = _kernels_loop.run_loop._cache._impl._locator
+    assert type(locator).__name__ in {"FlowInTreeLocator", "FlowUserDirLocator"}
+    names = {name for name, *_ in locator.get_source_stamp()}
+    assert {"_kernels_error.py", "_kernels_step.py", "_kernels_log.py"} <= names
+    assert len(names) == len(_kernels_cache.SOURCES)
