@@ -130,7 +130,7 @@ def test_descent_guard_allows_rounding_and_stops_a_climb():
     ],
 )
 def test_stats_count_the_steps_that_ran(monkeypatch, kwargs):
-    calls = []  # the error norm of every RODAS4 step the compiled loop attempted, in order
+    calls = []  # the error norm of every step (RODAS4 or DOPRI5) the compiled loop attempted
 
     def logged_driver(ode, **options):
         return dataclasses.replace(flow_driver(ode, **options), step_log=calls)
