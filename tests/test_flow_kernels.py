@@ -211,3 +211,12 @@ def test_cached_kernels_are_keyed_on_every_source_they_are_compiled_from():
     names = {name for name, *_ in locator.get_source_stamp()}
     assert {"_kernels_error.py", "_kernels_step.py", "_kernels_log.py"} <= names
     assert len(names) == len(_kernels_cache.SOURCES)
+
+
+@pytest.mark.parametrize("m", [0, 1, 2, 7, 64, 1001])
+def test_stable_order_is_numpys_stable_argsort(m):
+    """The Jacobian drops its smallest columns in this order (ties: by index)."""
+    from saddlepath.diagonal.flow._kernels_step import stable_order
+
+    w = np.random.default_rng(m).integers(0, 6, m).astype(float)  # many ties
+    np.testing.assert_array_equal(stable_order(w), np.argsort(w, kind="stable"))

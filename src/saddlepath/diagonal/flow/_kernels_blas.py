@@ -22,7 +22,7 @@ from numba.extending import get_cython_function_address
 
 from saddlepath.diagonal.flow._kernels_ode import jit
 
-__all__ = ["gram_plus_identity", "potrf_lower", "x_pass", "x_passes"]
+__all__ = ["gram_plus_identity", "matvec", "potrf_lower", "x_pass", "x_passes"]
 
 
 def _external(module: str, name: str, n_args: int):
@@ -36,6 +36,8 @@ def _external(module: str, name: str, n_args: int):
 
 
 _dsyrk = _external("cython_blas", "dsyrk", 10)
+_dgemv = _external("cython_blas", "dgemv", 11)
+_dgemm = _external("cython_blas", "dgemm", 13)
 _dpotrf = _external("cython_lapack", "dpotrf", 5)
 _UPPER, _NO_TRANS, _TRANS = ord("U"), ord("N"), ord("T")
 
@@ -75,7 +77,7 @@ def potrf_lower(G):
 def x_pass(X, v, out, blas_min):
     """``out = v @ X`` (length d): loops below ``blas_min`` entries, BLAS from there on."""
     if X.size >= blas_min:
-        out[:] = np.dot(v, X)
+        matvec(X, v, out, True)
         return
     out[:] = 0.0
     for i in range(X.shape[0]):
@@ -88,7 +90,7 @@ def x_pass(X, v, out, blas_min):
 def x_passes(X, V, out, blas_min):
     """``out = V @ X`` for a few rows V (k, n): one read of X for all (as ``x_pass``)."""
     if X.size >= blas_min:
-        out[:, :] = np.dot(V, X)
+        _matmat(V, X, out)
         return
     out[:, :] = 0.0
     for i in range(X.shape[0]):
@@ -96,3 +98,34 @@ def x_passes(X, V, out, blas_min):
             a = V[k, i]
             for j in range(X.shape[1]):
                 out[k, j] += a * X[i, j]
+
+
+@jit
+def matvec(M, x, out, left):
+    """``out = M @ x`` (``left`` False) or ``x @ M`` (True) for a C-ordered matrix M, by BLAS
+    ``dgemv`` (Fortran sees Mᵀ)."""
+    p, q = M.shape
+    trans = np.array([_NO_TRANS if left else _TRANS], dtype=np.uint8)
+    dims = np.array([q, p, q, 1], dtype=np.int32)  # M, N, lda, inc
+    scalars = np.array([1.0, 0.0])  # alpha, beta
+    _dgemv(
+        trans.ctypes, dims[0:].ctypes, dims[1:].ctypes, scalars[0:].ctypes, M.ctypes,
+        dims[2:].ctypes, x.ctypes, dims[3:].ctypes, scalars[1:].ctypes, out.ctypes,
+        dims[3:].ctypes,
+    )  # fmt: skip
+
+
+@jit
+def _matmat(V, X, out):
+    """``out = V @ X`` for C-ordered V (k, n), X (n, d), by BLAS ``dgemm``: Fortran computes
+    outᵀ = Xᵀ Vᵀ from the same memory."""
+    k, n = V.shape
+    d = X.shape[1]
+    trans = np.array([_NO_TRANS], dtype=np.uint8)
+    dims = np.array([d, k, n], dtype=np.int32)  # M, N, K (= lda d, ldb n, ldc d)
+    scalars = np.array([1.0, 0.0])
+    _dgemm(
+        trans.ctypes, trans.ctypes, dims[0:].ctypes, dims[1:].ctypes, dims[2:].ctypes,
+        scalars[0:].ctypes, X.ctypes, dims[0:].ctypes, V.ctypes, dims[2:].ctypes,
+        scalars[1:].ctypes, out.ctypes, dims[0:].ctypes,
+    )  # fmt: skip

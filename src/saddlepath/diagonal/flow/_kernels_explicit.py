@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from saddlepath.diagonal.flow._kernels_blas import matvec
 from saddlepath.diagonal.flow._kernels_error import finish
 from saddlepath.diagonal.flow._kernels_ode import jit
 from saddlepath.diagonal.flow._kernels_step import dot, residual
@@ -114,13 +115,17 @@ def stiffness(XT, c, lam, h, v, blas_min):
     trace *= lam / n
     if not h * trace > EXPLICIT_LIMIT:
         return trace
-    u = np.dot(XT, v) if m * n >= blas_min else np.empty(m)
-    for a in range(m):
-        if m * n < blas_min:
+    u, w = np.empty(m), np.zeros(n)
+    if m * n >= blas_min:
+        matvec(XT, v, u, False)
+    else:
+        for a in range(m):
             u[a] = dot(XT[a], v)
+    for a in range(m):
         u[a] *= 2.0 * c[2, a] * (lam / n)
-    w = np.dot(u, XT) if m * n >= blas_min else np.zeros(n)
-    if m * n < blas_min:
+    if m * n >= blas_min:
+        matvec(XT, u, w, True)
+    else:
         for a in range(m):
             for p in range(n):
                 w[p] += u[a] * XT[a, p]
