@@ -16,14 +16,19 @@ medians of ``--repeats`` runs for runs shorter than 5 s. Results are written
 atomically to ``benchmarks/results/flow.json`` and ``flow.md``.
 
 Run: ``.venv/bin/python benchmarks/flow.py [--budget 60] [--sizes 5x7,50x100]``
+
+``--interleaved [--compile-time]`` runs issue 13's rows instead, round-robin against LSODA
+and Radau under one and the default BLAS threads (:mod:`_flow_interleaved`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: single-thread timings
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+if "--interleaved" not in sys.argv:  # before numpy: single-thread timings
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import json
@@ -208,7 +213,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", default=",".join(f"{n}x{d}" for n, d in SIZES))
     parser.add_argument("--alphas", default=",".join(ALPHAS))
+    parser.add_argument("--interleaved", action="store_true", help="issue 13's rows")
+    parser.add_argument("--compile-time", action="store_true", help="with --interleaved")
     args = parser.parse_args()
+    if args.interleaved:
+        import _flow_interleaved
+
+        _flow_interleaved.main(args, make_data, baseline_ivp, RESULTS)
+        return
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
     rows = []
     for n, d in sizes:

@@ -20,10 +20,29 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["ControllerState", "PredictiveController"]
+from saddlepath.diagonal.flow._kernels_ode import jit
+
+__all__ = ["ControllerState", "PredictiveController", "accept_size", "reject_size"]
 
 FAC_MAX, FAC_MIN, SAFETY = 6.0, 0.2, 0.9
 """Largest growth, largest shrink factor and safety factor θ of a step."""
+
+
+@jit
+def accept_size(h, err, h_acc, err_acc, has_acc, fac_max, exponent):
+    """The next step after an accepted step (h, err), and the error it leaves as e_acc
+    (compiled: the one implementation, also run by the compiled step loop)."""
+    fac = SAFETY / max(err, 1e-10) ** exponent
+    if has_acc:
+        ratio = (err_acc / max(err, 1e-10) ** 2) ** exponent
+        fac = min(fac, (h / h_acc) * SAFETY * ratio)
+    return h * min(fac_max, max(FAC_MIN, fac)), max(1e-2, err)
+
+
+@jit
+def reject_size(h, err, exponent):
+    """The next step after a step (h, err) was rejected (err = inf if not finite)."""
+    return h * max(FAC_MIN, min(1.0, SAFETY / err**exponent))
 
 
 class ControllerState(NamedTuple):
@@ -54,15 +73,12 @@ class PredictiveController:
 
     def accept(self, h: float, err: float, state: ControllerState):
         """Return ``(h_next, state)`` after an accepted step of size h and error norm err."""
-        fac = SAFETY / max(err, 1e-10) ** self.exponent
-        if state.h_accepted is not None:
-            ratio = (state.error_accepted / max(err, 1e-10) ** 2) ** self.exponent
-            fac = min(fac, (h / state.h_accepted) * SAFETY * ratio)
-        h_next = h * min(state.fac_max, max(FAC_MIN, fac))
-        return h_next, ControllerState(h, max(1e-2, err), FAC_MAX)
+        has = state.h_accepted is not None
+        h_acc, e_acc = (state.h_accepted, state.error_accepted) if has else (1.0, 1.0)
+        h_next, e_next = accept_size(h, err, h_acc, e_acc, has, state.fac_max, self.exponent)
+        return h_next, ControllerState(h, e_next, FAC_MAX)
 
     def reject(self, h: float, err: float, state: ControllerState):
         """Return ``(h_next, state)`` after a step rejected with error norm err (inf if it
         was not finite)."""
-        h_next = h * max(FAC_MIN, min(1.0, SAFETY / err**self.exponent))
-        return h_next, state._replace(fac_max=1.0)
+        return reject_size(h, float(err), self.exponent), state._replace(fac_max=1.0)

@@ -1,43 +1,56 @@
-r"""The flow's driver: one typed loop state, advanced by RODAS4 and plateau steps (private).
+r"""The flow's driver: the compiled step loop, and plateau steps between its calls (private).
 
-The state (:class:`FlowState`) holds the re-based offsets σ = S − λc of :mod:`.ode`
+The loop state (:class:`FlowState`) holds the re-based offsets σ = S − λc of :mod:`.ode`
 (error control on σ, see ``DualODE.tolerance``), the residual, the step size and the
 controller's memory, the counters, and the run's outcome once it stops. Each pass of the
 loop first checks the stopping rules (:class:`StopRules`), then advances by
 
-* a plateau step (:mod:`.plateau`) when the last RODAS4 step was very accurate and one is
-  exact to tolerance: the non-negligible coordinates sit at their restricted least-squares
-  optimum, every other coordinate stays below rounding, and one step reaches the time at
-  which the first sleeping coordinate wakes; or else
+* a plateau step (:mod:`.plateau`, on the host) when the last RODAS4 step was very accurate
+  and one is exact to tolerance: the non-negligible coordinates sit at their restricted
+  least-squares optimum, every other coordinate stays below rounding, and one step reaches
+  the time at which the first sleeping coordinate wakes; or else
 * a RODAS4 step (:mod:`.step`) on the integrated residual, with linear solves of the size
-  of the active set; its size comes from the controller (:mod:`.controller`). A step that
-  woke a coordinate left out of the active set is redone with it.
+  of the active set, or, where the flow is not stiff at the proposed step size, an explicit
+  DOPRI5 step (:mod:`._kernels_explicit`: the switching rule); its size comes from the
+  controller (:mod:`.controller`). A step that woke a coordinate left out of the active
+  set is redone with it.
 
-Every accepted step must not raise the loss (:mod:`.guard`); the ODE's re-basing
-(``DualODE.rebase``) is the one piece of state kept outside :class:`FlowState`, in the ODE.
+Every accepted step must not raise the loss (:mod:`.guard`). The RODAS4 steps run in the
+compiled loop (:mod:`._kernels_loop`), many per call; the bases c of the re-basing are
+``DualODE.base``, updated in place by the loop and refreshed in the ODE after each call.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from saddlepath.diagonal.flow.active_set import ActiveArrays, arrays_for
-from saddlepath.diagonal.flow.controller import ControllerState, PredictiveController
-from saddlepath.diagonal.flow.guard import DescentGuard
-from saddlepath.diagonal.flow.ode import EPS, DualODE
+from saddlepath.diagonal.flow import _kernels_loop as K
+from saddlepath.diagonal.flow import _kernels_step
+from saddlepath.diagonal.flow._kernels_explicit import DOPRI5
+from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.controller import FAC_MAX, PredictiveController
+from saddlepath.diagonal.flow.guard import DescentGuard, LossCheck
+from saddlepath.diagonal.flow.ode import DualODE
 from saddlepath.diagonal.flow.plateau import PlateauStepper
 from saddlepath.diagonal.flow.saved import SavedStates
 from saddlepath.diagonal.flow.stats import FlowStats
-from saddlepath.diagonal.flow.step import RosenbrockStep, StepResult
+from saddlepath.diagonal.flow.step import RosenbrockStep
 from saddlepath.diagonal.trajectory import TrajectoryStatus
 
 __all__ = ["FlowDriver", "FlowSolution", "FlowState", "StopRules", "flow_driver"]
 
-PLATEAU_ERROR = 0.05
-"""An accepted RODAS4 step with a smaller error norm than this invites a plateau step."""
+PLATEAU_ERROR = K.PLATEAU_ERROR
+BLAS_ONE_THREAD_MAX = 2**22
+"""Entries of X up to which a run uses one BLAS thread (from ``BLAS_MIN`` on, where the
+compiled loop calls BLAS at all; through threadpoolctl, when it is installed). The loop's
+BLAS calls are matrix-vector products over at most X, in cache up to about 32 MB: more
+threads add only their synchronisation there. Measured on a loaded 2-core machine, two
+threads made (200, 1000) at α = 1e-10 up to 11× slower than one."""
 
 
 class StopRules(NamedTuple):
@@ -51,35 +64,25 @@ class StopRules(NamedTuple):
 
 
 class FlowState(NamedTuple):
-    """The loop state between two steps."""
+    """The loop state between two calls of the compiled loop (its layout:
+    :mod:`._kernels_loop`): float and integer scalars, the configuration, and the vectors
+    σ, r, rate, woken and c (c is ``DualODE.base`` itself)."""
 
-    tau: float
-    """Accelerated time reached."""
-    sigma: np.ndarray
-    """Re-based offsets σ = S − λc (the bases c live in the ODE)."""
-    r: np.ndarray
-    """Residual Xβ − y."""
-    res_norm: float
-    """‖r‖ of the last accepted state (the descent guard's reference)."""
-    grad_max: float | None
-    """max|∇L| over live coordinates if it may be below the threshold, else None."""
-    rate: np.ndarray
-    """About −dσ/dτ: the last step's mean slope (look-ahead of waking coordinates)."""
-    h: float
-    """Size of the next RODAS4 step."""
-    tau_unit: float
-    """The run's time unit: the first step is 1% of it, and a step below
-    8ε·max(τ, tau_unit) ends the run as a failure."""
-    controller: ControllerState
-    try_plateau: bool
-    """Whether to try a plateau step next (after a very accurate RODAS4 step)."""
-    woken: np.ndarray | None
-    """Coordinates that woke in a step that is being redone (None: none)."""
-    arrays: ActiveArrays | None
-    """Arrays of the last active set used (a cache; screens the convergence test)."""
-    stats: FlowStats
-    outcome: tuple[TrajectoryStatus, str] | None = None
-    """Status and message once the run has stopped."""
+    fs: np.ndarray
+    ist: np.ndarray
+    cf: np.ndarray
+    ci: np.ndarray
+    vec: tuple
+
+    @property
+    def stats(self) -> FlowStats:
+        """The counters so far."""
+        return FlowStats(*(int(v) for v in self.ist[K.STATS : K.STATS + len(FlowStats._fields)]))
+
+    def bump(self, **added: int) -> None:
+        """Add to the counters (``FlowStats`` names)."""
+        for key, n in added.items():
+            self.ist[K.STATS + FlowStats._fields.index(key)] += n
 
 
 class FlowSolution(NamedTuple):
@@ -94,7 +97,10 @@ class FlowSolution(NamedTuple):
 @dataclass(frozen=True, eq=False)
 class FlowDriver:
     """Integrates a :class:`DualODE` from s = 0 with ``step``, ``controller`` and, where
-    exact, ``plateau`` steps (None: RODAS4 steps only), checked by ``guard``."""
+    exact, ``plateau`` steps (None: RODAS4 steps only), checked by ``guard``. A list as
+    ``step_log`` receives the error norm of every RODAS4 step attempted, in order (inf:
+    not finite). ``explicit`` allows DOPRI5 steps where the flow is not stiff (the
+    switching rule of :mod:`._kernels_explicit`)."""
 
     ode: DualODE
     step: RosenbrockStep
@@ -102,156 +108,148 @@ class FlowDriver:
     plateau: PlateauStepper | None
     guard: DescentGuard
     rules: StopRules
+    step_log: list | None = None
+    explicit: bool = True
 
     def run(self, progress=None) -> FlowSolution:
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
-        saved = SavedStates(self.ode, progress)
-        state = self._start(saved)
-        while (state := self._stopped(state)).outcome is None:
-            if state.try_plateau and self.plateau is not None:
-                state, taken = self._plateau_step(state, saved)
-                if taken:
-                    continue
-            state = self._rosenbrock_step(state, saved)
-        return FlowSolution(*state.outcome, state.stats, saved)
+        ode, saved = self.ode, SavedStates(self.ode, progress)
+        state = self._start(saved, progress is not None)
+        log = np.empty(0 if self.step_log is None else self.rules.max_steps)
+        with _blas_threads(ode.X.size):
+            return self._loop(state, saved, log)
 
-    def _start(self, saved: SavedStates) -> FlowState:
+    def _loop(self, state: FlowState, saved: SavedStates, log: np.ndarray) -> FlowSolution:
+        """Call the compiled loop, and take plateau steps, until the run stops."""
         ode = self.ode
-        sigma = np.zeros(ode.X.shape[1])
+        while True:
+            state.ist[K.N_SAVED] = saved.n
+            code = K.run_loop(
+                ode.geo, self.step.coefficients, DOPRI5, self.step.parameters, *state[2:4],
+                *state[:2],
+                state.vec, saved.rows, log,
+            )  # fmt: skip
+            saved.n = int(state.ist[K.N_SAVED])
+            if state.ist[K.VERSION] != ode.version:
+                ode.rebased()
+                state.ist[K.VERSION] = ode.version
+            saved.report()
+            if code == K.STOPPED:
+                if self.step_log is not None:
+                    self.step_log.extend(log[: state.ist[K.N_LOGGED]].tolist())
+                return FlowSolution(*self._outcome(state), state.stats, saved)
+            if code == K.GROW:
+                saved.grow()
+            elif code == K.PLATEAU:
+                self._plateau_step(state, saved)
+
+    def _start(self, saved: SavedStates, progress: bool) -> FlowState:
+        ode, rules = self.ode, self.rules
+        n, d = ode.X.shape
+        sigma = np.zeros(d)
         r = ode.X @ ode.beta(sigma) - ode.y
-        g = r @ ode.X / ode.n_samples
+        g = r @ ode.X / n
         saved.append(0.0, sigma, r)
         grad_max = float(np.max(np.abs(g[ode.live]), initial=0.0))
         # time for s to move by 1, or the fastest relaxation (trace of the Jacobian) if
         # sooner (scale-free: invariant under X -> aX, y -> by)
-        stiffness = ode.lam * float(ode.dbeta(sigma) @ ode.col_norm**2) / ode.n_samples
+        stiffness = ode.lam * float(ode.dbeta(sigma) @ ode.col_norm**2) / n
         tau_unit = 1.0 / max(grad_max, stiffness, np.finfo(float).tiny)
-        return FlowState(
-            *(0.0, sigma, r, float(np.linalg.norm(r)), grad_max, ode.lam * g, 1e-2 * tau_unit),
-            *(tau_unit, self.controller.init(), True, None, None, FlowStats(n_grad_evals=1)),
+        fs = np.full(13, np.nan)
+        fs[[K.TAU, K.H, K.RES_NORM, K.GRAD_MAX, K.TAU_UNIT]] = (
+            *(0.0, 1e-2 * tau_unit, float(np.linalg.norm(r)), grad_max, tau_unit),
         )
+        fs[[K.H_ACC, K.E_ACC, K.FAC]] = 1.0, 1.0, FAC_MAX
+        ist = np.zeros(K.METHOD + 1, dtype=np.int64)
+        ist[K.TRY_PLATEAU], ist[K.VERSION], ist[K.N_GRAD] = 1, ode.version, 1
+        tau_max = np.inf if rules.tau_max is None else rules.tau_max
+        cf = np.array([*(self.guard.rtol, self.guard.atol, rules.grad_threshold, tau_max)])
+        cf = np.append(cf, [self.controller.exponent, 1.0 / 5.0])  # RODAS4, DOPRI5
+        ci = np.array(
+            [rules.max_steps, self.plateau is not None, progress, _kernels_step.BLAS_MIN],
+            dtype=np.int64,
+        )
+        ci = np.append(ci, int(self.explicit))
+        power = np.full(n, 1.0 / np.sqrt(n))  # the power iteration's start (unit vector)
+        vec = (sigma, r, ode.lam * g, np.zeros(d, dtype=np.bool_), ode.base, power)
+        return FlowState(fs, ist, cf, ci, vec)
 
-    def _stopped(self, state: FlowState) -> FlowState:
-        """The state with its outcome set if a stopping rule holds."""
-        rules, stats, tau = self.rules, state.stats, state.tau
-        if state.outcome is not None:
-            return state
-        if state.grad_max is not None and state.grad_max <= rules.grad_threshold:
+    def _outcome(self, state: FlowState) -> tuple[TrajectoryStatus, str]:
+        """The status and message of a run that stopped."""
+        fs, code, stats = state.fs, state.ist[K.OUTCOME], state.stats
+        rules, tau = self.rules, float(state.fs[K.TAU])
+        if code == K.OUTCOME_CONVERGED:
             message = (
-                f"converged at tau = {tau:.6g}: max|grad L| = {state.grad_max:.3g} <= "
+                f"converged at tau = {tau:.6g}: max|grad L| = {fs[K.GRAD_MAX]:.3g} <= "
                 f"{rules.grad_threshold:.3g} {stats.summary()}"
             )
-            return state._replace(outcome=(TrajectoryStatus.CONVERGED, message))
-        if rules.tau_max is not None and tau >= rules.tau_max * (1 - 4 * EPS):
-            message = f"reached tau_max = {rules.tau_max:g} {stats.summary()}"
-            return state._replace(outcome=(TrajectoryStatus.REACHED_TAU_MAX, message))
-        if stats.n_steps >= rules.max_steps:
+            return TrajectoryStatus.CONVERGED, message
+        if code == K.OUTCOME_TAU_MAX:
+            return TrajectoryStatus.REACHED_TAU_MAX, (
+                f"reached tau_max = {rules.tau_max:g} {stats.summary()}"
+            )
+        if code == K.OUTCOME_STEP_LIMIT:
             message = (
                 f"stopped at max_steps = {rules.max_steps} at tau = {tau:.6g} before converging"
             )
-            return state._replace(outcome=(TrajectoryStatus.STEP_LIMIT, message))
-        return state
-
-    def _grad_max(self, r, rate, arrays: ActiveArrays) -> float | None:
-        """``max|grad L|`` if it may be at or below the threshold (one pass over X), else
-        None. Cheap screens first: the gradient on the active set, and the last step's mean
-        slope of σ (= −λ·mean gradient) everywhere (``rate``; None: skip)."""
-        ode, threshold = self.ode, self.rules.grad_threshold
-        if arrays.m and float(np.max(np.abs(r @ arrays.XA))) > (threshold * ode.n_samples):
-            return None
-        if rate is not None and float(np.max(np.abs(rate[ode.live]))) > 4.0 * threshold * ode.lam:
-            return None
-        return float(np.max(np.abs(r @ ode.X)[ode.live], initial=0.0)) / ode.n_samples
-
-    def _plateau_step(self, state: FlowState, saved: SavedStates) -> tuple[FlowState, bool]:
-        """The state after a plateau step that is exact to tolerance and descends, and
-        whether one was taken."""
-        ode, tau_max = self.ode, self.rules.tau_max
-        left = None if tau_max is None else tau_max - state.tau
-        jump = self.plateau.step(state.sigma, state.r, state.h, state.tau, left)
-        if jump is None:
-            return state, False
-        stats = state.stats.bump(n_steps=1)
-        arrays = arrays_for(ode, jump.awake, state.arrays)
-        check = self.guard.check(state.res_norm, jump.sigma, jump.r, arrays)
-        if not check.passed:  # its assumptions failed: RODAS4 steps go on
-            return state._replace(arrays=arrays, stats=stats.bump(n_plateau_discarded=1)), False
-        tau = state.tau + jump.dtau
-        sigma = ode.rebase(jump.sigma)
-        saved.append(tau, sigma, jump.r)
-        return state._replace(
-            tau=tau,
-            sigma=sigma,
-            r=jump.r,
-            res_norm=check.new,
-            grad_max=self._grad_max(jump.r, None, arrays),
-            rate=jump.rate,
-            h=jump.h_next,
-            controller=self.controller.restart(state.controller),
-            try_plateau=False,
-            arrays=arrays,
-            stats=stats.bump(n_accepted=1, n_plateau_steps=1, n_grad_evals=1),
-        ), True
-
-    def _rosenbrock_step(self, state: FlowState, saved: SavedStates) -> FlowState:
-        """The state after one RODAS4 step: accepted, rejected (smaller h), to be redone
-        (a coordinate woke), or failed (h below the resolution of τ, or the loss rose)."""
-        ode, tau, h = self.ode, state.tau, state.h
-        if self.rules.tau_max is not None:
-            h = min(h, self.rules.tau_max - tau)
-        if h < 8 * EPS * max(tau, state.tau_unit):
+            return TrajectoryStatus.STEP_LIMIT, message
+        if code == K.OUTCOME_SMALL:
             message = (
-                f"step size {h:.3g} too small at tau = {tau:.6g} after {state.stats.n_steps} "
-                "steps: the flow could not be resolved (non-finite stages?)"
+                f"step size {fs[K.H_SMALL]:.3g} too small at tau = {tau:.6g} after "
+                f"{stats.n_steps} steps: the flow could not be resolved (non-finite stages?)"
             )
-            return state._replace(outcome=(TrajectoryStatus.SOLVER_FAILED, message))
-        awake = ode.awake(state.sigma, h * state.rate)
-        active = np.flatnonzero(awake if state.woken is None else awake | state.woken)
-        arrays = arrays_for(ode, active, state.arrays)
-        out = self.step(state.sigma, state.r, arrays, h)
-        stages = self.step.tableau.stages
-        if out is None or out.error > 1.0:
-            err = np.inf if out is None else out.error
-            h, controller = self.controller.reject(h, err, state.controller)
-            stats = state.stats.rosenbrock(stages, "n_rejected")
-            return state._replace(
-                h=h, controller=controller, try_plateau=False, arrays=arrays, stats=stats
-            )
-        late = ode.awake(out.sigma)
-        late[active] = False
-        if late.any():  # an accurate step woke a dropped coordinate: redo with it
-            woken = late if state.woken is None else state.woken | late
-            stats = state.stats.rosenbrock(stages, "n_redone")
-            return state._replace(h=h, try_plateau=False, woken=woken, arrays=arrays, stats=stats)
-        check = self.guard.check(state.res_norm, out.sigma, out.r, arrays)
-        if not check.passed:
-            outcome = (TrajectoryStatus.SOLVER_FAILED, check.message(tau))
-            return state._replace(
-                outcome=outcome, stats=state.stats.rosenbrock(stages, "n_rejected")
-            )
-        return self._accept(state, out, h, arrays, check.new, saved)
+            return TrajectoryStatus.SOLVER_FAILED, message
+        check = LossCheck(False, float(fs[K.G_OLD]), float(fs[K.G_NEW]), float(fs[K.G_ALLOWED]))
+        return TrajectoryStatus.SOLVER_FAILED, check.message(tau)
 
-    def _accept(self, state, out: StepResult, h, arrays, res_norm, saved) -> FlowState:
-        """The state after an accepted RODAS4 step of size ``h``."""
-        rate, tau = out.dsigma / h, state.tau + h
-        sigma = self.ode.rebase(out.sigma)
-        saved.append(tau, sigma, out.r)
-        h_next, controller = self.controller.accept(h, out.error, state.controller)
-        return FlowState(
-            tau,
-            sigma,
-            out.r,
-            res_norm,
-            self._grad_max(out.r, rate, arrays),
-            rate,
-            h_next,
-            state.tau_unit,
-            controller,
-            out.error <= PLATEAU_ERROR,  # try a plateau step next
-            None,  # nothing woken
-            arrays,
-            state.stats.rosenbrock(self.step.tableau.stages, "n_accepted"),
+    def _plateau_step(self, state: FlowState, saved: SavedStates) -> None:
+        """A plateau step if one is exact to tolerance and descends (else the loop resumes
+        with a RODAS4 step)."""
+        ode, tau_max, fs = self.ode, self.rules.tau_max, state.fs
+        sigma, r, rate = state.vec[:3]
+        tau = float(fs[K.TAU])
+        state.ist[K.TRY_PLATEAU] = 0
+        left = None if tau_max is None else tau_max - tau
+        jump = self.plateau.step(sigma.copy(), r.copy(), float(fs[K.H]), tau, left)
+        if jump is None:
+            state.ist[K.RESUME] = 1
+            return
+        state.bump(n_steps=1)
+        arrays = ActiveArrays(ode, jump.awake)
+        check = self.guard.check(float(fs[K.RES_NORM]), jump.sigma, jump.r, arrays)
+        if not check.passed:  # its assumptions failed: RODAS4 steps go on
+            state.bump(n_plateau_discarded=1)
+            state.ist[K.RESUME] = 1
+            return
+        sigma[:] = ode.rebase(jump.sigma)
+        state.ist[K.VERSION] = ode.version
+        r[:] = jump.r
+        rate[:] = jump.rate
+        saved.append(tau + jump.dtau, sigma, r)
+        fs[[K.TAU, K.RES_NORM, K.H]] = tau + jump.dtau, check.new, jump.h_next
+        fs[K.GRAD_MAX] = K.grad_max(
+            *(ode.geo, r, arrays.idx, rate, False, self.rules.grad_threshold, ode.lam),
+            _kernels_step.BLAS_MIN,
         )
+        state.ist[K.HAS_ACC] = 0  # no prediction across a plateau step
+        state.bump(n_accepted=1, n_plateau_steps=1, n_grad_evals=1)
+
+
+@functools.cache
+def _controller():
+    """threadpoolctl's controller of the loaded BLAS libraries (None: not installed)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
+
+
+def _blas_threads(size: int):
+    """One BLAS thread for a run on X of ``size`` entries (see ``BLAS_ONE_THREAD_MAX``)."""
+    if not _kernels_step.BLAS_MIN <= size <= BLAS_ONE_THREAD_MAX or _controller() is None:
+        return contextlib.nullcontext()
+    return _controller().limit(limits=1, user_api="blas")
 
 
 def flow_driver(ode: DualODE, *, rtol: float, atol: float, rules: StopRules) -> FlowDriver:

@@ -23,10 +23,35 @@ from typing import NamedTuple
 
 import numpy as np
 
+from saddlepath.diagonal.flow._kernels_error import EPS, TINY
+from saddlepath.diagonal.flow._kernels_ode import beta_at, jit
 from saddlepath.diagonal.flow.active_set import ActiveArrays
-from saddlepath.diagonal.flow.ode import EPS, DualODE
+from saddlepath.diagonal.flow.ode import DualODE
 
-__all__ = ["DescentGuard", "LossCheck"]
+__all__ = ["DescentGuard", "LossCheck", "loss_check"]
+
+
+@jit
+def loss_check(geo, old, sigma, r_new, idx, base, lam, rtol, atol):
+    """``(passed, new, allowed)`` of a state against ‖Xβ − y‖ = ``old`` (see the module;
+    compiled: the one implementation, also run by the compiled step loop)."""
+    rho = np.sqrt(np.sum(r_new * r_new))
+    if rho <= old:
+        return True, rho, np.nan
+    if not np.isfinite(rho):
+        return False, rho, 0.0
+    y, col_norm2 = geo[1], geo[7]
+    size = np.sqrt(np.sum(y * y))
+    for a in range(idx.shape[0]):
+        j = idx[a]
+        size += np.abs(beta_at(geo, j, sigma[j], base, lam)) * np.sqrt(col_norm2[j])
+    e = (10.0 * (rtol + atol) + 8.0 * (idx.shape[0] + 2) * EPS) * size
+    unit = max(old, e, TINY)
+    o, q, f = old / unit, rho / unit, e / unit
+    allowed = rtol * o * o + 2.0 * o * f + 2.0 * f * f  # on (rho^2 - old^2)/unit^2
+    if (q - o) * (q + o) > allowed:
+        return False, rho, unit * np.sqrt(o * o + allowed)
+    return True, rho, np.nan
 
 
 class LossCheck(NamedTuple):
@@ -57,17 +82,8 @@ class DescentGuard:
     def check(self, old: float, sigma: np.ndarray, r_new: np.ndarray, arr: ActiveArrays):
         """Return the :class:`LossCheck` of the state (offsets ``sigma``, residual ``r_new``,
         active arrays ``arr``) against the norm ``old`` of the last accepted residual."""
-        rho = float(np.linalg.norm(r_new))
-        if rho <= old:
-            return LossCheck(True, old, rho)
-        if not np.isfinite(rho):
-            return LossCheck(False, old, rho, 0.0)
-        beta = np.abs(self.ode.beta(sigma[arr.idx], arr.idx))
-        size = float(np.linalg.norm(self.ode.y)) + float(beta @ np.sqrt(arr.col_norm2))
-        e = (10.0 * (self.rtol + self.atol) + 8.0 * (arr.m + 2) * EPS) * size
-        unit = max(old, e, np.finfo(float).tiny)
-        o, q, f = old / unit, rho / unit, e / unit
-        allowed = self.rtol * o * o + 2.0 * o * f + 2.0 * f * f  # on (rho^2 - old^2)/unit^2
-        if (q - o) * (q + o) > allowed:
-            return LossCheck(False, old, rho, unit * np.sqrt(o * o + allowed))
-        return LossCheck(True, old, rho)
+        ode = self.ode
+        passed, new, allowed = loss_check(
+            ode.geo, float(old), sigma, r_new, arr.idx, ode.base, ode.lam, self.rtol, self.atol
+        )
+        return LossCheck(bool(passed), old, float(new), float(allowed))

@@ -16,7 +16,11 @@ and under any global scaling of X and y (:mod:`.ode`). It is stiff once
 coordinates are active (Jacobian :math:`-\lambda (X^\top X/n)\,\mathrm{diag}(d\beta/dS)`),
 so it is integrated by the L-stable Rosenbrock method RODAS4 with the analytic Jacobian,
 stepped in the n-dimensional integrated residual, with linear solves of the size of the
-active set (:mod:`.step`, :mod:`.active_set`). Steps are long on plateaus and
+active set (:mod:`.step`, :mod:`.active_set`); where it is not stiff at the step size the
+controller proposes (:math:`h\hat\rho \le 1.5`, ρ̂ an estimate of the Jacobian's spectral
+radius), by the explicit Dormand–Prince pair DOPRI5 instead, with no linear algebra
+(:mod:`._kernels_explicit`). The step loop is compiled (numba, cached on disk:
+:mod:`._kernels_loop`). Steps are long on plateaus and
 short in jumps; the cost does not grow with λ. Where the non-negligible coordinates sit at
 their restricted least-squares optimum and all others stay below rounding, the flow is
 linear in τ up to a known transient, and one semi-analytic step crosses the plateau to the
@@ -116,7 +120,9 @@ def gradient_flow(
         ``stats`` counts ``n_grad_evals`` (evaluations of :math:`X\beta - y`), ``n_steps``
         (attempted steps) = ``n_accepted`` + ``n_rejected`` (by error control) +
         ``n_redone`` (a coordinate woke outside the active set) + ``n_plateau_discarded``,
-        and ``n_plateau_steps`` (accepted semi-analytic plateau steps).
+        ``n_plateau_steps`` (accepted semi-analytic plateau steps) and
+        ``n_explicit_steps`` (accepted DOPRI5 steps; the other accepted steps are RODAS4
+        steps). Every RODAS4 or DOPRI5 step costs six evaluations.
 
     Raises
     ------

@@ -30,29 +30,27 @@ from saddlepath.diagonal._log_weights import (
     beta_from_integrated_gradient,
     dbeta_dS_from_log_weights,
 )
+from saddlepath.diagonal.flow._kernels_error import BETA_SHARE, EPS
+from saddlepath.diagonal.flow._kernels_ode import LOOKAHEAD, REBASE, awake_into, rebase_inplace
 from saddlepath.diagonal.model import Initialisation
+
+__all__ = ["BETA_SHARE", "EPS", "LOOKAHEAD", "NEGLIGIBLE", "REBASE", "DualODE"]
 
 NEGLIGIBLE = 1e-18
 """Relative size (to ‖y‖∞, summed over all dropped coordinates) below which β_i is dropped."""
-LOOKAHEAD = 20.0
-"""Margin (in e-folds of β) by which a coordinate's predicted growth over the coming step may
-bring it into the active set early; beyond that, waking is caught at the step's end."""
-REBASE = 0.75
-"""A coordinate is re-based when its offset exceeds this many λ."""
-BETA_SHARE = 4.0
-"""Factor on the β-part of the tolerance (see ``DualODE.tolerance``)."""
 _FLOOR = -1e300  # log 0 inside differences
-EPS = float(np.finfo(float).eps)
 
 
 class DualODE:
     r""":math:`ds/d\tau = -\nabla L(\beta)` on the re-based state :math:`\sigma = S - \lambda c`."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, initial: Initialisation) -> None:
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        y = np.ascontiguousarray(y, dtype=np.float64)
         self.X, self.y, self.initial = X, y, initial
         self.n_samples, n_features = X.shape
         self.lam = initial.time_scale
-        self.base = np.zeros(n_features)  # c, as floats
+        self.base = np.zeros(n_features)  # c, as floats (re-based in place)
         self.log_ratio0 = np.maximum(initial.log_abs_w_plus, _FLOOR) - np.maximum(
             initial.log_abs_w_minus, _FLOOR
         )
@@ -62,7 +60,8 @@ class DualODE:
         self.live = (initial.sign_w_plus != 0) | (initial.sign_w_minus != 0)
         self._set_bases()
         col_max = np.max(np.abs(X), axis=0)
-        self.col_norm = np.sqrt(np.einsum("ij,ij->j", X, X))  # ||x_i||_2
+        col_norm2 = np.einsum("ij,ij->j", X, X)
+        self.col_norm = np.sqrt(col_norm2)  # ||x_i||_2
         self.y_scale = max(
             float(np.max(np.abs(y))),
             float(np.max(np.abs(X @ self.beta(np.zeros(n_features))))) if n_features else 0.0,
@@ -72,6 +71,13 @@ class DualODE:
             self.log_negligible = np.log(NEGLIGIBLE * self.y_scale / n_features) - np.log(col_max)
             # log of beta_i's natural scale ||y||_inf / ||x_i||_inf (the unit of atol on beta)
             self.log_beta_ref = np.log(self.y_scale) - np.log(col_max)
+        self.geo = (
+            *(X, y, np.ascontiguousarray(initial.log_abs_w_plus, dtype=np.float64)),
+            np.ascontiguousarray(initial.log_abs_w_minus, dtype=np.float64),
+            *(self.log_ratio0, self.log_negligible, np.exp(self.log_beta_ref), col_norm2),
+            np.ascontiguousarray(self.live, dtype=np.bool_),
+        )
+        """The problem as the compiled kernels take it (see :mod:`._kernels_ode`)."""
 
     def _set_bases(self) -> None:
         init = self.initial
@@ -82,18 +88,17 @@ class DualODE:
         self.log_w2_plus, self.log_w2_minus = 2.0 * self.log_plus, 2.0 * self.log_minus
 
     def rebase(self, sigma: np.ndarray) -> np.ndarray:
-        r"""Return σ re-based where :math:`|\sigma_i| > \tfrac34\lambda` (S unchanged)."""
-        far = np.abs(sigma) > REBASE * self.lam
-        if not far.any():
-            return sigma
-        k = np.round(sigma[far] / self.lam)
-        sigma = sigma.copy()
-        sigma[far] -= self.lam * k
-        self.base = self.base.copy()  # saved states keep a reference to the old one
-        self.base[far] += k
+        r"""Return σ re-based where :math:`|\sigma_i| > \tfrac34\lambda` (S unchanged; the
+        bases c change in place)."""
+        sigma = np.array(sigma, dtype=np.float64)
+        if rebase_inplace(sigma, self.base, self.lam):
+            self.rebased()
+        return sigma
+
+    def rebased(self) -> None:
+        """Refresh what depends on the bases c after they changed (in place)."""
         self.version += 1
         self._set_bases()
-        return sigma
 
     def dual(self, sigma: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
         r"""Return :math:`s = c + \sigma/\lambda` (``base`` = c, default the current one)."""
@@ -116,9 +121,11 @@ class DualODE:
     def awake(self, sigma: np.ndarray, drift: np.ndarray | float = 0.0) -> np.ndarray:
         """Boolean mask of the coordinates that are (or, moving by ``drift`` in σ, may become)
         non-negligible; the look-ahead is capped at ``LOOKAHEAD`` e-folds."""
-        lp, lm = self.log_weights(sigma)
-        ahead = np.minimum(2.0 * np.abs(drift), LOOKAHEAD)
-        return 2.0 * np.maximum(lp, lm) + ahead > self.log_negligible
+        sigma = np.asarray(sigma, dtype=np.float64)
+        drift = np.broadcast_to(np.asarray(drift, dtype=np.float64), sigma.shape)
+        out = np.empty(sigma.shape, dtype=np.bool_)
+        awake_into(self.geo, sigma, drift, self.base, self.lam, out)
+        return out
 
     def tolerance(self, sigma: np.ndarray, rtol: float, atol: float) -> np.ndarray:
         r"""Per-coordinate tolerance on the local error of :math:`S_i` (e-folds), the smaller of

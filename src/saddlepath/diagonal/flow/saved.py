@@ -2,7 +2,9 @@ r"""The flow's saved states, and the arrays of a :class:`Trajectory` built from 
 
 One state is saved per accepted step: τ, the offsets σ, the bases c of the re-basing at the
 time (:mod:`.ode`: :math:`S = \lambda c + \sigma`) and the residual :math:`r = X\beta - y`.
-Weights, β, the dual, gradients and losses are formed for all saved states at once.
+They are rows of preallocated arrays (``rows``) that the compiled step loop writes into
+directly and the host grows when full. Weights, β, the dual, gradients and losses are
+formed for all saved states at once.
 """
 
 from __future__ import annotations
@@ -17,40 +19,58 @@ from saddlepath.loss import loss_of_residual
 
 __all__ = ["SavedStates"]
 
+FIRST_ROWS = 256
+"""Rows allocated at the start (doubled whenever full)."""
+
 
 class SavedStates:
-    """States saved along a run, in increasing τ; ``progress(tau)`` is called per state."""
+    """States saved along a run, in increasing τ; ``progress(tau)`` is called per state.
+
+    ``rows = (tau, sigma, base, residual)`` hold ``n`` saved rows (and room for more)."""
 
     def __init__(self, ode: DualODE, progress: Callable[[float], object] | None = None):
         self.ode, self.progress = ode, progress
-        self.taus: list[float] = []
-        self.offsets: list[np.ndarray] = []
-        self.bases: list[np.ndarray] = []
-        self.residuals: list[np.ndarray] = []
+        n, d = ode.X.shape
+        self.rows = (
+            np.empty(FIRST_ROWS),
+            *(np.empty((FIRST_ROWS, d)), np.empty((FIRST_ROWS, d)), np.empty((FIRST_ROWS, n))),
+        )
+        self.n = self.reported = 0
+
+    def grow(self) -> None:
+        """Double the room for rows (the saved ones are kept)."""
+        self.rows = tuple(
+            np.concatenate((a[: self.n], np.empty_like(a[: max(self.n, 1)]))) for a in self.rows
+        )
 
     def append(self, tau: float, sigma: np.ndarray, r: np.ndarray) -> None:
         """Save a state at ``tau`` (with the ode's current bases); a τ not beyond the last
         saved one is skipped."""
-        if self.taus and tau <= self.taus[-1]:
+        if self.n and not tau > self.rows[0][self.n - 1]:
             return
-        self.taus.append(float(tau))
-        self.offsets.append(sigma)
-        self.bases.append(self.ode.base)
-        self.residuals.append(r)
+        if self.n == self.rows[0].shape[0]:
+            self.grow()
+        row = (float(tau), sigma, self.ode.base, r)
+        for a, value in zip(self.rows, row, strict=True):
+            a[self.n] = value
+        self.n += 1
+        self.report()
+
+    def report(self) -> None:
+        """Call ``progress`` with the τ of every row saved since the last report."""
         if self.progress is not None:
-            self.progress(float(tau))
+            for tau in self.rows[0][self.reported : self.n]:
+                self.progress(float(tau))
+        self.reported = self.n
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The saved states as the arrays of a :class:`Trajectory` (computed in one batch)."""
         ode, init = self.ode, self.ode.initial
-        tau = np.asarray(self.taus, dtype=float)
-        sigma = np.asarray(self.offsets, dtype=float).reshape(len(tau), -1)
-        base = np.asarray(self.bases, dtype=float).reshape(sigma.shape)
+        tau, sigma, base, res = (a[: self.n].copy() for a in self.rows)
         shift = ode.lam * base
         lp = (init.log_abs_w_plus + shift) + sigma
         lm = (init.log_abs_w_minus - shift) - sigma
         ratio = (ode.log_ratio0 + 2.0 * shift) + 2.0 * sigma
-        res = np.asarray(self.residuals, dtype=float).reshape(len(tau), -1)
         return {
             "t": tau * ode.lam,
             "tau": tau,

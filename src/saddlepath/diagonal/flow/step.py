@@ -29,18 +29,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from saddlepath.diagonal.flow.active_set import ActiveArrays, ActiveSetSolve
-from saddlepath.diagonal.flow.ode import BETA_SHARE, EPS, DualODE
+from saddlepath.diagonal.flow import _kernels_step
+from saddlepath.diagonal.flow._kernels_step import JACOBIAN_SHARE, kept_mask, rodas_step
+from saddlepath.diagonal.flow.active_set import ActiveArrays
+from saddlepath.diagonal.flow.ode import DualODE
 
 __all__ = ["JACOBIAN_SHARE", "RODAS4", "RosenbrockStep", "StepResult", "Tableau"]
-
-JACOBIAN_SHARE = 1e-2
-r"""Share of the step tolerance ``rtol`` that the Jacobian may drop: the columns of U with
-the smallest squared norms :math:`c_i = h\gamma\lambda\,(d\beta_i/dS)\|x_i\|^2/n` are
-left out of :math:`I + UU^\top` while :math:`\sum c_i \le` ``JACOBIAN_SHARE``·rtol. The
-matrix then moves by at most that much in norm (its eigenvalues are ≥ 1), so every stage
-of the step moves by at most that relative amount — two orders below the tolerance."""
-TINY = float(np.finfo(float).tiny)
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,62 +117,37 @@ class RosenbrockStep:
     def __init__(self, ode: DualODE, *, rtol: float, atol: float, tableau: Tableau = RODAS4):
         self.ode, self.rtol, self.atol, self.tableau = ode, rtol, atol, tableau
 
+    @property
+    def coefficients(self) -> tuple:
+        """The tableau as the compiled step takes it: ``(A, GC, B, gamma)``."""
+        tab = self.tableau
+        return (tab.A, tab.GC, tab.B, float(tab.gamma))
+
+    @property
+    def parameters(self) -> np.ndarray:
+        """``(λ, rtol, atol)`` as the compiled step takes them."""
+        return np.array([self.ode.lam, self.rtol, self.atol], dtype=np.float64)
+
     def kept_columns(self, weight: np.ndarray) -> np.ndarray | None:
         """Columns of U kept in the Jacobian (None: all), see ``JACOBIAN_SHARE``."""
-        budget = JACOBIAN_SHARE * self.rtol
-        if weight.size == 0 or float(np.min(weight)) > budget:
+        weight = np.ascontiguousarray(weight, dtype=np.float64)
+        keep = np.empty(weight.size, dtype=np.bool_)
+        if kept_mask(weight, JACOBIAN_SHARE * self.rtol, keep) == weight.size:
             return None
-        order = np.argsort(weight)
-        dropped = int(np.searchsorted(np.cumsum(weight[order]), budget, side="right"))
-        return np.sort(order[dropped:])
-
-    def _solver(self, arr: ActiveArrays, dbeta: np.ndarray, h: float) -> ActiveSetSolve:
-        r"""The solve with :math:`I - h\gamma J` (``dbeta`` = :math:`(d\beta_A/dS)/2`)."""
-        ode = self.ode
-        scale = (2.0 * h * self.tableau.gamma * ode.lam / ode.n_samples) * dbeta
-        kept = self.kept_columns(scale * arr.col_norm2)
-        if kept is None:
-            return ActiveSetSolve(arr.XA * np.sqrt(scale))
-        return ActiveSetSolve(arr.XA[:, kept] * np.sqrt(scale[kept]))
+        return np.flatnonzero(keep)
 
     def __call__(self, sigma, r, arr: ActiveArrays, h: float) -> StepResult | None:
         """Step from offsets ``sigma`` with residual ``r`` on the active set of ``arr``;
         None if the error norm is not finite (stages are not checked one by one: a
-        non-finite stage propagates to the error norm)."""
-        ode, tab = self.ode, self.tableau
-        m, n = arr.m, ode.n_samples
-        z0 = 2.0 * sigma[arr.idx]
-        zc0 = arr.C2 + np.concatenate((z0, -z0))
-        half_w2 = np.exp(zc0)  # w_+^2 / 2 and w_-^2 / 2
-        dbeta = half_w2[:m] + half_w2[m:]  # (d beta / dS) / 2
-        solve = self._solver(arr, dbeta, h)
-        hg = h * tab.gamma
-        ks = np.empty((tab.stages, n))
-        ks[0] = solve(hg * r)
-        diff = arr.ratio + z0  # log|w_+| - log|w_-|, free of cancellation
-        residual = arr.residual_at(zc0, z0, diff, ode.y)
-        A, GC = tab.A, tab.GC
-        for i in range(1, ks.shape[0]):
-            ks[i] = solve(GC[i, :i] @ ks[:i] + hg * residual(A[i, :i] @ ks[:i]))
-        dR = tab.B @ ks
-        r_new = residual(dR)
-        dsig = dR @ ode.X  # the passes over X: two matrix-vector products
-        dsig *= ode.lam / n
-        err = self._error_norm(sigma, dsig, ks[-1], arr, dbeta, diff)
-        return StepResult(sigma - dsig, r_new, dsig, err) if np.isfinite(err) else None
-
-    def _error_norm(self, sigma, dsig, k_last, arr: ActiveArrays, dbeta, diff) -> float:
-        """max over coordinates of |error estimate of S| / tolerance (see the class)."""
-        ode, rtol, atol = self.ode, self.rtol, self.atol
-        lam = ode.lam
-        tol = ode.shift + sigma  # S at the start
-        end = tol - dsig
-        np.abs(tol, out=tol)
-        np.maximum(tol, np.abs(end, out=end), out=tol)
-        tol *= rtol
-        tol += lam * (atol + EPS)  # s is resolved to eps at best (atol = 0 allowed)
-        th = np.maximum(np.abs(np.tanh(diff)), np.abs(np.tanh(diff - 2.0 * dsig[arr.idx])))
-        beta_tol = (0.5 * rtol) * th + (atol * arr.beta_ref + TINY) / (2.0 * dbeta)  # no 0/0
-        beta_tol *= BETA_SHARE
-        tol[arr.idx] = np.minimum(tol[arr.idx], beta_tol)
-        return float(np.max(np.abs(k_last @ ode.X) * (lam / ode.n_samples) / tol))
+        non-finite stage propagates to the error norm). The compiled step loop runs the
+        same kernel (:func:`._kernels_step.rodas_step`)."""
+        ode = self.ode
+        sigma = np.ascontiguousarray(sigma, dtype=np.float64)
+        r = np.ascontiguousarray(r, dtype=np.float64)
+        n, d = ode.X.shape
+        sigma_new, r_new, dsig = np.empty(d), np.empty(n), np.empty(d)
+        err = rodas_step(
+            *(ode.geo, arr.idx, sigma, r, float(h), ode.base, self.coefficients),
+            *(self.parameters, _kernels_step.BLAS_MIN, sigma_new, r_new, dsig),
+        )
+        return StepResult(sigma_new, r_new, dsig, err) if np.isfinite(err) else None
