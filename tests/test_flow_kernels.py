@@ -220,21 +220,3 @@ def test_stable_order_is_numpys_stable_argsort(m):
 
     w = np.random.default_rng(m).integers(0, 6, m).astype(float)  # many ties
     np.testing.assert_array_equal(stable_order(w), np.argsort(w, kind="stable"))
-
-
-def test_runs_that_call_blas_use_one_blas_thread():
-    """From BLAS_MIN entries of X (the loop calls BLAS) up to BLAS_ONE_THREAD_MAX."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    from saddlepath.diagonal.flow import driver
-
-    def blas_threads():
-        return {
-            i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"
-        }
-
-    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
-        with driver._blas_threads(_kernels_step.BLAS_MIN):
-            assert blas_threads() == {1}
-        for size in (_kernels_step.BLAS_MIN - 1, driver.BLAS_ONE_THREAD_MAX + 1):
-            with driver._blas_threads(size):  # compiled loops only, or X beyond cache
-                assert blas_threads() == {2}

@@ -62,3 +62,19 @@ def test_the_decorator_keeps_the_signature_and_the_result(monkeypatch):
     X, y = np.arange(6.0).reshape(3, 2), np.ones(3)
     np.testing.assert_array_equal(wrapped(X, y, rtol=1e-3), X.T @ y)
     assert seen == [{1}]
+
+
+def test_the_flow_runs_on_one_blas_thread_and_restores_the_setting(monkeypatch):
+    from saddlepath import gradient_flow
+    from saddlepath.data import make_sparse_regression
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    data = make_sparse_regression(5, 7, n_nonzero=2, seed=0)
+    seen = []
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        gradient_flow(
+            data.X, data.y, alpha=1e-10, progress=lambda tau: seen.append(_blas_threads())
+        )
+        after = _blas_threads()
+    assert seen and all(s == {1} for s in seen)
+    assert after == {2}

@@ -4,7 +4,8 @@ saddlepath's solvers call BLAS on thin matrix–vector products (``Xᵀr``, a fe
 ``X``) whose cost is reading ``X`` once; extra OpenBLAS threads gain little there and, on a
 machine whose cores are busy, spin against the other processes. Measured on a 2-core
 machine at load ≈ 4 (``saddle_path``, medians of 5, interleaved): 2 threads against 1 took
-1.04× the time at (n, d) = (100, 1000), **7.6×** at (500, 5000) and 1.5× at (1000, 20000).
+1.04× the time at (n, d) = (100, 1000), **7.6×** at (500, 5000) and 1.5× at (1000, 20000);
+``gradient_flow`` at (200, 1000), α = 1e-10, was 5–11× slower with two.
 So a problem with at most :data:`SMALL_PROBLEM` entries in ``X`` runs with one BLAS thread
 (which also makes its floating-point reductions independent of the machine's core count);
 larger ones keep the process's setting.

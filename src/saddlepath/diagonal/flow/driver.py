@@ -22,8 +22,6 @@ compiled loop (:mod:`._kernels_loop`), many per call; the bases c of the re-basi
 
 from __future__ import annotations
 
-import contextlib
-import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -45,12 +43,6 @@ from saddlepath.diagonal.trajectory import TrajectoryStatus
 __all__ = ["FlowDriver", "FlowSolution", "FlowState", "StopRules", "flow_driver"]
 
 PLATEAU_ERROR = K.PLATEAU_ERROR
-BLAS_ONE_THREAD_MAX = 2**22
-"""Entries of X up to which a run uses one BLAS thread (from ``BLAS_MIN`` on, where the
-compiled loop calls BLAS at all; through threadpoolctl, when it is installed). The loop's
-BLAS calls are matrix-vector products over at most X, in cache up to about 32 MB: more
-threads add only their synchronisation there. Measured on a loaded 2-core machine, two
-threads made (200, 1000) at α = 1e-10 up to 11× slower than one."""
 
 
 class StopRules(NamedTuple):
@@ -113,11 +105,10 @@ class FlowDriver:
 
     def run(self, progress=None) -> FlowSolution:
         """Integrate until converged, ``tau_max``, the step limit or solver failure."""
-        ode, saved = self.ode, SavedStates(self.ode, progress)
+        saved = SavedStates(self.ode, progress)
         state = self._start(saved, progress is not None)
         log = np.empty(0 if self.step_log is None else self.rules.max_steps)
-        with _blas_threads(ode.X.size):
-            return self._loop(state, saved, log)
+        return self._loop(state, saved, log)
 
     def _loop(self, state: FlowState, saved: SavedStates, log: np.ndarray) -> FlowSolution:
         """Call the compiled loop, and take plateau steps, until the run stops."""
@@ -233,23 +224,6 @@ class FlowDriver:
         )
         state.ist[K.HAS_ACC] = 0  # no prediction across a plateau step
         state.bump(n_accepted=1, n_plateau_steps=1, n_grad_evals=1)
-
-
-@functools.cache
-def _controller():
-    """threadpoolctl's controller of the loaded BLAS libraries (None: not installed)."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def _blas_threads(size: int):
-    """One BLAS thread for a run on X of ``size`` entries (see ``BLAS_ONE_THREAD_MAX``)."""
-    if not _kernels_step.BLAS_MIN <= size <= BLAS_ONE_THREAD_MAX or _controller() is None:
-        return contextlib.nullcontext()
-    return _controller().limit(limits=1, user_api="blas")
 
 
 def flow_driver(ode: DualODE, *, rtol: float, atol: float, rules: StopRules) -> FlowDriver:

@@ -46,6 +46,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from saddlepath._threads import blas_threads_by_size
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal.flow.driver import StopRules, flow_driver
 from saddlepath.diagonal.flow.ode import DualODE
@@ -58,6 +59,7 @@ __all__ = ["FlowSolverWarning", "gradient_flow"]
 _WHERE = "gradient_flow"
 
 
+@blas_threads_by_size
 def gradient_flow(
     X,
     y,
