@@ -51,6 +51,8 @@ class GramCholesky:
         self.ist = np.zeros(3, dtype=np.int64)  # |P|, weakest column added, its partners
         self.fst = np.array([np.inf, np.inf])  # min pivot ratio (NaN: recompute), weakest
         self.wn = np.zeros(X.shape[0])
+        self.solve_par: np.ndarray | None = None  # the solve's parameters, set on first use
+        self.boundary = np.zeros(X.shape[1], dtype=np.int64)  # E = {i : σ_i ≠ 0}, as found
         self._grow(16)
 
     def _grow(self, capacity: int) -> None:
@@ -67,6 +69,8 @@ class GramCholesky:
         self._packed, self._q, self._active, self._cols = packed, q, active, cols
         self.partners = partners
         self.wk = np.zeros((5, capacity + 1))
+        self.values = np.zeros(capacity + 1)  # the solve's iterate on the active set
+        self.flags = np.zeros((2, capacity + 1), dtype=np.int64)  # its index lists
         self.state = (packed, q, cols, active, self.in_active, self.ist, self.fst)
 
     def reserve(self, capacity: int) -> None:

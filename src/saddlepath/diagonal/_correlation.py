@@ -75,15 +75,12 @@ class JumpEvent:
     stuck: bool = False  # gradient non-zero yet no coordinate can move
 
 
-def _event(code, delta, hit, inward, g, sigma) -> JumpEvent:
+def _event(code, delta, hit, sign, inward) -> JumpEvent:
     """A :class:`JumpEvent` from a kernel's code and index lists (copied out of its buffers)."""
     if code != k.JUMP:
-        return JumpEvent(
-            code == k.CONVERGED, np.inf, _EMPTY, np.zeros(0), inward.copy(), stuck=code == k.STUCK
-        )
-    sign = np.empty(hit.size)
-    k.hit_signs(hit, g, sigma, sign)
-    return JumpEvent(False, float(delta), hit.copy(), sign, inward.copy())
+        stuck = code == k.STUCK
+        return JumpEvent(not stuck, np.inf, _EMPTY, np.zeros(0), inward.copy(), stuck=stuck)
+    return JumpEvent(False, float(delta), hit.copy(), sign.copy(), inward.copy())
 
 
 class _Scan:
@@ -115,6 +112,7 @@ class _Scan:
         self._par = np.array([tie_tol, MAX_DUAL_DRIFT, n * _SUBNORMAL_UNIT, _LOOSE_CAP])
         self._work = np.zeros(d)  # Δ_i, or the lower bounds of the screening
         self._out = np.zeros(3 * d + 2, dtype=np.int64)  # index lists written by the kernels
+        self._sign = np.zeros(d)  # the boundary each hit reaches
 
 
 class ScreenedScan(_Scan):
@@ -161,8 +159,8 @@ class ScreenedScan(_Scan):
             low = self._r_low
             low[:] = r
         np.matmul(low, self.Xlow, out=self._low)
-        self.g[:] = self._low
         m = k.screen(
+            self._low,
             self.g,
             n,
             r,
@@ -202,20 +200,12 @@ class ScreenedScan(_Scan):
         k.advance(self.s, self.g, delta, self.s_err, self.g_err)
 
     def _decide(self, idx, sigma) -> JumpEvent:
-        m = idx.size
-        out = self._out if 2 * m <= self._out.size else np.zeros(2 * m, dtype=np.int64)
+        m, out, sign = idx.size, self._out, self._sign  # 2m ≤ 2d entries of out
         code, best, n_hit, n_in = k.decide_some(
-            idx,
-            self.g,
-            self.s,
-            sigma,
-            self.grad_atol,
-            self._g64_err,
-            self._par,
-            self._work,
-            out,
-        )
-        return _event(code, best, out[:n_hit], out[m : m + n_in], self.g, sigma)
+            idx, self.g, self.s, sigma, self.grad_atol, self._g64_err, self._par, self._work,
+            out, sign,
+        )  # fmt: skip
+        return _event(code, best, out[:n_hit], sign[:n_hit], out[m : m + n_in])
 
 
 RESYNC_BOUND = 1e-10
@@ -238,23 +228,12 @@ class FullScan(_Scan):
             self.s /= -n
             self._drift_bound = 0.0
         np.matmul(r, self.X, out=self.g)
+        out, sign = self._out, self._sign
         code, best, n_hit, n_in, self._g_bound = k.decide_all(
-            self.g,
-            n,
-            r,
-            self.kappa,
-            self.s,
-            sigma,
-            self.eligible,
-            in_support,
-            self.grad_atol,
-            self.norms,
-            self._par,
-            self._work,
-            self._out,
-        )
-        out = self._out
-        return _event(code, best, out[:n_hit], out[d : d + n_in], self.g, sigma)
+            self.g, n, r, self.kappa, self.s, sigma, self.eligible, in_support,
+            self.grad_atol, self.norms, self._par, self._work, out, sign,
+        )  # fmt: skip
+        return _event(code, best, out[:n_hit], sign[:n_hit], out[d : d + n_in])
 
     def advance(self, delta: float) -> None:
         """Move the carried dual along the segment: ``s ← s − Δ·g`` (bound updated)."""

@@ -47,13 +47,16 @@ def _norm(r):
 
 
 @jit
-def decide_all(g, n, r, kappa, s, sigma, eligible, in_support, grad_atol, norms, par, work, out):
+def decide_all(
+    g, n, r, kappa, s, sigma, eligible, in_support, grad_atol, norms, par, work, out, sign
+):
     r"""The float64 full scan: divides the raw pass ``g = Xᵀr`` by ``n`` in place, decides.
 
     ``κ = (n + 4)·u`` bounds the pass's relative rounding; ``par = (tie_tol, max_drift,
     n·2^{-1074})``. ``work`` (float, d) receives the ``Δ_i``; ``out`` (int, 3d) the hits in
     ``out[:n_hit]``, the inward coordinates in ``out[d:d + n_inward]`` and per-coordinate
-    flags in ``out[2d:]``. Returns ``(code, Δ*, n_hit, n_inward, max_i g_err_i)``.
+    flags in ``out[2d:]``; ``sign[:n_hit]`` the boundary each hit reaches. Returns
+    ``(code, Δ*, n_hit, n_inward, max_i g_err_i)``.
     """
     tie_tol, max_drift, subn = par[0], par[1], par[2]
     d = g.shape[0]
@@ -93,7 +96,7 @@ def decide_all(g, n, r, kappa, s, sigma, eligible, in_support, grad_atol, norms,
         return code, np.inf, 0, _collect(flags, _FREE_IN, out, d), gbound
     if best == np.inf or (any_out and best * out_g > max_drift):
         return STUCK, np.inf, 0, _collect(flags, _FREE_IN | _WEAK_IN, out, d), gbound
-    n_hit = _hits(work, best * (1.0 + tie_tol), out)
+    n_hit = _hits(work, best * (1.0 + tie_tol), out, g, sigma, sign)
     return JUMP, best, n_hit, _collect(flags, _FREE_IN | _WEAK_IN, out, d), gbound
 
 
@@ -109,25 +112,19 @@ def _collect(flags, mask, out, d):
 
 
 @jit
-def _hits(delta, cap, out):
+def _hits(delta, cap, out, g, sigma, sign):
+    """``Δ_i ≤ cap`` into ``out`` with the boundary reached, ``−σ_i`` or ``−sign(g_i)``."""
     m = 0
     for i in range(delta.shape[0]):
         if delta[i] <= cap:
             out[m] = i
+            sign[m] = -sigma[i] if sigma[i] != 0 else -_sign(g[i])
             m += 1
     return m
 
 
 @jit
-def hit_signs(hit, g, sigma, sign):
-    """``sign_k = −σ_i`` on the boundary, else ``−sign(g_i)``, for ``i = hit[k]``."""
-    for k in range(hit.shape[0]):
-        i = hit[k]
-        sign[k] = -sigma[i] if sigma[i] != 0 else -_sign(g[i])
-
-
-@jit
-def decide_some(idx, g, s, sigma, grad_atol, g_err, par, delta, out):
+def decide_some(idx, g, s, sigma, grad_atol, g_err, par, delta, out, sign):
     r"""The decision restricted to the coordinates ``idx`` (their ``g`` exact in float64).
 
     ``g_err`` bounds the float64 rounding of ``g`` (only the sign of a weak inward
@@ -162,7 +159,9 @@ def decide_some(idx, g, s, sigma, grad_atol, g_err, par, delta, out):
     cap, n_hit = best * (1.0 + tie_tol), 0
     for k in range(m):
         if delta[k] <= cap:
-            out[n_hit] = idx[k]
+            i = idx[k]
+            out[n_hit] = i
+            sign[n_hit] = -sigma[i] if sigma[i] != 0 else -_sign(g[i])
             n_hit += 1
     return JUMP, best, n_hit, n_in
 
@@ -178,6 +177,7 @@ def advance(s, g, delta, s_err, g_err):
 
 @jit
 def screen(
+    low,
     g,
     n,
     r,
@@ -197,7 +197,7 @@ def screen(
 ):
     r"""The float32 pass's screening: coordinates whose possible ``Δ_i`` can be the minimum.
 
-    Turns the raw float32 pass ``g = Xᵀr`` (given as float64) into ``g/n`` in place and
+    Turns the raw float32 pass ``low = Xᵀr`` into ``g = low/n`` (float64) and
     fills the rounding bounds ``g_err`` (of that pass, ``κ = kappa[0]``) and ``g64_err``
     (of a float64 re-check, ``κ = kappa[1]``). Every coordinate has ``Δ_i ≥ lower_i``; the
     sign-certain coordinate ``j`` of smallest ``lower_j`` gives the cap ``Δ* ≤ upper_j``
@@ -211,7 +211,7 @@ def screen(
     c32, c64 = kappa[0] * rn / n, kappa[1] * rn / n
     j, best = 0, np.inf
     for i in range(d):
-        gi = g[i] / n
+        gi = np.float64(low[i]) / n
         g[i] = gi
         eg = c32 * norms[i] + subn
         g_err[i], g64_err[i] = eg, c64 * norms[i] + subn

@@ -23,7 +23,7 @@ import numpy as np
 
 from saddlepath.diagonal._kernels_path_chol import add_column, jit, least_squares, remove_column
 
-__all__ = ["sign_constrained"]
+__all__ = ["sign_constrained", "take_jump"]
 
 
 @jit
@@ -184,3 +184,38 @@ def sign_constrained(data, boundary, first, par, chol, partners, x, wk, wn, out)
             _step_to_boundary(sigma, norms, chol, x, z, wk)
             newest = -1
     return False, n_dep, 0
+
+
+@jit
+def take_jump(delta, hit, sign, g, r, R, r_new, bbuf, data, par, chol, partners, x, wk, wn, out):
+    r"""One jump of Algorithm 1 after its scan: ``R ← R + Δ·r``, the hit coordinates put on
+    their boundary, ``E = {i : σ_i ≠ 0}`` into ``bbuf``, the next saddle solved (the hit
+    of largest ``|∂_iL|/tol_i`` added first), its residual ``r_new = X_P x − y`` and loss.
+
+    Returns ``(converged, n_dependent, n_tight, |E|, ‖r_new‖²/(2n))``.
+    """
+    X, y, sigma, grad_atol = data[0], data[2], data[4], data[5]
+    for i in range(R.shape[0]):
+        R[i] += delta * r[i]
+    for t in range(hit.shape[0]):
+        sigma[hit[t]] = sign[t]
+    nb = 0
+    for i in range(sigma.shape[0]):
+        if sigma[i] != 0:
+            bbuf[nb] = i
+            nb += 1
+    first, top = -1, -np.inf
+    for t in range(hit.shape[0]):
+        v = abs(g[hit[t]]) / grad_atol[hit[t]]
+        if v > top:
+            first, top = hit[t], v
+    converged, n_dep, n_tight = sign_constrained(
+        data, bbuf[:nb], first, par, chol, partners, x, wk, wn, out
+    )
+    k, cols = chol[5][0], chol[2]
+    _fit(cols, k, x, r_new)
+    sq = 0.0
+    for i in range(r_new.shape[0]):
+        r_new[i] -= y[i]
+        sq += r_new[i] * r_new[i]
+    return converged, n_dep, n_tight, nb, sq / (2 * X.shape[0])

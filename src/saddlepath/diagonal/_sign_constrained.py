@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from saddlepath.diagonal._cholesky import GramCholesky
-from saddlepath.diagonal._kernels_path_solve import sign_constrained
+from saddlepath.diagonal._kernels_path_solve import sign_constrained, take_jump
 
-__all__ = ["SignConstrainedSolution", "solve_sign_constrained"]
+__all__ = ["SignConstrainedSolution", "solve_after_jump", "solve_sign_constrained"]
 
 
 @dataclass(frozen=True)
@@ -79,24 +79,58 @@ def solve_sign_constrained(
     round-off of exact zeros (``tight``, with the boundary columns of zero gradient).
     """
     chol.reserve(boundary.size + 1)
-    values = np.zeros(chol.wk.shape[1])
-    values[: x.size] = x
-    out = np.zeros((2, boundary.size + 1), dtype=np.int64)
+    chol.values[: x.size] = x
     first = -1 if entering is None or entering.size == 0 else int(entering[0])
     data = (chol.X, chol.Xty, y, chol.norms, sigma, grad_atol)
-    floor = PRUNE_TOL * float(np.linalg.norm(chol.y))
-    par = np.array([chol.dependence_tol, floor])
     converged, n_dep, n_tight = sign_constrained(
-        data, boundary, first, par, chol.state, chol.partners, values, chol.wk, chol.wn, out
-    )
+        data, boundary, first, _parameters(chol), chol.state, chol.partners, chol.values,
+        chol.wk, chol.wn, chol.flags,
+    )  # fmt: skip
+    return _solution(chol, converged, n_dep, n_tight)
+
+
+def solve_after_jump(chol, x, ev, g, r, R, sigma, y, grad_atol, n_boundary):
+    r"""Take the jump ``ev`` found by the scan and solve for the next saddle, in one compiled
+    call.
+
+    ``R ← R + Δ·r`` (in place); ``σ_i ← ev.entering_sign`` on ``ev.entering``; then
+    :func:`solve_sign_constrained` on ``E = {i : σ_i ≠ 0}`` (at most ``n_boundary``
+    coordinates), warm-started at ``x``, the entering coordinate of largest
+    ``|∂_iL|/grad_atol_i`` first. Returns ``(solution, E, r_new, L(r_new))`` with the new
+    residual ``r_new = Xβ − y`` and its loss ``‖r_new‖²/(2n)``.
+    """
+    chol.reserve(n_boundary + 1)
+    chol.values[: x.size] = x
+    data = (chol.X, chol.Xty, y, chol.norms, sigma, grad_atol)
+    r_new = np.empty_like(r)
+    converged, n_dep, n_tight, nb, loss = take_jump(
+        ev.delta, ev.entering, ev.entering_sign, g, r, R, r_new,
+        chol.boundary, data, _parameters(chol), chol.state, chol.partners, chol.values,
+        chol.wk, chol.wn, chol.flags,
+    )  # fmt: skip
+    sol = _solution(chol, converged, n_dep, n_tight)
+    return sol, chol.boundary[:nb].copy(), r_new, float(loss)
+
+
+def _parameters(chol) -> np.ndarray:
+    """``(dependence_tol, PRUNE_TOL·‖y‖)``, computed once per factor."""
+    if chol.solve_par is None:
+        floor = PRUNE_TOL * float(np.linalg.norm(chol.y))
+        chol.solve_par = np.array([chol.dependence_tol, floor])
+    return chol.solve_par
+
+
+def _solution(chol, converged, n_dep, n_tight) -> SignConstrainedSolution:
+    out = chol.flags
     P = chol.active.copy()
-    dependent = tuple(sorted(int(j) for j in out[0, :n_dep]))
+    values = chol.values[: P.size].copy()
+    dependent = tuple(sorted(int(j) for j in out[0, :n_dep])) if n_dep else ()
     if not converged:
-        return SignConstrainedSolution(P, values[: P.size].copy(), dependent, False, P[:0])
-    tight = out[1, :n_tight]
+        return SignConstrainedSolution(P, values, dependent, False, P[:0])
+    tight = out[1, :n_tight].copy()
     if n_dep or n_tight:
         tight = np.union1d(tight, out[0, :n_dep]).astype(int)
-    return SignConstrainedSolution(P, values[: P.size].copy(), dependent, True, tight.copy())
+    return SignConstrainedSolution(P, values, dependent, True, tight)
 
 
 PRUNE_TOL = 1e3 * np.finfo(float).eps

@@ -28,7 +28,7 @@ from saddlepath.diagonal._endpoint import least_squares_end, spans_range
 from saddlepath.diagonal._face import reported_saddle
 from saddlepath.diagonal._magnitude import scale_data
 from saddlepath.diagonal._path_recorder import _Recorder, finish_path
-from saddlepath.diagonal._sign_constrained import solve_sign_constrained
+from saddlepath.diagonal._sign_constrained import solve_after_jump
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.path_status import PathStatus, fits_exactly
 from saddlepath.loss import loss_of_residual
@@ -178,35 +178,31 @@ class _State:
         self.values = np.zeros(0)
         self.loss = loss_of_residual(self.r, n)
         self.reason = ""
+        self.n_boundary = 0  # |{i : σ_i ≠ 0}| after the last jump
 
 
 def _run(scanner, chol, st, rec, y, grad_atol, max_jumps, dependent) -> PathStatus | None:
     """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
-    n = y.size
     for _ in range(max_jumps):
         ev = scanner.scan(st.r, st.R, st.sigma, chol.in_active)
-        st.sigma[ev.inward] = 0.0
+        if ev.inward.size:
+            st.sigma[ev.inward] = 0.0
         if ev.converged:
             return None
         if ev.stuck:
             return PathStatus.STAGNATED
         st.tau += ev.delta
-        st.R += ev.delta * st.r
         scanner.advance(ev.delta)
-        st.sigma[ev.entering] = ev.entering_sign
-        boundary = np.flatnonzero(st.sigma)
-        order = np.argsort(-np.abs(scanner.g[ev.entering]) / grad_atol[ev.entering])
-        sol = solve_sign_constrained(
-            chol, st.values, boundary, st.sigma, y, grad_atol, entering=ev.entering[order]
+        sol, boundary, r, loss = solve_after_jump(
+            chol, st.values, ev, scanner.g, st.r, st.R, st.sigma, y, grad_atol, st.n_boundary
         )
+        st.n_boundary = boundary.size
         dependent.update(sol.dependent)
         ill = chol.near_dependence(CONDITION_LIMIT)
         if ill is not None:
             st.reason = _ill_conditioned_reason(ill, rec)
             return PathStatus.STAGNATED
         st.values = sol.values
-        r = chol.fitted(sol.values) - y
-        loss = loss_of_residual(r, n)
         if not (loss < st.loss) or not sol.converged:
             return PathStatus.STAGNATED
         st.r, st.loss = r, loss
