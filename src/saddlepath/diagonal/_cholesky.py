@@ -14,6 +14,8 @@ arithmetic is compiled (:mod:`~saddlepath.diagonal._kernels_path_chol`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from saddlepath.diagonal import _kernels_path_chol as kc
@@ -127,15 +129,15 @@ class GramCholesky:
         of the combination, in units of ``‖x_j‖``), or ``None`` when every ratio is at
         least ``limit``.
         """
-        weak = float(self.fst[1])
-        if weak < np.inf:  # a column added at a small pivot ratio since the last call
-            self.fst[1] = np.inf
+        min_ratio, weak = self.fst.tolist()
+        if weak < math.inf:  # a column added at a small pivot ratio since the last call
+            self.fst[1] = math.inf
             if weak < limit:
                 partners = sorted(int(i) for i in self.partners[: self.ist[2]])
                 return weak, int(self.ist[1]), partners
-        if np.isnan(self.fst[0]):  # a column left: the trailing pivots changed
-            self.fst[0] = float(self.pivot_ratios.min(initial=np.inf))
-        if self.fst[0] >= limit:
+        if math.isnan(min_ratio):  # a column left: the trailing pivots changed
+            min_ratio = self.fst[0] = float(self.pivot_ratios.min(initial=np.inf))
+        if min_ratio >= limit:
             return None
         ratios = self.pivot_ratios
         p = int(np.argmin(ratios))
