@@ -81,6 +81,11 @@ class GramCholesky:
             self._grow(max(capacity, 2 * self._q.size))
 
     @property
+    def capacity(self) -> int:
+        """Active columns the buffers hold."""
+        return self._q.size
+
+    @property
     def size(self) -> int:
         return int(self.ist[0])
 

@@ -94,12 +94,12 @@ def solve_after_jump(chol, x, ev, g, r, R, sigma, y, grad_atol, n_boundary):
     call.
 
     ``R ← R + Δ·r`` (in place); ``σ_i ← ev.entering_sign`` on ``ev.entering``; then
-    :func:`solve_sign_constrained` on ``E = {i : σ_i ≠ 0}`` (at most ``n_boundary``
-    coordinates), warm-started at ``x``, the entering coordinate of largest
+    :func:`solve_sign_constrained` on ``E = {i : σ_i ≠ 0}`` (at most ``n_boundary`` before
+    the jump), warm-started at ``x``, the entering coordinate of largest
     ``|∂_iL|/grad_atol_i`` first. Returns ``(solution, E, r_new, L(r_new))`` with the new
     residual ``r_new = Xβ − y`` and its loss ``‖r_new‖²/(2n)``.
     """
-    chol.reserve(n_boundary + 1)
+    chol.reserve(n_boundary + ev.entering.size + 1)
     chol.values[: x.size] = x
     data = (chol.X, chol.Xty, y, chol.norms, sigma, grad_atol)
     r_new = np.empty_like(r)
