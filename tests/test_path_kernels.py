@@ -165,3 +165,20 @@ def test_compiled_path_matches_exact_rational_arithmetic():
     np.testing.assert_allclose(path.beta, ref.beta, rtol=0, atol=1e-11 * np.abs(ref.beta).max())
     np.testing.assert_allclose(path.dual, ref.dual, rtol=0, atol=1e-11)
     assert path.entered == exact.entered and path.left == exact.left
+
+
+def test_memory_layout_of_X_does_not_change_the_path():
+    """C order, Fortran order and a strided view take different loops of the compiled
+    passes (and a copy for the view); the path is the same to rounding."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((20, 60))
+    y = X[:, [3, 17, 40]] @ np.array([1.0, -2.0, 0.5])
+    ref = saddle_path(X, y)
+    wide = np.repeat(X, 2, axis=1)
+    for other in (np.asfortranarray(X), wide[:, ::2]):
+        assert not other.flags.c_contiguous
+        path = saddle_path(other, y)
+        assert path.entered == ref.entered and path.left == ref.left
+        np.testing.assert_allclose(path.tau, ref.tau, rtol=1e-13)
+        np.testing.assert_allclose(path.beta, ref.beta, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(ref.beta[-1, [3, 17, 40]], [1.0, -2.0, 0.5], rtol=1e-10)

@@ -145,6 +145,8 @@ def saddle_path(
         n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision
     )
     X, y, scaling = scale_data(X_data, y_data)
+    if not (X.flags.c_contiguous or X.flags.f_contiguous):  # a strided view: the compiled
+        X = np.ascontiguousarray(X)  # pass reads one of the two contiguous layouts
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
