@@ -24,11 +24,15 @@ jit = njit(cache=True, nogil=True, error_model="numpy")
 """The path kernels' decorator: as the project's, with NumPy's IEEE division (a zero
 divisor gives ±inf or NaN, as in the NumPy formulation, instead of raising)."""
 
+linear = njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract"})
+"""For the dense products and triangular solves of the factor: sums may be reassociated
+(and fused), so they vectorise; each result changes only by rounding."""
+
 WEAK_RATIO = 1e-3
 """A column added at a pivot ratio below this is remembered with its partners."""
 
 
-@jit
+@linear
 def solve_rt(packed, k, b):
     """``Rᵀw = b`` in place on ``b[:k]`` (forward substitution, dot form)."""
     for c in range(k):
@@ -39,28 +43,39 @@ def solve_rt(packed, k, b):
         b[c] = acc / packed[start + c]
 
 
-@jit
+@linear
 def solve_r(packed, k, b):
     """``Rz = b`` in place on ``b[:k]`` (back substitution, by columns)."""
     for c in range(k - 1, -1, -1):
         start = c * (c + 1) // 2
         b[c] /= packed[start + c]
-        zc = b[c]
+        zc, column = b[c], packed[start : start + c]  # a view: the loop vectorises
         for i in range(c):
-            b[i] -= zc * packed[start + i]
+            b[i] -= zc * column[i]
 
 
-@jit
+@linear
 def _xp_t(cols, k, v, out):
-    """``out[:k] = X_Pᵀ v``."""
-    for c in range(k):
+    """``out[:k] = X_Pᵀ v``; four columns at a time (independent sums, each in row order)."""
+    c = 0
+    while c + 4 <= k:
+        a0 = a1 = a2 = a3 = 0.0
+        for i in range(v.shape[0]):
+            vi = v[i]
+            a0 += cols[i, c] * vi
+            a1 += cols[i, c + 1] * vi
+            a2 += cols[i, c + 2] * vi
+            a3 += cols[i, c + 3] * vi
+        out[c], out[c + 1], out[c + 2], out[c + 3] = a0, a1, a2, a3
+        c += 4
+    for t in range(c, k):
         acc = 0.0
         for i in range(v.shape[0]):
-            acc += cols[i, c] * v[i]
-        out[c] = acc
+            acc += cols[i, t] * v[i]
+        out[t] = acc
 
 
-@jit
+@linear
 def fitted(cols, k, z, out):
     """``out = X_P z``."""
     out[:] = 0.0
