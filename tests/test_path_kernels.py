@@ -89,15 +89,17 @@ def test_factor_after_adds_and_removes_is_the_gram_matrix_and_solves_least_squar
     """Givens downdates anywhere in the order: ``RᵀR = X_PᵀX_P``, ``q = R⁻ᵀX_Pᵀy`` and the
     back-substitution equals ``lstsq`` on the active columns."""
     rng = np.random.default_rng(7)
-    X, y = rng.standard_normal((40, 30)), rng.standard_normal(40)
+    X, y = rng.standard_normal((60, 50)), rng.standard_normal(60)
     norms = np.linalg.norm(X, axis=0)
     chol = GramCholesky(X, norms, X.T @ y, y, dependence_tol=1e-10)
-    for j in range(20):  # past the first buffer (16 columns): the buffers grow
+    first = chol.capacity
+    for j in range(40):  # past the first buffers: they grow
         assert chol.add(j)
-    for j in (0, 7, 19, 3, 12):  # first, middle, last, ...
+    assert chol.capacity > first
+    for j in (0, 7, 39, 3, 12):  # first, middle, last, ...
         chol.remove(j)
-    assert chol.add(25) and chol.add(0)
-    P = np.array([j for j in range(20) if j not in (0, 7, 19, 3, 12)] + [25, 0])
+    assert chol.add(45) and chol.add(0)
+    P = np.array([j for j in range(40) if j not in (0, 7, 39, 3, 12)] + [45, 0])
     np.testing.assert_array_equal(chol.active, P)
     XP = X[:, P]
     R = chol.R

@@ -55,7 +55,7 @@ class GramCholesky:
         self.wn = np.zeros(X.shape[0])
         self.solve_par: np.ndarray | None = None  # the solve's parameters, set on first use
         self.boundary = np.zeros(X.shape[1], dtype=np.int64)  # E = {i : σ_i ≠ 0}, as found
-        self._grow(16)
+        self._grow(32)
 
     def _grow(self, capacity: int) -> None:
         """Room for ``capacity`` active columns (buffers copied, never shrunk)."""

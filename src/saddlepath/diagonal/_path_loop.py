@@ -38,16 +38,19 @@ class _Record:
 
     def flush(self, rec, m: int) -> None:
         """Saddles ``0..m−1`` into ``rec`` (copies: the buffers are reused)."""
+        if m == 0:
+            return
         rf, rR, sup, val, bnd, sgn, off = self.arrays
+        taus, losses, steps = rf[:, :m].tolist()
+        ends = off[:m].tolist()
+        saddles = []
         s0 = b0 = 0
-        for i in range(m):
-            s1, b1 = int(off[i, 0]), int(off[i, 1])
-            rec.add(
-                rf[0, i], rf[1, i], sup[s0:s1].copy(), val[s0:s1].copy(), None, rR[i],
-                bnd[b0:b1].copy(), sgn[b0:b1].copy(),
-            )  # fmt: skip
-            rec.steps.append(float(rf[2, i]))
+        for i, (s1, b1) in enumerate(ends):
+            saddles.append((taus[i], losses[i], sup[s0:s1].copy(), val[s0:s1].copy(),
+                            bnd[b0:b1].copy(), sgn[b0:b1].copy(), rR[i].copy()))  # fmt: skip
             s0, b0 = s1, b1
+        rec.extend(saddles)
+        rec.steps.extend(steps)
 
 
 def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, limit):
@@ -62,7 +65,7 @@ def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, l
           scanner.norms, scanner._par, scanner._work, scanner._out, scanner._sign)  # fmt: skip
     data = (chol.X, chol.Xty, y, chol.norms, st.sigma, grad_atol)
     while True:
-        chol.reserve(min(2 * st.n_boundary + 16, d) + 1)
+        chol.reserve(st.n_boundary + 17)
         chol.values[: st.values.size] = st.values
         solve = (data, _parameters(chol), chol.state, chol.partners, chol.values, chol.wk,
                  chol.wn, chol.flags, chol.boundary)  # fmt: skip

@@ -61,6 +61,23 @@ class _Recorder:
         self.signs.append(b_sgn)
         self.R.append(R.copy())
 
+    def extend(self, saddles) -> None:
+        """Append saddles ``(τ, L, support, values, boundary, signs, R)`` held by the caller
+        only (no copies are made): ``add`` without its checks, for the common case of no
+        shared columns."""
+        if self.groups.has_duplicates:
+            for tau, loss, sup, val, b, sgn, R in saddles:
+                self.add(tau, loss, sup, val, None, R, b, sgn)
+            return
+        for tau, loss, sup, val, b, sgn, R in saddles:
+            self.tau.append(tau)
+            self.loss.append(loss)
+            self.supports.append(sup)
+            self.values.append(val)
+            self.boundaries.append(b)
+            self.signs.append(sgn)
+            self.R.append(R)
+
     def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
         entered, left = [()], [()]
         for prev, cur in zip(self.supports[:-1], self.supports[1:], strict=True):
