@@ -22,18 +22,20 @@ CAP_JUMPS = 64
 
 
 class _Record:
-    """The kernel's record buffers (see ``_kernels_path_loop``)."""
+    """The kernel's record buffers (see ``_kernels_path_loop``), left uninitialised: the
+    kernel writes each entry before the host reads it."""
 
-    def __init__(self, n: int, d: int) -> None:
-        flat = max(4096, 8 * d)
+    def __init__(self, n: int, capacity: int) -> None:
+        flat = 2 * CAP_JUMPS * capacity  # 64 saddles of |P| + |E| ≤ 2·capacity entries
+        self.capacity = capacity
         self.arrays = (
-            np.zeros((3, CAP_JUMPS)),
-            np.zeros((CAP_JUMPS, n)),
-            np.zeros(flat, dtype=np.int64),
-            np.zeros(flat),
-            np.zeros(flat, dtype=np.int64),
-            np.zeros(flat),
-            np.zeros((CAP_JUMPS, 2), dtype=np.int64),
+            np.empty((3, CAP_JUMPS)),
+            np.empty((CAP_JUMPS, n)),
+            np.empty(flat, dtype=np.int64),
+            np.empty(flat),
+            np.empty(flat, dtype=np.int64),
+            np.empty(flat),
+            np.empty((CAP_JUMPS, 2), dtype=np.int64),
         )
 
     def flush(self, rec, m: int) -> None:
@@ -55,8 +57,8 @@ class _Record:
 
 def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, limit):
     """The jump loop on the compiled kernel; returns as the host loop does."""
-    n, d = scanner.X.shape
-    record = _Record(n, d)
+    n = scanner.X.shape[0]
+    record = None
     r_new = np.zeros(n)
     fs = np.array([st.tau, st.loss, scanner._drift_bound, scanner._g_bound, limit,
                    RESYNC_BOUND, scanner.kappa])  # fmt: skip
@@ -66,6 +68,8 @@ def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, l
     data = (chol.X, chol.Xty, y, chol.norms, st.sigma, grad_atol)
     while True:
         chol.reserve(st.n_boundary + 17)
+        if record is None or record.capacity < chol.capacity:
+            record = _Record(n, chol.capacity)  # a saddle that does not fit goes to the host
         chol.values[: st.values.size] = st.values
         solve = (data, _parameters(chol), chol.state, chol.partners, chol.values, chol.wk,
                  chol.wn, chol.flags, chol.boundary)  # fmt: skip
