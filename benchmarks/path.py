@@ -1,9 +1,9 @@
-r"""Benchmark: the exact saddle-to-saddle path against LARS and a naive baseline.
+r"""Benchmark: the exact saddle-to-saddle path against LARS, the floor and a naive baseline.
 
 One command (run from the repository root)::
 
-    .venv/bin/python benchmarks/path.py [--sizes small|all] [--repeats 3] [--threads N]
-                                        [--out benchmarks/results]
+    .venv/bin/python benchmarks/path.py [--sizes small|all] [--repeats 5]
+                                        [--threads 1,default] [--out benchmarks/results]
 
 On the same seeded data (Gaussian ``X`` with rows ``N(0, I)``, a ``k``-sparse ``β*`` with
 ``N(0, 1)`` non-zeros, noiseless ``y = Xβ*``) it times, side by side and interleaved:
@@ -13,12 +13,17 @@ On the same seeded data (Gaussian ``X`` with rows ``N(0, I)``, a ``k``-sparse ``
   one pass over ``X`` per breakpoint), with ``max_iter`` raised so it reaches the end;
 * a naive Algorithm 1 written here: every saddle is recomputed from scratch with
   ``scipy.optimize.nnls`` on the signed boundary columns, one full pass per jump. It runs
-  on the two smaller sizes by default, under a per-run time budget.
+  on the two smaller sizes by default, under a per-run time budget;
+* the floor: one pass ``Xᵀr`` in float64 and in float32, and the path stopped after one
+  jump (which separates the fixed cost from the cost per jump).
 
-It reports median and minimum wall time, jumps, passes over ``X``, the peak memory that
-``tracemalloc`` sees during the call (a separate run) as a multiple of ``X``'s size, the
-agreement checks (same final interpolator, ``τ₁ = 1/alphas[0]``) and PASS/MISS against
-the targets of issue 2. Results go to ``<out>/path.json`` (raw) and ``<out>/path.md``.
+Each thread setting of ``--threads`` (through threadpoolctl) is a full run. It reports
+median and minimum wall time, jumps, passes over ``X``, the per-jump and fixed costs
+against one pass, the peak memory that ``tracemalloc`` sees during the call (a separate
+run) as a multiple of ``X``'s size, the agreement checks (same final interpolator,
+``τ₁ = 1/alphas[0]``), PASS/MISS against the targets of issues 2 and 13, the load
+average, and the first-call compile time of the kernels (fresh processes, empty numba
+cache and cache on disk). Results go to ``<out>/path.json`` (raw) and ``<out>/path.md``.
 """
 
 from __future__ import annotations
