@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath.diagonal import _kernels_path_loop as kl
 from saddlepath.diagonal import _kernels_path_scan as k
 
 __all__ = ["FullScan", "JumpEvent", "ScreenedScan", "make_scanner"]
@@ -212,33 +213,41 @@ RESYNC_BOUND = 1e-10
 
 
 class FullScan(_Scan):
-    """Float64 scan of every coordinate, carrying the dual (resynchronised when needed)."""
+    """Float64 scan of every coordinate, carrying the dual (resynchronised when needed).
+
+    Its state lives in the arrays of the compiled loop
+    (:mod:`~saddlepath.diagonal._kernels_path_loop`), which runs the same scan:
+    ``fs = [τ, L, drift bound, max g_err, condition limit, RESYNC_BOUND, κ]`` and
+    ``ist = [passes, jumps, records, a bound on |E|]``.
+    """
 
     def __init__(self, X, norms, eligible, grad_atol, tie_tol):
+        self.ist = np.zeros(4, dtype=np.int64)
         super().__init__(X, norms, eligible, grad_atol, tie_tol, unit=float(np.finfo(float).eps))
-        self._drift_bound = np.inf  # forces an exact dual at the first scan
-        self._g_bound = 0.0
+        # the drift bound starts infinite: the first scan computes the dual exactly
+        self.fs = np.array([0.0, 0.0, np.inf, 0.0, 0.0, RESYNC_BOUND, self.kappa])
+        self.arrays = (X, self.s, self.g, eligible, grad_atol, norms, self._par, self._work,
+                       self._out, self._sign)  # fmt: skip
+
+    @property
+    def n_passes(self) -> int:
+        return int(self.ist[0])
+
+    @n_passes.setter
+    def n_passes(self, value: int) -> None:
+        self.ist[0] = value
 
     def scan(self, r, R, sigma, in_support) -> JumpEvent:
-        n, d = self.X.shape
-        self.n_passes += 1
-        if self._drift_bound > RESYNC_BOUND:
-            self.n_passes += 1
-            np.matmul(R, self.X, out=self.s)
-            self.s /= -n
-            self._drift_bound = 0.0
-        np.matmul(r, self.X, out=self.g)
-        out, sign = self._out, self._sign
-        code, best, n_hit, n_in, self._g_bound = k.decide_all(
-            self.g, n, r, self.kappa, self.s, sigma, self.eligible, in_support,
-            self.grad_atol, self.norms, self._par, self._work, out, sign,
-        )  # fmt: skip
+        code, best, n_hit, n_in = kl.scan_full(
+            self.arrays, r, R, sigma, in_support, self.fs, self.ist
+        )
+        out, sign, d = self._out, self._sign, self.g.size
         return _event(code, best, out[:n_hit], sign[:n_hit], out[d : d + n_in])
 
     def advance(self, delta: float) -> None:
         """Move the carried dual along the segment: ``s ← s − Δ·g`` (bound updated)."""
         k.advance(self.s, self.g, delta, self._work[:0], self._work[:0])
-        self._drift_bound += delta * self._g_bound + 4e-16
+        self.fs[2] += delta * self.fs[3] + 4e-16
 
 
 def make_scanner(X, norms, eligible, grad_atol, tie_tol, *, precision: str):

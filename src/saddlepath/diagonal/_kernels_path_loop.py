@@ -29,13 +29,15 @@ from saddlepath.diagonal._kernels_path_chol import jit
 from saddlepath.diagonal._kernels_path_scan import CONVERGED, JUMP, STUCK, advance, decide_all
 from saddlepath.diagonal._kernels_path_solve import take_jump
 
-__all__ = ["CONVERGED", "GROW", "HOST", "LIMIT", "STUCK", "run_jumps"]
+__all__ = ["CONVERGED", "GROW", "HOST", "LIMIT", "STUCK", "run_jumps", "scan_full"]
 
 HOST, LIMIT, GROW = 3, 4, 5  # besides the scan's CONVERGED and STUCK
 
 
 @jit
-def _scan(scan, r, R, sigma, in_support, fs, ist):
+def scan_full(scan, r, R, sigma, in_support, fs, ist):
+    """The float64 full scan: the dual re-synchronised if its bound exceeds ``fs[5]``, the
+    pass ``g = Xᵀr`` and the decision; returns ``(code, Δ*, n_hit, n_inward)``."""
     X, s, g, eligible, grad_atol, norms, par, work, out, sign = scan
     n = X.shape[0]
     ist[0] += 1
@@ -94,7 +96,7 @@ def run_jumps(scan, path, solve, rec, fs, ist, max_jumps, capacity):
     g, out, sign = scan[2], scan[8], scan[9]
     d = g.shape[0]
     while ist[1] < max_jumps:
-        code, delta, n_hit, n_in = _scan(scan, r, R, sigma, chol[4], fs, ist)
+        code, delta, n_hit, n_in = scan_full(scan, r, R, sigma, chol[4], fs, ist)
         for t in range(n_in):
             sigma[out[d + t]] = 0.0
         if code != JUMP:

@@ -176,25 +176,8 @@ def advance(s, g, delta, s_err, g_err):
 
 
 @jit
-def screen(
-    low,
-    g,
-    n,
-    r,
-    kappa,
-    s,
-    s_err,
-    g_err,
-    g64_err,
-    sigma,
-    eligible,
-    in_support,
-    grad_atol,
-    norms,
-    par,
-    lower,
-    out,
-):
+def screen(low, g, n, r, kappa, s, s_err, g_err, g64_err, sigma, eligible, in_support,
+           grad_atol, norms, par, lower, out):  # fmt: skip
     r"""The float32 pass's screening: coordinates whose possible ``Δ_i`` can be the minimum.
 
     Turns the raw float32 pass ``low = Xᵀr`` into ``g = low/n`` (float64) and

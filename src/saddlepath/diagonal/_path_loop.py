@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from saddlepath.diagonal import _kernels_path_loop as kl
-from saddlepath.diagonal._correlation import RESYNC_BOUND, JumpEvent
+from saddlepath.diagonal._correlation import JumpEvent
 from saddlepath.diagonal._sign_constrained import _parameters, _solution, solve_after_jump
 from saddlepath.diagonal.path_status import PathStatus
 
@@ -56,15 +56,11 @@ class _Record:
 
 
 def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, limit):
-    """The jump loop on the compiled kernel; returns as the host loop does."""
+    """The jump loop on the compiled kernel; returns ``(status, ended)`` (``ended`` False
+    after ``max_jumps``: the host makes the final scan)."""
     n = scanner.X.shape[0]
-    record = None
-    r_new = np.zeros(n)
-    fs = np.array([st.tau, st.loss, scanner._drift_bound, scanner._g_bound, limit,
-                   RESYNC_BOUND, scanner.kappa])  # fmt: skip
-    ist = np.array([scanner.n_passes, 0, 0, 0], dtype=np.int64)
-    sc = (scanner.X, scanner.s, scanner.g, scanner.eligible, scanner.grad_atol,
-          scanner.norms, scanner._par, scanner._work, scanner._out, scanner._sign)  # fmt: skip
+    record, r_new, fs, ist = None, np.zeros(n), scanner.fs, scanner.ist
+    fs[0], fs[1], fs[4], ist[1] = st.tau, st.loss, limit, 0
     data = (chol.X, chol.Xty, y, chol.norms, st.sigma, grad_atol)
     while True:
         chol.reserve(st.n_boundary + 17)
@@ -74,38 +70,37 @@ def run_compiled(scanner, chol, st, rec, y, grad_atol, max_jumps, after_solve, l
         solve = (data, _parameters(chol), chol.state, chol.partners, chol.values, chol.wk,
                  chol.wn, chol.flags, chol.boundary)  # fmt: skip
         ist[2], ist[3] = 0, st.n_boundary
-        out = kl.run_jumps(
-            sc, (st.r, st.R, st.sigma, r_new), solve, record.arrays, fs, ist, max_jumps,
-            chol.capacity,
-        )  # fmt: skip
-        code, n_hit, _, delta, conv, n_dep, n_tight, nb, loss = out
+        out = kl.run_jumps(scanner.arrays, (st.r, st.R, st.sigma, r_new), solve,
+                           record.arrays, fs, ist, max_jumps, chol.capacity)  # fmt: skip
         record.flush(rec, int(ist[2]))
-        scanner.n_passes, scanner._drift_bound, scanner._g_bound = int(ist[0]), fs[2], fs[3]
         st.tau, st.loss = float(fs[0]), float(fs[1])
         st.values = chol.values[: chol.size].copy()
+        code = out[0]
         if code == kl.CONVERGED:
             return None, True
         if code == kl.STUCK:
             return PathStatus.STAGNATED, True
         if code == kl.LIMIT:
             return None, False
-        if code == kl.GROW:  # the jump found, not taken: the host takes it
-            ev = JumpEvent(False, float(delta), scanner._out[:n_hit].copy(),
-                           scanner._sign[:n_hit].copy(), np.zeros(0, dtype=int))  # fmt: skip
-            ist[1] += 1
-            st.tau += ev.delta
-            fs[0] = st.tau
-            scanner.advance(ev.delta)
-            fs[2] = scanner._drift_bound
-            sol, boundary, r, loss = solve_after_jump(
-                chol, st.values, ev, scanner.g, st.r, st.R, st.sigma, y, grad_atol,
-                st.n_boundary,
-            )  # fmt: skip
-        else:  # HOST: taken and solved, not recorded
-            sol = _solution(chol, conv, n_dep, n_tight)
-            boundary, r, loss = chol.boundary[:nb].copy(), r_new.copy(), float(loss)
+        sol, boundary, r, loss = _on_host(out, scanner, chol, st, y, grad_atol, r_new)
         st.n_boundary = boundary.size
-        stop = after_solve(sol, boundary, r, loss, delta)
+        stop = after_solve(sol, boundary, r, loss, out[3])
         if stop is not None:
             return stop, True
-        fs[1] = st.loss
+        fs[0], fs[1] = st.tau, st.loss
+
+
+def _on_host(out, scanner, chol, st, y, grad_atol, r_new):
+    """The jump the kernel handed back: ``GROW`` (found, not taken: taken here, with room
+    for the factor) or ``HOST`` (taken and solved). Returns the solve's results."""
+    code, n_hit, _, delta, conv, n_dep, n_tight, nb, loss = out
+    if code == kl.HOST:
+        sol = _solution(chol, conv, n_dep, n_tight)
+        return sol, chol.boundary[:nb].copy(), r_new.copy(), float(loss)
+    ev = JumpEvent(False, float(delta), scanner._out[:n_hit].copy(),
+                   scanner._sign[:n_hit].copy(), np.zeros(0, dtype=int))  # fmt: skip
+    scanner.ist[1] += 1
+    st.tau += ev.delta
+    scanner.advance(ev.delta)
+    return solve_after_jump(chol, st.values, ev, scanner.g, st.r, st.R, st.sigma, y,
+                            grad_atol, st.n_boundary)  # fmt: skip
