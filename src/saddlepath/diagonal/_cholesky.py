@@ -186,7 +186,3 @@ class GramCholesky:
             self._packed, self._q, self._cols, self.size, y, refine, z, self.wk[0], self.wn
         )
         return z
-
-    def fitted(self, z: np.ndarray) -> np.ndarray:
-        """``X_P z``."""
-        return self.XP @ z if self.size else np.zeros(self.X.shape[0])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["add_column", "jit", "least_squares", "remove_column", "solve_r", "solve_rt"]
+__all__ = ["add_column", "fitted", "jit", "least_squares", "remove_column", "solve_r", "solve_rt"]
 
 jit = njit(cache=True, nogil=True, error_model="numpy")
 """The path kernels' decorator: as the project's, with NumPy's IEEE division (a zero

@@ -21,7 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from saddlepath.diagonal._kernels_path_chol import add_column, jit, least_squares, remove_column
+from saddlepath.diagonal._kernels_path_chol import (
+    add_column,
+    fitted,
+    jit,
+    least_squares,
+    remove_column,
+)
 
 __all__ = ["sign_constrained", "take_jump"]
 
@@ -38,7 +44,7 @@ def _kkt(X, Xty, sigma, grad_atol, boundary, chol, x, dep, n_dep, wk, wn, tight)
         if in_active[j] or _member(dep, n_dep, j):
             continue
         if m == 0:
-            _fit(cols, k, x, wn)
+            fitted(cols, k, x, wn)
         acc = 0.0
         for i in range(n):
             acc += wn[i] * X[i, j]
@@ -55,14 +61,6 @@ def _kkt(X, Xty, sigma, grad_atol, boundary, chol, x, dep, n_dep, wk, wn, tight)
             tight[n_tight] = tight[t]
             n_tight += 1
     return -1, n_tight
-
-
-@jit
-def _fit(cols, k, x, out):
-    out[:] = 0.0
-    for c in range(k):
-        for i in range(out.shape[0]):
-            out[i] += cols[i, c] * x[c]
 
 
 @jit
@@ -213,7 +211,7 @@ def take_jump(delta, hit, sign, g, r, R, r_new, bbuf, data, par, chol, partners,
         data, bbuf[:nb], first, par, chol, partners, x, wk, wn, out
     )
     k, cols = chol[5][0], chol[2]
-    _fit(cols, k, x, r_new)
+    fitted(cols, k, x, r_new)
     sq = 0.0
     for i in range(r_new.shape[0]):
         r_new[i] -= y[i]
