@@ -1,9 +1,9 @@
-r"""Benchmark: the exact saddle-to-saddle path against LARS and a naive baseline.
+r"""Benchmark: the exact saddle-to-saddle path against LARS, the floor and a naive baseline.
 
 One command (run from the repository root)::
 
-    .venv/bin/python benchmarks/path.py [--sizes small|all] [--repeats 3] [--threads N]
-                                        [--out benchmarks/results]
+    .venv/bin/python benchmarks/path.py [--sizes small|all] [--repeats 5]
+                                        [--threads 1,default] [--out benchmarks/results]
 
 On the same seeded data (Gaussian ``X`` with rows ``N(0, I)``, a ``k``-sparse ``β*`` with
 ``N(0, 1)`` non-zeros, noiseless ``y = Xβ*``) it times, side by side and interleaved:
@@ -13,17 +13,21 @@ On the same seeded data (Gaussian ``X`` with rows ``N(0, I)``, a ``k``-sparse ``
   one pass over ``X`` per breakpoint), with ``max_iter`` raised so it reaches the end;
 * a naive Algorithm 1 written here: every saddle is recomputed from scratch with
   ``scipy.optimize.nnls`` on the signed boundary columns, one full pass per jump. It runs
-  on the two smaller sizes by default, under a per-run time budget.
+  on the two smaller sizes by default, under a per-run time budget;
+* the floor: one pass ``Xᵀr`` in float64 and in float32, and the path stopped after one
+  jump (which separates the fixed cost from the cost per jump).
 
-It reports median and minimum wall time, jumps, passes over ``X``, the peak memory that
-``tracemalloc`` sees during the call (a separate run) as a multiple of ``X``'s size, the
-agreement checks (same final interpolator, ``τ₁ = 1/alphas[0]``) and PASS/MISS against
-the targets of issue 2. Results go to ``<out>/path.json`` (raw) and ``<out>/path.md``.
+Each thread setting of ``--threads`` (through threadpoolctl) is a full run. It reports
+median and minimum wall time, jumps, passes over ``X``, the per-jump and fixed costs
+against one pass, the peak memory that ``tracemalloc`` sees during the call (a separate
+run) as a multiple of ``X``'s size, the agreement checks (same final interpolator,
+``τ₁ = 1/alphas[0]``), PASS/MISS against the targets of issues 2 and 13, the load
+average, and the first-call compile time of the kernels (fresh processes, empty numba
+cache and cache on disk). Results go to ``<out>/path.json`` (raw) and ``<out>/path.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
@@ -35,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numba
 import numpy as np
 import scipy
 import sklearn
@@ -44,9 +49,18 @@ import saddlepath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _path_args import parse_args
+from _path_floor import (
+    compile_table,
+    compile_times,
+    floor_summary,
+    pass_operands,
+    time_one_jump,
+    time_passes,
+)
 from _path_machine import jsonable, machine_info, thread_limit, write_atomic
 from _path_naive import NaiveResult, naive_path
-from _path_table import fmt_time, summarise, table
+from _path_table import floor_table, fmt_time, summarise, table
 
 # (n_samples, n_features, n_nonzero, run the naive baseline by default)
 SIZES = [
@@ -179,6 +193,7 @@ def bench_size(size, methods: list[Method], args) -> dict:
     """Warm up, time the methods interleaved over the repeats, then measure memory."""
     n, d, k = size
     X, y, beta_star = make_problem(n, d, k, args.seed)
+    ops = pass_operands(X, args.seed)
     rec = {
         "n": n,
         "d": d,
@@ -186,6 +201,7 @@ def bench_size(size, methods: list[Method], args) -> dict:
         "X_bytes": int(X.nbytes),
         "load_before": os.getloadavg(),
         "methods": {},
+        "floor": {"pass64": [], "pass32": [], "one_jump": []},
     }
     for m in methods:
         rec["methods"][m.name] = {"times": [], "order": [], "passes_note": m.passes_note}
@@ -209,6 +225,10 @@ def bench_size(size, methods: list[Method], args) -> dict:
                 mrec["warnings"] = caught
                 mrec["over_budget"] = raw.status == "budget"
             del raw
+        t64, t32 = time_passes(ops)  # the floor, in the same rotation of the same repeat
+        rec["floor"]["pass64"].append(t64)
+        rec["floor"]["pass32"].append(t32)
+        rec["floor"]["one_jump"].append(time_one_jump(X, y))
         print(
             f"  repeat {rep + 1}/{args.repeats}: "
             + ", ".join(
@@ -218,88 +238,59 @@ def bench_size(size, methods: list[Method], args) -> dict:
     for m in methods:
         rec["methods"][m.name]["peak_bytes"] = peak_memory(m, X, y)
     summarise(rec, outcomes, beta_star)
+    floor_summary(rec)
     rec["load_after"] = os.getloadavg()
     return rec
 
 
 # --------------------------------------------------------------------------- command line
-def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    p.add_argument(
-        "--sizes",
-        choices=("small", "all"),
-        default="all",
-        help="'small': only (100, 1000, 10), a smoke test; 'all': the four sizes",
-    )
-    p.add_argument(
-        "--repeats",
-        type=int,
-        default=3,
-        help="timed runs per method and size (≥ 3 for a meaningful median)",
-    )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("benchmarks/results"),
-        help="folder for path.json and path.md",
-    )
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="BLAS/OpenMP threads, set through threadpoolctl (default: leave as is)",
-    )
-    p.add_argument(
-        "--naive",
-        choices=("default", "all", "none"),
-        default="default",
-        help="sizes for the naive baseline: the two smaller ones, all, or none",
-    )
-    p.add_argument(
-        "--naive-budget",
-        type=float,
-        default=120.0,
-        help="seconds per naive run before it stops and extrapolates",
-    )
-    p.add_argument("--seed", type=int, default=0, help="data seed")
-    args = p.parse_args(argv)
-    if args.repeats < 1 or (args.threads is not None and args.threads < 1):
-        p.error("--repeats and --threads must be positive integers")
-    return args
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     sizes = SIZES[:1] if args.sizes == "small" else SIZES
-    if args.repeats < 3:
-        print(f"note: --repeats {args.repeats} < 3; medians are not meaningful (smoke test).")
-    results = []
-    with thread_limit(args.threads):
-        info = machine_info(args.threads)
-        for n, d, k, naive_default in sizes:
-            methods = [_saddlepath("auto"), _saddlepath("float64"), _lars()]
-            if args.naive == "all" or (args.naive == "default" and naive_default):
-                methods.append(_naive(args.naive_budget))
-            print(f"(n, d, k) = ({n}, {d}, {k}): {', '.join(m.name for m in methods)}")
-            results.append(bench_size((n, d, k), methods, args))
-            save_json(args, info, results, complete=len(results) == len(sizes))
-    md = table(results, args.naive_budget)
-    header = (
-        f"# saddlepath benchmark: exact path\n\n{info['date']} · {info['platform']} · "
-        f"{info['cpus_usable']} CPUs · threads {args.threads or 'default'} · "
-        f"repeats {args.repeats} · numpy {np.__version__} · scipy {scipy.__version__} "
-        f"· scikit-learn {sklearn.__version__}\n\n"
-    )
-    write_atomic(args.out / "path.md", header + md)
+    if args.repeats < 5:
+        print(f"note: --repeats {args.repeats} < 5; medians are not the reported ones.")
+    results, info = [], machine_info(None)
+    info["load_start"] = os.getloadavg()
+    for threads in args.thread_list:
+        with thread_limit(threads):
+            info.setdefault("threadpools_by_setting", {})[str(threads)] = machine_info(threads).get(
+                "threadpools"
+            )
+            for n, d, k, naive_default in sizes:
+                methods = [_saddlepath("auto"), _saddlepath("float64"), _lars()]
+                if args.naive == "all" or (args.naive == "default" and naive_default):
+                    methods.append(_naive(args.naive_budget))
+                print(f"threads {threads or 'default'}, (n, d, k) = ({n}, {d}, {k})")
+                results.append({"threads": threads, **bench_size((n, d, k), methods, args)})
+                save_json(args, info, results, None, complete=False)
+    compiled = compile_times() if args.compile_time else None
+    save_json(args, info, results, compiled, complete=True)
+    md = f"# saddlepath benchmark: exact path\n\n{_header(info, args)}\n\n"
+    for threads in args.thread_list:
+        part = [r for r in results if r["threads"] == threads]
+        md += f"## BLAS threads: {threads or 'default'}\n\n{floor_table(part)}\n"
+        md += table(part, args.naive_budget) + "\n"
+    if compiled:
+        md += "## First call: compile time (fresh processes, medians of 3)\n\n"
+        md += compile_table(compiled)
+    write_atomic(args.out / "path.md", md)
     print()
     print(md)
     print(f"saved {args.out / 'path.json'} and {args.out / 'path.md'}")
     return 0
 
 
-def save_json(args, info: dict, results: list[dict], *, complete: bool) -> None:
+def _header(info: dict, args) -> str:
+    return (
+        f"{info['date']} · {info['platform']} · {info['cpus_usable']} CPUs · threads "
+        f"{args.threads} · repeats {args.repeats} · numpy {np.__version__} · scipy "
+        f"{scipy.__version__} · scikit-learn {sklearn.__version__} · numba "
+        f"{numba.__version__} · load average (1 min) {info['load_start'][0]:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end (each size's in path.json)"
+    )
+
+
+def save_json(args, info: dict, results: list[dict], compiled, *, complete: bool) -> None:
     """Raw results so far (rewritten after every size, so a crash loses at most one size)."""
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     payload = {
@@ -308,6 +299,7 @@ def save_json(args, info: dict, results: list[dict], *, complete: bool) -> None:
         "config": config,
         "machine": info,
         "results": results,
+        "compile_time": compiled,
     }
     write_atomic(args.out / "path.json", json.dumps(payload, indent=2, default=jsonable))
 

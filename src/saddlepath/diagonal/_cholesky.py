@@ -5,16 +5,20 @@
 the up/down-dates of LARS, so no factorisation is ever redone.
 
 ``R`` is stored column-packed in a growing buffer (BLAS ``tpsv`` layout), so appending a
-column appends ``|P| + 1`` numbers and triangular solves read the buffer in place.
-Alongside ``R`` the forward-substituted right-hand side ``q = R⁻ᵀ X_Pᵀ y`` is updated
-too, so a least-squares solve is one back-substitution. The active columns are kept in a
-contiguous buffer so that products with ``X_P`` never gather from ``X``.
+column appends ``|P| + 1`` numbers. Alongside ``R`` the forward-substituted right-hand
+side ``q = R⁻ᵀ X_Pᵀ y`` is updated too, so a least-squares solve is one
+back-substitution. The active columns are kept in a contiguous buffer so that products
+with ``X_P`` never gather from ``X``. This class holds the buffers and reads them; the
+arithmetic is compiled (:mod:`~saddlepath.diagonal._kernels_path_chol`).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from scipy.linalg import blas, qr_delete
+
+from saddlepath.diagonal import _kernels_path_chol as kc
 
 __all__ = ["GramCholesky"]
 
@@ -45,18 +49,54 @@ class GramCholesky:
     def __init__(self, X, norms, Xty, y, *, dependence_tol: float) -> None:
         self.X, self.norms, self.Xty, self.y = X, norms, Xty, y
         self.dependence_tol = dependence_tol
-        self.active: list[int] = []
         self.in_active = np.zeros(X.shape[1], dtype=bool)
-        self.q = np.zeros(0)
-        self._packed = np.zeros(136)  # order 16
-        self._diag = np.zeros(0, dtype=int)  # packed positions of the diagonal
-        self._min_ratio: float | None = np.inf  # min of pivot_ratios (None: recompute)
-        self._weak_add: tuple | None = None  # worst (ratio, j, partners) added since checked
-        self._cols = np.zeros((X.shape[0], 16), order="F")
+        self.ist = np.zeros(3, dtype=np.int64)  # |P|, weakest column added, its partners
+        self.fst = np.array([np.inf, np.inf])  # min pivot ratio (NaN: recompute), weakest
+        self.wn = np.zeros(X.shape[0])
+        self.solve_par: np.ndarray | None = None  # the solve's parameters, set on first use
+        self.boundary = np.zeros(X.shape[1], dtype=np.int64)  # E = {i : σ_i ≠ 0}, as found
+        self._grow(32)
+
+    def _grow(self, capacity: int) -> None:
+        """Room for ``capacity`` active columns (buffers copied, never shrunk)."""
+        k, n = self.size, self.X.shape[0]
+        packed = np.zeros(capacity * (capacity + 1) // 2)
+        q, active = np.zeros(capacity), np.zeros(capacity, dtype=np.int64)
+        partners = np.zeros(capacity, dtype=np.int64)
+        cols = np.zeros((n, capacity), order="F")
+        if k:
+            packed[: k * (k + 1) // 2] = self._packed[: k * (k + 1) // 2]
+            q[:k], active[:k], cols[:, :k] = self._q[:k], self._active[:k], self._cols[:, :k]
+            partners[:k] = self.partners[:k]
+        self._packed, self._q, self._active, self._cols = packed, q, active, cols
+        self.partners = partners
+        self.wk = np.zeros((5, capacity + 1))
+        self.values = np.zeros(capacity + 1)  # the solve's iterate on the active set
+        self.flags = np.zeros((2, capacity + 1), dtype=np.int64)  # its index lists
+        self.state = (packed, q, cols, active, self.in_active, self.ist, self.fst)
+
+    def reserve(self, capacity: int) -> None:
+        """Make room for ``capacity`` active columns."""
+        if capacity > self._q.size:
+            self._grow(max(capacity, 2 * self._q.size))
+
+    @property
+    def capacity(self) -> int:
+        """Active columns the buffers hold."""
+        return self._q.size
 
     @property
     def size(self) -> int:
-        return len(self.active)
+        return int(self.ist[0])
+
+    @property
+    def active(self) -> np.ndarray:
+        """The active columns, in order (a view)."""
+        return self._active[: self.size]
+
+    @property
+    def q(self) -> np.ndarray:
+        return self._q[: self.size]
 
     @property
     def XP(self) -> np.ndarray:
@@ -79,10 +119,8 @@ class GramCholesky:
         before it: invariant under column scaling, and ``1/min`` is a lower bound on the
         condition number of the column-normalised ``X_P``.
         """
-        k = self.size
-        if self._diag.size < k:
-            self._diag = np.arange(2 * k) * (np.arange(2 * k) + 3) // 2
-        return np.abs(self._packed[self._diag[:k]]) / self.norms[self.active]
+        diag = np.arange(self.size) * (np.arange(self.size) + 3) // 2
+        return np.abs(self._packed[diag]) / self.norms[self.active]
 
     def near_dependence(self, limit: float) -> tuple[float, int, list[int]] | None:
         """The worst-conditioned active column if its pivot ratio is below ``limit``.
@@ -96,115 +134,46 @@ class GramCholesky:
         of the combination, in units of ``‖x_j‖``), or ``None`` when every ratio is at
         least ``limit``.
         """
-        weak, self._weak_add = self._weak_add, None
-        if weak is not None and weak[0] < limit:  # a transient member of this solve
-            return weak
-        if self._min_ratio is None:  # a column left: the trailing pivots changed
-            self._min_ratio = float(self.pivot_ratios.min(initial=np.inf))
-        if self._min_ratio >= limit:
+        min_ratio, weak = self.fst.tolist()
+        if weak < math.inf:  # a column added at a small pivot ratio since the last call
+            self.fst[1] = math.inf
+            if weak < limit:
+                partners = sorted(int(i) for i in self.partners[: self.ist[2]])
+                return weak, int(self.ist[1]), partners
+        if math.isnan(min_ratio):  # a column left: the trailing pivots changed
+            min_ratio = self.fst[0] = float(self.pivot_ratios.min(initial=np.inf))
+        if min_ratio >= limit:
             return None
         ratios = self.pivot_ratios
         p = int(np.argmin(ratios))
-        R, active = self.R, np.asarray(self.active, dtype=int)
+        R, active = self.R, self.active
         c = np.linalg.solve(R[:p, :p], R[:p, p]) if p else np.zeros(0)
         weight = np.abs(c) * self.norms[active[:p]]
         partners = active[:p][weight >= 0.01 * self.norms[active[p]]]
         return float(ratios[p]), int(active[p]), sorted(int(i) for i in partners)
 
-    def _partners(self, w: np.ndarray, norm: float) -> list[int]:
-        """Active columns carrying ≥ 1% of ``X_P c ≈ x_j`` (``R c = w``), in units of ``‖x_j‖``."""
-        if not self.active:
-            return []
-        c = self._tri_solve(w, trans=False)
-        active = np.asarray(self.active, dtype=int)
-        return sorted(int(i) for i in active[np.abs(c) * self.norms[active] >= 0.01 * norm])
-
-    def _tri_solve(self, b: np.ndarray, *, trans: bool) -> np.ndarray:
-        k = self.size
-        return blas.dtpsv(
-            k, self._packed[: k * (k + 1) // 2], np.array(b, dtype=float), trans=int(trans)
-        )
-
     def add(self, j: int) -> bool:
         """Append column ``j``; return ``False`` (and change nothing) if it is dependent."""
-        k = self.size
-        xj = self.X[:, j]
-        w = self._tri_solve(self.XP.T @ xj, trans=True) if k else np.zeros(0)
-        rho = self._pivot(xj, w)
-        if rho <= self.dependence_tol * self.norms[j]:
-            return False
-        start, stop = k * (k + 1) // 2, (k + 1) * (k + 2) // 2
-        if stop > self._packed.size:
-            self._packed = np.concatenate((self._packed, np.zeros(self._packed.size + stop)))
-        self._packed[start : stop - 1] = w
-        ratio = rho / float(self.norms[j])
-        if ratio < 1e-3 and (self._weak_add is None or ratio < self._weak_add[0]):
-            self._weak_add = (ratio, j, self._partners(w, float(self.norms[j])))
-        self._packed[stop - 1] = rho
-        if self._min_ratio is not None:
-            self._min_ratio = min(self._min_ratio, ratio)
-        self.q = np.concatenate((self.q, [(self.Xty[j] - w @ self.q) / rho]))
-        if k + 1 > self._cols.shape[1]:
-            grown = np.zeros((self.X.shape[0], 2 * self._cols.shape[1]), order="F")
-            grown[:, :k] = self.XP
-            self._cols = grown
-        self._cols[:, k] = xj
-        self.active.append(j)
-        self.in_active[j] = True
-        return True
-
-    def _pivot(self, xj: np.ndarray, w: np.ndarray) -> float:
-        """Distance of ``x_j`` to the span of the active columns, computed stably.
-
-        ``‖x_j‖² − ‖w‖²`` (``w = R⁻ᵀX_Pᵀx_j``) loses everything below ``√ε·‖x_j‖`` to
-        cancellation, so a column at angle 1e-12 from the span looked like one at 1e-8.
-        When that difference is small the residual ``x_j − X_P c`` of the projection
-        (``c = G⁻¹X_Pᵀx_j``, refined once) is measured directly instead.
-        """
-        pivot_sq = float(xj @ xj) - float(w @ w)
-        if pivot_sq > 1e-4 * float(xj @ xj) or not self.active:
-            return float(np.sqrt(max(pivot_sq, 0.0)))
-        XP = self.XP
-        c = self._tri_solve(w, trans=False)
-        e = xj - XP @ c
-        e -= XP @ self.solve(XP.T @ e)
-        return float(np.linalg.norm(e))
+        self.reserve(self.size + 1)
+        return bool(
+            kc.add_column(
+                self.X, j, self.norms, self.Xty, self.dependence_tol, *self.state,
+                self.partners, self.wk, self.wn,
+            )
+        )  # fmt: skip
 
     def remove(self, j: int) -> None:
-        """Delete column ``j``; LAPACK Givens rotations restore the triangle.
-
-        Only the trailing columns change: the first ``p`` columns of ``R`` (a prefix of
-        the packed buffer) are kept, rows ``< p`` of the later columns just shift left,
-        and the trailing ``(k−p) × (k−p−1)`` Hessenberg block is re-triangularised with
-        ``q`` riding along as an extra column, so the same rotations update it.
-        """
-        p = self.active.index(j)
-        k = self.size
-        packed = self._packed
-        block = np.zeros((k - p, k - p + 1), order="F")  # rows p.., columns p.. and q
-        top = [packed[c * (c + 1) // 2 : c * (c + 1) // 2 + p].copy() for c in range(p + 1, k)]
-        for col, c in enumerate(range(p, k)):
-            start = c * (c + 1) // 2
-            block[: c - p + 1, col] = packed[start + p : start + c + 1]
-        block[:, -1] = self.q[p:]
-        _, rotated = qr_delete(
-            np.eye(k - p, order="F"), block, 0, which="col", overwrite_qr=True, check_finite=False
-        )
-        for col, c in enumerate(range(p, k - 1)):  # new column c = old column c + 1
-            start = c * (c + 1) // 2
-            packed[start : start + p] = top[col]
-            packed[start + p : start + c + 1] = rotated[: c - p + 1, col]
-        self.q = np.concatenate((self.q[:p], rotated[: k - 1 - p, -1]))
-        self._cols[:, p : k - 1] = self._cols[:, p + 1 : k]
-        del self.active[p]
-        self.in_active[j] = False
-        self._min_ratio = None
+        """Delete column ``j``; Givens rotations restore the triangle (only the trailing
+        columns change) and update ``q`` alike."""
+        p = int(np.flatnonzero(self.active == j)[0])
+        kc.remove_column(p, *self.state, self.wk)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """Solve ``X_Pᵀ X_P z = rhs`` for the current active set."""
-        if not self.active:
-            return np.zeros(0)
-        return self._tri_solve(self._tri_solve(rhs, trans=True), trans=False)
+        z = np.array(rhs, dtype=float)
+        kc.solve_rt(self._packed, self.size, z)
+        kc.solve_r(self._packed, self.size, z)
+        return z
 
     def least_squares(self, y: np.ndarray, *, refine: bool) -> np.ndarray:
         """Least squares ``argmin ‖X_P z − y‖``: one back-substitution ``R z = q``.
@@ -212,14 +181,8 @@ class GramCholesky:
         With ``refine`` one step of iterative refinement on the semi-normal equations
         (using ``X_P`` itself) recovers the accuracy lost by squaring the condition number.
         """
-        if not self.active:
-            return np.zeros(0)
-        z = self._tri_solve(self.q, trans=False)
-        if refine:
-            XP = self.XP
-            z = z + self.solve(XP.T @ (y - XP @ z))
+        z = np.zeros(self.size)
+        kc.least_squares(
+            self._packed, self._q, self._cols, self.size, y, refine, z, self.wk[0], self.wn
+        )
         return z
-
-    def fitted(self, z: np.ndarray) -> np.ndarray:
-        """``X_P z``."""
-        return self.XP @ z if self.active else np.zeros(self.X.shape[0])

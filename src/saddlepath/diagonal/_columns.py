@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saddlepath.diagonal._kernels_path_columns import norms_and_projections
+
 __all__ = ["EXACT_PARALLEL", "ColumnGroups", "group_columns"]
 
 EXACT_PARALLEL = 64 * np.finfo(float).eps
@@ -65,10 +67,10 @@ def _probe(n_samples: int) -> np.ndarray:
     return probe
 
 
-def _fingerprints(X: np.ndarray, norms: np.ndarray) -> np.ndarray:
+def _fingerprints(proj: np.ndarray, norms: np.ndarray) -> np.ndarray:
     """``|zᵀx_i|/‖x_i‖`` for a fixed random ``z``: equal for columns equal up to sign."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.abs(_probe(X.shape[0]) @ X) / norms
+        return np.abs(proj) / norms
 
 
 def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np.ndarray]:
@@ -86,15 +88,18 @@ def _parallel_blocks(keys: np.ndarray, alive: np.ndarray, tol: float) -> list[np
     return blocks
 
 
-def _column_norms(X: np.ndarray) -> np.ndarray:
-    """``‖x_i‖``; columns whose squares underflow (norm below ~1e-154) are rescaled first."""
-    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+def _column_norms(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``‖x_i‖`` and ``zᵀx_i`` in one pass; columns whose squares underflow (norm below
+    ~1e-154) are rescaled first."""
+    norms, proj = np.empty(X.shape[1]), np.empty(X.shape[1])
+    norms_and_projections(X, _probe(X.shape[0]), norms, proj)
+    np.sqrt(norms, out=norms)
     for j in np.flatnonzero(norms < 1e-150):
         top = float(np.max(np.abs(X[:, j])))
         if top > 0:
             e = int(np.frexp(top)[1])
             norms[j] = np.ldexp(np.linalg.norm(np.ldexp(X[:, j], -e)), e)
-    return norms
+    return norms, proj
 
 
 def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups:
@@ -104,16 +109,16 @@ def group_columns(X: np.ndarray, *, parallel_tol: float = 1e-10) -> ColumnGroups
     a column is zero only when it is exactly zero. A short column is not: the path is not
     invariant under column scaling, and a column ``10⁻¹²`` times shorter than the others
     still enters, only later (``τ ∝ 1/‖x_i‖``).
-    Costs two passes over ``X`` (norms, one random projection) plus a sort.
+    Costs one compiled pass over ``X`` (norms and one random projection) plus a sort.
     """
     d = X.shape[1]
-    norms = _column_norms(X)
+    norms, proj = _column_norms(X)
     alive = norms > 0  # a short column is a column: scale never decides eligibility
     leader = np.where(alive, np.arange(d), -1)
     orient = np.ones(d)
     near: list[int] = []
     if np.count_nonzero(alive) > 1:
-        keys = _fingerprints(X, norms)
+        keys = _fingerprints(proj, norms)
         for block in _parallel_blocks(keys, alive, 10 * parallel_tol):
             near += _resolve_block(X, norms, block, leader, orient, parallel_tol)
     share = np.bincount(leader[leader >= 0], minlength=d)

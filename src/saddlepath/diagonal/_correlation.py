@@ -34,6 +34,11 @@ Two strategies give the same, exact jump:
   error. Only the *candidates* — coordinates whose interval of possible ``Δ_i`` reaches
   below the smallest certain upper bound — are recomputed exactly in float64 (which also
   re-synchronises their carried dual). Half the memory traffic of a float64 pass.
+
+The pass is one BLAS product into a buffer the scanner owns; everything after it — the
+rounding bounds, the ``Δ_i``, the minimum and its ties, the screening and the update of
+the carried dual — is compiled (:mod:`~saddlepath.diagonal._kernels_path_scan`) and
+allocates nothing of length ``d`` per jump.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from saddlepath.diagonal import _kernels_path_loop as kl
+from saddlepath.diagonal import _kernels_path_scan as k
 
 __all__ = ["FullScan", "JumpEvent", "ScreenedScan", "make_scanner"]
 
@@ -53,30 +61,7 @@ violation was below ``grad_atol`` (it would push ``|s_i|`` past 1); beyond it th
 stops with status ``STAGNATED`` rather than report a jump that floating point cannot
 resolve (this happens when column norms span many orders of magnitude)."""
 
-
-def _drifts(delta, g, sigma):
-    """Whether a boundary coordinate's dual would leave [−1, 1] by more than allowed."""
-    outward = (sigma != 0) & (sigma * g < 0)
-    return bool(outward.any()) and delta * float(np.abs(g[outward]).max()) > MAX_DUAL_DRIFT
-
-
-def _g_error(kappa, r, norms):
-    """Rounding bound of ``g_i = x_iᵀr/n``: ``κ‖x_i‖‖r‖/n`` plus ``n`` subnormal units."""
-    n = r.size
-    return (kappa * float(np.linalg.norm(r)) / n) * norms + n * _SUBNORMAL_UNIT
-
-
 _SUBNORMAL_UNIT = float(np.nextafter(0.0, 1.0))
-
-
-def _weak_inward(g, g_err, sigma, mask):
-    """Boundary coordinates (``β_i = 0``) whose gradient below ``grad_atol`` surely points inwards.
-
-    ``grad_atol_i = grad_tol·‖x_i‖·‖y‖/n``; on a long column a gradient far below that
-    (yet far above its own rounding bound ``g_err_i``) still carries the dual from ±1
-    to ∓1 in ``Δ = 2/|g_i|``, which may be the next jump. Only its sign must be certain.
-    """
-    return mask & (sigma != 0) & (sigma * g > g_err)
 
 
 @dataclass(frozen=True)
@@ -91,17 +76,12 @@ class JumpEvent:
     stuck: bool = False  # gradient non-zero yet no coordinate can move
 
 
-def _exact_delta(g, s, sigma, tol, g_err):
-    """Exact time to the boundary for the given coordinates (``inf`` if never)."""
-    out = np.full(g.shape, np.inf)
-    moving = np.abs(g) > tol
-    on_b = sigma != 0
-    off = (g != 0) & ~on_b  # a gradient below tolerance still moves the dual over a long Δ
-    inward = (moving & on_b & (sigma * g > 0)) | _weak_inward(g, g_err, sigma, ~moving)
-    with np.errstate(over="ignore"):  # a subnormal gradient: Δ = inf, never
-        out[off] = np.maximum(1.0 + np.sign(g[off]) * s[off], 0.0) / np.abs(g[off])
-        out[inward] = 2.0 / np.abs(g[inward])
-    return out, inward
+def _event(code, delta, hit, sign, inward) -> JumpEvent:
+    """A :class:`JumpEvent` from a kernel's code and index lists (copied out of its buffers)."""
+    if code != k.JUMP:
+        stuck = code == k.STUCK
+        return JumpEvent(not stuck, np.inf, _EMPTY, np.zeros(0), inward.copy(), stuck=stuck)
+    return JumpEvent(False, float(delta), hit.copy(), sign.copy(), inward.copy())
 
 
 class _Scan:
@@ -130,6 +110,10 @@ class _Scan:
         self.s = np.zeros(d)
         self.g = np.zeros(d)
         self.n_passes = 0
+        self._par = np.array([tie_tol, MAX_DUAL_DRIFT, n * _SUBNORMAL_UNIT, _LOOSE_CAP])
+        self._work = np.zeros(d)  # Δ_i, or the lower bounds of the screening
+        self._out = np.zeros(3 * d + 2, dtype=np.int64)  # index lists written by the kernels
+        self._sign = np.zeros(d)  # the boundary each hit reaches
 
 
 class ScreenedScan(_Scan):
@@ -142,11 +126,14 @@ class ScreenedScan(_Scan):
     def __init__(self, X, norms, eligible, grad_atol, tie_tol, *, dtype=np.float32):
         super().__init__(X, norms, eligible, grad_atol, tie_tol, unit=float(np.finfo(dtype).eps))
         self.Xlow = X.astype(dtype)
-        self.s_err = np.zeros(X.shape[1])
-        self.g_err = np.zeros(X.shape[1])
+        d = X.shape[1]
+        self.s_err = np.zeros(d)
+        self.g_err = np.zeros(d)
         self.n_exact_columns = 0
-        self.kappa64 = (X.shape[0] + 4) * float(np.finfo(float).eps)
-        self._g64_err = np.zeros(X.shape[1])
+        self._kappas = np.array([self.kappa, (X.shape[0] + 4) * float(np.finfo(float).eps)])
+        self._g64_err = np.zeros(d)
+        self._low = np.zeros(d, dtype=dtype)
+        self._r_low = np.zeros(X.shape[0], dtype=dtype)
 
     def _exact(self, idx, r, R):
         Xc = self.X[:, idx]
@@ -156,7 +143,10 @@ class ScreenedScan(_Scan):
     def _full_exact(self, r, R):
         self.n_passes += 2
         n = self.X.shape[0]
-        self.g, self.s = (r @ self.X) / n, -(R @ self.X) / n
+        np.matmul(r, self.X, out=self.g)
+        self.g /= n
+        np.matmul(R, self.X, out=self.s)
+        self.s /= -n
         self.g_err[:] = 0.0
         self.s_err[:] = 0.0
 
@@ -164,14 +154,35 @@ class ScreenedScan(_Scan):
         """Find the next jump from the current residual ``r`` and integrated residual ``R``."""
         n = self.X.shape[0]
         self.n_passes += 1
-        low = r if self.Xlow.dtype == r.dtype else r.astype(self.Xlow.dtype)
-        self.g = np.asarray(low @ self.Xlow, dtype=np.float64) / n
-        self.g_err = _g_error(self.kappa, r, self.norms)
-        self._g64_err = _g_error(self.kappa64, r, self.norms)  # of the exact re-checks
-        cand = self._candidates(sigma, in_support)
-        if cand is None or cand.size > self.X.shape[1] // 4:
+        if self._r_low.dtype == r.dtype:
+            low = r
+        else:
+            low = self._r_low
+            low[:] = r
+        np.matmul(low, self.Xlow, out=self._low)
+        m = k.screen(
+            self._low,
+            self.g,
+            n,
+            r,
+            self._kappas,
+            self.s,
+            self.s_err,
+            self.g_err,
+            self._g64_err,
+            sigma,
+            self.eligible,
+            in_support,
+            self.grad_atol,
+            self.norms,
+            self._par,
+            self._work,
+            self._out,
+        )
+        if m < 0 or m > self.X.shape[1] // 4:
             self._full_exact(r, R)
             return self._decide(np.flatnonzero(self.eligible & ~in_support), sigma)
+        cand = self._out[:m].copy()
         self.n_exact_columns += cand.size
         g, s = self._exact(cand, r, R)
         self.g[cand], self.s[cand] = g, s
@@ -187,104 +198,56 @@ class ScreenedScan(_Scan):
 
         The update itself rounds by at most ``ε·|s|`` with ``|s_i| ≤ 1`` for every column.
         """
-        self.s -= delta * self.g
-        self.s_err += delta * self.g_err + 4e-16
-
-    def _candidates(self, sigma, in_support):
-        """Coordinates whose possible ``Δ_i`` reaches below a certain upper bound.
-
-        ``Δ_i ≥ lower_i`` for every coordinate, and any coordinate ``j`` whose sign of
-        ``g`` is certain gives ``Δ* ≤ upper_j``; ``cap = upper_j`` at the certain
-        coordinate of smallest ``lower_j`` is valid and usually tight.
-        """
-        g, eg, s, es = self.g, self.g_err, self.s, self.s_err
-        off = self.eligible & (sigma == 0)
-        ag = np.abs(g)
-        lower = np.maximum(1.0 - np.abs(s) - es, 0.0) / (ag + eg)
-        lower[~off] = np.inf
-        certain = off & (ag > eg + self.grad_atol)
-        j = int(np.argmin(np.where(certain, lower, np.inf)))
-        if not certain[j]:
-            return None
-        cap = (1.0 + np.sign(g[j]) * s[j] + es[j]) / (ag[j] - eg[j])
-        pick = lower <= cap * (1.0 + 2 * self.tie_tol)
-        if np.count_nonzero(pick) > _LOOSE_CAP:  # that bound was loose: take the best one
-            with np.errstate(divide="ignore", invalid="ignore"):
-                upper = (1.0 + np.sign(g) * s + es) / (ag - eg)
-            pick = lower <= float(upper[certain].min()) * (1.0 + 2 * self.tie_tol)
-        pick |= self.eligible & (sigma != 0) & ~in_support
-        return np.flatnonzero(pick)
+        k.advance(self.s, self.g, delta, self.s_err, self.g_err)
 
     def _decide(self, idx, sigma) -> JumpEvent:
-        g, sig = self.g[idx], sigma[idx]
-        s = np.where(sig != 0, sig, self.s[idx])
-        tol = self.grad_atol[idx]
-        delta, inward = _exact_delta(g, s, sig, tol, self._g64_err[idx])
-        inward_idx = idx[inward]
-        if not np.any(np.abs(g) > tol):
-            return JumpEvent(True, np.inf, idx[:0], np.zeros(0), inward_idx)
-        best = float(delta.min())
-        if not np.isfinite(best) or _drifts(best, g, sig):
-            return JumpEvent(False, np.inf, idx[:0], np.zeros(0), inward_idx, stuck=True)
-        hit = delta <= best * (1.0 + self.tie_tol)
-        sign = np.where(sig[hit] != 0, -sig[hit], -np.sign(g[hit]))
-        return JumpEvent(False, best, idx[hit], sign, inward_idx)
+        m, out, sign = idx.size, self._out, self._sign  # 2m ≤ 2d entries of out
+        code, best, n_hit, n_in = k.decide_some(
+            idx, self.g, self.s, sigma, self.grad_atol, self._g64_err, self._par, self._work,
+            out, sign,
+        )  # fmt: skip
+        return _event(code, best, out[:n_hit], sign[:n_hit], out[m : m + n_in])
 
 
 RESYNC_BOUND = 1e-10
 
 
 class FullScan(_Scan):
-    """Float64 scan of every coordinate, carrying the dual (resynchronised when needed)."""
+    """Float64 scan of every coordinate, carrying the dual (resynchronised when needed).
+
+    Its state lives in the arrays of the compiled loop
+    (:mod:`~saddlepath.diagonal._kernels_path_loop`), which runs the same scan:
+    ``fs = [τ, L, drift bound, max g_err, condition limit, RESYNC_BOUND, κ]`` and
+    ``ist = [passes, jumps, records, a bound on |E|]``.
+    """
 
     def __init__(self, X, norms, eligible, grad_atol, tie_tol):
+        self.ist = np.zeros(4, dtype=np.int64)
         super().__init__(X, norms, eligible, grad_atol, tie_tol, unit=float(np.finfo(float).eps))
-        self._drift_bound = np.inf  # forces an exact dual at the first scan
-        self._g_bound = 0.0
+        # the drift bound starts infinite: the first scan computes the dual exactly
+        self.fs = np.array([0.0, 0.0, np.inf, 0.0, 0.0, RESYNC_BOUND, self.kappa])
+        self.arrays = (X, self.s, self.g, eligible, grad_atol, norms, self._par, self._work,
+                       self._out, self._sign)  # fmt: skip
+
+    @property
+    def n_passes(self) -> int:
+        return int(self.ist[0])
+
+    @n_passes.setter
+    def n_passes(self, value: int) -> None:
+        self.ist[0] = value
 
     def scan(self, r, R, sigma, in_support) -> JumpEvent:
-        n = self.X.shape[0]
-        self.n_passes += 1
-        if self._drift_bound > RESYNC_BOUND:
-            self.n_passes += 1
-            self.s = (R @ self.X) / -n
-            self._drift_bound = 0.0
-        g = (r @ self.X) / n
-        g_err = _g_error(self.kappa, r, self.norms)  # |ĝ_i − g_i| ≤ g_err_i
-        self._g_bound = float(g_err.max(initial=0.0))
-        on_b = sigma != 0
-        s = np.where(on_b, sigma, self.s)  # snapped for the decision; the carried s stays raw
-        self.g = g
-        ag = np.abs(g)
-        sg = sigma * g
-        free = self.eligible & ~in_support & (ag > self.grad_atol)
-        inward = free & (sg > 0)  # boundary columns with β = 0 moving inwards
-        valid = free & ~(on_b & (sg <= 0))
-        if not valid.any():  # converged, unless a boundary gradient points outwards
-            stuck = bool(free.any())
-            return JumpEvent(
-                not stuck, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=stuck
-            )
-        # below-tolerance gradients do not stop the path, but still move their duals
-        weak_in = _weak_inward(g, g_err, sigma, self.eligible & ~in_support & ~free)
-        inward |= weak_in
-        valid |= weak_in | (self.eligible & ~in_support & ~on_b & (g != 0))
-        delta = np.full(g.size, np.inf)
-        with np.errstate(over="ignore"):  # a subnormal |g|: its jump lies beyond float range
-            np.divide(1.0 + np.sign(g) * s, ag, out=delta, where=valid)  # = 2/|g| inward
-        best = float(delta.min())
-        off_support = self.eligible & ~in_support
-        # every remaining jump beyond float range (subnormal gradients), or a drifting dual
-        if best == np.inf or _drifts(best, g[off_support], sigma[off_support]):
-            return JumpEvent(False, np.inf, _EMPTY, np.zeros(0), np.flatnonzero(inward), stuck=True)
-        hit = np.flatnonzero(delta <= best * (1.0 + self.tie_tol))
-        sign = np.where(on_b[hit], -sigma[hit], -np.sign(g[hit]))
-        return JumpEvent(False, best, hit, sign, np.flatnonzero(inward))
+        code, best, n_hit, n_in = kl.scan_full(
+            self.arrays, r, R, sigma, in_support, self.fs, self.ist
+        )
+        out, sign, d = self._out, self._sign, self.g.size
+        return _event(code, best, out[:n_hit], sign[:n_hit], out[d : d + n_in])
 
     def advance(self, delta: float) -> None:
         """Move the carried dual along the segment: ``s ← s − Δ·g`` (bound updated)."""
-        self.s -= delta * self.g
-        self._drift_bound += delta * self._g_bound + 4e-16
+        k.advance(self.s, self.g, delta, self._work[:0], self._work[:0])
+        self.fs[2] += delta * self.fs[3] + 4e-16
 
 
 def make_scanner(X, norms, eligible, grad_atol, tie_tol, *, precision: str):

@@ -44,10 +44,13 @@ class _Recorder:
         order = np.argsort(np.concatenate(out_idx))
         return np.concatenate(out_idx)[order], np.concatenate(out_val)[order]
 
-    def add(self, tau, loss, support, values, sigma, R, boundary=None) -> None:
+    def add(self, tau, loss, support, values, sigma, R, boundary=None, signs=None) -> None:
+        """Saddle ``β`` (``support``, ``values``) held from ``tau``; its boundary set and
+        signs (``σ`` on ``boundary``, or ``signs`` given) and integrated residual ``R``."""
         idx, val = self.expand(np.asarray(support, dtype=int), np.asarray(values, dtype=float))
         b = np.flatnonzero(sigma) if boundary is None else boundary
-        b_idx, b_sgn = self.expand(b, sigma[b]) if b.size else (b, sigma[b])
+        sgn = sigma[b] if signs is None else signs
+        b_idx, b_sgn = self.expand(b, sgn) if b.size else (b, sgn)
         if self.groups.has_duplicates and b.size:
             b_sgn = np.sign(b_sgn)
         self.tau.append(float(tau))
@@ -57,6 +60,23 @@ class _Recorder:
         self.boundaries.append(b_idx)
         self.signs.append(b_sgn)
         self.R.append(R.copy())
+
+    def extend(self, saddles) -> None:
+        """Append saddles ``(τ, L, support, values, boundary, signs, R)`` held by the caller
+        only (no copies are made): ``add`` without its checks, for the common case of no
+        shared columns."""
+        if self.groups.has_duplicates:
+            for tau, loss, sup, val, b, sgn, R in saddles:
+                self.add(tau, loss, sup, val, None, R, b, sgn)
+            return
+        for tau, loss, sup, val, b, sgn, R in saddles:
+            self.tau.append(tau)
+            self.loss.append(loss)
+            self.supports.append(sup)
+            self.values.append(val)
+            self.boundaries.append(b)
+            self.signs.append(sgn)
+            self.R.append(R)
 
     def changes(self) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
         entered, left = [()], [()]

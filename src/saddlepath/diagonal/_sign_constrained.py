@@ -8,7 +8,9 @@ r"""Warm-started sign-constrained least squares, the inner problem of Algorithm 
 solved by the Lawson–Hanson active-set method on the signed columns, started from the
 previous saddle (always feasible for the next problem) and using the up/down-dated
 Cholesky factor of :class:`GramCholesky`. Successive problems differ by one or a few
-columns, so each call typically does one factor update and one back-substitution.
+columns, so each call typically does one factor update and one back-substitution. The
+whole active-set loop is one compiled call
+(:func:`~saddlepath.diagonal._kernels_path_solve.sign_constrained`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from saddlepath.diagonal._cholesky import GramCholesky
+from saddlepath.diagonal._kernels_path_solve import sign_constrained, take_jump
 
-__all__ = ["SignConstrainedSolution", "solve_sign_constrained"]
+__all__ = ["SignConstrainedSolution", "solve_after_jump", "solve_sign_constrained"]
 
 
 @dataclass(frozen=True)
@@ -31,49 +34,6 @@ class SignConstrainedSolution:
     dependent: tuple[int, ...]
     converged: bool
     tight: np.ndarray  # boundary columns off the support with ∂_iL = 0: a degenerate face
-
-
-def _step_to_boundary(chol: GramCholesky, x, z, sigma) -> np.ndarray:
-    """Lawson–Hanson step: move from ``x`` towards ``z`` until a sign reaches zero."""
-    P = np.asarray(chol.active)
-    sx, sz = sigma[P] * x, sigma[P] * z
-    blocked = sz <= 0
-    ratios = sx[blocked] / (sx[blocked] - sz[blocked])
-    t = float(np.clip(ratios.min(), 0.0, 1.0))
-    x_new = x + t * (z - x)
-    fit = np.abs(x_new) * chol.norms[P]  # each coefficient in units of the fit
-    zero = sigma[P] * x_new * chol.norms[P] <= 1e-14 * fit.max(initial=0.0)
-    zero[np.flatnonzero(blocked)[int(np.argmin(ratios))]] = True
-    for j in P[zero]:
-        chol.remove(int(j))
-    return x_new[~zero]
-
-
-def _kkt_scores(chol: GramCholesky, z, boundary, sigma, grad_atol, skip):
-    """``σ_j ∂_jL / tol_j`` for the boundary columns off the support (KKT wants ≥ 0)."""
-    X = chol.X
-    keep = ~chol.in_active[boundary]
-    if skip:
-        keep &= ~np.isin(boundary, list(skip))
-    cand = boundary[keep]
-    if cand.size == 0:
-        return cand, np.zeros(0)
-    grad = (chol.fitted(z) @ X[:, cand] - chol.Xty[cand]) / X.shape[0]
-    return cand, sigma[cand] * grad / grad_atol[cand]
-
-
-def _most_violating(chol, z, boundary, sigma, grad_atol, skip):
-    """Boundary coordinate off the support whose KKT condition ``σ_j g_j ≥ 0`` fails most.
-
-    Returns ``(j or None, tight)`` where ``tight`` lists the columns with ``|g_j| ≈ 0``.
-    """
-    cand, score = _kkt_scores(chol, z, boundary, sigma, grad_atol, skip)
-    if cand.size == 0:
-        return None, cand
-    worst = int(np.argmin(score))
-    if score[worst] < -1.0:
-        return int(cand[worst]), cand[:0]
-    return None, cand[score <= 1.0]
 
 
 def solve_sign_constrained(
@@ -107,54 +67,72 @@ def solve_sign_constrained(
     entering : ndarray of int, optional
         Columns known to violate KKT at ``x`` (those that just reached the boundary),
         most violating first: the first is added without a gradient evaluation.
+
+    Notes
+    -----
+    Each iteration either adds the boundary column whose KKT condition fails most (by
+    more than its ``grad_atol``), or solves least squares on the active set and steps
+    towards it until a sign reaches zero (Lawson–Hanson). A column within
+    ``dependence_tol`` of the span of the others, or whose coefficient comes out with the
+    wrong sign as soon as it is added, is refused (``dependent``). The optimum is refined
+    once, and coefficients at most ``PRUNE_TOL·‖y‖`` in units of the fit are dropped as
+    round-off of exact zeros (``tight``, with the boundary columns of zero gradient).
     """
-    dependent: set[int] = set()
-    x = np.asarray(x, dtype=float)
-    optimal, newest = True, None  # is x optimal on its support? the column just added
-    queue = [] if entering is None else [int(j) for j in entering[:1]]  # valid only at x
-    for _ in range(4 * len(boundary) + 20):
-        if optimal:
-            j = queue.pop(0) if queue else None
-            if j is None or chol.in_active[j]:
-                j, tight = _most_violating(chol, x, boundary, sigma, grad_atol, dependent)
-            if j is None:
-                return _finish(chol, x, tight, dependent)
-            if not chol.add(j):
-                dependent.add(j)
-                continue
-            x, optimal, newest = np.append(x, 0.0), False, j
-        z = chol.least_squares(y, refine=False)
-        P = np.asarray(chol.active, dtype=int)
-        if np.all(sigma[P] * z > 0):
-            x, optimal, newest = z, True, None
-        elif newest is not None and sigma[newest] * z[-1] <= 0:
-            chol.remove(newest)  # a numerically useless column: refuse it
-            dependent.add(newest)
-            x, optimal, newest = x[:-1], True, None
-        else:
-            x, newest = _step_to_boundary(chol, x, z, sigma), None
-    P = np.asarray(chol.active, dtype=int)
-    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), False, P[:0])
+    chol.reserve(boundary.size + 1)
+    chol.values[: x.size] = x
+    first = -1 if entering is None or entering.size == 0 else int(entering[0])
+    data = (chol.X, chol.Xty, y, chol.norms, sigma, grad_atol)
+    converged, n_dep, n_tight = sign_constrained(
+        data, boundary, first, _parameters(chol), chol.state, chol.partners, chol.values,
+        chol.wk, chol.wn, chol.flags,
+    )  # fmt: skip
+    return _solution(chol, converged, n_dep, n_tight)
+
+
+def solve_after_jump(chol, x, ev, g, r, R, sigma, y, grad_atol, n_boundary):
+    r"""Take the jump ``ev`` found by the scan and solve for the next saddle, in one compiled
+    call.
+
+    ``R ← R + Δ·r`` (in place); ``σ_i ← ev.entering_sign`` on ``ev.entering``; then
+    :func:`solve_sign_constrained` on ``E = {i : σ_i ≠ 0}`` (at most ``n_boundary`` before
+    the jump), warm-started at ``x``, the entering coordinate of largest
+    ``|∂_iL|/grad_atol_i`` first. Returns ``(solution, E, r_new, L(r_new))`` with the new
+    residual ``r_new = Xβ − y`` and its loss ``‖r_new‖²/(2n)``.
+    """
+    chol.reserve(n_boundary + ev.entering.size + 1)
+    chol.values[: x.size] = x
+    data = (chol.X, chol.Xty, y, chol.norms, sigma, grad_atol)
+    r_new = np.empty_like(r)
+    converged, n_dep, n_tight, nb, loss = take_jump(
+        ev.delta, ev.entering, ev.entering_sign, g, r, R, r_new,
+        chol.boundary, data, _parameters(chol), chol.state, chol.partners, chol.values,
+        chol.wk, chol.wn, chol.flags,
+    )  # fmt: skip
+    sol = _solution(chol, converged, n_dep, n_tight)
+    return sol, chol.boundary[:nb].copy(), r_new, float(loss)
+
+
+def _parameters(chol) -> np.ndarray:
+    """``(dependence_tol, PRUNE_TOL·‖y‖)``, computed once per factor."""
+    if chol.solve_par is None:
+        floor = PRUNE_TOL * float(np.linalg.norm(chol.y))
+        chol.solve_par = np.array([chol.dependence_tol, floor])
+    return chol.solve_par
+
+
+def _solution(chol, converged, n_dep, n_tight) -> SignConstrainedSolution:
+    out = chol.flags
+    P = chol.active.copy()
+    values = chol.values[: P.size].copy()
+    dependent = tuple(sorted(int(j) for j in out[0, :n_dep])) if n_dep else ()
+    if not converged:
+        return SignConstrainedSolution(P, values, dependent, False, P[:0])
+    tight = out[1, :n_tight].copy()
+    if n_dep or n_tight:
+        tight = np.union1d(tight, out[0, :n_dep]).astype(int)
+    return SignConstrainedSolution(P, values, dependent, True, tight)
 
 
 PRUNE_TOL = 1e3 * np.finfo(float).eps
 """An active coordinate whose contribution ``|β_i|·‖x_i‖`` is at most ``PRUNE_TOL·‖y‖`` is
 round-off of an exact zero (a degenerate saddle) and leaves the support."""
-
-
-def _finish(chol, x, tight, dependent) -> SignConstrainedSolution:
-    """Refine the optimum; ``tight`` lists boundary columns with ``∂_jL ≈ 0`` off the support."""
-    x = chol.least_squares(chol.y, refine=True) if chol.active else x
-    floor = PRUNE_TOL * float(np.linalg.norm(chol.y))
-    while chol.active:
-        P = np.asarray(chol.active, dtype=int)
-        zero = np.abs(x) * chol.norms[P] <= floor
-        if not zero.any():
-            break
-        for j in P[zero]:
-            chol.remove(int(j))
-        tight = np.union1d(tight, P[zero]).astype(int)
-        x = chol.least_squares(chol.y, refine=True) if chol.active else np.zeros(0)
-    P = np.asarray(chol.active, dtype=int)
-    tight = np.union1d(tight, list(dependent)).astype(int) if dependent else tight
-    return SignConstrainedSolution(P, x, tuple(sorted(dependent)), True, tight)

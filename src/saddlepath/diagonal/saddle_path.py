@@ -18,17 +18,20 @@ up/down-dated Cholesky factor for each saddle.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import group_columns
-from saddlepath.diagonal._correlation import make_scanner
+from saddlepath.diagonal._correlation import FullScan, make_scanner
 from saddlepath.diagonal._endpoint import least_squares_end, spans_range
 from saddlepath.diagonal._face import reported_saddle
 from saddlepath.diagonal._magnitude import scale_data
+from saddlepath.diagonal._path_loop import run_compiled
 from saddlepath.diagonal._path_recorder import _Recorder, finish_path
-from saddlepath.diagonal._sign_constrained import solve_sign_constrained
+from saddlepath.diagonal._sign_constrained import solve_after_jump
 from saddlepath.diagonal.path_result import SaddlePath
 from saddlepath.diagonal.path_status import PathStatus, fits_exactly
 from saddlepath.loss import loss_of_residual
@@ -142,6 +145,8 @@ def saddle_path(
         n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precision
     )
     X, y, scaling = scale_data(X_data, y_data)
+    if not (X.flags.c_contiguous or X.flags.f_contiguous):  # a strided view: the compiled
+        X = np.ascontiguousarray(X)  # pass reads one of the two contiguous layouts
     groups = group_columns(X)
     Xty = X.T @ y
     y_norm = float(np.linalg.norm(y))
@@ -178,43 +183,60 @@ class _State:
         self.values = np.zeros(0)
         self.loss = loss_of_residual(self.r, n)
         self.reason = ""
+        self.n_boundary = 0  # |{i : σ_i ≠ 0}| after the last jump
 
 
 def _run(scanner, chol, st, rec, y, grad_atol, max_jumps, dependent) -> PathStatus | None:
-    """The jump loop; returns the stopping status (``None`` when the gradient vanished)."""
-    n = y.size
-    for _ in range(max_jumps):
-        ev = scanner.scan(st.r, st.R, st.sigma, chol.in_active)
-        st.sigma[ev.inward] = 0.0
-        if ev.converged:
-            return None
-        if ev.stuck:
-            return PathStatus.STAGNATED
-        st.tau += ev.delta
-        st.R += ev.delta * st.r
-        scanner.advance(ev.delta)
-        st.sigma[ev.entering] = ev.entering_sign
-        boundary = np.flatnonzero(st.sigma)
-        order = np.argsort(-np.abs(scanner.g[ev.entering]) / grad_atol[ev.entering])
-        sol = solve_sign_constrained(
-            chol, st.values, boundary, st.sigma, y, grad_atol, entering=ev.entering[order]
+    """The jump loop; returns the stopping status (``None`` when the gradient vanished).
+
+    With the float64 full scan the loop is compiled (:mod:`._path_loop`) and hands back
+    only the jumps that need the host; each of those, and every jump of the float32
+    screened scan, ends in :func:`_after_solve`.
+    """
+    after = functools.partial(_after_solve, chol, st, rec, y, dependent)
+    if isinstance(scanner, FullScan):
+        status, ended = run_compiled(
+            scanner, chol, st, rec, y, grad_atol, max_jumps, after, CONDITION_LIMIT
         )
-        dependent.update(sol.dependent)
-        ill = chol.near_dependence(CONDITION_LIMIT)
-        if ill is not None:
-            st.reason = _ill_conditioned_reason(ill, rec)
-            return PathStatus.STAGNATED
-        st.values = sol.values
-        r = chol.fitted(sol.values) - y
-        loss = loss_of_residual(r, n)
-        if not (loss < st.loss) or not sol.converged:
-            return PathStatus.STAGNATED
-        st.r, st.loss = r, loss
-        support, values = reported_saddle(chol, sol, st.sigma, r + y, dependent)
-        rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
-        rec.steps.append(ev.delta)
+        if ended:
+            return status
+    else:
+        for _ in range(max_jumps):
+            ev = scanner.scan(st.r, st.R, st.sigma, chol.in_active)
+            if ev.inward.size:
+                st.sigma[ev.inward] = 0.0
+            if ev.converged:
+                return None
+            if ev.stuck:
+                return PathStatus.STAGNATED
+            st.tau += ev.delta
+            scanner.advance(ev.delta)
+            sol, boundary, r, loss = solve_after_jump(
+                chol, st.values, ev, scanner.g, st.r, st.R, st.sigma, y, grad_atol, st.n_boundary
+            )
+            st.n_boundary = boundary.size
+            stop = after(sol, boundary, r, loss, ev.delta)
+            if stop is not None:
+                return stop
     final = scanner.scan(st.r, st.R, st.sigma, chol.in_active)  # finished at the limit?
     return None if final.converged else PathStatus.JUMP_LIMIT
+
+
+def _after_solve(chol, st, rec, y, dependent, sol, boundary, r, loss, delta):
+    """Check and record the saddle just solved; a status if the path must stop there."""
+    dependent.update(sol.dependent)
+    ill = chol.near_dependence(CONDITION_LIMIT)
+    if ill is not None:
+        st.reason = _ill_conditioned_reason(ill, rec)
+        return PathStatus.STAGNATED
+    st.values = sol.values
+    if not (loss < st.loss) or not sol.converged:
+        return PathStatus.STAGNATED
+    st.r, st.loss = r, loss
+    support, values = reported_saddle(chol, sol, st.sigma, r + y, dependent)
+    rec.add(st.tau, loss, support, values, st.sigma, st.R, boundary)
+    rec.steps.append(delta)
+    return None
 
 
 CONDITION_LIMIT = 3e-5
