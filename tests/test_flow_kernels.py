@@ -201,15 +201,25 @@ def test_the_flow_switches_methods_and_matches_direct_integration():
         assert err <= 20 * 1e-8  # beta to about rtol (dense output included)
 
 
-def test_cached_kernels_are_keyed_on_every_source_they_are_compiled_from():
-    """numba keys a cached function on its own file; a flow kernel must also go stale when
-    a callee's file changes (here: the loop's stamp names the error norm's file)."""
-    from saddlepath.diagonal.flow import _kernels_cache, _kernels_loop
+@pytest.mark.parametrize(
+    ("module", "kernel"),
+    [("saddlepath.diagonal.flow._kernels_loop", "run_loop"),
+     ("saddlepath.diagonal._kernels_path_loop", "run_jumps"),
+     ("saddlepath.diagonal._kernels_descent", "gd_loop"),
+     ("saddlepath.diagonal._kernels_log", "beta_one")],
+)  # fmt: skip
+def test_cached_kernels_are_keyed_on_every_source_they_are_compiled_from(module, kernel):
+    """numba keys a cached function on its own file; a kernel must also go stale when a
+    callee's file changes (here: every stamp names the error norm's, the path's factor's
+    and the log maps' files)."""
+    import importlib
 
-    locator = _kernels_loop.run_loop._cache._impl._locator
-    assert type(locator).__name__ in {"FlowInTreeLocator", "FlowUserDirLocator"}
-    names = {name for name, *_ in locator.get_source_stamp()}
-    assert {"_kernels_error.py", "_kernels_step.py", "_kernels_log.py"} <= names
+    from saddlepath.diagonal import _kernels_cache
+
+    locator = getattr(importlib.import_module(module), kernel)._cache._impl._locator
+    assert type(locator).__name__ in {"KernelInTreeLocator", "KernelUserDirLocator"}
+    names = [name for name, *_ in locator.get_source_stamp()]
+    assert {"_kernels_error.py", "_kernels_path_chol.py", "_kernels_log.py"} <= set(names)
     assert len(names) == len(_kernels_cache.SOURCES)
 
 

@@ -78,3 +78,26 @@ def test_the_flow_runs_on_one_blas_thread_and_restores_the_setting(monkeypatch):
         after = _blas_threads()
     assert seen and all(s == {1} for s in seen)
     assert after == {2}
+
+
+def test_the_path_runs_on_one_blas_thread(monkeypatch):
+    import importlib
+
+    from saddlepath import saddle_path
+    from saddlepath.data import make_sparse_regression
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    module = importlib.import_module("saddlepath.diagonal.saddle_path")
+    seen = []
+    finish = module.finish_path
+
+    def spy(*args, **kwargs):
+        seen.append(_blas_threads())
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(module, "finish_path", spy)
+    data = make_sparse_regression(20, 50, n_nonzero=3, seed=0)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        saddle_path(data.X, data.y)
+        assert _blas_threads() == {2}
+    assert seen == [{1}]

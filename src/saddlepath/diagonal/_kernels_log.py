@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from saddlepath.diagonal import _kernels_cache  # noqa: F401  (before any kernel)
+
 __all__ = [
     "LOG_W_MAX",
     "beta_loop",

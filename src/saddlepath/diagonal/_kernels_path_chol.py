@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from saddlepath.diagonal import _kernels_cache  # noqa: F401  (before any kernel)
+
 __all__ = ["add_column", "fitted", "jit", "least_squares", "remove_column", "solve_r", "solve_rt"]
 
 jit = njit(cache=True, nogil=True, error_model="numpy")

@@ -22,6 +22,7 @@ import functools
 
 import numpy as np
 
+from saddlepath._threads import blas_threads_by_size
 from saddlepath._validation import check_data, check_int, check_real
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._columns import group_columns
@@ -59,6 +60,7 @@ def _validate_options(n, d, max_jumps, grad_tol, tie_tol, dependence_tol, precis
     return max_jumps, grad_tol, tie_tol, dependence_tol
 
 
+@blas_threads_by_size
 def saddle_path(
     X,
     y,

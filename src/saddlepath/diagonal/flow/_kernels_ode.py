@@ -16,7 +16,6 @@ import numpy as np
 from numba import njit
 
 from saddlepath.diagonal._kernels_log import beta_one
-from saddlepath.diagonal.flow import _kernels_cache  # noqa: F401  (before any kernel)
 
 __all__ = ["LOOKAHEAD", "REBASE", "awake_into", "beta_at", "inline", "jit", "rebase_inplace"]
 
