@@ -1,10 +1,12 @@
 """Sweeps on Dask against a plain sequential loop, and an interrupted sweep resumed.
 
-    .venv/bin/python benchmarks/sweep.py            # 1,000 flows, about 5 minutes on 2 cores
-    .venv/bin/python benchmarks/sweep.py --quick    # 100 flows, about 1 minute
+    .venv/bin/python benchmarks/sweep.py            # 1,000 flows of ~90 ms: ~4 minutes
+    .venv/bin/python benchmarks/sweep.py --tiny     # 1,000 flows of ~2.6 ms: fixed costs
+    .venv/bin/python benchmarks/sweep.py --quick    # 100 flows
 
-One run of this benchmark measures, on the same 1,000 small gradient flows (α × data seed,
-``make_sparse_regression(5, 10, k=2)``, up to τ = 5 at ``rtol = 1e-6``):
+One run of this benchmark measures, on the same 1,000 gradient flows (10 α × 100 data
+seeds, ``make_sparse_regression(150, 600, k=12)``, or ``(5, 10, 2)`` with ``--tiny``, up
+to τ = 5 at ``rtol = 1e-6``):
 
 1. a plain sequential loop in this process (the baseline): build the data, call
    ``gradient_flow``, summarise; results kept in memory, nothing written;
@@ -15,9 +17,13 @@ One run of this benchmark measures, on the same 1,000 small gradient flows (α �
    before the kill was computed again (its ``run.json`` would change).
 
 Reported: the throughput ratio (1. over 2.), the per-task overhead the sweep measured and
-the batch size it chose, the resumed total over the uninterrupted time, and the load
-average of the machine before and after (the ratio depends on free cores). Results go to
-``benchmarks/results/sweep.json`` and ``sweep.md`` (``sweep.quick.*`` with ``--quick``).
+the batch size it chose, the sweep's fixed cost (launch to exit less the runs phase) and
+the best ratio that fixed cost allows, the resumed total over the uninterrupted time, and
+the load average of the machine before and after (the ratio depends on free cores).
+Since the flow was compiled (issue 13) a (5, 10) flow takes ~2.6 ms: 1,000 of them are a
+2.6 s job, shorter than a cluster's start-up, so the default workload is flows of ~90 ms
+(a 90 s job), the size at which a sweep is worth starting. Results go to
+``benchmarks/results/sweep.json`` and ``sweep.md`` (``sweep.tiny.*``, ``sweep.quick.*``).
 """
 
 from __future__ import annotations
@@ -38,10 +44,14 @@ ROOT = Path(__file__).resolve().parents[1]
 ALPHAS = ["1e-3", "1e-5", "1e-8", "1e-10", "1e-15", "1e-20", "1e-30", "1e-50", "1e-100", "1e-200"]
 
 
-def config_text(n_seeds: int) -> str:
+SIZES = {"default": (150, 600, 12), "tiny": (5, 10, 2)}
+
+
+def config_text(n_seeds: int, size: tuple[int, int, int] = SIZES["default"]) -> str:
     alphas = ", ".join(f'"{a}"' for a in ALPHAS)
+    n, d, k = size
     return (
-        f'task = "flow"\n[data]\nkind = "sparse"\nn = 5\nd = 10\nk = 2\n'
+        f'task = "flow"\n[data]\nkind = "sparse"\nn = {n}\nd = {d}\nk = {k}\n'
         "[params]\ntau_max = 5.0\nrtol = 1e-6\n"
         f"[grid]\nalpha = [{alphas}]\nseed = {list(range(n_seeds))}\n"
     )
@@ -116,10 +126,10 @@ def interrupted(toml: Path, out: Path, workers: int, n_runs: int) -> dict:
     }
 
 
-def measure(n_seeds: int, workers: int) -> dict:
+def measure(n_seeds: int, workers: int, size: tuple[int, int, int]) -> dict:
     from saddlepath.sweep import load_config
 
-    text = config_text(n_seeds)
+    text = config_text(n_seeds, size)
     config = load_config(tomllib.loads(text))
     n_runs = len(config.run_configs())
     load_before = os.getloadavg()
@@ -129,9 +139,13 @@ def measure(n_seeds: int, workers: int) -> dict:
         seq_s, seq_cpu = sequential(config)
         sweep_s, summary = sweep(toml, Path(tmp) / "full", workers)
         resumed = interrupted(toml, Path(tmp) / "cut", workers, n_runs)
+    fixed_s = sweep_s - summary["stats"]["compute_s"]
     return {
         "n_runs": n_runs,
+        "size": list(size),
         "workers": workers,
+        "fixed_s": fixed_s,
+        "best_ratio": seq_s / (seq_s / workers + fixed_s),
         "sequential_s": seq_s,
         "sweep_s": sweep_s,
         "throughput_ratio": seq_s / sweep_s,
@@ -153,7 +167,10 @@ def measure(n_seeds: int, workers: int) -> dict:
 def table(r: dict) -> str:
     s, i = r["sweep_stats"], r["interrupted"]
     rows = [
-        ("runs (small flows, n = 5, d = 10)", f"{r['n_runs']}"),
+        (
+            "runs: flows of make_sparse_regression(n, d, k) = {}".format(tuple(r["size"])),
+            f"{r['n_runs']}",
+        ),
         ("sequential loop, this process", f"{r['sequential_s']:.1f} s"),
         (f"sweep, LocalCluster of {r['workers']} (launch to exit)", f"{r['sweep_s']:.1f} s"),
         ("throughput ratio (sequential / sweep)", f"{r['throughput_ratio']:.2f}×"),
@@ -162,6 +179,15 @@ def table(r: dict) -> str:
             f"{s['setup_s']:.1f} s / {s['compute_s']:.1f} s",
         ),
         ("steady-state ratio (sequential / runs phase)", f"{r['steady_ratio']:.2f}×"),
+        (
+            "fixed cost (launch to exit − runs phase: start-up, imports, table, close)",
+            f"{r['fixed_s']:.1f} s",
+        ),
+        (
+            f"best ratio possible with that fixed cost (sequential / (sequential/{r['workers']}"
+            " + fixed))",
+            f"{r['best_ratio']:.2f}×",
+        ),
         (
             "CPU per run: sequential / in a worker (its threads included)",
             f"{1e3 * r['cpu_per_run_sequential_s']:.1f} ms / "
@@ -195,13 +221,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 runs instead of 1,000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="flows at (5, 10, 2), ~2.6 ms each: the fixed costs dominate (results sweep.tiny.*)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args()
-    result = measure(10 if args.quick else 100, args.workers)
+    size = SIZES["tiny" if args.tiny else "default"]
+    result = measure(10 if args.quick else 100, args.workers, size)
     result["quick"] = args.quick
     from saddlepath.io import to_json, write_text_atomic
 
-    stem = "sweep.quick" if args.quick else "sweep"
+    stem = "sweep" + (".tiny" if args.tiny else "") + (".quick" if args.quick else "")
     args.out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(args.out / f"{stem}.json", to_json(result))
     write_text_atomic(args.out / f"{stem}.md", table(result))

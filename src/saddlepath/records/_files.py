@@ -43,7 +43,7 @@ def files(result: Any, stem: str) -> dict[str, bytes]:
     """
     tree, arrays = _codec.encode(result)
     buffer = _bytes_io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    np.savez(buffer, **arrays)  # not compressed: see the package docstring
     npz = buffer.getvalue()
     header = {
         "format": FORMAT,
