@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linprog
@@ -64,3 +68,19 @@ def path_and_warnings(X, y, **kw):
         warnings.simplefilter("always")
         path = saddle_path(X, y, **kw)
     return path, [w for w in caught if issubclass(w.category, SaddlepathWarning)]
+
+
+def run_script_arrays(script_text: str, tmp_path: Path, name: str, *, disable_jit: bool) -> dict:
+    """Run ``script_text`` (which saves arrays with ``np.savez(sys.argv[1], ...)``) in a fresh
+    process on this checkout's ``src``, with numba's JIT on or off; returns its arrays.
+
+    The compiled kernels' oracle: the same code run as plain Python (``NUMBA_DISABLE_JIT=1``).
+    """
+    script, target = tmp_path / "runs.py", tmp_path / f"{name}.npz"
+    script.write_text(script_text)
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1" if disable_jit else "0")
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
+    subprocess.run([sys.executable, str(script), str(target)], env=env, check=True, timeout=600)
+    with np.load(target) as data:
+        return dict(data)

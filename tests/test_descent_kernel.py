@@ -7,15 +7,13 @@ suite's coverage mode), and plain float64 GD on (u, v) written here.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import run_script_arrays
 from saddlepath.diagonal.descent import gradient_descent
 
 _RUNS = textwrap.dedent(
@@ -48,14 +46,7 @@ _RUNS = textwrap.dedent(
 
 
 def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    script, target = tmp_path / "runs.py", tmp_path / f"{name}.npz"
-    script.write_text(_RUNS)
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1" if disable_jit else "0")
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
-    subprocess.run([sys.executable, str(script), str(target)], env=env, check=True, timeout=600)
-    with np.load(target) as data:
-        return dict(data)
+    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
 
 
 @pytest.mark.slow

@@ -9,9 +9,6 @@ subprocess (the suite's coverage mode).
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
+from helpers import run_script_arrays
 from saddlepath.diagonal.flow import _kernels_step, gradient_flow, integrate
 from saddlepath.diagonal.flow._kernels_explicit import EXPLICIT_LIMIT, stiffness
 from saddlepath.diagonal.flow.driver import flow_driver
@@ -101,14 +99,7 @@ _RUNS = textwrap.dedent(
 
 
 def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    script, target = tmp_path / "runs.py", tmp_path / f"{name}.npz"
-    script.write_text(_RUNS)
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1" if disable_jit else "0")
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
-    subprocess.run([sys.executable, str(script), str(target)], env=env, check=True, timeout=600)
-    with np.load(target) as data:
-        return dict(data)
+    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
 
 
 @pytest.mark.slow

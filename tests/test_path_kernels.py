@@ -9,9 +9,6 @@ mode); ``X_PᵀX_P`` and ``numpy.linalg.lstsq``; the rational path of
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +17,7 @@ import numpy as np
 import pytest
 from scipy.optimize import nnls
 
+from helpers import run_script_arrays
 from saddlepath import saddle_path
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
@@ -59,14 +57,7 @@ _RUNS = textwrap.dedent(
 
 
 def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    script, target = tmp_path / "runs.py", tmp_path / f"{name}.npz"
-    script.write_text(_RUNS)
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1" if disable_jit else "0")
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
-    subprocess.run([sys.executable, str(script), str(target)], env=env, check=True, timeout=600)
-    with np.load(target) as data:
-        return dict(data)
+    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
 
 
 @pytest.mark.slow
