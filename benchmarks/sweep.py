@@ -1,29 +1,39 @@
 """Sweeps on Dask against a plain sequential loop, and an interrupted sweep resumed.
 
-    .venv/bin/python benchmarks/sweep.py            # 1,000 flows of ~90 ms: ~4 minutes
+    .venv/bin/python benchmarks/sweep.py            # 1,000 flows of ~90 ms: ~9 minutes
     .venv/bin/python benchmarks/sweep.py --tiny     # 1,000 flows of ~2.6 ms: fixed costs
     .venv/bin/python benchmarks/sweep.py --quick    # 100 flows
 
 One run of this benchmark measures, on the same 1,000 gradient flows (10 α × 100 data
 seeds, ``make_sparse_regression(150, 600, k=12)``, or ``(5, 10, 2)`` with ``--tiny``, up
-to τ = 5 at ``rtol = 1e-6``):
+to τ = 5 at ``rtol = 1e-6``), for each of the two kinds of store:
 
-1. a plain sequential loop in this process (the baseline): build the data, call
-   ``gradient_flow``, summarise; results kept in memory, nothing written;
+- **scalars** (``records = false``): each run keeps its ``run.json`` (config, scalar
+  summary, timing) and the results table; the baseline is a plain loop in one process
+  that builds the data, calls ``gradient_flow`` and summarises, writing nothing;
+- **records** (the default): each run also keeps its result record (a ~10 MB trajectory
+  at (150, 600): 10 GB in all); the baseline loop writes the same record files
+  (``saddlepath.records.files``, written without fsync as the sweep does);
+
+1. the baseline loop, in a fresh process with the allocator settings the sweep gives its
+   workers (``saddlepath.sweep.cluster.ALLOCATOR_ENV``), so that the ratio measures the
+   parallel run and not glibc's settings; for the scalars store also with glibc's
+   defaults (what a plain script gets: ~10 % slower at this size);
 2. ``saddlepath sweep`` on a ``LocalCluster`` of ``--workers`` (2) processes, as a
-   subprocess from launch to exit (cluster start-up, every record written, the table);
+   subprocess from launch to exit (cluster start-up, every run written, the table);
 3. the same sweep killed with SIGKILL once half the runs are in the store, then resumed
    (a second ``saddlepath sweep``): total time against 2., and whether a run finished
    before the kill was computed again (its ``run.json`` would change).
 
-Reported: the throughput ratio (1. over 2.), the per-task overhead the sweep measured and
-the batch size it chose, the sweep's fixed cost (launch to exit less the runs phase) and
-the best ratio that fixed cost allows, the resumed total over the uninterrupted time, and
-the load average of the machine before and after (the ratio depends on free cores).
-Since the flow was compiled (issue 13) a (5, 10) flow takes ~2.6 ms: 1,000 of them are a
-2.6 s job, shorter than a cluster's start-up, so the default workload is flows of ~90 ms
-(a 90 s job), the size at which a sweep is worth starting. Results go to
-``benchmarks/results/sweep.json`` and ``sweep.md`` (``sweep.tiny.*``, ``sweep.quick.*``).
+Reported per store: the throughput ratio (1. over 2.), the per-task overhead the sweep
+measured and the batch size it chose, the sweep's fixed cost (launch to exit less the runs
+phase) and the best ratio that fixed cost allows, the CPU time per run in the loop and in
+a worker, the resumed total over the uninterrupted time, and the load average of the
+machine before and after (the ratio depends on free cores). Since the flow was compiled
+(issue 13) a (5, 10) flow takes ~2.6 ms: 1,000 of them are a 2.6 s job, shorter than a
+cluster's start-up, so the default workload is flows of ~90 ms (a 90 s job), the size at
+which a sweep is worth starting. Results go to ``benchmarks/results/sweep.json`` and
+``sweep.md`` (``sweep.tiny.*``, ``sweep.quick.*``).
 """
 
 from __future__ import annotations
@@ -47,24 +57,48 @@ ALPHAS = ["1e-3", "1e-5", "1e-8", "1e-10", "1e-15", "1e-20", "1e-30", "1e-50", "
 SIZES = {"default": (150, 600, 12), "tiny": (5, 10, 2)}
 
 
-def config_text(n_seeds: int, size: tuple[int, int, int] = SIZES["default"]) -> str:
+STORES = {"scalars": False, "records": True}  # store kind → records = ...
+
+
+def config_text(
+    n_seeds: int, size: tuple[int, int, int] = SIZES["default"], records: bool = True
+) -> str:
     alphas = ", ".join(f'"{a}"' for a in ALPHAS)
     n, d, k = size
     return (
-        f'task = "flow"\n[data]\nkind = "sparse"\nn = {n}\nd = {d}\nk = {k}\n'
+        f'task = "flow"\nrecords = {str(records).lower()}\n'
+        f'[data]\nkind = "sparse"\nn = {n}\nd = {d}\nk = {k}\n'
         "[params]\ntau_max = 5.0\nrtol = 1e-6\n"
         f"[grid]\nalpha = [{alphas}]\nseed = {list(range(n_seeds))}\n"
     )
 
 
-def sequential(config) -> tuple[float, float]:
-    """The baseline: every run in a plain loop, in this process (wall and CPU seconds)."""
+def sequential(config, out: Path | None = None) -> tuple[float, float]:
+    """The baseline: every run in a plain loop, in this process (wall and CPU seconds).
+
+    With ``out``, each result's record files are written there as the sweep writes them
+    (the same bytes, no fsync); without, nothing is written.
+    """
+    from saddlepath.records import files
     from saddlepath.sweep.tasks import run_task
 
     start, cpu = time.perf_counter(), time.process_time()
     for run in config.run_configs():
-        run_task(run)
+        result, _ = run_task(run)
+        if out is not None:
+            for name, data in files(result, run["key"]).items():
+                (out / name).write_bytes(data)
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def baseline(toml: Path, out: Path | None, env: dict[str, str]) -> tuple[float, float]:
+    """:func:`sequential` in a fresh process with ``env`` added (glibc reads its allocator
+    settings at start-up): wall and CPU seconds of the loop, imports excluded."""
+    command = [sys.executable, __file__, "--baseline", str(toml)]
+    command += ["--write", str(out)] if out is not None else []
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ | env)
+    times = json.loads(done.stdout.splitlines()[-1])
+    return times["wall_s"], times["cpu_s"]
 
 
 def _command(toml: Path, out: Path, workers: int) -> list[str]:
@@ -127,23 +161,42 @@ def interrupted(toml: Path, out: Path, workers: int, n_runs: int) -> dict:
 
 
 def measure(n_seeds: int, workers: int, size: tuple[int, int, int]) -> dict:
-    from saddlepath.sweep import load_config
+    """Both kinds of store, one after the other (see the module docstring)."""
+    return {
+        "n_runs": 10 * n_seeds,
+        "size": list(size),
+        "workers": workers,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "stores": {
+            kind: _measure_store(n_seeds, workers, size, rec) for kind, rec in STORES.items()
+        },
+    }
 
-    text = config_text(n_seeds, size)
+
+def _measure_store(n_seeds: int, workers: int, size: tuple[int, int, int], records: bool) -> dict:
+    from saddlepath.sweep import load_config
+    from saddlepath.sweep.cluster import ALLOCATOR_ENV
+
+    text = config_text(n_seeds, size, records)
     config = load_config(tomllib.loads(text))
     n_runs = len(config.run_configs())
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         toml = Path(tmp) / "sweep.toml"
         toml.write_text(text)
-        seq_s, seq_cpu = sequential(config)
+        loop_out = Path(tmp) / "loop" if records else None
+        if loop_out is not None:
+            loop_out.mkdir()
+        seq_s, seq_cpu = baseline(toml, loop_out, ALLOCATOR_ENV)
+        default_s = None if records else baseline(toml, None, {})[0]
         sweep_s, summary = sweep(toml, Path(tmp) / "full", workers)
         resumed = interrupted(toml, Path(tmp) / "cut", workers, n_runs)
     fixed_s = sweep_s - summary["stats"]["compute_s"]
     return {
-        "n_runs": n_runs,
-        "size": list(size),
-        "workers": workers,
+        "records": records,
+        "sequential_glibc_default_s": default_s,
+        "ratio_to_glibc_default": None if default_s is None else default_s / sweep_s,
         "fixed_s": fixed_s,
         "best_ratio": seq_s / (seq_s / workers + fixed_s),
         "sequential_s": seq_s,
@@ -159,58 +212,110 @@ def measure(n_seeds: int, workers: int, size: tuple[int, int, int]) -> dict:
         "resumed_over_uninterrupted": resumed["total_s"] / sweep_s,
         "load_before": load_before,
         "load_after": os.getloadavg(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
     }
 
 
-def table(r: dict) -> str:
-    s, i = r["sweep_stats"], r["interrupted"]
-    rows = [
+_BASELINE = {
+    False: "sequential loop in one process, nothing written",
+    True: "sequential loop in one process, writing the same record files",
+}
+
+
+def _cells(w: int) -> list[tuple[str, object]]:
+    """The table's rows: a label and how to read each store's cell."""
+
+    def stats(x: dict) -> dict:
+        return x["sweep_stats"]
+
+    def cut(x: dict) -> dict:
+        return x["interrupted"]
+
+    return [
+        ("records written per run", lambda x: _WRITTEN[x["records"]]),
+        ("baseline", lambda x: _BASELINE[x["records"]]),
+        ("baseline time (the workers' allocator settings)", lambda x: f"{x['sequential_s']:.1f} s"),
+        (f"sweep, LocalCluster of {w} (launch to exit)", lambda x: f"{x['sweep_s']:.1f} s"),
+        ("**throughput ratio (baseline / sweep)**", lambda x: f"**{x['throughput_ratio']:.2f}×**"),
         (
-            "runs: flows of make_sparse_regression(n, d, k) = {}".format(tuple(r["size"])),
-            f"{r['n_runs']}",
-        ),
-        ("sequential loop, this process", f"{r['sequential_s']:.1f} s"),
-        (f"sweep, LocalCluster of {r['workers']} (launch to exit)", f"{r['sweep_s']:.1f} s"),
-        ("throughput ratio (sequential / sweep)", f"{r['throughput_ratio']:.2f}×"),
-        (
-            "sweep: setup (store check, cluster start) / runs",
-            f"{s['setup_s']:.1f} s / {s['compute_s']:.1f} s",
-        ),
-        ("steady-state ratio (sequential / runs phase)", f"{r['steady_ratio']:.2f}×"),
-        (
-            "fixed cost (launch to exit − runs phase: start-up, imports, table, close)",
-            f"{r['fixed_s']:.1f} s",
+            "sweep: setup (store check, cluster start) / runs phase",
+            lambda x: f"{stats(x)['setup_s']:.1f} s / {stats(x)['compute_s']:.1f} s",
         ),
         (
-            f"best ratio possible with that fixed cost (sequential / (sequential/{r['workers']}"
-            " + fixed))",
-            f"{r['best_ratio']:.2f}×",
+            "baseline time with glibc's default allocator / ratio to the sweep",
+            lambda x: (
+                "—"
+                if x["sequential_glibc_default_s"] is None
+                else f"{x['sequential_glibc_default_s']:.1f} s / {x['ratio_to_glibc_default']:.2f}×"
+            ),
+        ),
+        ("steady-state ratio (baseline / runs phase)", lambda x: f"{x['steady_ratio']:.2f}×"),
+        ("fixed cost (launch to exit − runs phase)", lambda x: f"{x['fixed_s']:.1f} s"),
+        (
+            f"best ratio that fixed cost allows (baseline / (baseline/{w} + fixed))",
+            lambda x: f"{x['best_ratio']:.2f}×",
         ),
         (
-            "CPU per run: sequential / in a worker (its threads included)",
-            f"{1e3 * r['cpu_per_run_sequential_s']:.1f} ms / "
-            f"{1e3 * r['cpu_per_run_worker_s']:.1f} ms",
+            "CPU per run: baseline / in a worker (its threads included)",
+            lambda x: (
+                f"{1e3 * x['cpu_per_run_sequential_s']:.1f} ms / "
+                f"{1e3 * x['cpu_per_run_worker_s']:.1f} ms"
+            ),
         ),
-        ("per-task overhead (measured, no-op tasks)", f"{1e3 * s['task_overhead_s']:.1f} ms"),
-        ("median run", f"{1e3 * s['run_s_median']:.1f} ms"),
-        ("batch size chosen", f"{s['batch_size']} runs per task ({s['n_batches']} tasks)"),
-        ("interrupted at", f"{i['runs_at_kill']} runs, {i['killed_after_s']:.1f} s"),
+        (
+            "per-task overhead (measured, no-op tasks)",
+            lambda x: f"{1e3 * stats(x)['task_overhead_s']:.1f} ms",
+        ),
+        ("median run (in a worker)", lambda x: f"{1e3 * stats(x)['run_s_median']:.1f} ms"),
+        (
+            "batch size chosen",
+            lambda x: f"{stats(x)['batch_size']} runs per task ({stats(x)['n_batches']} tasks)",
+        ),
+        (
+            "interrupted at",
+            lambda x: f"{cut(x)['runs_at_kill']} runs, {cut(x)['killed_after_s']:.1f} s",
+        ),
         (
             "resumed",
-            f"{i['resume_s']:.1f} s ({i['resume_skipped']} skipped, "
-            f"{i['resume_computed']} computed)",
+            lambda x: (
+                f"{cut(x)['resume_s']:.1f} s ({cut(x)['resume_skipped']} skipped, "
+                f"{cut(x)['resume_computed']} computed)"
+            ),
         ),
-        ("interrupted + resumed / uninterrupted", f"{r['resumed_over_uninterrupted']:.2f}×"),
-        ("finished runs computed twice", f"{i['finished_runs_recomputed']}"),
+        (
+            "**interrupted + resumed / uninterrupted**",
+            lambda x: f"**{x['resumed_over_uninterrupted']:.2f}×**",
+        ),
+        ("finished runs computed twice", lambda x: f"{cut(x)['finished_runs_recomputed']}"),
         (
             "load average before → after (1, 5, 15 min)",
-            f"{_load(r['load_before'])} → {_load(r['load_after'])} on {r['cpus']} CPUs",
+            lambda x: f"{_load(x['load_before'])} → {_load(x['load_after'])}",
         ),
     ]
-    lines = ["| quantity | value |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows]
-    return "# Sweep benchmark\n\n" + "\n".join(lines) + "\n"
+
+
+_WRITTEN = {False: "run.json only", True: "result record + run.json"}
+_BASELINE = {
+    False: "sequential loop in one process, nothing written",
+    True: "sequential loop in one process, writing the same record files",
+}
+
+
+def table(r: dict) -> str:
+    kinds = list(r["stores"])
+    stores = [r["stores"][k] for k in kinds]
+    lines = [
+        "| quantity | " + " | ".join(f"store: {k}" for k in kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+    ]
+    for label, cell in _cells(r["workers"]):
+        lines.append(f"| {label} | " + " | ".join(cell(x) for x in stores) + " |")
+    n, d, k = r["size"]
+    head = (
+        f"# Sweep benchmark\n\n{r['n_runs']} gradient flows of make_sparse_regression"
+        f"({n}, {d}, k={k}), 10 α × {r['n_runs'] // 10} seeds, on {r['cpus']} CPUs "
+        f"(Python {r['python']}).\n\n"
+    )
+    return head + "\n".join(lines) + "\n"
 
 
 def _load(values) -> str:
@@ -227,7 +332,15 @@ def main() -> None:
         help="flows at (5, 10, 2), ~2.6 ms each: the fixed costs dominate (results sweep.tiny.*)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--baseline", type=Path, help=argparse.SUPPRESS)  # a sweep TOML
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.baseline is not None:  # the loop, in the process benchmark() started
+        from saddlepath.sweep import load_config
+
+        wall_s, cpu_s = sequential(load_config(args.baseline), args.write)
+        print(json.dumps({"wall_s": wall_s, "cpu_s": cpu_s}))
+        return
     size = SIZES["tiny" if args.tiny else "default"]
     result = measure(10 if args.quick else 100, args.workers, size)
     result["quick"] = args.quick

@@ -134,4 +134,5 @@ def test_the_slurm_recipe_builds_the_job_script_it_documents():
     worker = next(line for line in lines if "distributed.cli.dask_worker" in line)
     assert address in worker and "--nthreads 1" in worker and "--nworkers 4" in worker
     assert lines.index("source ~/venv/bin/activate") < lines.index(worker)
-    assert "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in lines[: lines.index(worker)]
+    env = "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False MALLOC_MMAP_THRESHOLD_=33554432"
+    assert any(line.startswith(env) for line in lines[: lines.index(worker)]), script

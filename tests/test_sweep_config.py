@@ -67,6 +67,7 @@ def test_the_key_hashes_the_full_config_and_nothing_else():
         ({"points": [{"seed": 1}, {"max_jumps": 1}]}, r"every point must set the same names"),
         ({"grid": {"seed": [1, 1]}}, r"Grid points 0 .* and 1 .* are the same run"),
         ({"batch_size": 0}, r'batch_size must be "auto" or an integer ≥ 1; got 0'),
+        ({"records": "no"}, r"records must be true .* or false .*; got 'no'"),
         ({"task": "train2"}, r"unknown task 'train2'; registered: 'path', 'flow'"),
         ({"data": {"kind": "sparse", "n": 3}}, r"data of kind 'sparse' needs 'd'"),
         (
@@ -125,6 +126,24 @@ def test_a_run_in_process_equals_the_library_call(tmp_path):
     info = finished_run(tmp_path, run["key"])
     assert info["scalars"]["n_saddles"] == direct.n_saddles
     assert info["scalars"]["final_loss"] == float(direct.loss[-1])
+
+
+def test_a_sweep_without_records_keeps_the_scalars_and_a_sweep_with_them_recomputes(tmp_path):
+    config = load_config(BASE | {"grid": {"seed": [4]}, "records": False})
+    assert not config.records and load_config(BASE).records
+    run = config.run_configs()[0]
+    assert execute_run(tmp_path, get_task("path"), run, record=False)["status"] == "done"
+    folder = tmp_path / "runs" / run["key"]
+    assert sorted(p.name for p in folder.iterdir()) == ["run.json"]
+    info = finished_run(tmp_path, run["key"], record=False)
+    data = make_sparse_regression(6, 9, n_nonzero=2, seed=4)
+    direct = sp.saddle_path(data.X, data.y)  # the oracle: the plain library call
+    assert info["record"] is False and info["scalars"]["n_saddles"] == direct.n_saddles
+    assert finished_run(tmp_path, run["key"]) is None  # a sweep with records needs one
+    assert execute_run(tmp_path, get_task("path"), run)["status"] == "done"  # recomputed
+    assert sp.load(folder / "result").n_saddles == direct.n_saddles
+    # a run stored with its record is finished for both kinds of sweep: skipped
+    assert execute_run(tmp_path, get_task("path"), run, record=False)["status"] == "skipped"
 
 
 def test_corrupt_runs_are_not_finished_and_a_failure_keeps_its_traceback(tmp_path):

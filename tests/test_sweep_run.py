@@ -21,6 +21,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
+import pyarrow.parquet as pq
+
 import saddlepath as sp
 from saddlepath.data import make_sparse_regression
 from saddlepath.sweep import StoreBusyError, load_config, run, status
@@ -80,6 +82,31 @@ def test_a_sweep_stores_what_the_library_computes_and_a_rerun_skips_it(tmp_path)
     page = build_page(tmp_path)
     assert page.kind == "sweep" and not page.problems, page.problems
     assert keys[0][:12] in page.html
+    # without records: the full store is reused as it is, and a new store gets the same
+    # table from run.json files alone
+    grid = {"task": "path", "data": DATA, "grid": {"seed": list(range(6))}, "records": False}
+    assert run(load_config(grid), tmp_path, workers=1).n_skipped == 6
+    lean = run(load_config(grid), tmp_path / "lean", workers=2)
+    assert (lean.n_done, lean.n_computed) == (6, 6)
+    assert {p.name for p in (tmp_path / "lean" / "runs").glob("*/*")} == {"run.json"}
+
+    def rows(store: Path) -> list[dict]:
+        table = pq.read_table(store / "results.parquet").drop_columns(["wall_s"])
+        return table.to_pylist()
+
+    assert rows(tmp_path / "lean") == rows(tmp_path)
+
+
+def test_local_workers_run_without_the_profiler_and_with_the_allocator_thresholds():
+    import dask
+
+    from saddlepath.sweep.cluster import ALLOCATOR_ENV, connect
+
+    with connect(workers=1) as client:
+        env = {k: client.run(os.getenv, k) for k in ALLOCATOR_ENV}
+        profile = client.run(dask.config.get, "distributed.worker.profile.enabled")
+    assert [list(v.values()) for v in env.values()] == [[v] for v in ALLOCATOR_ENV.values()]
+    assert list(profile.values()) == [False]
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path):

@@ -4,6 +4,7 @@ The TOML form (every key is checked; an unknown one is an error naming the allow
 
     task = "flow"                       # a registered task (saddlepath.sweep.task_names())
     batch_size = "auto"                 # runs per Dask task: "auto" (measured) or an int
+    records = true                      # false: keep each run's scalars only, no record
 
     [data]                              # the data spec, part of every run's key
     kind = "sparse"
@@ -43,7 +44,9 @@ from saddlepath.sweep.toml_text import to_toml
 
 __all__ = ["SpecError", "SweepConfig", "load_config", "run_key"]
 
-_TOP_KEYS = ("task", "data", "params", "grid", "points", "batch_size", "description")
+_TOP_KEYS = (
+    "task", "data", "params", "grid", "points", "batch_size", "records", "description",
+)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -63,6 +66,11 @@ class SweepConfig:
         Every grid point, name → value, in order (the product expanded).
     batch_size : int or None
         Runs per Dask task; ``None`` chooses it from the measured overhead.
+    records : bool
+        Whether each run's result record is stored (``records = false`` keeps only its
+        ``run.json``: config, scalars, timing; the results table is the same). A flow of
+        ``(n, d) = (150, 600)`` has a record of about 10 MB, so a 1,000-run sweep that needs
+        only its table writes 10 GB less.
     text : str
         The TOML as given (copied verbatim into the store).
     """
@@ -74,6 +82,7 @@ class SweepConfig:
     points: tuple
     batch_size: int | None
     text: str
+    records: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -176,7 +185,9 @@ def _check(raw: dict, text: str, base: Path | None) -> SweepConfig:
                 f"allowed: {', '.join(sorted(task.parameters))}."
             )
     grid, points = _points(raw)
-    config = SweepConfig(task.name, data, dict(params), grid, points, _batch(raw), text)
+    config = SweepConfig(
+        task.name, data, dict(params), grid, points, _batch(raw), text, _records(raw)
+    )
     runs = config.run_configs()  # places every name and checks every data spec
     seen: dict[str, int] = {}
     for i, run in enumerate(runs):
@@ -233,6 +244,16 @@ def _batch(raw: dict) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SpecError(f'batch_size must be "auto" or an integer ≥ 1; got {value!r}.')
+    return value
+
+
+def _records(raw: dict) -> bool:
+    value = raw.get("records", True)
+    if not isinstance(value, bool):
+        raise SpecError(
+            f"records must be true (store each run's result record) or false (its scalars "
+            f"only); got {value!r}."
+        )
     return value
 
 

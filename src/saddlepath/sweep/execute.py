@@ -27,15 +27,19 @@ def noop(i: int) -> int:
     return i
 
 
-def execute_run(out: str | Path, task: Task, run: dict[str, Any]) -> dict[str, Any]:
+def execute_run(
+    out: str | Path, task: Task, run: dict[str, Any], *, record: bool = True
+) -> dict[str, Any]:
     """Run one config (unless the store already holds it) and write it; returns its row.
+
+    With ``record`` the result's record is written with the run's ``run.json``.
 
     The row is ``{"key", "status": "done"|"failed"|"skipped", "wall_s", "cpu_s"}``:
     the run's own wall time and the CPU time of the whole worker process meanwhile (data
     set, library call, summary, and the worker's own threads), not the writing.
     """
     out = Path(out)
-    if finished_run(out, run["key"]) is not None:  # a retried batch, or another driver
+    if finished_run(out, run["key"], record=record) is not None:  # retried, or another driver
         return {"key": run["key"], "status": "skipped", "wall_s": 0.0, "cpu_s": 0.0}
     start, cpu = time.perf_counter(), time.process_time()
     try:
@@ -45,7 +49,7 @@ def execute_run(out: str | Path, task: Task, run: dict[str, Any]) -> dict[str, A
             scalars = _scalars(task.summarize(result))
         wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
         scalars = scalars | _warning_count(caught)
-        write_run(out, run, result, scalars, wall_s, cpu_s=cpu_s)
+        write_run(out, run, result, scalars, wall_s, cpu_s=cpu_s, record=record)
     except Exception as exc:  # the run's outcome: recorded with its traceback
         append_failure(out, run, exc)
         wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
@@ -57,6 +61,8 @@ def _warning_count(caught: list) -> dict[str, int]:
     return {"n_warnings": len(caught)}
 
 
-def execute_batch(out: str, task: Task, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def execute_batch(
+    out: str, task: Task, runs: list[dict[str, Any]], *, record: bool = True
+) -> list[dict[str, Any]]:
     """Run a batch of configs in order (see :func:`execute_run`); one row per run."""
-    return [execute_run(out, task, run) for run in runs]
+    return [execute_run(out, task, run, record=record) for run in runs]

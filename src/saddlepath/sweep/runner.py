@@ -13,6 +13,7 @@ fails marks its runs failed. The results table is rebuilt at the end.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import statistics
@@ -106,7 +107,7 @@ def run(
         write_manifest(out, config, keys)
         if any(not (out / "runs" / k / RUN_FILE).is_file() for k in keys):
             starter.start()  # the cluster starts while the finished runs are verified
-        todo = [r for r in runs if finished_run(out, r["key"]) is None]
+        todo = [r for r in runs if finished_run(out, r["key"], record=config.records) is None]
         skipped = len(keys) - len(todo)
         if progress is not None:
             progress.start(len(keys), skipped)
@@ -127,11 +128,12 @@ def _execute(client, config, out: Path, todo: list, skipped: int, progress) -> d
     probes = [todo[i : i + _PROBE_RUNS] for i in range(0, min(len(todo), threads * _PROBE_RUNS),
                                                            _PROBE_RUNS)]  # fmt: skip
     rest = todo[sum(map(len, probes)) :]
-    probe_rows = _gather(client, str(out), task, probes, tracker)
+    gather = functools.partial(_gather, client, str(out), task, tracker, record=config.records)
+    probe_rows = gather(probes)
     run_s = _warm_run_s(probe_rows, probes)
     size = config.batch_size or choose_batch_size(overhead, run_s, len(rest), threads)
     batches = [rest[i : i + size] for i in range(0, len(rest), size)]
-    rows = probe_rows + _gather(client, str(out), task, batches, tracker)
+    rows = probe_rows + gather(batches)
     return {
         "task_overhead_s": overhead,
         "run_s_median": run_s,
@@ -166,12 +168,16 @@ class _Tracker:
             self.progress.update(self.done, self.failed, running)
 
 
-def _gather(client, out: str, task, batches: list[list[dict]], tracker: _Tracker) -> list[dict]:
+def _gather(
+    client, out: str, task, tracker: _Tracker, batches: list[list[dict]], *, record: bool
+) -> list[dict]:
     """Submit the batches and collect their rows as they finish (a lost batch → failed)."""
     from distributed import as_completed
 
     futures = {
-        client.submit(execute_batch, out, task, batch, pure=False, retries=_RETRIES): batch
+        client.submit(
+            execute_batch, out, task, batch, record=record, pure=False, retries=_RETRIES
+        ): batch
         for batch in batches
     }
     running = _RunningCount(client, {f.key: len(b) for f, b in futures.items()})
@@ -181,14 +187,14 @@ def _gather(client, out: str, task, batches: list[list[dict]], tracker: _Tracker
         try:
             got = future.result()
         except Exception as exc:  # the batch's worker died too often, or it could not run
-            got = [_lost(Path(out), run, exc) for run in batch]
+            got = [_lost(Path(out), run, exc, record) for run in batch]
         rows += got
         tracker.add(got, running(futures))
     return rows
 
 
-def _lost(out: Path, run: dict, exc: BaseException) -> dict:
-    if finished_run(out, run["key"]) is not None:
+def _lost(out: Path, run: dict, exc: BaseException, record: bool) -> dict:
+    if finished_run(out, run["key"], record=record) is not None:
         return {"key": run["key"], "status": "done", "wall_s": 0.0}
     append_failure(out, run, exc)
     return {"key": run["key"], "status": "failed", "wall_s": 0.0}

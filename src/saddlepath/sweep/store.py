@@ -5,14 +5,17 @@ Layout (a contract: ``saddlepath report`` reads it)::
     DIR/sweep.toml            the config as given
     DIR/sweep.json            {"task", "grid", "n_runs", "keys", "saddlepath_version", "created"}
     DIR/runs/<key>/           result.json + result.npz (a record) and run.json (key, config,
-                              status, wall_s, cpu_s, versions, finished, scalars)
+                              status, wall_s, cpu_s, versions, finished, scalars, record);
+                              with ``records = false`` in the config, run.json only
     DIR/failures/<key>.json   {"key", "config", "error", "traceback", "attempts"}
     DIR/results.parquet       one row per run: key, status, wall_s, param.<name>, scalars
 
 A run is staged in ``runs/.tmp-<key>-<host>-<pid>-<n>/`` and renamed to ``runs/<key>`` in
 one step, so a run folder is complete or absent. A run counts as finished only if its
 ``run.json`` says so and its record loads (the records layer checks the NPZ's sha256,
-so a truncated or mixed pair is refused); anything else is recomputed and replaced.
+so a truncated or mixed pair is refused); anything else is recomputed and replaced. A
+sweep without records accepts a finished run with or without one; a sweep with records
+recomputes a run stored without.
 
 Run files are not fsynced: a killed process cannot tear them (the rename is atomic, the
 page cache survives it), and after a crash of the machine itself a file the disk lost is
@@ -90,8 +93,11 @@ def write_manifest(out: Path, config, keys: list[str]) -> None:
     io.write_text_atomic(out / "sweep.json", io.to_json(manifest))
 
 
-def finished_run(out: Path, key: str) -> dict[str, Any] | None:
-    """The ``run.json`` of a finished, intact run, or ``None`` (absent, partial, corrupt)."""
+def finished_run(out: Path, key: str, *, record: bool = True) -> dict[str, Any] | None:
+    """The ``run.json`` of a finished, intact run, or ``None`` (absent, partial, corrupt).
+
+    With ``record`` (a sweep that stores records) the run's record must be there and load.
+    """
     from saddlepath.records import load
 
     folder = out / "runs" / key
@@ -99,7 +105,8 @@ def finished_run(out: Path, key: str) -> dict[str, Any] | None:
         info = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
         if info.get("key") != key or info.get("status") != "done":
             return None
-        load(folder / RECORD_STEM)
+        if record:
+            load(folder / RECORD_STEM)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # RecordError is a ValueError: truncated, mixed or edited files
     return info
@@ -114,9 +121,19 @@ def stored_keys(out: Path) -> set[str]:
 
 
 def write_run(
-    out: Path, run: dict, result: Any, scalars: dict, wall_s: float, *, cpu_s: float | None = None
+    out: Path,
+    run: dict,
+    result: Any,
+    scalars: dict,
+    wall_s: float,
+    *,
+    cpu_s: float | None = None,
+    record: bool = True,
 ) -> dict:
-    """Write one finished run as ``runs/<key>/`` in one rename; returns its ``run.json``."""
+    """Write one finished run as ``runs/<key>/`` in one rename; returns its ``run.json``.
+
+    Without ``record`` only ``run.json`` is written (the result is not stored).
+    """
     from saddlepath.records import files
 
     key = run["key"]
@@ -129,15 +146,17 @@ def write_run(
         "versions": versions(),
         "finished": now(),
         "scalars": scalars,
+        "record": record,
     }
-    contents = files(result, RECORD_STEM) | {RUN_FILE: io.to_json(info).encode("utf-8")}
+    contents = files(result, RECORD_STEM) if record else {}
+    contents[RUN_FILE] = io.to_json(info).encode("utf-8")
     runs = out / "runs"
     stage = runs / f".tmp-{key}-{socket.gethostname()}-{os.getpid()}-{next(_counter)}"
     stage.mkdir(parents=True)
     try:
         for name, data in contents.items():  # not fsynced: see the module docstring
             (stage / name).write_bytes(data)
-        _replace(stage, runs / key, out, key)
+        _replace(stage, runs / key, out, key, record)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     failure = out / "failures" / f"{key}.json"
@@ -145,13 +164,13 @@ def write_run(
     return info
 
 
-def _replace(stage: Path, target: Path, out: Path, key: str) -> None:
+def _replace(stage: Path, target: Path, out: Path, key: str, record: bool) -> None:
     """Rename ``stage`` to ``target``; an existing target that is not an intact run goes."""
     try:
         os.rename(stage, target)
         return
     except OSError:
-        if finished_run(out, key) is not None:
+        if finished_run(out, key, record=record) is not None:
             return  # another worker finished the same run first: keep its files
     trash = target.parent / f".trash-{stage.name}"
     os.rename(target, trash)

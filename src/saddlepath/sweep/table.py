@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from saddlepath import io
-from saddlepath.sweep.store import RUN_FILE, finished_run, read_failure
+from saddlepath.sweep.store import RUN_FILE, read_failure
 
 __all__ = ["TABLE", "rebuild_table", "table_rows"]
 
@@ -22,16 +22,14 @@ TABLE = "results.parquet"
 _BASE = ("key", "status", "wall_s")  # a task's scalar of one of these names is left out
 
 
-def table_rows(
-    out: Path, keys: list[str], points: list[dict], *, verify: bool = False
-) -> list[dict]:
+def table_rows(out: Path, keys: list[str], points: list[dict]) -> list[dict]:
     """The rows of the table for ``keys`` (with their grid ``points``), in order.
 
-    With ``verify``, a run counts as done only if its record loads (sha256 checked).
+    A run is done when its ``run.json`` says so (the driver has checked the records).
     """
     rows = []
     for key, point in zip(keys, points, strict=True):
-        info = finished_run(out, key) if verify else _run_info(out, key)
+        info = _run_info(out, key)
         params = {f"param.{name}": value for name, value in point.items()}
         if info is not None:
             scalars = {k: v for k, v in info.get("scalars", {}).items() if k not in _BASE}
