@@ -109,6 +109,29 @@ def test_local_workers_run_without_the_profiler_and_with_the_allocator_threshold
     assert list(profile.values()) == [False]
 
 
+TWO_SWEEPS = """
+import sys
+from saddlepath.sweep import run
+
+if __name__ == "__main__":
+    config = {"task": "path", "data": {"kind": "sparse", "n": 6, "d": 9, "k": 2},
+              "grid": {"seed": [0, 1]}}
+    for i in range(2):
+        print(run(config, f"{sys.argv[1]}/{i}", workers=1).n_done)
+"""
+
+
+def test_a_second_sweep_in_the_same_process_runs(tmp_path):
+    # a fresh interpreter: distributed not imported before the first sweep (the config of a
+    # local cluster, set and unset around it, once took distributed's defaults with it)
+    script = tmp_path / "two.py"
+    script.write_text(TWO_SWEEPS)
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.split() == ["2", "2"], done.stderr[-2000:]
+
+
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path):
     from distributed import Client, LocalCluster
 

@@ -96,9 +96,13 @@ class ClientStarter:
     def start(self) -> None:
         """Start the local cluster now, in the background (once; nothing for a scheduler)."""
         import dask
+        import distributed  # noqa: F401  (its defaults join dask.config now: see below)
 
         if self._future is None and self._scheduler is None:
-            self._stack.enter_context(dask.config.set(WORKER_CONFIG))  # restarts get it too
+            # restarted workers get it too; on exit config.set removes every key that was
+            # absent before it, so distributed's defaults must be loaded first (else a
+            # second sweep in the same process finds no "distributed" config)
+            self._stack.enter_context(dask.config.set(WORKER_CONFIG))
             n = (os.cpu_count() or 1) if self._workers is None else self._workers
             pool = ThreadPoolExecutor(1, thread_name_prefix="saddlepath-sweep-start")
             self._future = pool.submit(_local_cluster, n)
