@@ -85,6 +85,11 @@ def test_config_errors_name_the_key_and_the_allowed_ones(extra, match):
 def test_a_required_parameter_is_asked_for_before_anything_runs():
     with pytest.raises(SpecError, match=r"Task 'descent' needs 'step_size'"):
         load_config(BASE | {"task": "descent"})
+    with pytest.raises(SpecError, match=r"Task 'flow': .*needs the initialisation scale"):
+        load_config(BASE | {"task": "flow"})  # neither alpha nor log_alpha: every run fails
+    bad = {"task": "analyze", "grid": {"alpha": [1e-3, -1.0]}}
+    with pytest.raises(SpecError, match=r"at grid point \{'alpha': -1.0\}: .*must be > 0"):
+        load_config(BASE | bad)
 
 
 def test_a_toml_file_is_read_and_a_bad_one_refused(tmp_path):

@@ -203,6 +203,14 @@ def _check(raw: dict, text: str, base: Path | None) -> SweepConfig:
                 f"Task {task.name!r} needs {', '.join(map(repr, missing))}: set it "
                 "in [params] or [grid]."
             )
+        if task.check is not None:
+            try:
+                task.check(run["params"])
+            except (ValueError, TypeError) as exc:
+                where = f" at grid point {run['point']}" if run["point"] else ""
+                raise SpecError(
+                    f"Task {task.name!r}{where}: {exc} (parameters go in [params] or [grid])"
+                ) from None
     return config
 
 

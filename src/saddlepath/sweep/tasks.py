@@ -50,6 +50,10 @@ class Task:
         ``summarize(result) -> dict`` of scalars (the results table's columns).
     extra : tuple of str
         Parameters the task takes beyond those of ``function``.
+    check : callable, optional
+        ``check(params)`` raises ``ValueError`` or ``TypeError`` for parameters the library
+        call would refuse although each name is allowed (e.g. neither ``alpha`` nor
+        ``log_alpha``); run on every grid point before anything runs.
     """
 
     name: str
@@ -57,6 +61,7 @@ class Task:
     run: Callable[[Any, dict], Any]
     summarize: Callable[[Any], dict]
     extra: tuple[str, ...] = ()
+    check: Callable[[dict], None] | None = None
 
     @property
     def parameters(self) -> dict[str, bool]:
@@ -205,6 +210,13 @@ def _escape_summary(res) -> dict[str, Any]:
     return {"speed": float(res.speed), "residual": float(res.residual), **_status(res)}
 
 
+def _needs_scale(params: dict) -> None:
+    """The scale of a diagonal network's initialisation: exactly one of alpha, log_alpha."""
+    from saddlepath.diagonal._scale import resolve_log_alpha
+
+    resolve_log_alpha(params.get("alpha"), params.get("log_alpha"), where="the task")
+
+
 def _forwarded_flow_options(gradient_flow: Callable) -> tuple[str, ...]:
     """``gradient_flow``'s options that ``convergence_study`` forwards (``**flow_options``):
     all but the scale, which the study sets per run."""
@@ -225,14 +237,15 @@ def _ensure_builtins() -> None:
 
     for task in (
         Task("path", saddle_path, lib(saddle_path), _path_summary),
-        Task("flow", gradient_flow, lib(gradient_flow), _run_summary),
-        Task("descent", gradient_descent, lib(gradient_descent), _run_summary),
+        Task("flow", gradient_flow, lib(gradient_flow), _run_summary, check=_needs_scale),
+        Task("descent", gradient_descent, lib(gradient_descent), _run_summary, check=_needs_scale),
         Task(
             "analyze",
             gradient_flow,
             _analyze,
             _comparison_summary,
             extra=("exclude", "jump_fraction", "match_rtol", "horizon"),
+            check=_needs_scale,
         ),
         Task(
             "init_scale",
