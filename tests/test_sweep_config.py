@@ -212,7 +212,7 @@ def test_a_second_driver_process_is_refused_while_the_first_holds_the_lock(tmp_p
 
 
 def test_the_batch_size_bounds_the_overhead_share_and_spreads_the_work():
-    assert choose_batch_size(0.01, 0.1, 1000, 2) == 5  # 0.01·0.98/(0.02·0.1) = 4.9
+    assert choose_batch_size(0.01, 0.1, 1000, 2) == 20  # 0.01·0.995/(0.005·0.1) = 19.9
     assert choose_batch_size(0.01, 1e-4, 1000, 2) == 125  # capped: 4 batches per thread
     assert choose_batch_size(0.01, 10.0, 3, 2) == 1
 

@@ -22,7 +22,12 @@ from saddlepath.sweep.execute import noop
 
 __all__ = ["MIN_BATCHES_PER_THREAD", "OVERHEAD_SHARE", "choose_batch_size", "measure_overhead"]
 
-OVERHEAD_SHARE = 0.02  # the largest share of the time a task's overhead may take
+# The largest share of the time a task's measured overhead may take. The no-op tasks miss
+# part of what a real task costs where the scheduler shares the cores with the workers
+# (its messages, the client's bookkeeping): for 300 flows of 90 ms on 2 cores, 2 runs per
+# task (a 2 % share) kept the driver's process at 10 % of a core and took 15.2 s, 8 runs
+# per task (0.5 %) 6.6 % and 14.4 s, 25 runs 5.9 % and 14.5 s (session 7).
+OVERHEAD_SHARE = 0.005
 MIN_BATCHES_PER_THREAD = 4
 
 
