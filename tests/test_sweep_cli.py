@@ -134,5 +134,9 @@ def test_the_slurm_recipe_builds_the_job_script_it_documents():
     worker = next(line for line in lines if "distributed.cli.dask_worker" in line)
     assert address in worker and "--nthreads 1" in worker and "--nworkers 4" in worker
     assert lines.index("source ~/venv/bin/activate") < lines.index(worker)
-    env = "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False MALLOC_MMAP_THRESHOLD_=33554432"
-    assert any(line.startswith(env) for line in lines[: lines.index(worker)]), script
+    from saddlepath.sweep.cluster import worker_environment
+
+    env = next(line for line in lines if line.startswith("export "))
+    assert lines.index(env) < lines.index(worker)
+    assert set(env.split()[1:]) == {f"{k}={v}" for k, v in worker_environment().items()}
+    assert "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in env.split()

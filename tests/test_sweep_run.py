@@ -97,16 +97,17 @@ def test_a_sweep_stores_what_the_library_computes_and_a_rerun_skips_it(tmp_path)
     assert rows(tmp_path / "lean") == rows(tmp_path)
 
 
-def test_local_workers_run_without_the_profiler_and_with_the_allocator_thresholds():
+def test_local_workers_get_the_sweep_settings_and_allocator_thresholds():
     import dask
 
-    from saddlepath.sweep.cluster import ALLOCATOR_ENV, connect
+    from saddlepath.sweep.cluster import ALLOCATOR_ENV, DASK_SETTINGS, connect
 
     with connect(workers=1) as client:
         env = {k: client.run(os.getenv, k) for k in ALLOCATOR_ENV}
-        profile = client.run(dask.config.get, "distributed.worker.profile.enabled")
+        settings = {k: client.run(dask.config.get, k) for k in DASK_SETTINGS}
     assert [list(v.values()) for v in env.values()] == [[v] for v in ALLOCATOR_ENV.values()]
-    assert list(profile.values()) == [False]
+    assert [list(v.values()) for v in settings.values()] == [[v] for v in DASK_SETTINGS.values()]
+    assert DASK_SETTINGS["distributed.worker.profile.enabled"] is False
 
 
 TWO_SWEEPS = """

@@ -21,32 +21,46 @@ from typing import Any
 
 __all__ = [
     "ALLOCATOR_ENV",
+    "DASK_SETTINGS",
     "WORKER_CONFIG",
     "ClientStarter",
     "check_cluster_args",
     "connect",
     "slurm_cluster",
+    "worker_environment",
 ]
 
 # Dask's statistical profiler samples every worker thread's stack every 10 ms, taking the
 # GIL each time: on a busy machine it doubled the time of a small flow (78 → 159 ms median,
 # benchmarks/sweep.py). Sweeps need no profile, so the workers saddlepath starts run
-# without it.
-#
+# without it. Dask's event loops also wake every 20 ms (tick) and sample the system every
+# 0.5 s; less often, the driver's process (scheduler, nannies) took 25 % less CPU and 300
+# flows of 90 ms on 2 cores ran 3 % faster (session 7). Nothing in a sweep reads them.
+DASK_SETTINGS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 # Dask's nannies also start workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's
 # thresholds: every array over 128 kB is then a fresh mmap (page faults on first touch)
 # and is unmapped when freed. A flow at (n, d) = (150, 600) took 130 ms so against 95 ms
 # with glibc's defaults and 83 ms with the thresholds below (arrays up to 32 MiB reuse the
 # heap, which is trimmed past 64 MiB free; measured on 2 cores, session 7).
 ALLOCATOR_ENV = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864"}
-WORKER_CONFIG = {
-    "distributed.worker.profile.enabled": False,
-    **{f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in ALLOCATOR_ENV.items()},
+WORKER_CONFIG = DASK_SETTINGS | {
+    f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in ALLOCATOR_ENV.items()
 }
-_WORKER_ENV = " ".join(
-    ["export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"]
-    + [f"{k}={v}" for k, v in ALLOCATOR_ENV.items()]
-)
+
+
+def worker_environment() -> dict[str, str]:
+    """The environment that gives workers you start yourself (``dask worker``) the same
+    settings as the local cluster's: :data:`DASK_SETTINGS` as ``DASK_*`` variables and
+    :data:`ALLOCATOR_ENV`."""
+    dask = {
+        "DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
+        for key, value in DASK_SETTINGS.items()
+    }
+    return dask | ALLOCATOR_ENV
 
 
 @contextlib.contextmanager
@@ -167,7 +181,8 @@ def slurm_cluster(
     """
     from dask_jobqueue import SLURMCluster
 
-    prologue = [_WORKER_ENV, *options.pop("job_script_prologue", [])]
+    env = " ".join(f"{k}={v}" for k, v in worker_environment().items())
+    prologue = [f"export {env}", *options.pop("job_script_prologue", [])]
     return SLURMCluster(
         job_script_prologue=prologue,
         cores=cores,
