@@ -1,6 +1,6 @@
 """Sweeps on Dask against a plain sequential loop, and an interrupted sweep resumed.
 
-    .venv/bin/python benchmarks/sweep.py            # 1,000 flows of ~90 ms: ~9 minutes
+    .venv/bin/python benchmarks/sweep.py            # 1,000 flows of ~90 ms: ~22 minutes
     .venv/bin/python benchmarks/sweep.py --tiny     # 1,000 flows of ~2.6 ms: fixed costs
     .venv/bin/python benchmarks/sweep.py --quick    # 100 flows
 
@@ -21,6 +21,9 @@ to τ = 5 at ``rtol = 1e-6``), for each of the two kinds of store:
    defaults (what a plain script gets: ~10 % slower at this size);
 2. ``saddlepath sweep`` on a ``LocalCluster`` of ``--workers`` (2) processes, as a
    subprocess from launch to exit (cluster start-up, every run written, the table);
+   1. and 2. are repeated ``--repeats`` (3) times, interleaved, and the median ratio is
+   reported with every ratio (the loop's time alone varied by 8 % between runs of this
+   benchmark on the 2-core machine);
 3. the same sweep killed with SIGKILL once half the runs are in the store, then resumed
    (a second ``saddlepath sweep``): total time against 2., and whether a run finished
    before the kill was computed again (its ``run.json`` would change).
@@ -42,7 +45,9 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,23 +174,47 @@ def interrupted(toml: Path, out: Path, workers: int, n_runs: int) -> dict:
     }
 
 
-def measure(n_seeds: int, workers: int, size: tuple[int, int, int]) -> dict:
+def measure(n_seeds: int, workers: int, size: tuple[int, int, int], repeats: int) -> dict:
     """Both kinds of store, one after the other (see the module docstring)."""
     return {
         "n_runs": 10 * n_seeds,
         "size": list(size),
         "workers": workers,
+        "repeats": repeats,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "stores": {
-            kind: _measure_store(n_seeds, workers, size, rec) for kind, rec in STORES.items()
+            kind: _measure_store(n_seeds, workers, size, rec, repeats)
+            for kind, rec in STORES.items()
         },
     }
 
 
-def _measure_store(n_seeds: int, workers: int, size: tuple[int, int, int], records: bool) -> dict:
-    from saddlepath.sweep import load_config
+def _pair(toml: Path, tmp: Path, workers: int, records: bool, i: int) -> dict:
+    """The baseline loop then the sweep, once; their files are deleted after (10 GB each
+    with records)."""
     from saddlepath.sweep.cluster import ALLOCATOR_ENV
+
+    loop_out = tmp / f"loop{i}" if records else None
+    if loop_out is not None:
+        loop_out.mkdir()
+    seq_s, seq_cpu = baseline(toml, loop_out, ALLOCATOR_ENV)
+    if loop_out is not None:
+        shutil.rmtree(loop_out)
+    sweep_s, summary = sweep(toml, tmp / f"sweep{i}", workers)
+    shutil.rmtree(tmp / f"sweep{i}")
+    return {"sequential_s": seq_s, "sequential_cpu_s": seq_cpu, "sweep_s": sweep_s} | {
+        "summary": summary
+    }
+
+
+def _measure_store(
+    n_seeds: int, workers: int, size: tuple[int, int, int], records: bool, repeats: int
+) -> dict:
+    """``repeats`` pairs (loop, sweep), interleaved so that a slow spell of the machine hits
+    both; the pair of median ratio is reported, with every ratio. Then one interrupted and
+    resumed sweep, against the median uninterrupted time."""
+    from saddlepath.sweep import load_config
 
     text = config_text(n_seeds, size, records)
     config = load_config(tomllib.loads(text))
@@ -194,31 +223,35 @@ def _measure_store(n_seeds: int, workers: int, size: tuple[int, int, int], recor
     with tempfile.TemporaryDirectory() as tmp:
         toml = Path(tmp) / "sweep.toml"
         toml.write_text(text)
-        loop_out = Path(tmp) / "loop" if records else None
-        if loop_out is not None:
-            loop_out.mkdir()
-        seq_s, seq_cpu = baseline(toml, loop_out, ALLOCATOR_ENV)
+        pairs = [_pair(toml, Path(tmp), workers, records, i) for i in range(repeats)]
         default_s = None if records else baseline(toml, None, {})[0]
-        sweep_s, summary = sweep(toml, Path(tmp) / "full", workers)
         resumed = interrupted(toml, Path(tmp) / "cut", workers, n_runs)
+    ratios = [p["sequential_s"] / p["sweep_s"] for p in pairs]
+    mid = pairs[sorted(range(repeats), key=ratios.__getitem__)[repeats // 2]]
+    seq_s, sweep_s, summary = mid["sequential_s"], mid["sweep_s"], mid["summary"]
+    median_sweep_s = statistics.median(p["sweep_s"] for p in pairs)
     fixed_s = sweep_s - summary["stats"]["compute_s"]
     return {
         "records": records,
+        "ratios": ratios,
+        "sequential_times_s": [p["sequential_s"] for p in pairs],
+        "sweep_times_s": [p["sweep_s"] for p in pairs],
         "sequential_glibc_default_s": default_s,
-        "ratio_to_glibc_default": None if default_s is None else default_s / sweep_s,
+        "ratio_to_glibc_default": None if default_s is None else default_s / median_sweep_s,
         "fixed_s": fixed_s,
         "best_ratio": seq_s / (seq_s / workers + fixed_s),
         "sequential_s": seq_s,
         "sweep_s": sweep_s,
-        "throughput_ratio": seq_s / sweep_s,
+        "throughput_ratio": statistics.median(ratios),
         "steady_ratio": seq_s / summary["stats"]["compute_s"],
-        "cpu_per_run_sequential_s": seq_cpu / n_runs,
+        "cpu_per_run_sequential_s": mid["sequential_cpu_s"] / n_runs,
         "cpu_per_run_worker_s": summary["stats"]["cpu_s"] / n_runs,
         "sweep_stats": summary["stats"],
         "sweep_inner_s": summary["wall_s"],
         "n_done": summary["n_done"],
         "interrupted": resumed,
-        "resumed_over_uninterrupted": resumed["total_s"] / sweep_s,
+        "median_sweep_s": median_sweep_s,
+        "resumed_over_uninterrupted": resumed["total_s"] / median_sweep_s,
         "load_before": load_before,
         "load_after": os.getloadavg(),
     }
@@ -242,15 +275,32 @@ def _cells(w: int) -> list[tuple[str, object]]:
     return [
         ("records written per run", lambda x: _WRITTEN[x["records"]]),
         ("baseline", lambda x: _BASELINE[x["records"]]),
-        ("baseline time (the workers' allocator settings)", lambda x: f"{x['sequential_s']:.1f} s"),
-        (f"sweep, LocalCluster of {w} (launch to exit)", lambda x: f"{x['sweep_s']:.1f} s"),
-        ("**throughput ratio (baseline / sweep)**", lambda x: f"**{x['throughput_ratio']:.2f}×**"),
+        (
+            "**throughput ratio (baseline / sweep), median of the repeats**",
+            lambda x: f"**{x['throughput_ratio']:.2f}×**",
+        ),
+        ("each repeat's ratio", lambda x: ", ".join(f"{r:.2f}×" for r in x["ratios"])),
+        (
+            "each repeat: baseline / sweep time",
+            lambda x: ", ".join(
+                f"{a:.1f} / {b:.1f} s"
+                for a, b in zip(x["sequential_times_s"], x["sweep_times_s"], strict=True)
+            ),
+        ),
+        (
+            "the median repeat: baseline time (the workers' allocator settings)",
+            lambda x: f"{x['sequential_s']:.1f} s",
+        ),
+        (
+            f"the median repeat: sweep, LocalCluster of {w} (launch to exit)",
+            lambda x: f"{x['sweep_s']:.1f} s",
+        ),
         (
             "sweep: setup (store check, cluster start) / runs phase",
             lambda x: f"{stats(x)['setup_s']:.1f} s / {stats(x)['compute_s']:.1f} s",
         ),
         (
-            "baseline time with glibc's default allocator / ratio to the sweep",
+            "baseline with glibc's default allocator (once) / ratio to the median sweep",
             lambda x: (
                 "—"
                 if x["sequential_glibc_default_s"] is None
@@ -291,7 +341,7 @@ def _cells(w: int) -> list[tuple[str, object]]:
             ),
         ),
         (
-            "**interrupted + resumed / uninterrupted**",
+            "**interrupted + resumed / uninterrupted (median)**",
             lambda x: f"**{x['resumed_over_uninterrupted']:.2f}×**",
         ),
         ("finished runs computed twice", lambda x: f"{cut(x)['finished_runs_recomputed']}"),
@@ -335,6 +385,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 runs instead of 1,000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3, help="pairs (loop, sweep) per store")
     parser.add_argument(
         "--tiny",
         action="store_true",
@@ -351,7 +402,7 @@ def main() -> None:
         print(json.dumps({"wall_s": wall_s, "cpu_s": cpu_s}))
         return
     size = SIZES["tiny" if args.tiny else "default"]
-    result = measure(10 if args.quick else 100, args.workers, size)
+    result = measure(10 if args.quick else 100, args.workers, size, args.repeats)
     result["quick"] = args.quick
     from saddlepath.io import to_json, write_text_atomic
 
