@@ -18,7 +18,7 @@ to τ = 5 at ``rtol = 1e-6``), for each of the two kinds of store:
 1. the baseline loop, in a fresh process with the allocator settings the sweep gives its
    workers (``saddlepath.sweep.cluster.ALLOCATOR_ENV``), so that the ratio measures the
    parallel run and not glibc's settings; for the scalars store also with glibc's
-   defaults (what a plain script gets: ~10 % slower at this size);
+   defaults (what a plain script gets: ~10 % slower at this size, measured alone);
 2. ``saddlepath sweep`` on a ``LocalCluster`` of ``--workers`` (2) processes, as a
    subprocess from launch to exit (cluster start-up, every run written, the table);
    1. and 2. are repeated ``--repeats`` (3) times, interleaved, and the median ratio is
@@ -201,10 +201,12 @@ def _pair(toml: Path, tmp: Path, workers: int, records: bool, i: int) -> dict:
     seq_s, seq_cpu = baseline(toml, loop_out, ALLOCATOR_ENV)
     if loop_out is not None:
         shutil.rmtree(loop_out)
+    default_s = None if records else baseline(toml, None, {})[0]
     sweep_s, summary = sweep(toml, tmp / f"sweep{i}", workers)
     shutil.rmtree(tmp / f"sweep{i}")
     return {"sequential_s": seq_s, "sequential_cpu_s": seq_cpu, "sweep_s": sweep_s} | {
-        "summary": summary
+        "summary": summary,
+        "sequential_default_s": default_s,
     }
 
 
@@ -224,20 +226,21 @@ def _measure_store(
         toml = Path(tmp) / "sweep.toml"
         toml.write_text(text)
         pairs = [_pair(toml, Path(tmp), workers, records, i) for i in range(repeats)]
-        default_s = None if records else baseline(toml, None, {})[0]
         resumed = interrupted(toml, Path(tmp) / "cut", workers, n_runs)
     ratios = [p["sequential_s"] / p["sweep_s"] for p in pairs]
     mid = pairs[sorted(range(repeats), key=ratios.__getitem__)[repeats // 2]]
     seq_s, sweep_s, summary = mid["sequential_s"], mid["sweep_s"], mid["summary"]
     median_sweep_s = statistics.median(p["sweep_s"] for p in pairs)
+    default_ratios = [p["sequential_default_s"] / p["sweep_s"] for p in pairs if not records]
     fixed_s = sweep_s - summary["stats"]["compute_s"]
     return {
         "records": records,
         "ratios": ratios,
         "sequential_times_s": [p["sequential_s"] for p in pairs],
         "sweep_times_s": [p["sweep_s"] for p in pairs],
-        "sequential_glibc_default_s": default_s,
-        "ratio_to_glibc_default": None if default_s is None else default_s / median_sweep_s,
+        "sequential_glibc_default_times_s": [p["sequential_default_s"] for p in pairs],
+        "ratios_to_glibc_default": default_ratios,
+        "ratio_to_glibc_default": statistics.median(default_ratios) if default_ratios else None,
         "fixed_s": fixed_s,
         "best_ratio": seq_s / (seq_s / workers + fixed_s),
         "sequential_s": seq_s,
@@ -300,11 +303,19 @@ def _cells(w: int) -> list[tuple[str, object]]:
             lambda x: f"{stats(x)['setup_s']:.1f} s / {stats(x)['compute_s']:.1f} s",
         ),
         (
-            "baseline with glibc's default allocator (once) / ratio to the median sweep",
+            "baseline with glibc's default allocator: each repeat's time and ratio (median)",
             lambda x: (
                 "—"
-                if x["sequential_glibc_default_s"] is None
-                else f"{x['sequential_glibc_default_s']:.1f} s / {x['ratio_to_glibc_default']:.2f}×"
+                if x["ratio_to_glibc_default"] is None
+                else ", ".join(
+                    f"{a:.1f} s {r:.2f}×"
+                    for a, r in zip(
+                        x["sequential_glibc_default_times_s"],
+                        x["ratios_to_glibc_default"],
+                        strict=True,
+                    )
+                )
+                + f" (**{x['ratio_to_glibc_default']:.2f}×**)"
             ),
         ),
         ("steady-state ratio (baseline / runs phase)", lambda x: f"{x['steady_ratio']:.2f}×"),

@@ -95,6 +95,8 @@ def test_a_sweep_stores_what_the_library_computes_and_a_rerun_skips_it(tmp_path)
         return table.to_pylist()
 
     assert rows(tmp_path / "lean") == rows(tmp_path)
+    lean_page = build_page(tmp_path / "lean")
+    assert lean_page.kind == "sweep" and not lean_page.problems, lean_page.problems
 
 
 def test_local_workers_get_the_sweep_settings_and_allocator_thresholds():
