@@ -84,3 +84,12 @@ def run_script_arrays(script_text: str, tmp_path: Path, name: str, *, disable_ji
     subprocess.run([sys.executable, str(script), str(target)], env=env, check=True, timeout=600)
     with np.load(target) as data:
         return dict(data)
+
+
+def jit_and_python(script_text: str, tmp_path: Path) -> tuple[dict, dict]:
+    """The arrays of ``script_text`` run with numba's JIT and as plain Python (the oracle),
+    as ``(jitted, python)``; both runs must have saved the same names."""
+    jitted = run_script_arrays(script_text, tmp_path, "jit", disable_jit=False)
+    python = run_script_arrays(script_text, tmp_path, "python", disable_jit=True)
+    assert jitted.keys() == python.keys()
+    return jitted, python

@@ -8,12 +8,11 @@ suite's coverage mode), and plain float64 GD on (u, v) written here.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from helpers import run_script_arrays
+from helpers import jit_and_python
 from saddlepath.diagonal.descent import gradient_descent
 
 _RUNS = textwrap.dedent(
@@ -45,15 +44,9 @@ _RUNS = textwrap.dedent(
 )
 
 
-def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
-
-
 @pytest.mark.slow
 def test_compiled_loop_equals_the_same_code_run_as_plain_python(tmp_path):
-    jitted = _run(tmp_path, "jit", disable_jit=False)
-    python = _run(tmp_path, "python", disable_jit=True)
-    assert jitted.keys() == python.keys()
+    jitted, python = jit_and_python(_RUNS, tmp_path)
     assert jitted["margin_start"].size >= 2  # crossings happened (the oracle has content)
     assert np.any(np.diff(jitted["gd_sign"], axis=0) != 0)  # the run flips signs
     for key, value in jitted.items():

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from helpers import run_script_arrays
+from helpers import jit_and_python
 from saddlepath.diagonal.flow import _kernels_step, gradient_flow, integrate
 from saddlepath.diagonal.flow._kernels_explicit import EXPLICIT_LIMIT, stiffness
 from saddlepath.diagonal.flow.driver import flow_driver
@@ -98,15 +97,9 @@ _RUNS = textwrap.dedent(
 )
 
 
-def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
-
-
 @pytest.mark.slow
 def test_compiled_loop_equals_the_same_code_run_as_plain_python(tmp_path):
-    jitted = _run(tmp_path, "jit", disable_jit=False)
-    python = _run(tmp_path, "python", disable_jit=True)
-    assert jitted.keys() == python.keys()
+    jitted, python = jit_and_python(_RUNS, tmp_path)
     assert jitted["deep_stats"][5] >= 1  # a plateau step ran between the loop's calls
     assert jitted["plain_stats"][7] >= 1  # and explicit (DOPRI5) steps ran
     assert len(jitted["plain_tau"]) > 20  # the loop ran many steps

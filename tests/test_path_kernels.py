@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import textwrap
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.optimize import nnls
 
-from helpers import run_script_arrays
+from helpers import jit_and_python
 from saddlepath import saddle_path
 from saddlepath.diagonal._cholesky import GramCholesky
 from saddlepath.diagonal._sign_constrained import solve_sign_constrained
@@ -56,15 +55,9 @@ _RUNS = textwrap.dedent(
 )
 
 
-def _run(tmp_path: Path, name: str, disable_jit: bool) -> dict:
-    return run_script_arrays(_RUNS, tmp_path, name, disable_jit=disable_jit)
-
-
 @pytest.mark.slow
 def test_compiled_path_equals_the_same_code_run_as_plain_python(tmp_path):
-    jitted = _run(tmp_path, "jit", disable_jit=False)
-    python = _run(tmp_path, "python", disable_jit=True)
-    assert jitted.keys() == python.keys()
+    jitted, python = jit_and_python(_RUNS, tmp_path)
     assert jitted["worked_left"][0] == 1  # a coordinate leaves: the Givens downdate ran
     assert jitted["dependent_status"][0] == "NON_UNIQUE"  # the dependent column was refused
     assert jitted["mixed_tau"].size > 3 and jitted["tall_status"][0] == "LEAST_SQUARES"
