@@ -43,9 +43,9 @@ DASK_SETTINGS = {
 }
 # Dask's nannies also start workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's
 # thresholds: every array over 128 kB is then a fresh mmap (page faults on first touch)
-# and is unmapped when freed. A flow at (n, d) = (150, 600) took 130 ms so against 95 ms
-# with glibc's defaults and 83 ms with the thresholds below (arrays up to 32 MiB reuse the
-# heap, which is trimmed past 64 MiB free; measured on 2 cores, session 7).
+# and is unmapped when freed. A flow at (n, d) = (150, 600) took 130 ms so against 97–102
+# ms with glibc's defaults and 88–90 ms with the thresholds below (arrays up to 32 MiB
+# reuse the heap, which is trimmed past 64 MiB free; alternating runs on 2 cores, session 7).
 ALLOCATOR_ENV = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864"}
 WORKER_CONFIG = DASK_SETTINGS | {
     f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in ALLOCATOR_ENV.items()
